@@ -1,0 +1,156 @@
+/**
+ * The schema model: what a Kuzu database's schema is, independent of where it came from (a live
+ * database or the YAML). Both sides are normalised into this shape before they are compared, so the
+ * diff never sees spelling differences (type aliases, case of keywords, default formatting).
+ */
+import { createHash } from 'node:crypto';
+
+export type Multiplicity = 'MANY_MANY' | 'MANY_ONE' | 'ONE_MANY' | 'ONE_ONE';
+export const MULTIPLICITIES: readonly Multiplicity[] = ['MANY_MANY', 'MANY_ONE', 'ONE_MANY', 'ONE_ONE'];
+
+/** Which directions a rel table's adjacency lists are stored in (Kuzu's `storage_direction`). */
+export type StorageDirection = 'both' | 'fwd' | 'bwd';
+export const STORAGE_DIRECTIONS: readonly StorageDirection[] = ['both', 'fwd', 'bwd'];
+
+export interface Property {
+  name: string;
+  /** Canonical Kuzu type, spelled as `CALL table_info()` reports it (see core/types.ts). */
+  type: string;
+  /** Cypher default expression as table_info reports it; null when the property has none. */
+  default: string | null;
+  /** Desired side only: the live property this one was called before (explicit rename). */
+  renamedFrom?: string;
+  /** Desired side only: expression over the old row (`n`, or `r` for rels) computing the value. */
+  using?: string;
+}
+
+export interface NodeTable {
+  kind: 'node';
+  name: string;
+  primaryKey: string;
+  properties: Property[];
+  /** Table comment ('' when none). */
+  comment: string;
+  renamedFrom?: string;
+}
+
+export interface Connection {
+  from: string;
+  to: string;
+}
+
+export interface RelTable {
+  kind: 'rel';
+  name: string;
+  /** FROM→TO pairs; Kuzu allows several per rel table. */
+  connections: Connection[];
+  multiplicity: Multiplicity;
+  storageDirection: StorageDirection;
+  properties: Property[];
+  comment: string;
+  renamedFrom?: string;
+}
+
+export type Table = NodeTable | RelTable;
+
+export interface Schema {
+  nodes: NodeTable[];
+  rels: RelTable[];
+}
+
+export function emptySchema(): Schema {
+  return { nodes: [], rels: [] };
+}
+
+export function allTables(schema: Schema): Table[] {
+  return [...schema.nodes, ...schema.rels];
+}
+
+export function findTable(schema: Schema, name: string): Table | undefined {
+  return allTables(schema).find((t) => t.name === name);
+}
+
+/** Kuzu compares table names case-insensitively (`Person` and `person` cannot coexist). */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+export function connectionKey(c: Connection): string {
+  return `${c.from}->${c.to}`;
+}
+
+/**
+ * Canonical form of a default expression for comparison. table_info re-prints expressions
+ * (`1+2` comes back as `1 + 2`) and drops a leading unary minus (measured on 0.11.3: DEFAULT -1 is
+ * reported as `1` while rows get -1), so both sides are compared with whitespace outside string
+ * literals removed and unary minus signs on numeric literals dropped. A declared change from -1 to
+ * 1 is therefore invisible to planning; that is Kuzu's catalog hiding it, documented in the README.
+ */
+export function canonicalDefault(expr: string | null): string | null {
+  if (expr === null) return null;
+  const trimmed = expr.trim();
+  if (trimmed === '' || /^null$/i.test(trimmed)) return null;
+  let out = '';
+  let inString: string | null = null;
+  for (let i = 0; i < trimmed.length; i++) {
+    const ch = trimmed[i];
+    if (inString) {
+      out += ch;
+      if (ch === '\\') {
+        out += trimmed[++i] ?? '';
+      } else if (ch === inString) {
+        inString = null;
+      }
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      inString = ch;
+      out += ch;
+      continue;
+    }
+    if (/\s/.test(ch)) continue;
+    out += ch;
+  }
+  // Drop unary minus before a number: at the start, or after an operator/opening bracket/comma.
+  out = out.replace(/(^|[(,[{:+\-*/=<>])-(?=\d)/g, '$1');
+  // Keywords and function names are case-insensitive in Cypher; literals are not, so only lower
+  // the text outside string literals.
+  return out.replace(/('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|[^'"]+/g, (m, lit) => (lit ? m : m.toLowerCase()));
+}
+
+function sortByName<T extends { name: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The comparable essence of a schema: tables and properties sorted by name, desired-only hints
+ * (renamedFrom, using) removed, defaults canonicalised. Property order is not part of it: Kuzu
+ * appends added properties at the end and cannot reorder in place, and no query depends on order.
+ */
+export function canonicalSchema(schema: Schema): Schema {
+  const props = (ps: Property[]): Property[] =>
+    sortByName(ps).map((p) => ({ name: p.name, type: p.type, default: canonicalDefault(p.default) }));
+  return {
+    nodes: sortByName(schema.nodes).map((t) => ({
+      kind: 'node',
+      name: t.name,
+      primaryKey: t.primaryKey,
+      properties: props(t.properties),
+      comment: t.comment,
+    })),
+    rels: sortByName(schema.rels).map((t) => ({
+      kind: 'rel',
+      name: t.name,
+      connections: [...t.connections].sort((a, b) => connectionKey(a).localeCompare(connectionKey(b))),
+      multiplicity: t.multiplicity,
+      storageDirection: t.storageDirection,
+      properties: props(t.properties),
+      comment: t.comment,
+    })),
+  };
+}
+
+/** sha256 of the canonical schema: equal fingerprints mean nothing to plan. */
+export function schemaFingerprint(schema: Schema): string {
+  return 'sha256:' + createHash('sha256').update(JSON.stringify(canonicalSchema(schema))).digest('hex');
+}
