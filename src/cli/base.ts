@@ -1,0 +1,88 @@
+/**
+ * The shared shell of every command: common flags (--config, --env, --json), config loading, and
+ * turning errors into a one-line cause, hints and the documented exit code — never a stack trace
+ * for something the user can fix.
+ */
+import * as path from 'node:path';
+import { Command, Errors, Flags, Interfaces } from '@oclif/core';
+import { ConfigError, ExitCode, KuzuMigrateError, formatDiagnostic } from '../core/errors';
+import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    config: Flags.string({
+      char: 'c',
+      summary: 'Path of the kuzu-migrate YAML file.',
+      default: DEFAULT_CONFIG_FILE,
+      helpGroup: 'GLOBAL',
+      env: 'KUZU_MIGRATE_CONFIG',
+    }),
+    env: Flags.string({
+      char: 'e',
+      summary: 'Environment from the YAML `environments:` section whose overrides apply.',
+      helpGroup: 'GLOBAL',
+      env: 'KUZU_MIGRATE_ENV',
+    }),
+  };
+
+  protected flags!: BaseFlags<T>;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+  }
+
+  /** Loads the YAML named by --config with --env applied; `database` overrides the file's path. */
+  protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
+    return loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+  }
+
+  /** Prints human output unless --json, where only the final result is printed. */
+  protected out(text: string): void {
+    if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof Errors.ExitError) throw err;
+    const known = toKnownError(err);
+    if (!known) throw err; // a bug: let oclif show it in full
+    if (this.jsonEnabled()) {
+      process.stdout.write(JSON.stringify({ error: errorJson(known) }, null, 2) + '\n');
+    } else {
+      const body = known instanceof ConfigError ? known.message : `Error: ${known.message}`;
+      process.stderr.write(body + '\n' + known.hints.map((h) => `hint: ${h}\n`).join(''));
+    }
+    return this.exit(known.exitCode);
+  }
+}
+
+/** Errors the user can cause, as KuzuMigrateErrors; null for anything else (a bug). */
+function toKnownError(err: Error & { oclif?: { exit?: number } }): KuzuMigrateError | null {
+  if (err instanceof KuzuMigrateError) return err;
+  // oclif's own parse errors (unknown flag, missing argument) are usage errors.
+  if ('parse' in err || err.constructor?.name?.endsWith('ParseError') || /Unexpected argument|Nonexistent flag|Missing required|Expected --/.test(err.message)) {
+    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ExitCode.Usage, ['see --help for the flags and arguments']);
+  }
+  return null;
+}
+
+export function errorJson(err: KuzuMigrateError): Record<string, unknown> {
+  return {
+    code: err.code,
+    exit_code: err.exitCode,
+    message: err.message,
+    hints: err.hints,
+    ...(err instanceof ConfigError ? { diagnostics: err.diagnostics, formatted: err.diagnostics.map(formatDiagnostic) } : {}),
+  };
+}

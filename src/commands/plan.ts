@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { planMigration } from '../api/planning';
+import { ExitCode } from '../core/errors';
+import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
+import { renderMarkdown, renderText } from '../core/render';
+
+export default class Plan extends BaseCommand<typeof Plan> {
+  static override summary = 'Show what apply would change in the live database to match the declared schema.';
+  static override description = `Introspects the live database read-only (its catalog only, so the time does not grow with
+the data), diffs it against the schema declared in kuzu-migrate.yaml and prints the plan:
+  +   create            ~   update in place
+  -   destroy           -/+ rewrite (the table is rebuilt)
+Destructive changes are marked with the number of rows they touch. A missing database plans
+creating everything. The plan JSON (--out, --format json) follows schemas/plan.schema.json and
+can be given to \`kuzu-migrate apply\`, which refuses it if the database changed since.`;
+
+  static override examples = [
+    { description: 'Review the plan for the default database', command: '<%= config.bin %> plan' },
+    { description: 'Save the plan for apply and print Markdown for a pull-request comment', command: '<%= config.bin %> plan --out plan.json --format markdown' },
+    { description: 'In CI: exit 2 when there are changes, 0 when none', command: '<%= config.bin %> plan --detailed-exitcode' },
+    { description: 'Plan against the prod environment of the YAML', command: '<%= config.bin %> plan --env prod' },
+  ];
+
+  static override flags = {
+    out: Flags.string({ char: 'o', summary: 'Write the plan JSON to this file (for `apply PLAN.json`).' }),
+    format: Flags.string({ char: 'f', summary: 'Output format.', options: ['text', 'json', 'markdown'], default: 'text' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there are no changes, 2 when there are, 1 on error.' }),
+    strategy: Flags.string({ summary: 'Rewrite strategy for changes Kuzu cannot make in place.', options: [...REWRITE_STRATEGIES] }),
+    statements: Flags.boolean({ summary: 'Also list every Cypher statement apply would run (text format).' }),
+    database: Flags.string({ char: 'd', summary: 'Database file to plan against, instead of the one in the YAML.' }),
+  };
+
+  public async run(): Promise<PlanDocument> {
+    const config = this.loadConfig({ database: this.flags.database });
+    const plan = await planMigration(config, { rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined });
+    if (this.flags.out) {
+      fs.mkdirSync(path.dirname(path.resolve(this.flags.out)), { recursive: true });
+      fs.writeFileSync(this.flags.out, JSON.stringify(plan, null, 2) + '\n');
+    }
+    if (this.flags.format === 'json') this.out(JSON.stringify(plan, null, 2));
+    else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan));
+    else this.out(renderText(plan, { statements: this.flags.statements }));
+    if (this.flags['detailed-exitcode'] && plan.changes.length > 0) process.exitCode = ExitCode.Changes;
+    return plan;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * kuzu-migrate as a library: the same typed API the CLI commands are thin shells over.
+ */
+export * from './core/errors';
+export * from './core/model';
+export * from './core/types';
+export * from './core/changes';
+export { diffSchemas, PlanError } from './core/diff';
+export * from './core/plan';
+export { renderText, renderMarkdown, describeChange, summaryLine } from './core/render';
+export { schemaToCypher } from './core/ddl';
+export { loadConfig, validateConfig, schemaToYaml, isValidVersionName } from './config/config';
+export type { ResolvedConfig, Policy, Check } from './config/config';
+export { planMigration, readLive } from './api/planning';
+export { introspectDatabase } from './api/init';
+export { KuzuEngine, withEngine, kuzuVersion } from './kuzu/engine';
+export { introspect, introspectPath } from './kuzu/introspect';
