@@ -1,0 +1,117 @@
+/**
+ * Content fingerprints computed inside Kuzu: for every property, the sum over rows of
+ * hash({k: row key, v: value}), plus the count of non-NULL values. A sum is order-independent, and
+ * binding each value to its row's key catches changed, lost and row-shifted values (the parquet
+ * STRUCT bug moves values between rows without changing any multiset of values). NULLs count as
+ * 0, not by hash: hash() of a NULL STRUCT differs between rows written by CREATE and by COPY
+ * (kuzu-notes §6). Only the sums cross into JavaScript, as strings (they exceed 2^64).
+ */
+import { quoteIdent } from '../core/identifiers';
+import { NodeTable, RelTable, Schema, Table } from '../core/model';
+import { KuzuEngine } from './engine';
+
+export interface ColumnFingerprint {
+  /** Decimal string of the sum of hashes. */
+  hash: string;
+  non_null: number;
+}
+
+export interface TableFingerprint {
+  table: string;
+  kind: 'node' | 'rel';
+  rows: number;
+  /** Keyed by property name. */
+  properties: Record<string, ColumnFingerprint>;
+}
+
+export interface FingerprintColumn {
+  name: string;
+  /** Cypher expression of the value (e.g. `n.age`, or a cast of an old column). */
+  expr: string;
+}
+
+/** One MATCH, one scan: row count and a fingerprint per column. */
+export async function fingerprintQuery(engine: KuzuEngine, match: string, key: string, columns: FingerprintColumn[]): Promise<{ rows: number; columns: Record<string, ColumnFingerprint> }> {
+  const parts = ['count(*) AS _rows'];
+  columns.forEach((c, i) => {
+    parts.push(`CAST(sum(CASE WHEN (${c.expr}) IS NULL THEN CAST(0 AS UINT64) ELSE hash({k: ${key}, v: ${c.expr}}) END) AS STRING) AS _f${i}`);
+    parts.push(`count(${c.expr}) AS _c${i}`);
+  });
+  const rows = await engine.query(`${match} RETURN ${parts.join(', ')}`);
+  const row = rows[0] ?? {};
+  const out: Record<string, ColumnFingerprint> = {};
+  columns.forEach((c, i) => {
+    out[c.name] = { hash: String(row[`_f${i}`] ?? '0'), non_null: Number(row[`_c${i}`] ?? 0) };
+  });
+  return { rows: Number(row['_rows'] ?? 0), columns: out };
+}
+
+function add(a: ColumnFingerprint | undefined, b: ColumnFingerprint): ColumnFingerprint {
+  if (!a) return b;
+  return { hash: (BigInt(a.hash) + BigInt(b.hash)).toString(), non_null: a.non_null + b.non_null };
+}
+
+function nodePk(schema: Schema, name: string): string {
+  const n = schema.nodes.find((t) => t.name === name);
+  if (!n) throw new Error(`node table ${name} not in schema`);
+  return n.primaryKey;
+}
+
+export async function fingerprintNodeTable(engine: KuzuEngine, t: NodeTable): Promise<TableFingerprint> {
+  const v = 'n';
+  const res = await fingerprintQuery(
+    engine,
+    `MATCH (${v}:${quoteIdent(t.name)})`,
+    `${v}.${quoteIdent(t.primaryKey)}`,
+    t.properties.map((p) => ({ name: p.name, expr: `${v}.${quoteIdent(p.name)}` })),
+  );
+  return { table: t.name, kind: 'node', rows: res.rows, properties: res.columns };
+}
+
+/** Rel rows are keyed by their endpoints' primary keys, one query per FROM→TO pair, summed. */
+export async function fingerprintRelTable(engine: KuzuEngine, t: RelTable, schema: Schema): Promise<TableFingerprint> {
+  let rows = 0;
+  const properties: Record<string, ColumnFingerprint> = {};
+  for (const c of t.connections) {
+    const a = `a.${quoteIdent(nodePk(schema, c.from))}`;
+    const b = `b.${quoteIdent(nodePk(schema, c.to))}`;
+    // The endpoints themselves are a column: catches an edge moved to another node.
+    const cols = [{ name: '_endpoints', expr: `{a: ${a}, b: ${b}}` }, ...t.properties.map((p) => ({ name: p.name, expr: `r.${quoteIdent(p.name)}` }))];
+    const res = await fingerprintQuery(engine, `MATCH (a:${quoteIdent(c.from)})-[r:${quoteIdent(t.name)}]->(b:${quoteIdent(c.to)})`, `{a: ${a}, b: ${b}}`, cols);
+    rows += res.rows;
+    for (const [k, v] of Object.entries(res.columns)) properties[k] = add(properties[k], v);
+  }
+  return { table: t.name, kind: 'rel', rows, properties };
+}
+
+export async function fingerprintTable(engine: KuzuEngine, t: Table, schema: Schema): Promise<TableFingerprint> {
+  return t.kind === 'node' ? fingerprintNodeTable(engine, t) : fingerprintRelTable(engine, t, schema);
+}
+
+/** Every table of `schema`, in a stable order. */
+export async function fingerprintDatabase(engine: KuzuEngine, schema: Schema): Promise<TableFingerprint[]> {
+  const out: TableFingerprint[] = [];
+  for (const t of [...schema.nodes, ...schema.rels].sort((x, y) => x.name.localeCompare(y.name))) out.push(await fingerprintTable(engine, t, schema));
+  return out;
+}
+
+/** Differences between two fingerprint sets, as human lines; empty when equal. */
+export function compareFingerprints(expected: TableFingerprint[], actual: TableFingerprint[]): string[] {
+  const problems: string[] = [];
+  for (const e of expected) {
+    const a = actual.find((x) => x.table === e.table);
+    if (!a) {
+      problems.push(`${e.table}: missing`);
+      continue;
+    }
+    if (a.rows !== e.rows) problems.push(`${e.table}: ${a.rows} rows, expected ${e.rows}`);
+    for (const [p, fp] of Object.entries(e.properties)) {
+      const got = a.properties[p];
+      if (!got) problems.push(`${e.table}.${p}: missing`);
+      else if (got.non_null !== fp.non_null) problems.push(`${e.table}.${p}: ${got.non_null} non-NULL values, expected ${fp.non_null}`);
+      else if (got.hash !== fp.hash) problems.push(`${e.table}.${p}: content differs (fingerprint ${got.hash}, expected ${fp.hash})`);
+    }
+  }
+  for (const a of actual) if (!expected.some((e) => e.table === a.table)) problems.push(`${a.table}: unexpected table`);
+  return problems;
+}

@@ -1,0 +1,56 @@
+/**
+ * Test helpers: real Kuzu databases in temporary folders (never a mock), loaded from the shared
+ * datasets, and a runner for the built CLI.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KuzuEngine, withEngine } from '../../src/kuzu/engine';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const DATASETS = path.resolve(REPO_ROOT, '..', 'shared', 'datasets');
+
+export function tempDir(prefix = 'km-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function statements(file: string): string[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split(/;\s*\n|;\s*$|\n(?=CREATE|COPY)/i)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Loads `tinysnb` or `demo-db` from ../shared/datasets into an open database. */
+export async function loadDataset(engine: KuzuEngine, name: 'tinysnb' | 'demo-db'): Promise<void> {
+  const dir = path.join(DATASETS, name);
+  for (const s of statements(path.join(dir, 'schema.cypher'))) await engine.query(s);
+  for (const s of statements(path.join(dir, 'copy.cypher'))) {
+    await engine.query(s.replace(/"dataset\/[^"]*\/([^"/]+)"/g, (_m, f) => `"${path.join(dir, f)}"`));
+  }
+}
+
+/** Creates a database file at `dbPath` and runs `setup` on it, then closes it. */
+export async function makeDatabase(dbPath: string, setup: (engine: KuzuEngine) => Promise<void>): Promise<string> {
+  await withEngine(dbPath, {}, setup);
+  return dbPath;
+}
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (bin/run.js over dist/) as a user would. `npm test` builds first. */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
