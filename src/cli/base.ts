@@ -9,6 +9,7 @@ import { ConfigError, ExitCode, KuzuMigrateError, formatDiagnostic } from '../co
 import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
@@ -30,10 +31,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   };
 
   protected flags!: BaseFlags<T>;
+  protected args!: BaseArgs<T>;
 
   public override async init(): Promise<void> {
     await super.init();
-    const { flags } = await this.parse({
+    const { flags, args } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -41,6 +43,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     });
     this.flags = flags as BaseFlags<T>;
+    this.args = args as BaseArgs<T>;
   }
 
   /** Loads the YAML named by --config with --env applied; `database` overrides the file's path. */

@@ -199,7 +199,11 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
   }
   for (const c of of('drop_table', (c) => c.table_kind === 'rel')) add('in_place', ddl.dropTable(c.table), `drop rel table ${c.table}`, [c]);
   for (const c of of('drop_property')) add('in_place', ddl.dropProperty(c.table, c.property!), `drop ${c.table}.${c.property}`, [c]);
-  for (const c of of('create_node_table')) add('in_place', ddl.createNodeTable(desiredTable(c.table) as NodeTable), `create node table ${c.table}`, [c]);
+  for (const c of of('create_node_table')) {
+    const t = desiredTable(c.table) as NodeTable;
+    add('in_place', ddl.createNodeTable(t), `create node table ${c.table}`, [c]);
+    if (t.comment) add('in_place', ddl.commentOnTable(t.name, t.comment), `set the comment of ${c.table}`, [c]);
+  }
   for (const c of of('add_property')) {
     const t = desiredTable(c.table);
     const p = t.properties.find((x) => sameName(x.name, c.property!))!;
@@ -258,7 +262,11 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
   }
 
   // Phase 3: what needs every node table in place: new rel tables and connections, then node drops.
-  for (const c of of('create_rel_table')) add('finish', ddl.createRelTable(desiredTable(c.table) as RelTable), `create rel table ${c.table}`, [c]);
+  for (const c of of('create_rel_table')) {
+    const t = desiredTable(c.table) as RelTable;
+    add('finish', ddl.createRelTable(t), `create rel table ${c.table}`, [c]);
+    if (t.comment) add('finish', ddl.commentOnTable(t.name, t.comment), `set the comment of ${c.table}`, [c]);
+  }
   for (const c of of('add_connection')) {
     const conn = c.to as { from: string; to: string };
     add('finish', ddl.addConnection(c.table, conn), `add connection ${conn.from} → ${conn.to} to ${c.table}`, [c]);

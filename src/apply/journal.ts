@@ -1,0 +1,57 @@
+/**
+ * The apply journal: a small file next to the database recording which phase a running apply is
+ * in. If the process dies, the next command finds the journal and settles the apply: because the
+ * change and its history row commit in one Kuzu transaction, "is this apply id in the history?"
+ * says exactly whether it happened.
+ */
+import * as fs from 'node:fs';
+import { fsyncPath } from './files';
+
+export type JournalPhase = 'locked' | 'backed_up' | 'executing' | 'committed' | 'restoring';
+
+export interface Journal {
+  apply_id: string;
+  pid: number;
+  host: string;
+  database: string;
+  version: string;
+  phase: JournalPhase;
+  backup_id: string | null;
+  strategy: string;
+  started_at: string;
+  updated_at: string;
+}
+
+export function journalPath(dbPath: string): string {
+  return `${dbPath}.journal.json`;
+}
+
+export function readJournal(dbPath: string): Journal | null {
+  try {
+    return JSON.parse(fs.readFileSync(journalPath(dbPath), 'utf8')) as Journal;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the journal atomically (temp file + rename), so a crash never leaves half a journal. */
+export function writeJournal(j: Journal): void {
+  const p = journalPath(j.database);
+  const tmp = p + '.tmp';
+  fs.writeFileSync(tmp, JSON.stringify({ ...j, updated_at: new Date().toISOString() }, null, 2) + '\n');
+  fsyncPath(tmp);
+  fs.renameSync(tmp, p);
+}
+
+export function clearJournal(dbPath: string): void {
+  fs.rmSync(journalPath(dbPath), { force: true });
+  fs.rmSync(journalPath(dbPath) + '.tmp', { force: true });
+}
+
+/**
+ * Fault injection for crash tests: `KUZU_MIGRATE_FAULT=<point>` kills the process with SIGKILL at
+ * that point, exactly like `kill -9`. Points are listed where they are called.
+ */
+export function faultPoint(point: string): void {
+  if (process.env.KUZU_MIGRATE_FAULT === point) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { applyMigration, ApplyResult } from '../apply/apply';
+import { RefusedError, UsageError } from '../core/errors';
+import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
+import { renderText } from '../core/render';
+import { confirmOnTerminal, progressPrinter } from '../cli/interact';
+
+export default class Apply extends BaseCommand<typeof Apply> {
+  static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
+  static override description = `Plans (or reads a saved plan), shows it and asks for confirmation on a terminal; without a
+terminal it refuses unless --auto-approve. Then: lock, backup (checkpoint + checksummed copy),
+every statement in ONE transaction, rebuilt tables verified by row counts and content
+fingerprints before the old ones are dropped, YAML checks, history row, commit, and a final
+check that the schema equals the declaration. A failure or a killed process leaves the database
+as it was, or fully migrated.
+Destructive changes are refused (exit 3) unless allowed by --allow-destructive or the policy.
+A saved plan whose database changed since is refused as stale (exit 3). A second apply on the
+same database gets exit 4.`;
+
+  static override examples = [
+    { description: 'Plan, review, confirm and apply', command: '<%= config.bin %> apply' },
+    { description: 'Apply a reviewed plan in CI', command: '<%= config.bin %> apply plan.json --auto-approve' },
+    { description: 'Allow dropping one property', command: '<%= config.bin %> apply --allow-destructive=Requirement.legacy' },
+  ];
+
+  static override args = {
+    plan: Args.string({ description: 'A plan saved with `plan --out`; apply refuses it if the database changed since.' }),
+  };
+
+  static override flags = {
+    'auto-approve': Flags.boolean({ summary: 'Do not ask for confirmation (required without a terminal).' }),
+    'allow-destructive': Flags.string({
+      summary: 'Allow destructive changes: all (no value), or a comma-separated list of Table or Table.property.',
+      // `--allow-destructive` alone means every destructive change.
+      parse: async (v) => v,
+    }),
+    strategy: Flags.string({ summary: 'Rewrite strategy for changes Kuzu cannot make in place.', options: [...REWRITE_STRATEGIES] }),
+    database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
+  };
+
+  public async run(): Promise<ApplyResult> {
+    const config = this.loadConfig({ database: this.flags.database });
+    let plan: PlanDocument | undefined;
+    if (this.args.plan) {
+      if (!fs.existsSync(this.args.plan)) throw new UsageError(`plan file ${this.args.plan} does not exist`);
+      try {
+        plan = JSON.parse(fs.readFileSync(this.args.plan, 'utf8')) as PlanDocument;
+      } catch (err) {
+        throw new UsageError(`plan file ${this.args.plan} is not JSON: ${(err as Error).message}`);
+      }
+      if (plan.format_version !== 1 || !plan.desired_schema) throw new UsageError(`${this.args.plan} is not a kuzu-migrate plan (format_version 1)`);
+    }
+    const allow = parseAllowance(this.flags['allow-destructive']);
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
+    const autoApprove = this.flags['auto-approve'];
+    const result = await applyMigration(config, {
+      plan,
+      allowDestructive: allow,
+      rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
+      command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
+      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+      confirm: async (p) => {
+        this.out(renderText(p));
+        if (autoApprove || plan) return true;
+        if (!interactive) {
+          throw new RefusedError('apply needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve, or apply a reviewed plan file']);
+        }
+        return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ');
+      },
+    });
+    if (result.recovered) this.out(result.recovered.message);
+    if (result.status === 'no_changes') this.out(`No changes. ${config.database} already matches ${config.version}.`);
+    else if (result.status === 'aborted') this.out('Apply cancelled; nothing was changed.');
+    else {
+      this.out(
+        `Applied ${result.changes} change${result.changes === 1 ? '' : 's'} to ${result.database} (${result.strategy}${result.rewrite_strategy ? ', ' + result.rewrite_strategy : ''}) in ${result.duration_ms} ms.` +
+          (result.backup_id ? ` Backup: ${result.backup_id}.` : '') +
+          (result.verified_tables.length ? ` Verified: ${result.verified_tables.join(', ')}.` : ''),
+      );
+    }
+    return result;
+  }
+}
+
+/** `--allow-destructive` with no value (or `all`/`true`) allows everything; otherwise a list. */
+export function parseAllowance(v: string | undefined): boolean | string[] {
+  if (v === undefined) return false;
+  if (v === '' || v === 'all' || v === 'true') return true;
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
