@@ -1,0 +1,624 @@
+/**
+ * kuzu-migrate.yaml: reading, validating and resolving the configuration into the desired Schema.
+ *
+ * Validation has two layers, and both report every problem they find, each with file:line:column:
+ *   1. structure: ajv against schemas/kuzu-migrate.schema.json (unknown keys, wrong kinds of value,
+ *      enums, the version pattern), see json-schema.ts;
+ *   2. meaning: names, types, references and collisions, below, on the parts that are
+ *      structurally sound (a value ajv already rejected is skipped here, not reported twice).
+ * Only this module and source.ts touch files; the result is plain data.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { ConfigError, UsageError, type Diagnostic } from '../core/errors';
+import { identifierProblem } from '../core/identifiers';
+import {
+  MULTIPLICITIES,
+  STORAGE_DIRECTIONS,
+  type Connection,
+  type Multiplicity,
+  type NodeTable,
+  type Property,
+  type RelTable,
+  type Schema,
+  type StorageDirection,
+} from '../core/model';
+import { normalizeType, tryParseType } from '../core/types';
+import { structuralDiagnostics } from './json-schema';
+import { YamlSource, type Path } from './source';
+import { closest, didYouMean } from './suggest';
+
+export { schemaToYaml } from './to-yaml';
+
+export interface Policy {
+  /** true: every destructive change is allowed; a list: only these `Table` / `Table.prop` names. */
+  allowDestructive: boolean | string[];
+  /** How many pre-apply backups to keep. */
+  backupRetention: number;
+}
+
+export interface Check {
+  name: string;
+  /** Cypher that must return a single true. */
+  query: string;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the YAML. */
+  file: string;
+  /** Its folder; relative paths in it resolve against this. */
+  dir: string;
+  version: string;
+  engine: 'kuzu';
+  /** Absolute paths, after the environment's and the caller's overrides. */
+  database: string;
+  migrations: string;
+  backups: string;
+  /** The environment selected with --env, or null. */
+  environment: string | null;
+  policy: Policy;
+  checks: Check[];
+  /** The desired schema: types normalised, defaults as Cypher text, renamedFrom/using kept. */
+  schema: Schema;
+  /** Every YAML file the schema was read from (the config itself when it is inline). */
+  schemaFiles: string[];
+}
+
+export interface LoadOptions {
+  /** Environment to apply (`--env`); must be declared under `environments:`. */
+  env?: string;
+  /** Database path overriding the config and environment (`--database`), relative to the cwd. */
+  database?: string;
+}
+
+export const DEFAULT_CONFIG_FILE = 'kuzu-migrate.yaml';
+export const DEFAULT_POLICY: Readonly<Policy> = { allowDestructive: false, backupRetention: 10 };
+
+const VERSION_NAME = /^v\d+\.\d+\.\d+$/;
+/** A number as Cypher writes it (no exponent, hex or leading zeros). */
+const DECIMAL_LITERAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+
+/** A version name as used for snapshot folders: vMAJOR.MINOR.PATCH and nothing else. */
+export function isValidVersionName(v: string): boolean {
+  return typeof v === 'string' && VERSION_NAME.test(v);
+}
+
+/** Kuzu accepts floats, DECIMAL and more as keys; we accept only types with exact, stable equality. */
+const PK_TYPE = /^(INT(8|16|32|64|128)|UINT(8|16|32|64)|SERIAL|STRING|DATE|TIMESTAMP(_NS|_MS|_SEC|_TZ)?|UUID|BLOB)$/;
+const PK_TYPES_TEXT = 'STRING, an integer type, SERIAL, DATE, a TIMESTAMP type, UUID or BLOB';
+
+/** Type names offered as "did you mean" when a type does not parse. */
+const TYPE_NAMES = [
+  'INT8', 'INT16', 'INT32', 'INT64', 'INT128', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'SERIAL',
+  'FLOAT', 'DOUBLE', 'DECIMAL', 'BOOL', 'BOOLEAN', 'STRING', 'BLOB', 'UUID', 'DATE', 'TIMESTAMP',
+  'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_SEC', 'TIMESTAMP_TZ', 'INTERVAL', 'JSON', 'LIST',
+  'STRUCT', 'MAP', 'UNION',
+];
+
+/**
+ * Reads and resolves a configuration. Throws ConfigError carrying every problem found, or
+ * UsageError when the file does not exist.
+ */
+export function loadConfig(file: string, options: LoadOptions = {}): ResolvedConfig {
+  const abs = configPath(file);
+  if (!existsSync(abs)) {
+    throw new UsageError(`no configuration file at ${displayPath(abs)}`, [
+      'run `kuzu-migrate init` to write one from an existing database, or pass --config <file>',
+    ]);
+  }
+  const { config, diagnostics } = validateConfig(file, options);
+  if (!config) throw new ConfigError(diagnostics);
+  return config;
+}
+
+/** Like loadConfig, but returns the problems instead of throwing (for `validate` and editors). */
+export function validateConfig(file: string, options: LoadOptions = {}): { config: ResolvedConfig | null; diagnostics: Diagnostic[] } {
+  const abs = configPath(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return {
+      config: null,
+      diagnostics: [
+        {
+          file: displayPath(abs),
+          line: 1,
+          column: 1,
+          message: missing ? 'configuration file not found' : `cannot read the configuration: ${(err as Error).message}`,
+          hint: missing ? 'run `kuzu-migrate init` to write one from an existing database' : undefined,
+        },
+      ],
+    };
+  }
+  const reader = new ConfigReader(new YamlSource(abs, displayPath(abs), text), options);
+  const config = reader.read();
+  const diagnostics = reader.sortedDiagnostics();
+  return { config: diagnostics.length === 0 ? config : null, diagnostics };
+}
+
+/** A directory means its kuzu-migrate.yaml. */
+function configPath(file: string): string {
+  const abs = resolve(file);
+  try {
+    if (statSync(abs).isDirectory()) return join(abs, DEFAULT_CONFIG_FILE);
+  } catch {
+    /* missing: reported by the caller */
+  }
+  return abs;
+}
+
+/** Paths in diagnostics: relative to the working directory when below it, else absolute. */
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Where a declared thing is, for diagnostics and for "also declared at". */
+interface Origin {
+  src: YamlSource;
+  path: Path;
+}
+
+interface DeclaredTable {
+  table: NodeTable | RelTable;
+  origin: Origin;
+  /** The raw mapping (structurally checked), for reference checks after every table is known. */
+  raw: Json;
+}
+
+/** One piece of schema: the inline `schema:` mapping or one referenced file. */
+interface SchemaPart {
+  src: YamlSource;
+  base: Path;
+  value: Json;
+}
+
+class ConfigReader {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly fileOrder: string[] = [];
+
+  constructor(
+    private readonly src: YamlSource,
+    private readonly options: LoadOptions,
+  ) {
+    this.fileOrder.push(src.display);
+  }
+
+  sortedDiagnostics(): Diagnostic[] {
+    const seen = new Set<string>();
+    const unique = this.diagnostics.filter((d) => {
+      const k = `${d.file}:${d.line}:${d.column}:${d.message}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+    const order = (f: string) => this.fileOrder.indexOf(f);
+    return unique.sort((a, b) => order(a.file) - order(b.file) || a.line - b.line || a.column - b.column);
+  }
+
+  private report(origin: Origin, anchor: 'key' | 'value', message: string, extra: { expected?: string; hint?: string } = {}): void {
+    this.reportAt(origin.src, origin.src.locate(origin.path, anchor), message, extra);
+  }
+
+  private reportAt(src: YamlSource, pos: { line: number; column: number }, message: string, extra: { expected?: string; hint?: string } = {}): void {
+    const d: Diagnostic = { ...src.diag(pos), message };
+    if (extra.expected) d.expected = extra.expected;
+    if (extra.hint) d.hint = extra.hint;
+    this.diagnostics.push(d);
+  }
+
+  private where(origin: Origin, anchor: 'key' | 'value' = 'key'): string {
+    const p = origin.src.locate(origin.path, anchor);
+    return `${origin.src.display}:${p.line}:${p.column}`;
+  }
+
+  read(): ResolvedConfig | null {
+    const { src } = this;
+    const syntax = src.syntaxDiagnostics();
+    if (syntax.length) {
+      this.diagnostics.push(...syntax);
+      return null;
+    }
+    const root = src.value();
+    this.diagnostics.push(...structuralDiagnostics('config', root, src));
+    if (!isObject(root)) return null;
+    const dir = dirname(src.file);
+
+    const parts = this.schemaParts(root.schema, dir);
+    const schema = this.buildSchema(parts);
+    const checks = this.checks(root.checks);
+    const env = this.environment(root);
+    const envValue = env && isObject(root.environments) && isObject(root.environments[env]) ? root.environments[env] : {};
+    const policy = this.policy(root.policy, ['policy'], envValue.policy, ['environments', env ?? '', 'policy']);
+
+    const at = (p: unknown, fallback: string) => resolve(dir, str(p) ?? fallback);
+    return {
+      file: src.file,
+      dir,
+      version: str(root.version) ?? '',
+      engine: 'kuzu',
+      database: this.options.database !== undefined ? resolve(this.options.database) : at(envValue.database ?? root.database, ''),
+      migrations: at(root.migrations, './migrations'),
+      backups: at(envValue.backups ?? root.backups, './backups'),
+      environment: env,
+      policy,
+      checks,
+      schema,
+      schemaFiles: [...new Set(parts.map((p) => p.src.file))],
+    };
+  }
+
+  // ---- schema sources --------------------------------------------------------------------------
+
+  /** The inline mapping, or the files a path / glob / list of them names. */
+  private schemaParts(value: unknown, dir: string): SchemaPart[] {
+    if (isObject(value)) return [{ src: this.src, base: ['schema'], value }];
+    const entries: Array<{ pattern: string; path: Path }> = [];
+    if (typeof value === 'string') entries.push({ pattern: value, path: ['schema'] });
+    else if (Array.isArray(value)) value.forEach((v, i) => typeof v === 'string' && entries.push({ pattern: v, path: ['schema', i] }));
+    const files: string[] = [];
+    for (const { pattern, path } of entries) {
+      if (pattern.trim() === '') continue; // reported by the structural check
+      const origin = { src: this.src, path };
+      if (isDynamicPattern(pattern)) {
+        const matches = globSync([pattern], { cwd: dir, absolute: true, onlyFiles: true, dot: false })
+          .map((f) => resolve(f))
+          .filter((f) => f !== this.src.file)
+          .sort();
+        if (matches.length === 0) this.report(origin, 'value', `no schema file matches "${pattern}"`, { hint: `the pattern is relative to ${displayPath(dir) || '.'}` });
+        files.push(...matches);
+        continue;
+      }
+      const abs = resolve(dir, pattern);
+      if (!existsSync(abs)) {
+        this.report(origin, 'value', `schema file "${pattern}" not found`, { hint: `looked for ${displayPath(abs)}` });
+      } else if (statSync(abs).isDirectory()) {
+        this.report(origin, 'value', `schema path "${pattern}" is a folder`, { hint: `use a glob such as ${pattern.replace(/\/$/, '')}/*.yaml` });
+      } else {
+        files.push(abs);
+      }
+    }
+    const parts: SchemaPart[] = [];
+    for (const file of [...new Set(files)]) {
+      const src = new YamlSource(file, displayPath(file), readFileSync(file, 'utf8'));
+      this.fileOrder.push(src.display);
+      const syntax = src.syntaxDiagnostics();
+      if (syntax.length) {
+        this.diagnostics.push(...syntax);
+        continue;
+      }
+      const v = src.value() ?? {}; // an empty file declares nothing
+      this.diagnostics.push(...structuralDiagnostics('schemaFile', v, src));
+      if (isObject(v)) parts.push({ src, base: [], value: v });
+    }
+    return parts;
+  }
+
+  // ---- the schema ------------------------------------------------------------------------------
+
+  private buildSchema(parts: SchemaPart[]): Schema {
+    const declared: DeclaredTable[] = [];
+    const byName = new Map<string, DeclaredTable>();
+    for (const part of parts) {
+      for (const kind of ['nodes', 'rels'] as const) {
+        const tables = part.value[kind];
+        if (!isObject(tables)) continue;
+        for (const [name, raw] of Object.entries(tables)) {
+          const origin: Origin = { src: part.src, path: [...part.base, kind, name] };
+          const problem = identifierProblem(name);
+          if (problem) this.report(origin, 'key', `invalid table name: ${problem}`);
+          const other = byName.get(name.toLowerCase());
+          if (other) {
+            this.report(origin, 'key', `table "${name}" is declared twice`, {
+              hint: `also declared as "${other.table.name}" at ${this.where(other.origin)}${other.table.name !== name ? ' (Kuzu table names are case-insensitive)' : ''}`,
+            });
+          }
+          if (!isObject(raw)) continue;
+          const table = kind === 'nodes' ? this.nodeTable(name, raw, origin) : this.relTable(name, raw, origin);
+          const entry = { table, origin, raw };
+          declared.push(entry);
+          if (!other) byName.set(name.toLowerCase(), entry);
+        }
+      }
+    }
+    this.tableRenames(declared, byName);
+    this.connections(declared, byName);
+    return {
+      nodes: declared.map((d) => d.table).filter((t): t is NodeTable => t.kind === 'node'),
+      rels: declared.map((d) => d.table).filter((t): t is RelTable => t.kind === 'rel'),
+    };
+  }
+
+  private nodeTable(name: string, raw: Json, origin: Origin): NodeTable {
+    const properties = this.properties(raw.properties, { ...origin, path: [...origin.path, 'properties'] }, name);
+    const table: NodeTable = { kind: 'node', name, primaryKey: str(raw.primary_key) ?? '', properties, comment: str(raw.comment) ?? '' };
+    if (typeof raw.renamed_from === 'string') table.renamedFrom = raw.renamed_from;
+    const pk = str(raw.primary_key);
+    if (pk !== undefined && pk !== '' && isObject(raw.properties)) {
+      const pkOrigin = { ...origin, path: [...origin.path, 'primary_key'] };
+      const prop = properties.find((p) => p.name.toLowerCase() === pk.toLowerCase());
+      if (!prop) {
+        const names = properties.map((p) => p.name);
+        this.report(pkOrigin, 'value', `primary key "${pk}" is not a property of node table "${name}"`, {
+          expected: names.length ? `one of ${names.join(', ')}` : 'a property declared under properties',
+          hint: didYouMean(pk, names) ?? `declare it under properties, e.g. ${pk}: STRING`,
+        });
+      } else {
+        table.primaryKey = prop.name;
+        if (tryParseType(prop.type).ok && !PK_TYPE.test(prop.type)) {
+          this.report(pkOrigin, 'value', `property "${prop.name}" of type ${prop.type} cannot be the primary key of "${name}"`, { expected: PK_TYPES_TEXT });
+        }
+      }
+    }
+    return table;
+  }
+
+  private relTable(name: string, raw: Json, origin: Origin): RelTable {
+    const properties = this.properties(raw.properties, { ...origin, path: [...origin.path, 'properties'] }, name);
+    const connections: Connection[] = [];
+    const hasPair = raw.from !== undefined || raw.to !== undefined;
+    if (hasPair && raw.connections !== undefined) {
+      this.report({ ...origin, path: [...origin.path, 'connections'] }, 'key', `rel table "${name}" has both from/to and connections`, {
+        hint: 'use `from`/`to` for one pair, or list every pair under `connections`',
+      });
+    } else if (!hasPair && raw.connections === undefined) {
+      this.report(origin, 'key', `rel table "${name}" connects nothing`, { expected: '`from` and `to`, or `connections: [{from: A, to: B}]`' });
+    }
+    if (typeof raw.from === 'string' && typeof raw.to === 'string') connections.push({ from: raw.from, to: raw.to });
+    else if (Array.isArray(raw.connections)) {
+      for (const c of raw.connections) {
+        if (isObject(c) && typeof c.from === 'string' && typeof c.to === 'string') connections.push({ from: c.from, to: c.to });
+      }
+    }
+    const table: RelTable = {
+      kind: 'rel',
+      name,
+      connections,
+      multiplicity: MULTIPLICITIES.includes(raw.multiplicity as Multiplicity) ? (raw.multiplicity as Multiplicity) : 'MANY_MANY',
+      storageDirection: STORAGE_DIRECTIONS.includes(raw.storage_direction as StorageDirection) ? (raw.storage_direction as StorageDirection) : 'both',
+      properties,
+      comment: str(raw.comment) ?? '',
+    };
+    if (typeof raw.renamed_from === 'string') table.renamedFrom = raw.renamed_from;
+    return table;
+  }
+
+  private properties(value: unknown, origin: Origin, table: string): Property[] {
+    if (!isObject(value)) return [];
+    const out: Property[] = [];
+    const seen = new Map<string, string>();
+    for (const [name, def] of Object.entries(value)) {
+      const at: Origin = { ...origin, path: [...origin.path, name] };
+      const problem = identifierProblem(name);
+      if (problem) this.report(at, 'key', `invalid property name in "${table}": ${problem}`);
+      const dup = seen.get(name.toLowerCase());
+      if (dup !== undefined) {
+        this.report(at, 'key', `property "${name}" is declared twice in "${table}"`, {
+          hint: dup !== name ? `"${dup}" is the same name to Kuzu (property names are case-insensitive)` : undefined,
+        });
+      }
+      seen.set(name.toLowerCase(), dup ?? name);
+      const prop = this.property(name, def, at);
+      if (prop) out.push(prop);
+    }
+    // Renames: the old name must be free, and two properties cannot come from the same one.
+    const from = new Map<string, string>();
+    for (const p of out) {
+      if (p.renamedFrom === undefined) continue;
+      const at: Origin = { ...origin, path: [...origin.path, p.name, 'renamed_from'] };
+      const key = p.renamedFrom.toLowerCase();
+      const clash = out.find((q) => q !== p && q.name.toLowerCase() === key);
+      if (clash) {
+        this.report(at, 'value', `"${p.name}" is renamed from "${p.renamedFrom}", but "${clash.name}" is also declared in "${table}"`, {
+          hint: 'a property can only be renamed from a name that is no longer declared',
+        });
+      }
+      const twice = from.get(key);
+      if (twice) this.report(at, 'value', `"${p.name}" and "${twice}" are both renamed from "${p.renamedFrom}"`);
+      else from.set(key, p.name);
+    }
+    return out;
+  }
+
+  private property(name: string, def: unknown, origin: Origin): Property | undefined {
+    let typeText: string | undefined;
+    let typePath: Path = origin.path;
+    if (typeof def === 'string') typeText = def;
+    else if (isObject(def) && typeof def.type === 'string') {
+      typeText = def.type;
+      typePath = [...origin.path, 'type'];
+    }
+    if (typeText === undefined || typeText.trim() === '') return undefined; // structural error already
+    let type = typeText;
+    const parsed = tryParseType(typeText);
+    if (parsed.ok) {
+      type = normalizeType(typeText);
+    } else {
+      const { offset, expected } = parsed.error;
+      // The column says where; a suggestion inside the parser's message becomes the hint.
+      let message = parsed.error.message.replace(/ at offset \d+/, '');
+      let hint = typeHint(typeText);
+      const suggestion = /[;,]?\s*did you mean ([^?]+)\?\s*$/i.exec(message);
+      if (suggestion) {
+        message = message.slice(0, suggestion.index);
+        hint = `did you mean ${/^["']/.test(suggestion[1]) ? suggestion[1] : `"${suggestion[1]}"`}?`;
+      }
+      this.reportAt(origin.src, origin.src.locateInScalar(typePath, offset), `invalid type "${typeText}" for property "${name}": ${message}`, {
+        expected,
+        hint,
+      });
+    }
+    const prop: Property = { name, type, default: null };
+    if (!isObject(def)) return prop;
+    if ('default' in def) prop.default = this.defaultExpression(def.default, { ...origin, path: [...origin.path, 'default'] });
+    if (prop.default !== null && parsed.ok && type === 'SERIAL') {
+      this.report({ ...origin, path: [...origin.path, 'default'] }, 'key', `SERIAL property "${name}" cannot have a default`, {
+        hint: 'Kuzu numbers SERIAL values itself; remove the default',
+      });
+    }
+    if (typeof def.renamed_from === 'string' && def.renamed_from !== '') {
+      prop.renamedFrom = def.renamed_from;
+      const at = { ...origin, path: [...origin.path, 'renamed_from'] };
+      const problem = identifierProblem(def.renamed_from);
+      if (problem) this.report(at, 'value', `invalid renamed_from: ${problem}`);
+      else if (def.renamed_from.toLowerCase() === name.toLowerCase()) {
+        this.report(at, 'value', `property "${name}" is renamed from itself`, { hint: 'remove renamed_from (Kuzu names are case-insensitive)' });
+      }
+    }
+    if (typeof def.using === 'string' && def.using.trim() !== '') prop.using = def.using;
+    return prop;
+  }
+
+  /** YAML numbers and booleans are literals; strings are Cypher expressions, taken verbatim. */
+  private defaultExpression(value: unknown, origin: Origin): string | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'boolean') return String(value);
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return null; // .inf / .nan: the structural check rejects them
+      // A plain decimal literal is kept as written: table_info reports `DEFAULT 1.0` as `1.0`, not
+      // `1`, and integers beyond 2^53 would lose digits through a double.
+      const source = origin.src.sourceOf(origin.path);
+      if (source !== undefined && DECIMAL_LITERAL.test(source)) return source;
+      return String(value);
+    }
+    if (typeof value === 'string') {
+      if (value.trim() === '') {
+        this.report(origin, 'value', 'default is an empty expression', { hint: `for an empty string write default: "''"` });
+        return null;
+      }
+      return value;
+    }
+    return null; // structural error already
+  }
+
+  private tableRenames(declared: DeclaredTable[], byName: Map<string, DeclaredTable>): void {
+    const from = new Map<string, string>();
+    for (const { table, origin, raw } of declared) {
+      if (typeof raw.renamed_from !== 'string' || raw.renamed_from === '') continue;
+      const old = raw.renamed_from;
+      const at: Origin = { ...origin, path: [...origin.path, 'renamed_from'] };
+      const problem = identifierProblem(old);
+      if (problem) {
+        this.report(at, 'value', `invalid renamed_from: ${problem}`);
+        continue;
+      }
+      const clash = byName.get(old.toLowerCase());
+      if (clash?.table === table) {
+        this.report(at, 'value', `table "${table.name}" is renamed from itself`, { hint: 'remove renamed_from (Kuzu table names are case-insensitive)' });
+      } else if (clash) {
+        this.report(at, 'value', `"${table.name}" is renamed from "${old}", but "${clash.table.name}" is also declared (${this.where(clash.origin)})`, {
+          hint: 'a table can only be renamed from a name that is no longer declared',
+        });
+      }
+      const twice = from.get(old.toLowerCase());
+      if (twice) this.report(at, 'value', `"${table.name}" and "${twice}" are both renamed from "${old}"`);
+      else from.set(old.toLowerCase(), table.name);
+    }
+  }
+
+  /** Rel endpoints must be declared node tables; they take the declared spelling. */
+  private connections(declared: DeclaredTable[], byName: Map<string, DeclaredTable>): void {
+    const nodeNames = [...byName.values()].filter((d) => d.table.kind === 'node').map((d) => d.table.name);
+    for (const { table, origin, raw } of declared) {
+      if (table.kind !== 'rel') continue;
+      const sides: Array<{ c: Connection; path: Path }> = [];
+      // The same choice as relTable: from/to when given, else the connections list.
+      if (typeof raw.from === 'string' && typeof raw.to === 'string') sides.push({ c: table.connections[0], path: origin.path });
+      else if (Array.isArray(raw.connections)) {
+        let k = 0;
+        raw.connections.forEach((c, i) => {
+          if (isObject(c) && typeof c.from === 'string' && typeof c.to === 'string') sides.push({ c: table.connections[k++], path: [...origin.path, 'connections', i] });
+        });
+      }
+      const seen = new Set<string>();
+      for (const { c, path } of sides) {
+        for (const side of ['from', 'to'] as const) {
+          const ref = c[side];
+          const at: Origin = { src: origin.src, path: [...path, side] };
+          const target = byName.get(ref.toLowerCase());
+          if (target?.table.kind === 'node') c[side] = target.table.name;
+          else if (target) this.report(at, 'value', `"${ref}" is a rel table; rel "${table.name}" can only connect node tables`);
+          else {
+            this.report(at, 'value', `rel "${table.name}": "${ref}" is not a declared node table`, {
+              expected: nodeNames.length ? `one of ${nodeNames.slice(0, 12).join(', ')}${nodeNames.length > 12 ? ', ...' : ''}` : 'a node table declared under nodes',
+              hint: didYouMean(ref, nodeNames),
+            });
+          }
+        }
+        const key = `${c.from}->${c.to}`.toLowerCase();
+        if (seen.has(key)) this.report({ src: origin.src, path }, 'value', `rel "${table.name}" lists ${c.from} -> ${c.to} twice`);
+        seen.add(key);
+      }
+    }
+  }
+
+  // ---- checks, environments, policy ------------------------------------------------------------
+
+  private checks(value: unknown): Check[] {
+    if (!Array.isArray(value)) return [];
+    const out: Check[] = [];
+    const seen = new Set<string>();
+    value.forEach((c, i) => {
+      if (!isObject(c) || typeof c.name !== 'string' || typeof c.query !== 'string') return;
+      if (seen.has(c.name)) this.report({ src: this.src, path: ['checks', i, 'name'] }, 'value', `check "${c.name}" is declared twice`, { hint: 'check names must be unique' });
+      seen.add(c.name);
+      out.push({ name: c.name, query: c.query });
+    });
+    return out;
+  }
+
+  private environment(root: Json): string | null {
+    const env = this.options.env;
+    if (env === undefined || env === null) return null;
+    const envs = isObject(root.environments) ? Object.keys(root.environments) : [];
+    if (!envs.includes(env)) {
+      const origin: Origin = { src: this.src, path: envs.length ? ['environments'] : [] };
+      this.report(origin, 'key', `environment "${env}" is not defined`, {
+        expected: envs.length ? `one of ${envs.join(', ')}` : 'an entry under environments:',
+        hint: didYouMean(env, envs) ?? (envs.length ? undefined : `add environments: { ${env}: { database: ... } }`),
+      });
+      return null;
+    }
+    return env;
+  }
+
+  /** The environment's policy keys override the top-level ones, key by key. */
+  private policy(top: unknown, topPath: Path, env: unknown, envPath: Path): Policy {
+    const policy: Policy = { ...DEFAULT_POLICY };
+    for (const [value, path] of [[top, topPath], [env, envPath]] as const) {
+      if (!isObject(value)) continue;
+      const allow = value.allow_destructive;
+      if (typeof allow === 'boolean') policy.allowDestructive = allow;
+      else if (Array.isArray(allow)) {
+        policy.allowDestructive = allow.filter((a): a is string => typeof a === 'string');
+        allow.forEach((a, i) => {
+          if (typeof a !== 'string' || !/^[^.\s]+(\.[^.\s]+)?$/.test(a)) return; // structural error already
+          for (const part of a.split('.')) {
+            const problem = identifierProblem(part);
+            if (problem) this.report({ src: this.src, path: [...path, 'allow_destructive', i] }, 'value', `invalid allow_destructive entry "${a}": ${problem}`);
+          }
+        });
+      }
+      if (typeof value.backup_retention === 'number' && Number.isInteger(value.backup_retention) && value.backup_retention >= 0) {
+        policy.backupRetention = value.backup_retention;
+      }
+    }
+    return policy;
+  }
+}
+
+/** "did you mean" for a type that did not parse: the first unknown word, replaced by the closest type name. */
+function typeHint(text: string): string | undefined {
+  for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const word = m[0];
+    if (TYPE_NAMES.includes(word.toUpperCase())) continue;
+    const guess = closest(word.toUpperCase(), TYPE_NAMES);
+    if (guess) return `did you mean "${text.slice(0, m.index) + guess + text.slice((m.index ?? 0) + word.length)}"?`;
+  }
+  return undefined;
+}

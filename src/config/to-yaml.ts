@@ -1,0 +1,125 @@
+/**
+ * Schema → kuzu-migrate.yaml, for `kuzu-migrate init`. The output is meant to be read and edited
+ * by people (shorthand `name: TYPE`, one-line `{ type, default }`, blank lines between tables) and
+ * loads back (config.ts) to an equal Schema; the round trip is tested.
+ */
+import { Document, isMap, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Property, RelTable, NodeTable, Schema } from '../core/model';
+
+export interface YamlHeader {
+  version: string;
+  database: string;
+  migrations?: string;
+  backups?: string;
+  /** Where editors find the JSON Schema, for the `yaml-language-server` modeline. */
+  schemaRef?: string;
+}
+
+export const DEFAULT_SCHEMA_REF = './node_modules/kuzu-migrate/schemas/kuzu-migrate.schema.json';
+
+/**
+ * Defaults that YAML can write as plain numbers or booleans and that load back to the same text
+ * (the loader keeps a plain decimal literal as written, and turns booleans into `true`/`false`).
+ */
+function defaultValue(expr: string): string | boolean | Scalar {
+  if (expr === 'true') return true;
+  if (expr === 'false') return false;
+  if (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(expr)) {
+    const n = Number(expr);
+    const fraction = expr.split('.')[1]?.length ?? 0;
+    if (Number.isSafeInteger(Math.trunc(n)) && (fraction ? n.toFixed(fraction) : String(n)) === expr) {
+      const scalar = new Scalar(n);
+      scalar.minFractionDigits = fraction; // 1.0 stays 1.0
+      return scalar;
+    }
+  }
+  return expr;
+}
+
+export function schemaToYaml(schema: Schema, header: YamlHeader): string {
+  const doc = new Document();
+  const node = <T>(v: T) => doc.createNode(v);
+  const flowMap = (entries: Array<[string, unknown]>): YAMLMap => {
+    const m = new YAMLMap();
+    for (const [k, v] of entries) m.add(new Pair(node(k), v instanceof Scalar ? v : node(v)));
+    m.flow = true;
+    return m;
+  };
+
+  const property = (p: Property): unknown => {
+    if (p.default === null && p.renamedFrom === undefined && p.using === undefined) return node(p.type);
+    const entries: Array<[string, unknown]> = [['type', p.type]];
+    if (p.default !== null) entries.push(['default', defaultValue(p.default)]);
+    if (p.renamedFrom !== undefined) entries.push(['renamed_from', p.renamedFrom]);
+    if (p.using !== undefined) entries.push(['using', p.using]);
+    return flowMap(entries);
+  };
+  const properties = (ps: Property[]): YAMLMap => {
+    const m = new YAMLMap();
+    for (const p of ps) m.add(new Pair(node(p.name), property(p)));
+    return m;
+  };
+  const tableMap = (entries: Array<[string, unknown] | false>): YAMLMap => {
+    const m = new YAMLMap();
+    for (const e of entries) if (e) m.add(new Pair(node(e[0]), isMap(e[1]) ? e[1] : node(e[1])));
+    return m;
+  };
+  const nodeTable = (t: NodeTable): YAMLMap =>
+    tableMap([
+      ['primary_key', t.primaryKey],
+      t.comment !== '' && ['comment', t.comment],
+      t.renamedFrom !== undefined && ['renamed_from', t.renamedFrom],
+      ['properties', properties(t.properties)],
+    ]);
+  const relTable = (t: RelTable): YAMLMap => {
+    const m = tableMap([]);
+    if (t.connections.length === 1) {
+      m.add(new Pair(node('from'), node(t.connections[0].from)));
+      m.add(new Pair(node('to'), node(t.connections[0].to)));
+    } else {
+      const seq = new YAMLSeq();
+      for (const c of t.connections) seq.add(flowMap([['from', c.from], ['to', c.to]]));
+      m.add(new Pair(node('connections'), seq));
+    }
+    m.add(new Pair(node('multiplicity'), node(t.multiplicity)));
+    if (t.storageDirection !== 'both') m.add(new Pair(node('storage_direction'), node(t.storageDirection)));
+    if (t.comment !== '') m.add(new Pair(node('comment'), node(t.comment)));
+    if (t.renamedFrom !== undefined) m.add(new Pair(node('renamed_from'), node(t.renamedFrom)));
+    if (t.properties.length) m.add(new Pair(node('properties'), properties(t.properties)));
+    return m;
+  };
+  const tables = <T>(items: T[], render: (t: T) => YAMLMap, name: (t: T) => string): YAMLMap => {
+    const m = new YAMLMap();
+    items.forEach((t, i) => {
+      const key = node(name(t)) as Scalar;
+      if (i > 0) key.spaceBefore = true;
+      m.add(new Pair(key, render(t)));
+    });
+    return m;
+  };
+
+  const root = new YAMLMap();
+  const add = (k: string, v: unknown, comment?: string) => {
+    const key = node(k) as Scalar;
+    if (comment) key.commentBefore = ` ${comment}`;
+    root.add(new Pair(key, isMap(v) ? v : node(v)));
+  };
+  add('version', header.version, 'Target version: `kuzu-migrate plan` compares the database with the schema below.');
+  add('database', header.database);
+  if (header.migrations !== undefined) add('migrations', header.migrations);
+  if (header.backups !== undefined) add('backups', header.backups);
+  const schemaMap = new YAMLMap();
+  schemaMap.add(new Pair(node('nodes'), tables(schema.nodes, nodeTable, (t) => t.name)));
+  if (schema.rels.length) {
+    const relsKey = node('rels') as Scalar;
+    relsKey.spaceBefore = true;
+    schemaMap.add(new Pair(relsKey, tables(schema.rels, relTable, (t) => t.name)));
+  }
+  const schemaKey = node('schema') as Scalar;
+  schemaKey.spaceBefore = true;
+  schemaKey.commentBefore = ' The desired schema. Property order is table order; `name: TYPE` or `name: { type: T, default: ... }`.';
+  root.add(new Pair(schemaKey, schemaMap));
+  doc.contents = root;
+  doc.commentBefore = ` yaml-language-server: $schema=${header.schemaRef ?? DEFAULT_SCHEMA_REF}`;
+  return doc.toString({ lineWidth: 0 });
+}
