@@ -36,7 +36,8 @@ function adoptUnknownStorageDirections(live: LiveSchema, desired: Schema): strin
   return warnings;
 }
 
-async function annotateRowCounts(engine: KuzuEngine, live: Schema, changes: Change[]): Promise<void> {
+/** Fills `rows_affected` of destructive changes with count queries run inside Kuzu. */
+export async function annotateRowCounts(engine: KuzuEngine, live: Schema, changes: Change[]): Promise<void> {
   for (const c of changes) {
     if (!c.destructive) continue;
     const table = [...live.nodes, ...live.rels].find((t) => sameName(t.name, c.kind === 'rename_table' ? String(c.from) : c.table))

@@ -32,6 +32,7 @@ import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
+import { annotateRowCounts } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
 import { removeDatabaseFiles } from './files';
@@ -161,6 +162,9 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     };
     if (plan.changes.length === 0) return { ...base, status: 'no_changes', duration_ms: Date.now() - started };
 
+    if (exists && plan.changes.some((c) => c.destructive)) {
+      await withEngine(dbPath, { readOnly: true }, async (e) => annotateRowCounts(e, (await introspect(e)).schema, plan.changes));
+    }
     const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
     const refused = plan.changes.filter((c) => c.destructive && !isAllowed(c, allowance));
     if (refused.length > 0) {
@@ -190,6 +194,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       started_at: new Date().toISOString(),
       updated_at: '',
     };
+    // The journal exists from before the backup on, so any interruption after this point is settled.
+    writeJournal(journal);
     let backupId: string | null = null;
     if (exists) {
       emit('backup', `backing up ${dbPath}`);

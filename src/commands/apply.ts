@@ -40,6 +40,12 @@ same database gets exit 4.`;
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
   };
 
+  public override async init(): Promise<void> {
+    // oclif has no optional flag values: a bare --allow-destructive means "all".
+    this.argv = this.argv.map((a) => (a === '--allow-destructive' ? '--allow-destructive=all' : a));
+    await super.init();
+  }
+
   public async run(): Promise<ApplyResult> {
     const config = this.loadConfig({ database: this.flags.database });
     let plan: PlanDocument | undefined;
