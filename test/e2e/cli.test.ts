@@ -1,0 +1,119 @@
+/**
+ * The built CLI as users and scripts see it: exit codes, error messages with file:line, --json,
+ * --help, and golden plans in text, JSON and Markdown.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { withEngine } from '../../src/kuzu/engine';
+import { runCli, tempDir } from '../helpers/db';
+import { BASE_DATA, baseSchema, clone, makeProject } from '../helpers/project';
+
+const GOLDEN = path.join(__dirname, '..', 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+function golden(name: string, actual: string): void {
+  const file = path.join(GOLDEN, name);
+  if (UPDATE || !fs.existsSync(file)) fs.writeFileSync(file, actual);
+  expect(actual).toBe(fs.readFileSync(file, 'utf8'));
+}
+
+describe('errors users can cause', () => {
+  it('malformed YAML: exit 65 with file:line:column', () => {
+    const dir = tempDir();
+    const yaml = path.join(dir, 'kuzu-migrate.yaml');
+    fs.writeFileSync(yaml, 'version: v1.0.0\ndatabase: ./db.kuzu\nschema:\n  nodes:\n    A: {primary_key: id, properties: {id: INT64}\n');
+    const r = runCli(['validate', '-c', yaml]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toMatch(/kuzu-migrate\.yaml:\d+:\d+: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('unknown type, illegal identifiers and a bad primary key are all reported at once', () => {
+    const p = makeProject();
+    const s = clone(baseSchema()) as any;
+    s.nodes.Requirement.properties.title = 'STRNG';
+    s.nodes['Bad`Name'] = { primary_key: 'id', properties: { id: 'INT64' } };
+    s.nodes['_km_staging'] = { primary_key: 'id', properties: { id: 'INT64' } };
+    s.nodes.Component.primary_key = 'nope';
+    p.write(s);
+    const r = runCli(['validate', '-c', p.yamlPath]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toMatch(/kuzu-migrate\.yaml:\d+:\d+: .*STRNG/);
+    expect(r.stderr).toMatch(/hint: .*STRING/);
+    expect(r.stderr).toMatch(/Bad`Name/);
+    expect(r.stderr).toMatch(/_km_staging.*reserved/);
+    expect(r.stderr).toMatch(/nope/);
+    const json = runCli(['validate', '-c', p.yamlPath, '--json']);
+    expect(json.status).toBe(65);
+    const err = JSON.parse(json.stdout).error;
+    expect(err.code).toBe('E_CONFIG');
+    expect(err.diagnostics.length).toBeGreaterThanOrEqual(4);
+    for (const d of err.diagnostics) expect(d).toMatchObject({ file: expect.any(String), line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  it('a missing configuration file: exit 64 with a hint to init', () => {
+    const r = runCli(['plan', '-c', path.join(tempDir(), 'nope.yaml')]);
+    expect(r.status).toBe(64);
+    expect(r.stderr).toMatch(/init/);
+  });
+
+  it('an unknown flag or command is a usage error (64), not "changes" (2)', () => {
+    expect(runCli(['plan', '--no-such-flag']).status).toBe(64);
+    expect(runCli(['no-such-command']).status).toBe(64);
+  });
+
+  it('--help teaches, with examples', () => {
+    const r = runCli(['plan', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/EXAMPLES/);
+    expect(r.stdout).toMatch(/--detailed-exitcode/);
+  });
+});
+
+describe('plan, drift and golden plans', () => {
+  async function project() {
+    const p = makeProject();
+    p.write(baseSchema());
+    expect(runCli(['apply', '--auto-approve', '-c', p.yamlPath]).status).toBe(0);
+    await withEngine(p.dbPath, {}, async (e) => {
+      for (const s of BASE_DATA) await e.query(s);
+    });
+    const desired = clone(baseSchema()) as any;
+    desired.nodes.Requirement.properties.priority = { type: 'INT64', default: 0 };
+    delete desired.nodes.Requirement.properties.state;
+    desired.nodes.Requirement.properties.status = { type: 'STRING', renamed_from: 'state' };
+    delete desired.nodes.Component.properties.owner;
+    desired.nodes.Team = { primary_key: 'id', comment: 'who owns what', properties: { id: 'SERIAL', name: 'STRING' } };
+    desired.rels.implemented_by.multiplicity = 'MANY_ONE';
+    return { p, desired };
+  }
+
+  /** Golden output must not depend on the temp folder or the clock. */
+  const stable = (s: string, dir: string) => s.split(dir).join('<project>').replace(/"created_at": "[^"]+"/, '"created_at": "<now>"').replace(/"version": "\d+\.\d+\.\d+"/g, '"version": "<v>"');
+
+  it('drift exits 0 when equal and 2 with differences; plan --detailed-exitcode likewise', async () => {
+    const { p, desired } = await project();
+    expect(runCli(['drift', '-c', p.yamlPath]).status).toBe(0);
+    expect(runCli(['plan', '--detailed-exitcode', '-c', p.yamlPath]).status).toBe(0);
+    p.write(desired);
+    const d = runCli(['drift', '-c', p.yamlPath, '--json']);
+    expect(d.status).toBe(2);
+    expect(JSON.parse(d.stdout)).toMatchObject({ drift: true, differences: expect.arrayContaining([expect.objectContaining({ kind: 'drop_property', table: 'Component', property: 'owner' })]) });
+    expect(runCli(['plan', '--detailed-exitcode', '-c', p.yamlPath]).status).toBe(2);
+    expect(runCli(['plan', '-c', p.yamlPath]).status).toBe(0);
+  });
+
+  it('renders the same plan as text, Markdown and JSON (golden files; UPDATE_GOLDEN=1 rewrites them)', async () => {
+    const { p, desired } = await project();
+    p.write(desired);
+    const text = runCli(['plan', '-c', p.yamlPath, '--statements']);
+    expect(text.status).toBe(0);
+    golden('plan.txt', stable(text.stdout, p.dir));
+    const md = runCli(['plan', '-c', p.yamlPath, '--format', 'markdown']);
+    golden('plan.md', stable(md.stdout, p.dir));
+    const json = runCli(['plan', '-c', p.yamlPath, '--format', 'json']);
+    golden('plan.json', stable(json.stdout, p.dir));
+    const doc = JSON.parse(json.stdout);
+    expect(doc.summary).toEqual({ create: 1, update: 1, delete: 1, replace: 2, destructive: 2, total: 5 });
+  });
+});
