@@ -1,0 +1,215 @@
+/**
+ * `export`: writes `<migrations>/<version>/` from the live database, read-only. Everything is
+ * written into a staging folder `.<version>.partial-<pid>` next to the target and renamed into place
+ * at the end, so a failed export leaves nothing behind and a version folder is always complete.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ResolvedConfig } from '../config/config';
+import { diffSchemas } from '../core/diff';
+import { matchAll, schemaToCypher } from '../core/ddl';
+import { RefusedError, RuntimeError } from '../core/errors';
+import { cypherString, quoteIdent } from '../core/identifiers';
+import { Schema, schemaFingerprint } from '../core/model';
+import { KuzuEngine, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
+import { fingerprintContent as fingerprintDatabase } from './fingerprint';
+import { introspect } from '../kuzu/introspect';
+import { TOOL_VERSION } from '../version';
+import { renderChangelog } from './changelog';
+import { INT128_MIN, SnapshotFormat } from './codec';
+import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
+import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
+import { exportFiles, loadStatement, UnexportableError } from './statements';
+import { checkVersionName, previousVersion, stagingName, versionDir } from './version-name';
+
+export interface ExportOptions {
+  version: string;
+  format?: SnapshotFormat;
+  schemaOnly?: boolean;
+  raw?: boolean;
+  now?: Date;
+}
+
+export interface ExportResult {
+  version: string;
+  path: string;
+  format: SnapshotFormat;
+  raw: boolean;
+  schema_only: boolean;
+  tables: number;
+  rows: number;
+  bytes: number;
+  previous: string | null;
+  changelog_kept: boolean;
+}
+
+/** SERIAL properties and the sequence Kuzu made for each (`<table>_<property>_serial`). */
+export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current'>[] {
+  return schema.nodes.flatMap((t) =>
+    t.properties.filter((p) => p.type === 'SERIAL').map((p) => ({ name: `${t.name}_${p.name}_serial`, table: t.name, property: p.name })),
+  );
+}
+
+async function readSequences(engine: KuzuEngine, schema: Schema): Promise<ManifestSequence[]> {
+  const out: ManifestSequence[] = [];
+  for (const s of serialSequences(schema)) {
+    let current: string | null = null;
+    try {
+      current = String(await engine.scalar(`RETURN CAST(currval(${cypherString(s.name)}) AS STRING)`));
+    } catch {
+      current = null; // never used: currval fails until the first nextval
+    }
+    out.push({ ...s, current });
+  }
+  return out;
+}
+
+/**
+ * The statements that bring a fresh SERIAL sequence to where the exported one was: COPY never
+ * advances a sequence (kuzu-notes §4), so it is recreated to continue after `current`.
+ */
+export function sequenceStatements(seqs: ManifestSequence[]): string[] {
+  return seqs
+    .filter((s) => s.current !== null)
+    .flatMap((s) => [`DROP SEQUENCE ${quoteIdent(s.name)}`, `CREATE SEQUENCE ${quoteIdent(s.name)} START ${BigInt(s.current!) + 1n}`]);
+}
+
+/** Values Kuzu can store but not load back (codec.ts): refused with table, property and reason. */
+async function refuseUnloadableValues(engine: KuzuEngine, schema: Schema): Promise<void> {
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    for (const p of t.properties.filter((x) => x.type === 'INT128')) {
+      const v = t.kind === 'node' ? 'n' : 'r';
+      const n = Number(await engine.scalar(`${matchAll(t)} WHERE CAST(${v}.${quoteIdent(p.name)} AS STRING) = ${cypherString(INT128_MIN)} RETURN count(*)`));
+      if (n > 0) {
+        throw new UnexportableError(t.name, p.name, `${n} row${n === 1 ? ' holds' : 's hold'} INT128's minimum ${INT128_MIN}, which Kuzu 0.11.3 stores but cannot load back from any file ("INT128 is out of range: cannot negate INT128_MIN")`);
+      }
+    }
+  }
+}
+
+function versionsIn(migrations: string): string[] {
+  if (!fs.existsSync(migrations)) return [];
+  return fs.readdirSync(migrations).filter((n) => fs.existsSync(path.join(migrations, n, MANIFEST_FILE)));
+}
+
+/** An existing version folder is never overwritten; one holding only a CHANGELOG.md is notes written ahead. */
+function existingChangelog(dir: string): string | null {
+  if (!fs.existsSync(dir)) return null;
+  const entries = fs.readdirSync(dir);
+  if (entries.length === 1 && entries[0] === CHANGELOG_FILE) return fs.readFileSync(path.join(dir, CHANGELOG_FILE), 'utf8');
+  if (entries.length === 0) return null;
+  throw new RefusedError(`version ${path.basename(dir)} already exists at ${dir}; a snapshot is never overwritten`, 'E_VERSION_EXISTS', [
+    'choose the next version number, or delete that folder yourself if it really is disposable',
+  ]);
+}
+
+function copyCypher(manifest: Manifest): string {
+  const lines = [
+    '// Loads this snapshot into a database created with schema.cypher. Run from this folder:',
+    '// file paths are relative to it. `kuzu-migrate import` runs the same statements and then',
+    '// verifies row counts and content fingerprints against manifest.json.',
+  ];
+  const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
+  for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r) + ';');
+  for (const s of sequenceStatements(manifest.sequences)) lines.push(s + ';');
+  return lines.join('\n') + '\n';
+}
+
+export async function exportSnapshot(config: ResolvedConfig, options: ExportOptions): Promise<ExportResult> {
+  const version = checkVersionName(options.version);
+  const format = options.format ?? 'parquet';
+  const migrations = path.resolve(config.migrations);
+  const dir = versionDir(migrations, version);
+  const keptChangelog = existingChangelog(dir);
+  if (!fs.existsSync(config.database)) {
+    throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML or pass --database']);
+  }
+  try {
+    fs.mkdirSync(migrations, { recursive: true });
+    fs.accessSync(migrations, fs.constants.W_OK);
+  } catch (err) {
+    throw folderError(err, 'migrations', migrations);
+  }
+  const staging = path.join(migrations, stagingName(version));
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const manifest = await withEngine(config.database, { readOnly: true }, async (engine) => {
+      const live = await introspect(engine);
+      const schema = live.schema;
+      const base = {
+        format_version: MANIFEST_FORMAT_VERSION,
+        tool: { name: 'kuzu-migrate' as const, version: TOOL_VERSION },
+        kuzu_version: kuzuVersion(),
+        storage_version: kuzuStorageVersion(),
+        version,
+        created_at: (options.now ?? new Date()).toISOString(),
+        format,
+        raw: options.raw ?? false,
+        schema_only: options.schemaOnly ?? false,
+        database: path.resolve(config.database),
+        declared_fingerprint: schemaFingerprint(config.schema),
+        live_fingerprint: schemaFingerprint(schema),
+        schema,
+      };
+      const fingerprints = options.schemaOnly ? [] : await fingerprintDatabase(engine, schema);
+      const tables: ManifestTable[] = fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
+      const sequences = await readSequences(engine, schema);
+      if (options.raw) {
+        // Kuzu's own EXPORT DATABASE, unchanged (lossy: kuzu-notes §3). It wants a folder that does not exist.
+        await engine.query(`EXPORT DATABASE ${cypherString(staging)} (format=${cypherString(format)}${options.schemaOnly ? ', schema_only=true' : ''})`);
+      } else {
+        // Planned (and refused on an unexportable type or value) before anything is written.
+        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')));
+        if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
+        fs.mkdirSync(staging, { recursive: true });
+        for (const f of files) {
+          fs.mkdirSync(path.dirname(path.join(staging, ...f.path.split('/'))), { recursive: true });
+          await engine.query(f.statement);
+          const rows = f.kind === 'node'
+            ? tables.find((t) => t.table === f.table)!.rows
+            : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
+          const { statement: _s, table: _t, kind: _k, ...file } = f;
+          tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
+        }
+        fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
+      }
+      const total = tables.reduce((n, t) => n + t.rows, 0);
+      const m: Manifest = { ...base, sequences, tables, files: [], total_rows: total };
+      if (!options.raw) fs.writeFileSync(path.join(staging, COPY_FILE), copyCypher(m));
+      return m;
+    });
+    manifest.files = await checksumFolder(staging);
+    fs.writeFileSync(path.join(staging, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+    const previous = previousVersion(versionsIn(migrations), version);
+    if (keptChangelog !== null) {
+      fs.writeFileSync(path.join(staging, CHANGELOG_FILE), keptChangelog);
+    } else {
+      const prevSchema = previous ? readManifest(path.join(migrations, previous)).schema : null;
+      const changes = prevSchema ? diffSchemas(prevSchema, manifest.schema).changes : [];
+      fs.writeFileSync(
+        path.join(staging, CHANGELOG_FILE),
+        renderChangelog({ version, previous, changes, date: options.now ?? new Date(), tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows }),
+      );
+    }
+    for (const f of manifest.files) fsyncPath(path.join(staging, ...f.path.split('/')));
+    if (keptChangelog !== null) fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(staging, dir);
+    fsyncPath(migrations);
+    return {
+      version,
+      path: dir,
+      format,
+      raw: manifest.raw,
+      schema_only: manifest.schema_only,
+      tables: manifest.schema.nodes.length + manifest.schema.rels.length,
+      rows: manifest.total_rows,
+      bytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
+      previous,
+      changelog_kept: keptChangelog !== null,
+    };
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw folderError(err, 'migrations', migrations);
+    throw err;
+  }
+}

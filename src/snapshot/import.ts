@@ -1,0 +1,156 @@
+/**
+ * `import`: loads a snapshot into a FRESH staging database next to the target, verifies it against
+ * the manifest, and only then renames it into place. Order matters:
+ *   1. every file's checksum is checked before anything is opened or created;
+ *   2. the target must be empty, or --force takes a backup of it first;
+ *   3. schema, then data, then SERIAL positions go into `_km_import_<pid>_<name>` beside the target;
+ *   4. the staging database's schema fingerprint, row counts and content fingerprints must equal the
+ *      manifest's (a value the files lost is caught here, not in production);
+ *   5. the target's `.wal` / `.shadow` are moved away before the rename — a stale WAL is replayed
+ *      into whatever file sits at the path (kuzu-notes §6) — and the staging file replaces it.
+ * A failure before step 5 removes the staging file and leaves the target untouched.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createBackup } from '../apply/backup';
+import { acquireLock } from '../apply/lock';
+import { ResolvedConfig } from '../config/config';
+import { RefusedError, RuntimeError } from '../core/errors';
+import { cypherString } from '../core/identifiers';
+import { schemaFingerprint } from '../core/model';
+import { KuzuEngine, withEngine } from '../kuzu/engine';
+import { compareFingerprints } from '../kuzu/fingerprint';
+import { fingerprintContent as fingerprintDatabase } from './fingerprint';
+import { introspect } from '../kuzu/introspect';
+import { checkFiles, fsyncPath, readManifest } from './files';
+import { Manifest, SCHEMA_FILE } from './manifest';
+import { sequenceStatements } from './export';
+import { loadStatement } from './statements';
+import { checkVersionName, versionDir } from './version-name';
+
+export interface ImportOptions {
+  version: string;
+  /** Target database (defaults to the config's). */
+  database?: string;
+  force?: boolean;
+}
+
+export interface ImportResult {
+  version: string;
+  database: string;
+  tables: number;
+  rows: number;
+  /** Backup of the replaced database (--force), or null. */
+  backup: string | null;
+  verified: boolean;
+}
+
+export const IMPORT_STAGING_PREFIX = '_km_import_';
+const COMPANIONS = ['.wal', '.shadow'];
+
+/** Splits a schema.cypher written by schemaToCypher (one statement per line, `;` at the end). */
+export function cypherStatements(text: string): string[] {
+  return text
+    .split(/;\s*\n/)
+    .map((s) => s.trim().replace(/;$/, ''))
+    .filter((s) => s && !s.startsWith('//'));
+}
+
+/** Whether the database at `dbPath` holds any table at all (reserved ones included). */
+async function isEmptyDatabase(dbPath: string): Promise<boolean> {
+  if (!fs.existsSync(dbPath)) return true;
+  if (fs.statSync(dbPath).isFile() && fs.statSync(dbPath).size === 0) return true;
+  return withEngine(dbPath, { readOnly: true }, async (e) => (await e.query('CALL show_tables() RETURN name')).length === 0);
+}
+
+function removeDb(p: string): void {
+  fs.rmSync(p, { force: true, recursive: true });
+  for (const s of COMPANIONS) fs.rmSync(p + s, { force: true });
+}
+
+async function load(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+  if (manifest.raw) {
+    await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
+    return;
+  }
+  for (const s of cypherStatements(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'))) await engine.query(s);
+  // Nodes before rels: a rel COPY looks its endpoints up by primary key.
+  const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
+  for (const t of ordered) {
+    for (const f of t.files) await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
+  }
+  for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
+}
+
+async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+  const live = await introspect(engine);
+  const problems: string[] = [];
+  const fp = schemaFingerprint(live.schema);
+  // Kuzu's own EXPORT (--raw) drops defaults, comments and storage_direction: not comparable.
+  if (!manifest.raw && fp !== manifest.live_fingerprint) problems.push(`schema fingerprint ${fp} differs from the manifest's ${manifest.live_fingerprint}`);
+  if (!manifest.schema_only) {
+    problems.push(...compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintDatabase(engine, manifest.schema)));
+  }
+  return problems;
+}
+
+export async function importSnapshot(config: ResolvedConfig, options: ImportOptions): Promise<ImportResult> {
+  const version = checkVersionName(options.version);
+  const dir = versionDir(config.migrations, version);
+  if (!fs.existsSync(dir)) {
+    throw new RuntimeError(`version ${version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list` to see the versions that exist']);
+  }
+  const manifest = readManifest(dir);
+  const bad = await checkFiles(dir, manifest);
+  if (bad.length) {
+    throw new RuntimeError(`snapshot ${version} is damaged, nothing was changed:\n  ${bad.join('\n  ')}`, 'E_CHECKSUM', [
+      `restore ${dir} from version control or re-export it`,
+    ]);
+  }
+  const target = path.resolve(options.database ?? config.database);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const lock = acquireLock(target, 'import');
+  const staging = path.join(path.dirname(target), `${IMPORT_STAGING_PREFIX}${process.pid}_${path.basename(target)}`);
+  try {
+    let backup: string | null = null;
+    if (!(await isEmptyDatabase(target))) {
+      if (!options.force) {
+        throw new RefusedError(`database ${target} is not empty; import loads only into an empty or new database`, 'E_NOT_EMPTY', [
+          'pass --force to replace it (a backup is taken first), or import with --database into a new file',
+        ]);
+      }
+      backup = (await createBackup(target, config.backups, { reason: 'import', version: null })).id;
+    }
+    removeDb(staging);
+    let problems: string[] = [];
+    try {
+      await withEngine(staging, {}, async (engine) => {
+        await load(engine, dir, manifest);
+        problems = await verifyLoaded(engine, manifest);
+      });
+    } catch (err) {
+      throw new RuntimeError(`loading ${version} failed, nothing was changed: ${(err as Error).message}`, 'E_IMPORT');
+    }
+    if (problems.length) {
+      throw new RuntimeError(`the loaded data does not match snapshot ${version}, nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
+    }
+    // Closing checkpointed the staging file: it is complete on its own. Now swap.
+    fsyncPath(staging);
+    const aside: string[] = [];
+    for (const s of COMPANIONS) {
+      if (fs.existsSync(target + s)) {
+        const moved = `${staging}.old${s}`;
+        fs.renameSync(target + s, moved);
+        aside.push(moved);
+      }
+    }
+    fs.renameSync(staging, target);
+    for (const s of COMPANIONS) if (fs.existsSync(staging + s)) fs.renameSync(staging + s, target + s);
+    fsyncPath(path.dirname(target));
+    for (const a of aside) fs.rmSync(a, { force: true });
+    return { version, database: target, tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows, backup, verified: true };
+  } finally {
+    removeDb(staging);
+    lock.release();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * manifest.json of a snapshot (schemas/manifest.schema.json): what was exported, by which tool
+ * and Kuzu release, how each column was written, and what the data must look like after an
+ * import (row counts, content fingerprints), plus a sha256 of every file so a damaged or edited
+ * snapshot is refused before anything is loaded. Pure.
+ *
+ * The schema is stored here as JSON as well as in schema.cypher: `diff` and `list` read it without
+ * starting Kuzu, and it carries what Cypher DDL cannot be read back from without a database
+ * (multiplicity is visible in Kuzu only through EXPORT). schema.cypher is what import runs, and its
+ * checksum ties the two together.
+ */
+import { Schema } from '../core/model';
+import { TableFingerprint } from '../kuzu/fingerprint';
+import { SnapshotFormat } from './codec';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const SCHEMA_FILE = 'schema.cypher';
+export const COPY_FILE = 'copy.cypher';
+export const CHANGELOG_FILE = 'CHANGELOG.md';
+export const MANIFEST_FORMAT_VERSION = 1;
+
+/** One column of a data file. */
+export interface ManifestColumn {
+  /** Column name in the file: the property name, or `_km_from` / `_km_to` for rel endpoints. */
+  name: string;
+  /** The property's (or endpoint key's) Kuzu type. */
+  type: string;
+  /** `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding. */
+  encoding: 'native' | 'encoded';
+}
+
+/** One data file: all rows of a node table, or the rows of one FROM→TO pair of a rel table. */
+export interface ManifestDataFile {
+  path: string;
+  rows: number;
+  /** For rel tables: the pair this file holds. */
+  from?: string;
+  to?: string;
+  columns: ManifestColumn[];
+}
+
+export interface ManifestTable {
+  table: string;
+  kind: 'node' | 'rel';
+  rows: number;
+  /** Content fingerprint computed inside Kuzu (kuzu/fingerprint.ts); import must reproduce it. */
+  fingerprint: TableFingerprint;
+  files: ManifestDataFile[];
+}
+
+export interface ManifestSequence {
+  /** e.g. `User_id_serial`. */
+  name: string;
+  table: string;
+  property: string;
+  /** currval at export, as a decimal string; null when the sequence was never used. */
+  current: string | null;
+}
+
+export interface ManifestFile {
+  /** Relative to the version folder, `/`-separated. */
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format_version: number;
+  tool: { name: 'kuzu-migrate'; version: string };
+  kuzu_version: string;
+  storage_version: number;
+  version: string;
+  created_at: string;
+  /** `csv` / `parquet`; for --raw, Kuzu's own EXPORT DATABASE in that format. */
+  format: SnapshotFormat;
+  raw: boolean;
+  schema_only: boolean;
+  /** Database the snapshot was taken from (absolute path). */
+  database: string;
+  /** schemaFingerprint of the YAML's declared schema at export time. */
+  declared_fingerprint: string;
+  /** schemaFingerprint of the live schema that was exported. */
+  live_fingerprint: string;
+  schema: Schema;
+  sequences: ManifestSequence[];
+  tables: ManifestTable[];
+  /** Every file of the snapshot except manifest.json and CHANGELOG.md (which stays editable). */
+  files: ManifestFile[];
+  total_rows: number;
+}
+
+/** `nodes/<Table>.<fmt>`; table names are unique (case-insensitively) in Kuzu, so is this. */
+export function nodeFilePath(table: string, format: SnapshotFormat): string {
+  return `nodes/${table}.${format}`;
+}
+
+/**
+ * `rels/<Rel>/<From>-<To>.<fmt>`: one folder per rel table and `-`, which no identifier contains,
+ * between the endpoints, so no two pairs of any two rel tables share a file (Kuzu's own EXPORT
+ * writes `<Rel>_<From>_<To>`, where rel `A_B` (C→D) and rel `A` (B_C→D) collide).
+ */
+export function relFilePath(rel: string, from: string, to: string, format: SnapshotFormat): string {
+  return `rels/${rel}/${from}-${to}.${format}`;
+}
+
+/** Light structural check of a parsed manifest (the JSON schema is the full contract). */
+export function manifestProblem(m: unknown): string | null {
+  if (!m || typeof m !== 'object') return 'not a JSON object';
+  const x = m as Partial<Manifest>;
+  if (x.format_version !== MANIFEST_FORMAT_VERSION) return `format_version ${String(x.format_version)} is not ${MANIFEST_FORMAT_VERSION}`;
+  if (!Array.isArray(x.files)) return 'files is missing';
+  if (!Array.isArray(x.tables)) return 'tables is missing';
+  if (!x.schema || !Array.isArray(x.schema.nodes)) return 'schema is missing';
+  for (const f of x.files) {
+    if (typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').includes('..')) return `file path ${JSON.stringify(f.path)} leaves the version folder`;
+  }
+  return null;
+}

@@ -1,0 +1,119 @@
+/**
+ * The Cypher a snapshot is written and read with. Pure: it maps a schema and a format to
+ * `COPY (MATCH ... RETURN <encoded columns>) TO '<file>'` statements, and a manifest back to
+ * `COPY T (<columns>) FROM (LOAD FROM '<file>' RETURN <decoded columns>)` statements.
+ *
+ * COPY maps columns by position (kuzu-notes §4), so loads always name the columns; a rel load
+ * returns the FROM and TO keys first and, for a table with several pairs, names the pair.
+ */
+import { cypherString, quoteIdent } from '../core/identifiers';
+import { NodeTable, RelTable, Schema } from '../core/model';
+import { RefusedError } from '../core/errors';
+import { ColumnCodec, columnCodec, decodeColumn, SnapshotFormat, UnsupportedTypeError } from './codec';
+import { ManifestColumn, ManifestDataFile, nodeFilePath, relFilePath } from './manifest';
+
+export const FROM_COLUMN = '_km_from';
+export const TO_COLUMN = '_km_to';
+
+/** A value no encoding can keep: export refuses rather than write a lossy snapshot. */
+export class UnexportableError extends RefusedError {
+  constructor(readonly table: string, readonly property: string, readonly reason: string) {
+    super(`cannot export ${table}.${property} without losing values: ${reason}`, 'E_UNEXPORTABLE', [
+      'change the property type, or use `kuzu-migrate export --raw` for Kuzu\'s own (lossy) EXPORT DATABASE',
+    ]);
+  }
+}
+
+export interface ExportFile extends ManifestDataFile {
+  table: string;
+  kind: 'node' | 'rel';
+  /** `COPY (MATCH ...) TO '<file>'`, with `file` resolved by the caller-given function. */
+  statement: string;
+}
+
+function codecFor(table: string, property: string, type: string, format: SnapshotFormat): ColumnCodec {
+  try {
+    return columnCodec(type, format);
+  } catch (err) {
+    if (err instanceof UnsupportedTypeError) throw new UnexportableError(table, property, err.message);
+    throw err;
+  }
+}
+
+function column(name: string, type: string, codec: ColumnCodec): ManifestColumn {
+  return { name, type, encoding: codec.mode };
+}
+
+function copyTo(match: string, returns: string[], file: string, format: SnapshotFormat): string {
+  const options = format === 'csv' ? ' (header=true)' : '';
+  return `COPY (${match} RETURN ${returns.join(', ')}) TO ${cypherString(file)}${options}`;
+}
+
+function nodeExport(t: NodeTable, format: SnapshotFormat, resolve: (rel: string) => string): ExportFile {
+  const columns: ManifestColumn[] = [];
+  const returns: string[] = [];
+  for (const p of t.properties) {
+    const codec = codecFor(t.name, p.name, p.type, format);
+    columns.push(column(p.name, p.type, codec));
+    returns.push(`${codec.encode(`n.${quoteIdent(p.name)}`)} AS ${quoteIdent(p.name)}`);
+  }
+  const path = nodeFilePath(t.name, format);
+  return { table: t.name, kind: 'node', path, rows: 0, columns, statement: copyTo(`MATCH (n:${quoteIdent(t.name)})`, returns, resolve(path), format) };
+}
+
+function relExports(t: RelTable, schema: Schema, format: SnapshotFormat, resolve: (rel: string) => string): ExportFile[] {
+  return t.connections.map((c) => {
+    const from = schema.nodes.find((n) => n.name === c.from);
+    const to = schema.nodes.find((n) => n.name === c.to);
+    if (!from || !to) throw new Error(`rel ${t.name}: endpoint ${c.from} or ${c.to} is not a node table of the schema`);
+    const fromType = from.properties.find((p) => p.name === from.primaryKey)!.type;
+    const toType = to.properties.find((p) => p.name === to.primaryKey)!.type;
+    const fromCodec = codecFor(c.from, from.primaryKey, fromType, format);
+    const toCodec = codecFor(c.to, to.primaryKey, toType, format);
+    const columns = [column(FROM_COLUMN, fromType, fromCodec), column(TO_COLUMN, toType, toCodec)];
+    const returns = [
+      `${fromCodec.encode(`a.${quoteIdent(from.primaryKey)}`)} AS ${FROM_COLUMN}`,
+      `${toCodec.encode(`b.${quoteIdent(to.primaryKey)}`)} AS ${TO_COLUMN}`,
+    ];
+    for (const p of t.properties) {
+      const codec = codecFor(t.name, p.name, p.type, format);
+      columns.push(column(p.name, p.type, codec));
+      returns.push(`${codec.encode(`r.${quoteIdent(p.name)}`)} AS ${quoteIdent(p.name)}`);
+    }
+    const path = relFilePath(t.name, c.from, c.to, format);
+    const match = `MATCH (a:${quoteIdent(c.from)})-[r:${quoteIdent(t.name)}]->(b:${quoteIdent(c.to)})`;
+    return { table: t.name, kind: 'rel' as const, path, rows: 0, from: c.from, to: c.to, columns, statement: copyTo(match, returns, resolve(path), format) };
+  });
+}
+
+/**
+ * Every data file of a snapshot of `schema`, nodes first. Throws UnexportableError before anything
+ * is written when a property has a type no encoding keeps exactly.
+ */
+export function exportFiles(schema: Schema, format: SnapshotFormat, resolve: (rel: string) => string): ExportFile[] {
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return [
+    ...[...schema.nodes].sort(byName).map((t) => nodeExport(t, format, resolve)),
+    ...[...schema.rels].sort(byName).flatMap((t) => relExports(t, schema, format, resolve)),
+  ];
+}
+
+/** `LOAD FROM` a data file: CSV columns are all read as STRING and cast by the decoder. */
+function loadFrom(file: string, format: SnapshotFormat): string {
+  return format === 'csv' ? `LOAD FROM ${cypherString(file)} (header=true, auto_detect=false)` : `LOAD FROM ${cypherString(file)}`;
+}
+
+function decoded(c: ManifestColumn): string {
+  return decodeColumn(c.type, c.encoding, quoteIdent(c.name));
+}
+
+/** The COPY ... FROM statement loading one data file into table `table`. */
+export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string): string {
+  const source = loadFrom(resolve(file.path), format);
+  const values = file.columns.map(decoded);
+  if (kind === 'node') {
+    return `COPY ${quoteIdent(table)} (${file.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM (${source} RETURN ${values.join(', ')})`;
+  }
+  const pair = file.from && file.to ? ` (from=${cypherString(file.from)}, to=${cypherString(file.to)})` : '';
+  return `COPY ${quoteIdent(table)} FROM (${source} RETURN ${values.join(', ')})${pair}`;
+}
