@@ -1,0 +1,31 @@
+import { BaseCommand } from '../cli/base';
+import { listSnapshots, ListResult } from '../snapshot/inspect';
+
+export default class List extends BaseCommand<typeof List> {
+  static override summary = 'List snapshot versions, backups and apply history.';
+  static override description = `Versions from the migrations folder with date, format, size, tables and rows; the one whose
+schema fingerprint equals the live database's is marked with *. Also lists backups and, when
+<database>.history.jsonl exists, the apply history.`;
+
+  static override examples = [{ description: 'List everything', command: '<%= config.bin %> list' }, { description: 'Machine-readable', command: '<%= config.bin %> list --json' }];
+
+  public async run(): Promise<ListResult> {
+    const r = await listSnapshots(this.loadConfig());
+    const lines = [`Versions in ${r.migrations}:`];
+    if (!r.versions.length) lines.push('  (none)');
+    for (const v of r.versions) {
+      lines.push(`${v.current ? '* ' : '  '}${v.version.padEnd(10)} ${v.created_at.slice(0, 19).replace('T', ' ')}  ${(v.raw ? 'raw ' : '') + v.format}${v.schema_only ? ' schema-only' : ''}  ${v.bytes} bytes  ${v.tables} tables  ${v.rows} rows`);
+    }
+    if (r.versions.some((v) => v.current)) lines.push('  (* = the live database has this schema)');
+    lines.push('', 'Backups:');
+    if (!r.backups.length) lines.push('  (none)');
+    for (const b of r.backups) lines.push(`  ${b.id}  ${b.created_at ?? ''}  ${b.reason ?? ''}  ${b.bytes} bytes`);
+    if (r.history.length) {
+      lines.push('', 'History:');
+      for (const h of r.history) lines.push(`  ${String(h['applied_at'] ?? '')}  ${String(h['version'] ?? '')}  ${String(h['operation'] ?? '')}`);
+    }
+    for (const w of r.warnings) lines.push(`warning: ${w}`);
+    this.out(lines.join('\n'));
+    return r;
+  }
+}

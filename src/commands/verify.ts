@@ -1,0 +1,36 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { ExitCode } from '../core/errors';
+import { verifyDatabase, VerifyResult } from '../snapshot/inspect';
+
+export default class Verify extends BaseCommand<typeof Verify> {
+  static override summary = 'Check the live database: schema, content, keys, endpoints and the YAML checks.';
+  static override description = `Checks, read-only: the schema equals the declaration (or the version's); with --version, row
+counts and content fingerprints equal the version's manifest; no NULL or duplicate primary keys;
+every relationship's endpoints exist; and every query under \`checks:\` returns true. Exit 0 when
+all hold, 1 when any fails (each failure listed).`;
+
+  static override examples = [
+    { description: 'Against the declaration', command: '<%= config.bin %> verify' },
+    { description: 'Against a snapshot, content included', command: '<%= config.bin %> verify --version v1.2.0 --json' },
+  ];
+
+  static override flags = {
+    version: Flags.string({ summary: 'Compare schema and content with this version.' }),
+    database: Flags.string({ char: 'd', summary: 'Database file to check, instead of the one in the YAML.' }),
+  };
+
+  public async run(): Promise<VerifyResult> {
+    const config = this.loadConfig({ database: this.flags.database });
+    const r = await verifyDatabase(config, { version: this.flags.version });
+    const lines = [`Verifying ${r.database} against ${r.against}:`];
+    for (const c of r.checks) {
+      lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}`);
+      for (const p of c.problems) lines.push(`          ${p}`);
+    }
+    lines.push(r.ok ? 'All checks passed.' : `${r.checks.filter((c) => !c.ok).length} check(s) failed.`);
+    this.out(lines.join('\n'));
+    if (!r.ok) process.exitCode = ExitCode.Error;
+    return r;
+  }
+}

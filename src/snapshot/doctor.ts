@@ -1,0 +1,192 @@
+/**
+ * `doctor`: a pre-flight checklist before an export, import or apply. Each item is ok, warning
+ * or error; only errors fail the command. Reads files and /proc only; never opens the database
+ * for writing.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isProcessAlive, readLock } from '../apply/lock';
+import { ResolvedConfig } from '../config/config';
+import { kuzuStorageVersion } from '../kuzu/engine';
+import { IMPORT_STAGING_PREFIX } from './import';
+import { STAGING_FOLDER } from './version-name';
+
+export type DoctorStatus = 'ok' | 'warning' | 'error';
+
+export interface DoctorItem {
+  name: string;
+  status: DoctorStatus;
+  detail: string;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  items: DoctorItem[];
+}
+
+const NETWORK_FS = /^(nfs|nfs4|cifs|smb|smb2|smbfs|fuse\.sshfs|sshfs|9p|fuse\.s3fs|fuse\.gcsfuse|afs|glusterfs|ceph|fuse\.rclone)$/;
+
+function fmtBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+/** The nearest existing ancestor of `p` (folders that do not exist yet are created there). */
+function existingAncestor(p: string): string {
+  let cur = path.resolve(p);
+  while (!fs.existsSync(cur) && path.dirname(cur) !== cur) cur = path.dirname(cur);
+  return cur;
+}
+
+/** Storage version of a 0.11 database file: a little-endian integer at byte 4, after `KUZU`. */
+export function readStorageVersion(file: string): { magic: string; version: number } | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(12);
+    const n = fs.readSync(fd, buf, 0, 12, 0);
+    if (n < 12) return null;
+    return { magic: buf.subarray(0, 4).toString('latin1'), version: Number(buf.readBigUInt64LE(4)) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Mount entry of the file system holding `p` (longest mount point prefix of /proc/mounts). */
+function mountOf(p: string): { point: string; type: string } | null {
+  let mounts: string;
+  try {
+    mounts = fs.readFileSync('/proc/mounts', 'utf8');
+  } catch {
+    return null;
+  }
+  const abs = fs.realpathSync(existingAncestor(p));
+  let best: { point: string; type: string } | null = null;
+  for (const line of mounts.split('\n')) {
+    const [, point, type] = line.split(' ');
+    if (!point || !type) continue;
+    const mp = point.replace(/\\040/g, ' ');
+    if ((abs === mp || abs.startsWith(mp.endsWith('/') ? mp : mp + '/')) && (!best || mp.length > best.point.length)) best = { point: mp, type };
+  }
+  return best;
+}
+
+function writable(dir: string): { ok: boolean; why: string } {
+  const anc = existingAncestor(dir);
+  if (!fs.statSync(anc).isDirectory()) return { ok: false, why: `${anc} is a file, not a folder` };
+  try {
+    const probe = path.join(anc, `.km-doctor-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+    return { ok: true, why: anc === path.resolve(dir) ? 'writable' : `does not exist yet; ${anc} is writable` };
+  } catch (err) {
+    return { ok: false, why: `${anc}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
+}
+
+export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
+  const items: DoctorItem[] = [];
+  const db = path.resolve(config.database);
+  const dbExists = fs.existsSync(db);
+  const dbSize = dbExists && fs.statSync(db).isFile() ? fs.statSync(db).size + (fs.existsSync(db + '.wal') ? fs.statSync(db + '.wal').size : 0) : 0;
+
+  items.push(
+    dbExists
+      ? { name: 'database', status: 'ok', detail: `${db} (${fmtBytes(dbSize)})` }
+      : { name: 'database', status: 'warning', detail: `${db} does not exist yet (apply creates it)` },
+  );
+
+  if (dbExists) {
+    if (fs.statSync(db).isDirectory()) {
+      items.push({ name: 'storage version', status: 'error', detail: `${db} is a folder: written by Kuzu 0.10 or older; export it with that release and import it here` });
+    } else {
+      const sv = readStorageVersion(db);
+      const mine = kuzuStorageVersion();
+      if (!sv) items.push({ name: 'storage version', status: 'warning', detail: 'the file is too short to carry a header' });
+      else if (sv.magic !== 'KUZU') items.push({ name: 'storage version', status: 'error', detail: `the file starts with ${JSON.stringify(sv.magic)}, not KUZU (a LadybugDB file starts with LBUG)` });
+      else if (sv.version !== mine) items.push({ name: 'storage version', status: 'error', detail: `the file has storage version ${sv.version}, the installed Kuzu reads ${mine}: export with the release that wrote it, import with this one` });
+      else items.push({ name: 'storage version', status: 'ok', detail: `${sv.version}, as the installed Kuzu` });
+    }
+  }
+
+  const folders: [string, string][] = [
+    ['database folder', path.dirname(db)],
+    ['migrations folder', path.resolve(config.migrations)],
+    ['backups folder', path.resolve(config.backups)],
+  ];
+  for (const [name, dir] of folders) {
+    const w = writable(dir);
+    items.push({ name: `write permission: ${name}`, status: w.ok ? 'ok' : 'error', detail: `${dir}: ${w.why}` });
+  }
+
+  for (const [name, dir] of folders) {
+    try {
+      const s = fs.statfsSync(existingAncestor(dir));
+      const free = Number(s.bavail) * Number(s.bsize);
+      const need = 2 * dbSize;
+      items.push({
+        name: `free disk: ${name}`,
+        status: free >= need ? 'ok' : 'error',
+        detail: `${fmtBytes(free)} free, ${fmtBytes(need)} needed (twice the database, the estimated export or copy size)`,
+      });
+    } catch (err) {
+      items.push({ name: `free disk: ${name}`, status: 'warning', detail: `cannot be read: ${(err as Error).message}` });
+    }
+  }
+
+  const seen = new Set<string>();
+  for (const [name, dir] of folders) {
+    const m = mountOf(dir);
+    if (!m || seen.has(m.point + name)) continue;
+    seen.add(m.point + name);
+    items.push(
+      NETWORK_FS.test(m.type)
+        ? { name: `file system: ${name}`, status: 'warning', detail: `${m.type} at ${m.point}: a network file system; Kuzu's file locks and fsync may not hold there` }
+        : { name: `file system: ${name}`, status: 'ok', detail: `${m.type} at ${m.point}` },
+    );
+  }
+
+  const freeMem = os.freemem();
+  items.push({
+    name: 'available memory',
+    status: freeMem < 256 * 1024 * 1024 ? 'warning' : 'ok',
+    detail: `${fmtBytes(freeMem)} free of ${fmtBytes(os.totalmem())}; Kuzu's buffer pool takes up to 80% of memory by default`,
+  });
+
+  const lock = readLock(db);
+  if (!lock) items.push({ name: 'lock', status: 'ok', detail: 'no lock file' });
+  else {
+    const alive = lock.host === os.hostname() ? isProcessAlive(lock.pid) : null;
+    items.push({
+      name: 'lock',
+      status: alive === false ? 'warning' : 'error',
+      detail:
+        alive === false
+          ? `stale lock ${lock.id} of ${lock.command} (pid ${lock.pid} is gone): it is taken over by the next run, or remove it with kuzu-migrate unlock ${lock.id}`
+          : `held by ${lock.command} (lock ${lock.id}, pid ${lock.pid} on ${lock.host}${alive === null ? ', another host: cannot tell whether it runs' : ', running'})`,
+    });
+  }
+
+  const leftovers: string[] = [];
+  const mig = path.resolve(config.migrations);
+  if (fs.existsSync(mig) && fs.statSync(mig).isDirectory()) {
+    for (const e of fs.readdirSync(mig)) if (STAGING_FOLDER.test(e) || e.includes('.partial-')) leftovers.push(path.join(mig, e));
+  }
+  const dbDir = path.dirname(db);
+  if (fs.existsSync(dbDir) && fs.statSync(dbDir).isDirectory()) {
+    for (const e of fs.readdirSync(dbDir)) if (e.startsWith('_km_') || e.startsWith(IMPORT_STAGING_PREFIX)) leftovers.push(path.join(dbDir, e));
+  }
+  items.push(
+    leftovers.length
+      ? { name: 'leftover staging files', status: 'warning', detail: `from an interrupted run (safe to delete when nothing runs): ${leftovers.join(', ')}` }
+      : { name: 'leftover staging files', status: 'ok', detail: 'none' },
+  );
+  if (fs.existsSync(db + '.wal')) items.push({ name: 'write-ahead log', status: 'warning', detail: `${db}.wal exists: committed changes not yet checkpointed (or a crash); opening the database replays it` });
+
+  return { ok: items.every((i) => i.status !== 'error'), items };
+}

@@ -1,0 +1,268 @@
+/**
+ * Read-side commands over snapshots: `list` (versions, backups, history), `diff` (two schemas,
+ * semantically and as text) and `verify` (the live database against the declaration or a version).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { listBackups } from '../apply/backup';
+import { ResolvedConfig } from '../config/config';
+import { Change } from '../core/changes';
+import { schemaToCypher } from '../core/ddl';
+import { diffSchemas, PlanError } from '../core/diff';
+import { quoteIdent } from '../core/identifiers';
+import { Schema, schemaFingerprint } from '../core/model';
+import { ACTION_SYMBOLS, describeChange } from '../core/render';
+import { withEngine } from '../kuzu/engine';
+import { compareFingerprints } from '../kuzu/fingerprint';
+import { introspect, introspectPath } from '../kuzu/introspect';
+import { readManifest } from './files';
+import { Manifest, MANIFEST_FILE, SCHEMA_FILE } from './manifest';
+import { fingerprintContent } from './fingerprint';
+import { checkVersionName, compareVersions, isSnapshotVersionName, versionDir } from './version-name';
+import { RuntimeError } from '../core/errors';
+
+// ------------------------------------------------------------------------------------------ list
+
+export interface VersionInfo {
+  version: string;
+  created_at: string;
+  format: string;
+  raw: boolean;
+  schema_only: boolean;
+  bytes: number;
+  tables: number;
+  rows: number;
+  /** True when the manifest's schema fingerprint equals the live database's. */
+  current: boolean;
+}
+
+export interface BackupInfo {
+  id: string;
+  path: string;
+  created_at: string | null;
+  reason: string | null;
+  bytes: number;
+}
+
+export interface ListResult {
+  migrations: string;
+  database: string;
+  live_fingerprint: string | null;
+  versions: VersionInfo[];
+  backups: BackupInfo[];
+  /** Lines of `<database>.history.jsonl`, when that file exists. */
+  history: Record<string, unknown>[];
+  warnings: string[];
+}
+
+export async function listSnapshots(config: ResolvedConfig): Promise<ListResult> {
+  const warnings: string[] = [];
+  let liveFp: string | null = null;
+  try {
+    const live = await introspectPath(config.database);
+    if (live.exists) liveFp = schemaFingerprint(live.schema);
+  } catch (err) {
+    warnings.push(`the live database could not be read: ${(err as Error).message}`);
+  }
+  const versions: VersionInfo[] = [];
+  const root = path.resolve(config.migrations);
+  if (fs.existsSync(root)) {
+    for (const name of fs.readdirSync(root).filter(isSnapshotVersionName).sort(compareVersions)) {
+      if (!fs.existsSync(path.join(root, name, MANIFEST_FILE))) continue;
+      try {
+        const m = readManifest(path.join(root, name));
+        versions.push({
+          version: name,
+          created_at: m.created_at,
+          format: m.format,
+          raw: m.raw,
+          schema_only: m.schema_only,
+          bytes: m.files.reduce((n, f) => n + f.bytes, 0),
+          tables: m.schema.nodes.length + m.schema.rels.length,
+          rows: m.total_rows,
+          current: liveFp !== null && m.live_fingerprint === liveFp,
+        });
+      } catch (err) {
+        warnings.push(`${name}: ${(err as Error).message}`);
+      }
+    }
+  }
+  const backups: BackupInfo[] = [];
+  const broot = path.resolve(config.backups);
+  for (const b of listBackups(broot)) {
+    backups.push({ id: b.id, path: path.join(broot, b.id), created_at: b.created_at, reason: b.reason, bytes: b.size });
+  }
+  if (fs.existsSync(broot)) {
+    for (const e of fs.readdirSync(broot)) {
+      const p = path.join(broot, e);
+      if (e.endsWith('.kuzu') && fs.statSync(p).isFile()) backups.push({ id: e, path: p, created_at: fs.statSync(p).mtime.toISOString(), reason: null, bytes: fs.statSync(p).size });
+    }
+  }
+  const history: Record<string, unknown>[] = [];
+  const hist = `${config.database}.history.jsonl`;
+  if (fs.existsSync(hist)) {
+    for (const line of fs.readFileSync(hist, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        history.push(JSON.parse(line));
+      } catch {
+        warnings.push(`${hist}: a line is not JSON and was skipped`);
+      }
+    }
+  }
+  return { migrations: root, database: config.database, live_fingerprint: liveFp, versions, backups, history, warnings };
+}
+
+// ------------------------------------------------------------------------------------------ diff
+
+export type DiffSide = { kind: 'version'; version: string } | { kind: 'live' } | { kind: 'declared' };
+
+export interface SchemaSide {
+  label: string;
+  schema: Schema;
+  /** The schema as Cypher DDL (a version's own schema.cypher). */
+  cypher: string;
+}
+
+export interface VersionDiffResult {
+  from: string;
+  to: string;
+  changes: Change[];
+  /** Unified diff of the two schema.cypher texts. */
+  patch: string;
+  warnings: string[];
+}
+
+async function side(config: ResolvedConfig, s: DiffSide): Promise<SchemaSide> {
+  if (s.kind === 'version') {
+    const dir = versionDir(config.migrations, checkVersionName(s.version, 'version'));
+    if (!fs.existsSync(dir)) throw new RuntimeError(`version ${s.version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list`']);
+    const m = readManifest(dir);
+    const file = path.join(dir, SCHEMA_FILE);
+    return { label: s.version, schema: m.schema, cypher: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : schemaToCypher(m.schema) };
+  }
+  if (s.kind === 'live') {
+    const live = await introspectPath(config.database);
+    if (!live.exists) throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE');
+    return { label: 'live', schema: live.schema, cypher: schemaToCypher(live.schema) };
+  }
+  return { label: 'declared', schema: config.schema, cypher: schemaToCypher(config.schema) };
+}
+
+/** Declared renames refer to the live database; between arbitrary versions they may not apply. */
+function diffLenient(from: Schema, to: Schema, warnings: string[]): Change[] {
+  try {
+    return diffSchemas(from, to).changes;
+  } catch (err) {
+    if (!(err instanceof PlanError)) throw err;
+    warnings.push(`renamed_from hints ignored (${err.message}): renames show as drop + create`);
+    const strip = (s: Schema): Schema => ({
+      nodes: s.nodes.map((t) => ({ ...t, renamedFrom: undefined, properties: t.properties.map((p) => ({ ...p, renamedFrom: undefined, using: undefined })) })),
+      rels: s.rels.map((t) => ({ ...t, renamedFrom: undefined, properties: t.properties.map((p) => ({ ...p, renamedFrom: undefined, using: undefined })) })),
+    });
+    return diffSchemas(from, strip(to)).changes;
+  }
+}
+
+export async function diffVersions(config: ResolvedConfig, from: DiffSide, to: DiffSide): Promise<VersionDiffResult> {
+  const a = await side(config, from);
+  const b = await side(config, to);
+  const warnings: string[] = [];
+  const changes = diffLenient(a.schema, b.schema, warnings);
+  const patch = createTwoFilesPatch(`${a.label}/schema.cypher`, `${b.label}/schema.cypher`, a.cypher, b.cypher, '', '', { context: 3 });
+  return { from: a.label, to: b.label, changes, patch, warnings };
+}
+
+export function renderDiffText(r: VersionDiffResult): string {
+  const lines = [`kuzu-migrate diff ${r.from} → ${r.to}`, ''];
+  if (r.changes.length === 0) lines.push('No schema changes.');
+  for (const c of r.changes) lines.push(`${ACTION_SYMBOLS[c.action].padStart(3)} ${describeChange(c)}${c.destructive ? ' [destructive]' : ''}`, `      ${c.reason}`);
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  lines.push('', r.patch);
+  return lines.join('\n');
+}
+
+export function renderDiffMarkdown(r: VersionDiffResult): string {
+  const out = [`### kuzu-migrate diff \`${r.from}\` → \`${r.to}\``, ''];
+  if (r.changes.length === 0) out.push('**No schema changes.**', '');
+  else {
+    out.push('```diff');
+    for (const c of r.changes) out.push(`${c.action === 'create' ? '+' : c.action === 'delete' ? '-' : '!'} ${ACTION_SYMBOLS[c.action]} ${describeChange(c)}`);
+    out.push('```', '');
+  }
+  for (const w of r.warnings) out.push(`- ⚠️ ${w}`);
+  out.push('<details><summary>schema.cypher</summary>', '', '```diff', r.patch.trimEnd(), '```', '', '</details>', '');
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------- verify
+
+export interface VerifyCheck {
+  name: string;
+  ok: boolean;
+  /** What failed, one line each; empty when ok. */
+  problems: string[];
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  database: string;
+  against: string;
+  checks: VerifyCheck[];
+}
+
+export async function verifyDatabase(config: ResolvedConfig, options: { version?: string } = {}): Promise<VerifyResult> {
+  let manifest: Manifest | null = null;
+  if (options.version) {
+    const dir = versionDir(config.migrations, checkVersionName(options.version));
+    if (!fs.existsSync(dir)) throw new RuntimeError(`version ${options.version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list`']);
+    manifest = readManifest(dir);
+  }
+  if (!fs.existsSync(config.database)) throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE');
+  const expected = manifest ? manifest.schema : config.schema;
+  const checks = await withEngine(config.database, { readOnly: true }, async (engine) => {
+    const out: VerifyCheck[] = [];
+    const live = (await introspect(engine)).schema;
+    const schemaProblems = schemaFingerprint(live) === schemaFingerprint(expected) ? [] : diffLenient(live, expected, []).map((c) => `would need: ${describeChange(c)}`);
+    if (schemaFingerprint(live) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
+    out.push({ name: `schema equals ${manifest ? manifest.version : 'the declaration'}`, ok: schemaProblems.length === 0, problems: schemaProblems });
+    if (manifest && !manifest.schema_only) {
+      const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
+      out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems });
+    }
+    const keyProblems: string[] = [];
+    for (const t of live.nodes) {
+      const n = `MATCH (n:${quoteIdent(t.name)})`;
+      const k = `n.${quoteIdent(t.primaryKey)}`;
+      const nulls = Number(await engine.scalar(`${n} WHERE ${k} IS NULL RETURN count(*)`));
+      if (nulls) keyProblems.push(`${t.name}: ${nulls} rows with a NULL primary key ${t.primaryKey}`);
+      const dups = Number(await engine.scalar(`${n} WITH ${k} AS k, count(*) AS c WHERE c > 1 RETURN count(*)`));
+      if (dups) keyProblems.push(`${t.name}: ${dups} duplicated values of primary key ${t.primaryKey}`);
+    }
+    out.push({ name: 'primary keys are non-NULL and unique', ok: keyProblems.length === 0, problems: keyProblems });
+    const endpointProblems: string[] = [];
+    for (const r of live.rels) {
+      const all = Number(await engine.scalar(`MATCH ()-[r:${quoteIdent(r.name)}]->() RETURN count(*)`));
+      let matched = 0;
+      for (const c of r.connections) {
+        matched += Number(await engine.scalar(`MATCH (a:${quoteIdent(c.from)})-[r:${quoteIdent(r.name)}]->(b:${quoteIdent(c.to)}) WHERE a IS NOT NULL AND b IS NOT NULL RETURN count(*)`));
+      }
+      if (matched !== all) endpointProblems.push(`${r.name}: ${all - matched} of ${all} relationships have an endpoint outside their declared node tables`);
+    }
+    out.push({ name: 'every relationship has both endpoints', ok: endpointProblems.length === 0, problems: endpointProblems });
+    for (const check of config.checks) {
+      let problems: string[] = [];
+      try {
+        const rows = await engine.query(check.query);
+        const v = rows.length === 1 ? Object.values(rows[0]) : [];
+        if (!(v.length === 1 && v[0] === true)) problems = [`returned ${JSON.stringify(rows.slice(0, 3))}, expected a single true`];
+      } catch (err) {
+        problems = [`failed: ${(err as Error).message}`];
+      }
+      out.push({ name: `check ${check.name}`, ok: problems.length === 0, problems });
+    }
+    return out;
+  });
+  return { ok: checks.every((c) => c.ok), database: config.database, against: manifest ? manifest.version : 'declaration', checks };
+}
