@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResolvedConfig } from '../config/config';
-import { diffSchemas } from '../core/diff';
 import { matchAll, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
@@ -17,6 +16,7 @@ import { introspect } from '../kuzu/introspect';
 import { TOOL_VERSION } from '../version';
 import { renderChangelog } from './changelog';
 import { INT128_MIN, SnapshotFormat } from './codec';
+import { diffLenient } from './inspect';
 import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
 import { exportFiles, loadStatement, UnexportableError } from './statements';
@@ -185,7 +185,10 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
       fs.writeFileSync(path.join(staging, CHANGELOG_FILE), keptChangelog);
     } else {
       const prevSchema = previous ? readManifest(path.join(migrations, previous)).schema : null;
-      const changes = prevSchema ? diffSchemas(prevSchema, manifest.schema).changes : [];
+      // When the YAML declares this very version and matches what was exported, diff against the
+      // declaration: its renamed_from hints turn a drop + add into the rename it was.
+      const target = config.version === version && manifest.declared_fingerprint === manifest.live_fingerprint ? config.schema : manifest.schema;
+      const changes = prevSchema ? diffLenient(prevSchema, target, []) : [];
       fs.writeFileSync(
         path.join(staging, CHANGELOG_FILE),
         renderChangelog({ version, previous, changes, date: options.now ?? new Date(), tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows }),

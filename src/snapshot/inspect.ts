@@ -151,7 +151,7 @@ async function side(config: ResolvedConfig, s: DiffSide): Promise<SchemaSide> {
 }
 
 /** Declared renames refer to the live database; between arbitrary versions they may not apply. */
-function diffLenient(from: Schema, to: Schema, warnings: string[]): Change[] {
+export function diffLenient(from: Schema, to: Schema, warnings: string[]): Change[] {
   try {
     return diffSchemas(from, to).changes;
   } catch (err) {
