@@ -21,3 +21,4 @@ export { acquireLock, unlock, readLock } from './apply/lock';
 export { createBackup, listBackups, restoreBackup } from './apply/backup';
 export { readHistory, HISTORY_TABLE } from './apply/history';
 export { fingerprintDatabase, fingerprintTable, compareFingerprints } from './kuzu/fingerprint';
+export * from './snapshot';

@@ -28,6 +28,7 @@ import { normalizeType, tryParseType } from '../core/types';
 import { structuralDiagnostics } from './json-schema';
 import { YamlSource, type Path } from './source';
 import { closest, didYouMean } from './suggest';
+import { isValidVersionName } from '../core/version-name';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -75,14 +76,12 @@ export interface LoadOptions {
 export const DEFAULT_CONFIG_FILE = 'kuzu-migrate.yaml';
 export const DEFAULT_POLICY: Readonly<Policy> = { allowDestructive: false, backupRetention: 10 };
 
-const VERSION_NAME = /^v\d+\.\d+\.\d+$/;
+
 /** A number as Cypher writes it (no exponent, hex or leading zeros). */
 const DECIMAL_LITERAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 /** A version name as used for snapshot folders: vMAJOR.MINOR.PATCH and nothing else. */
-export function isValidVersionName(v: string): boolean {
-  return typeof v === 'string' && VERSION_NAME.test(v);
-}
+export { isValidVersionName };
 
 /** Kuzu accepts floats, DECIMAL and more as keys; we accept only types with exact, stable equality. */
 const PK_TYPE = /^(INT(8|16|32|64|128)|UINT(8|16|32|64)|SERIAL|STRING|DATE|TIMESTAMP(_NS|_MS|_SEC|_TZ)?|UUID|BLOB)$/;

@@ -20,7 +20,7 @@ import { diffLenient } from './inspect';
 import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
 import { exportFiles, loadStatement, UnexportableError } from './statements';
-import { checkVersionName, previousVersion, stagingName, versionDir } from './version-name';
+import { checkVersionName, previousVersion, snapshotStagingName, versionDir } from './version-name';
 
 export interface ExportOptions {
   version: string;
@@ -130,7 +130,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
   } catch (err) {
     throw folderError(err, 'migrations', migrations);
   }
-  const staging = path.join(migrations, stagingName(version));
+  const staging = path.join(migrations, snapshotStagingName(version));
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     const manifest = await withEngine(config.database, { readOnly: true }, async (engine) => {

@@ -2,6 +2,8 @@
  * Read-side commands over snapshots: `list` (versions, backups, history), `diff` (two schemas,
  * semantically and as text) and `verify` (the live database against the declaration or a version).
  */
+import { readLive } from '../api/planning';
+import { HistoryEntry, readHistory } from '../apply/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -51,17 +53,21 @@ export interface ListResult {
   live_fingerprint: string | null;
   versions: VersionInfo[];
   backups: BackupInfo[];
-  /** Lines of `<database>.history.jsonl`, when that file exists. */
-  history: Record<string, unknown>[];
+  /** The apply history, from the database's own `_kuzu_migrate_history` table. */
+  history: HistoryEntry[];
   warnings: string[];
 }
 
 export async function listSnapshots(config: ResolvedConfig): Promise<ListResult> {
   const warnings: string[] = [];
   let liveFp: string | null = null;
+  let history: HistoryEntry[] = [];
   try {
-    const live = await introspectPath(config.database);
-    if (live.exists) liveFp = schemaFingerprint(live.schema);
+    // One read-only open: the live schema and the apply history (kept inside the database).
+    await readLive(config.database, async (live, engine) => {
+      if (live.exists) liveFp = schemaFingerprint(live.schema);
+      if (engine) history = await readHistory(engine);
+    });
   } catch (err) {
     warnings.push(`the live database could not be read: ${(err as Error).message}`);
   }
@@ -97,18 +103,6 @@ export async function listSnapshots(config: ResolvedConfig): Promise<ListResult>
     for (const e of fs.readdirSync(broot)) {
       const p = path.join(broot, e);
       if (e.endsWith('.kuzu') && fs.statSync(p).isFile()) backups.push({ id: e, path: p, created_at: fs.statSync(p).mtime.toISOString(), reason: null, bytes: fs.statSync(p).size });
-    }
-  }
-  const history: Record<string, unknown>[] = [];
-  const hist = `${config.database}.history.jsonl`;
-  if (fs.existsSync(hist)) {
-    for (const line of fs.readFileSync(hist, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        history.push(JSON.parse(line));
-      } catch {
-        warnings.push(`${hist}: a line is not JSON and was skipped`);
-      }
     }
   }
   return { migrations: root, database: config.database, live_fingerprint: liveFp, versions, backups, history, warnings };

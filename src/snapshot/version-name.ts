@@ -6,11 +6,10 @@
 import * as path from 'node:path';
 import { UsageError } from '../core/errors';
 
-const VERSION_NAME = /^v(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/;
+import { isValidVersionName, VERSION_NAME } from '../core/version-name';
 
-export function isSnapshotVersionName(v: unknown): v is string {
-  return typeof v === 'string' && VERSION_NAME.test(v);
-}
+/** The one version-name rule (core/version-name.ts), under the name the snapshot code uses. */
+export const isSnapshotVersionName = isValidVersionName;
 
 /** Throws a usage error (exit 64) naming what is wrong with `v`. */
 export function checkVersionName(v: string, flag = '--version'): string {
@@ -43,7 +42,7 @@ export function versionDir(migrations: string, v: string): string {
 }
 
 /** Name of the staging folder an export writes before renaming it into place. */
-export function stagingName(v: string, pid = process.pid): string {
+export function snapshotStagingName(v: string, pid = process.pid): string {
   return `.${v}.partial-${pid}`;
 }
 
