@@ -1,0 +1,342 @@
+/**
+ * The bench report as data (docs/benchmarks.json) and its Markdown view (docs/benchmarks.md).
+ * Pure: the runner fills a BenchReport; targets and the Markdown are computed from it alone.
+ */
+import {
+  ApplyPhases, fmtCount, fmtMB, fmtMs, fmtPct, fmtRatio, fmtStats, growth, markdownTable, PHASE_NAMES, ratio, Stats, TargetCheck, targetTable,
+} from './report';
+
+export const BENCH_FORMAT_VERSION = 1;
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memory_bytes: number;
+  os: string;
+  node: string;
+  kuzu: string;
+  tool: string;
+  /** 1/5/15-minute load averages when the run started and ended (other processes may be running). */
+  load_start: number[];
+  load_end: number[];
+  /** How peak memory was read: GNU `/usr/bin/time -v`, or sampling /proc/<pid>/status VmHWM. */
+  memory_probe: string;
+}
+
+/** A measured child process, repeated. */
+export interface ProcessMeasure {
+  wall: Stats;
+  /** Peak RSS in bytes, median over the runs. */
+  peak_rss: number | undefined;
+}
+
+export interface ApplyMeasure {
+  /** False when apply refused the strategy (e.g. E_UNSUPPORTED); then `reason` says why. */
+  available: boolean;
+  reason?: string;
+  /** Wall time of applyMigration inside the worker (process start excluded). */
+  total: Stats;
+  phases: Record<keyof ApplyPhases, Stats>;
+  peak_rss: number | undefined;
+  /** Slowest statements of the median run (profiling). */
+  slowest: { sql: string; ms: number }[];
+}
+
+export interface DataPoint {
+  nodes: number;
+  rels: number;
+  bytes: number;
+  generate_ms: { nodes: number; rels: number };
+  plan: ProcessMeasure;
+  plan_pending: ProcessMeasure;
+  drift: ProcessMeasure;
+  rewrite: Record<string, ApplyMeasure>;
+  baseline: { total: Stats; export: Stats; import: Stats; close: Stats; export_bytes: number; format: string };
+  in_place: { add: ApplyMeasure; rename: ApplyMeasure };
+  backup: { backup: Stats; copy: Stats; checkpoint: Stats; sha256: Stats };
+  fingerprint: { time: Stats; rows: number; columns: number; rows_per_s: number };
+}
+
+export interface SchemaPoint {
+  tables: number;
+  node_tables: number;
+  rel_tables: number;
+  plan: ProcessMeasure;
+  drift: ProcessMeasure;
+}
+
+export interface BenchReport {
+  format_version: number;
+  generated_at: string;
+  duration_ms: number;
+  command: string;
+  options: { quick: boolean; scale: number; reps: number; rels_per_node: number; sizes: number[]; schema_sizes: number[] };
+  machine: Machine;
+  /** Process floors: `node bin/run.js --version`, and `node -e "require('kuzu')"`. */
+  floor: { cli_version: ProcessMeasure; require_kuzu: ProcessMeasure };
+  data: DataPoint[];
+  schema: SchemaPoint[];
+  targets: TargetCheck[];
+}
+
+/** Flat means: the largest size is at most this much slower than the smallest. */
+export const FLAT_TOLERANCE = 0.2;
+export const PLAN_300_TABLES_MS = 1000;
+export const REWRITE_RATIO_TARGET = 1.5;
+
+/** Kuzu-migrate's own share of an in-place apply: everything except the backup copy, the ALTERs and COMMIT. */
+export function inPlaceOverhead(m: ApplyMeasure): number {
+  return m.total.median - m.phases.backup.median - m.phases.statements.median - m.phases.commit.median;
+}
+
+export function checkTargets(r: Pick<BenchReport, 'data' | 'schema'>): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const d = r.data;
+  const first = d[0];
+  const last = d[d.length - 1];
+  const flat = (id: string, what: string, series: number[], fmt: (x: number) => string) => {
+    const g = growth(series);
+    out.push({
+      id,
+      target: `${what}: flat in rows (≤ ${fmtPct(FLAT_TOLERANCE)} from ${fmtCount(first.nodes)} to ${fmtCount(last.nodes)} nodes)`,
+      measured: `${series.map(fmt).join(' → ')} (${fmtPct(g)})`,
+      met: d.length < 2 ? null : g <= FLAT_TOLERANCE,
+    });
+  };
+  if (d.length > 0) {
+    flat('plan_rows', '`plan` (no changes), CLI wall time', d.map((p) => p.plan.wall.median), fmtMs);
+    flat('plan_pending_rows', '`plan` (pending rewrite), CLI wall time', d.map((p) => p.plan_pending.wall.median), fmtMs);
+    flat('drift_rows', '`drift`, CLI wall time', d.map((p) => p.drift.wall.median), fmtMs);
+  }
+  const big = r.schema.find((s) => s.tables === 300) ?? r.schema[r.schema.length - 1];
+  if (big) {
+    for (const [id, m] of [['plan_tables', big.plan], ['drift_tables', big.drift]] as const) {
+      out.push({
+        id,
+        target: `\`${id.split('_')[0]}\` under ${fmtMs(PLAN_300_TABLES_MS)} at ${big.tables} tables (process start included)`,
+        measured: fmtStats(m.wall),
+        met: m.wall.median < PLAN_300_TABLES_MS,
+      });
+    }
+  }
+  if (last) {
+    for (const [strategy, m] of Object.entries(last.rewrite)) {
+      const q = ratio(m.total.median, last.baseline.total.median);
+      out.push({
+        id: `rewrite_${strategy}`,
+        target: `rewrite apply \`--strategy ${strategy}\` ≤ ${REWRITE_RATIO_TARGET}× EXPORT+IMPORT at ${fmtCount(last.nodes)} nodes / ${fmtCount(last.rels)} rels`,
+        measured: m.available ? `${fmtMs(m.total.median)} vs ${fmtMs(last.baseline.total.median)} = ${fmtRatio(q)}` : `not available (${m.reason ?? 'refused'})`,
+        met: m.available ? q <= REWRITE_RATIO_TARGET : null,
+      });
+    }
+    for (const kind of ['add', 'rename'] as const) {
+      const series = d.map((p) => inPlaceOverhead(p.in_place[kind]));
+      const g = growth(series.map((x) => Math.max(x, 1)));
+      out.push({
+        id: `in_place_${kind}`,
+        target: `in-place apply (${kind === 'add' ? 'add property with default' : 'rename property'}): kuzu-migrate's own time (total − backup − ALTER − COMMIT) flat in rows`,
+        measured: `${series.map(fmtMs).join(' → ')} (${fmtPct(g)})`,
+        met: d.length < 2 ? null : g <= FLAT_TOLERANCE,
+      });
+    }
+    const rss = d.map((p) => p.plan.peak_rss ?? NaN);
+    out.push({
+      id: 'memory_plan',
+      target: '`plan` peak RSS flat in rows',
+      measured: `${rss.map((x) => fmtMB(x)).join(' → ')} (${fmtPct(growth(rss))})`,
+      met: d.length < 2 || rss.some((x) => !isFinite(x)) ? null : growth(rss) <= FLAT_TOLERANCE,
+    });
+  }
+  return out;
+}
+
+function proc(m: ProcessMeasure): string[] {
+  return [fmtStats(m.wall), fmtMB(m.peak_rss)];
+}
+
+function phaseRows(label: string, m: ApplyMeasure, extra: string[] = []): string[] {
+  if (!m.available) return [label, ...extra, 'not available', ...PHASE_NAMES.map(() => '—')];
+  return [label, ...extra, fmtStats(m.total), ...PHASE_NAMES.map((p) => fmtMs(m.phases[p].median))];
+}
+
+/** Renders the whole document. `analysis` is hand-written text inserted after the targets. */
+export function renderBenchMarkdown(r: BenchReport, analysis = ''): string {
+  const m = r.machine;
+  const sizeLabel = (p: DataPoint) => `${fmtCount(p.nodes)} / ${fmtCount(p.rels)}`;
+  const out: string[] = [];
+  out.push('# kuzu-migrate benchmarks', '');
+  out.push(
+    `Generated by \`${r.command}\` on ${r.generated_at} in ${fmtMs(r.duration_ms)}; the figures below are the median of ${r.options.reps} runs ` +
+      'with (min–max) beside them. The raw numbers are in [benchmarks.json](benchmarks.json); this page is rendered from it.',
+    '',
+  );
+  out.push('## Machine', '');
+  out.push(
+    markdownTable(
+      ['', ''],
+      [
+        ['CPU', `${m.cpu}, ${m.cores} cores`],
+        ['memory', fmtMB(m.memory_bytes)],
+        ['OS', m.os],
+        ['Node', m.node],
+        ['Kuzu (npm `kuzu`)', m.kuzu],
+        ['kuzu-migrate', m.tool],
+        ['load average at start (1/5/15 min)', m.load_start.map((x) => x.toFixed(2)).join(' / ')],
+        ['load average at end', m.load_end.map((x) => x.toFixed(2)).join(' / ')],
+        ['peak memory read with', m.memory_probe],
+      ],
+    ),
+    '',
+  );
+  out.push('## How to reproduce', '');
+  out.push(
+    '```sh',
+    'npm install',
+    'npm run bench                 # default sizes, writes docs/benchmarks.md and docs/benchmarks.json',
+    'npm run bench -- --quick      # smoke run (< 1 min), writes to a temporary folder unless --out is given',
+    'npm run bench -- --scale 4    # every data size × 4 (4M nodes / 20M rels at the top)',
+    'npm run bench -- --reps 5 --out /tmp/bench --keep',
+    '```',
+    '',
+    'Every database is generated inside Kuzu (`COPY Item FROM (UNWIND range(...) RETURN ...)`); no row passes through JavaScript. ' +
+      'The data graph is `Item(id INT64 PK, v INT32, name STRING, score DOUBLE)` and `Link(Item→Item, w DOUBLE, MANY_MANY)` with ' +
+      `${r.options.rels_per_node} rels per node. The wide schema has two thirds node tables (five properties, one DEFAULT) and one third ` +
+      'rel tables between neighbours, with no rows. CLI figures are `node bin/run.js …` as a child process, process start included. ' +
+      'Apply, backup, baseline and fingerprint figures are timed inside a worker process (`dist/bench/worker.js`) around the library call, ' +
+      'so they exclude process start; each run gets a fresh copy of the generated database and a cold Kuzu.',
+    '',
+  );
+  out.push('## Targets', '', targetTable(r.targets), '');
+  if (analysis.trim()) out.push(analysis.trim(), '');
+
+  out.push('## 1. `plan` and `drift` against data size', '');
+  out.push(
+    `Process floor: \`node bin/run.js --version\` ${fmtStats(r.floor.cli_version.wall)}; \`node -e "require('kuzu')"\` ${fmtStats(r.floor.require_kuzu.wall)}.`,
+    '',
+  );
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'file', 'plan (no changes)', 'peak RSS', 'plan (pending rewrite)', 'peak RSS', 'drift', 'peak RSS'],
+      r.data.map((p) => [sizeLabel(p), fmtMB(p.bytes), ...proc(p.plan), ...proc(p.plan_pending), ...proc(p.drift)]),
+    ),
+    '',
+  );
+  out.push('### … and against schema size (no rows)', '');
+  out.push(
+    markdownTable(
+      ['tables', 'node / rel', 'plan', 'peak RSS', 'drift', 'peak RSS'],
+      r.schema.map((s) => [String(s.tables), `${s.node_tables} / ${s.rel_tables}`, ...proc(s.plan), ...proc(s.drift)]),
+    ),
+    '',
+  );
+
+  out.push('## 2. Rewrite apply against EXPORT + IMPORT', '');
+  out.push(
+    'The change: `Item.v` INT32 → INT64, which rebuilds `Item` and the `Link` rel table attached to it. The baseline is Kuzu’s own ' +
+      `\`EXPORT DATABASE (format='${r.data[0]?.baseline.format ?? 'parquet'}')\` from the same file plus \`IMPORT DATABASE\` into a fresh one, through the same driver, ` +
+      'closing the new database (Kuzu checkpoints on close). Apply includes lock, planning, backup, verification, commit and post-verify.',
+    '',
+  );
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'baseline (export + import + close)', 'export', 'import', ...Object.keys(r.data[0]?.rewrite ?? {}).flatMap((s) => [`apply ${s}`, 'ratio'])],
+      r.data.map((p) => [
+        sizeLabel(p),
+        fmtStats(p.baseline.total),
+        fmtMs(p.baseline.export.median),
+        fmtMs(p.baseline.import.median),
+        ...Object.values(p.rewrite).flatMap((a) => (a.available ? [fmtStats(a.total), fmtRatio(ratio(a.total.median, p.baseline.total.median))] : ['not available', '—'])),
+      ]),
+    ),
+    '',
+  );
+  out.push('### Phases of the rewrite apply (median ms)', '');
+  out.push(
+    'prepare = lock, settle, re-plan, policy, cast pre-check · backup = CHECKPOINT + copy + checksums · open = write handle, introspection, BEGIN · ' +
+      'statements = CREATE staging + COPY · verify = content fingerprints old vs new · finish = DROP/RENAME, checks, history row · ' +
+      'commit = COMMIT + close (checkpoint) · post_verify = introspection of the result, journal, pruning.',
+    '',
+  );
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'strategy', 'total', ...PHASE_NAMES],
+      r.data.flatMap((p) => Object.entries(p.rewrite).map(([s, a]) => phaseRows(sizeLabel(p), a, [s]))),
+    ),
+    '',
+  );
+  const last = r.data[r.data.length - 1];
+  if (last) {
+    for (const [s, a] of Object.entries(last.rewrite)) {
+      if (!a.available || a.slowest.length === 0) continue;
+      out.push(`Slowest statements of the median \`${s}\` run at ${sizeLabel(last)}:`, '');
+      out.push(markdownTable(['ms', 'statement'], a.slowest.map((x) => [Math.round(x.ms), '`' + x.sql.slice(0, 140) + (x.sql.length > 140 ? '…' : '') + '`'])), '');
+    }
+  }
+
+  out.push('## 3. In-place apply against rows', '');
+  out.push(
+    'add = `Item.status STRING DEFAULT \'new\'` and `Link.kind INT32 DEFAULT 1` in one apply; rename = `Item.name` → `title`. ' +
+      'Here "statements" holds the ALTERs, checks and history row. Overhead = total − backup − statements − commit: what kuzu-migrate adds around Kuzu.',
+    '',
+  );
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'change', 'total', ...PHASE_NAMES, 'overhead', 'peak RSS'],
+      r.data.flatMap((p) =>
+        (['add', 'rename'] as const).map((k) => [...phaseRows(sizeLabel(p), p.in_place[k], [k]), fmtMs(inPlaceOverhead(p.in_place[k])), fmtMB(p.in_place[k].peak_rss)]),
+      ),
+    ),
+    '',
+  );
+
+  out.push('## 4. Peak resident memory against data size', '');
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'file', 'plan', 'drift', 'apply rewrite (worker)', 'apply add (worker)'],
+      r.data.map((p) => [
+        sizeLabel(p),
+        fmtMB(p.bytes),
+        fmtMB(p.plan.peak_rss),
+        fmtMB(p.drift.peak_rss),
+        fmtMB(p.rewrite['transaction']?.peak_rss),
+        fmtMB(p.in_place.add.peak_rss),
+      ]),
+    ),
+    '',
+  );
+
+  out.push('## 5. Backup against a plain file copy', '');
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'file', 'createBackup', 'fs.copyFileSync', 'ratio', 'CHECKPOINT alone (open+close)', 'sha256 of the file alone'],
+      r.data.map((p) => [
+        sizeLabel(p),
+        fmtMB(p.bytes),
+        fmtStats(p.backup.backup),
+        fmtStats(p.backup.copy),
+        fmtRatio(ratio(p.backup.backup.median, p.backup.copy.median)),
+        fmtMs(p.backup.checkpoint.median),
+        fmtMs(p.backup.sha256.median),
+      ]),
+    ),
+    '',
+  );
+
+  out.push('## 6. Verification throughput (fingerprintDatabase)', '');
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'rows fingerprinted', 'columns', 'time', 'rows/s'],
+      r.data.map((p) => [sizeLabel(p), fmtCount(p.fingerprint.rows), String(p.fingerprint.columns), fmtStats(p.fingerprint.time), fmtCount(Math.round(p.fingerprint.rows_per_s))]),
+    ),
+    '',
+  );
+  out.push('## Generation (for reference)', '');
+  out.push(
+    markdownTable(
+      ['nodes / rels', 'COPY nodes', 'COPY rels', 'file'],
+      r.data.map((p) => [sizeLabel(p), fmtMs(p.generate_ms.nodes), fmtMs(p.generate_ms.rels), fmtMB(p.bytes)]),
+    ),
+    '',
+  );
+  return out.join('\n');
+}
