@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
-import { quoteIdent } from '../core/identifiers';
+import { quoteIdent, STAGING_PREFIX } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
 import { buildPlan, liveSource, PlanDocument, projection, RewriteStrategy, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
@@ -35,8 +35,12 @@ import { introspect } from '../kuzu/introspect';
 import { annotateRowCounts } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
-import { removeDatabaseFiles } from './files';
-import { createHistoryTableStatement, HISTORY_TABLE, insertHistoryStatement, readHistory } from './history';
+import { fsyncPath, removeDatabaseFiles } from './files';
+import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistoryStatement, readHistory } from './history';
+import { exportSnapshot } from '../snapshot/export';
+import { loadSnapshot, verifyLoaded } from '../snapshot/import';
+import { readManifest } from '../snapshot/files';
+import { sha256File } from './files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
 
@@ -102,6 +106,8 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
   if (fs.existsSync(dbPath)) {
     committed = await withEngine(dbPath, {}, async (engine) => (await readHistory(engine)).some((h) => h.id === j.apply_id));
   }
+  if (j.staging) removeDatabaseFiles(j.staging);
+  if (j.workdir) fs.rmSync(j.workdir, { recursive: true, force: true });
   clearJournal(dbPath);
   return committed
     ? { apply_id: j.apply_id, outcome: 'completed', message: `apply ${j.apply_id} (to ${j.version}) had committed before it was interrupted; it is complete` }
@@ -160,7 +166,12 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       recovered,
       plan,
     };
-    if (plan.changes.length === 0) return { ...base, status: 'no_changes', duration_ms: Date.now() - started };
+    if (plan.changes.length === 0) {
+      // A new version without schema changes is still a version the database is now at: record it,
+      // so list, verify and rollback know it. Nothing else is written.
+      const recorded = exists ? await recordVersionIfNew(config, plan, started) : null;
+      return { ...base, status: 'no_changes', apply_id: recorded, duration_ms: Date.now() - started };
+    }
 
     if (exists && plan.changes.some((c) => c.destructive)) {
       await withEngine(dbPath, { readOnly: true }, async (e) => annotateRowCounts(e, (await introspect(e)).schema, plan.changes));
@@ -175,13 +186,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         [`allow them with --allow-destructive=${[...new Set(refused.map((c) => (c.property ? `${c.table}.${c.property}` : c.table)))].join(',')}, or in the environment's policy`],
       );
     }
-    if (plan.rewrite_strategy === 'export') {
-      throw new RuntimeError('the export rewrite strategy is not available in this release', 'E_UNSUPPORTED', ['use --strategy transaction (the default)']);
-    }
     if (exists) await precheckCasts(dbPath, plan, emit);
     if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
 
-    const applyId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${crypto.randomBytes(4).toString('hex')}`;
+    const applyId = newApplyId();
     const journal: Journal = {
       apply_id: applyId,
       pid: process.pid,
@@ -197,10 +205,12 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The journal exists from before the backup on, so any interruption after this point is settled.
     writeJournal(journal);
     let backupId: string | null = null;
+    let backupSha: string | null = null;
     if (exists) {
       emit('backup', `backing up ${dbPath}`);
       const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: null });
       backupId = b.id;
+      backupSha = b.sha256;
       emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
       faultPoint('after_backup');
     }
@@ -208,9 +218,13 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     faultPoint('after_journal');
 
     let verified: string[] = [];
-    await withEngine(dbPath, {}, async (engine) => {
-      verified = await runTransaction(engine, config, plan, { applyId, backupId, started }, emit);
-    });
+    if (plan.rewrite_strategy === 'export' && exists) {
+      verified = await runExportStrategy(config, plan, { applyId, backupId, started, backupSha: backupSha!, journal }, emit);
+    } else {
+      await withEngine(dbPath, {}, async (engine) => {
+        verified = await runTransaction(engine, config, plan, { applyId, backupId, started }, emit);
+      });
+    }
     writeJournal({ ...journal, phase: 'committed', backup_id: backupId });
     faultPoint('after_commit');
 
@@ -236,6 +250,45 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
   } finally {
     lock.release();
   }
+}
+
+async function recordVersionIfNew(config: ResolvedConfig, plan: PlanDocument, started: number): Promise<string | null> {
+  return withEngine(config.database, {}, async (engine) => {
+    const history = await readHistory(engine);
+    if (history.length > 0 && history[history.length - 1].version === config.version) return null;
+    const id = newApplyId();
+    await engine.query('BEGIN TRANSACTION');
+    try {
+      await engine.query(createHistoryTableStatement());
+      await engine.query(insertHistoryStatement(historyEntry(config, plan, { applyId: id, backupId: null, started })));
+      await engine.query('COMMIT');
+    } catch (err) {
+      await engine.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    return id;
+  });
+}
+
+function newApplyId(): string {
+  return `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${crypto.randomBytes(4).toString('hex')}`;
+}
+
+function historyEntry(config: ResolvedConfig, plan: PlanDocument, ctx: { applyId: string; backupId: string | null; started: number }): HistoryEntry {
+  return {
+    id: ctx.applyId,
+    version: config.version,
+    applied_at: new Date().toISOString(),
+    duration_ms: Date.now() - ctx.started,
+    live_fingerprint: plan.live_fingerprint,
+    desired_fingerprint: plan.desired_fingerprint,
+    strategy: plan.rewrite_strategy ? `${plan.strategy}:${plan.rewrite_strategy}` : plan.strategy,
+    changes: plan.changes.length,
+    tool_version: TOOL_VERSION,
+    kuzu_version: kuzuVersion(),
+    backup_id: ctx.backupId ?? '',
+    operation: 'apply',
+  };
 }
 
 /**
@@ -277,7 +330,7 @@ async function runTransaction(
   engine: KuzuEngine,
   config: ResolvedConfig,
   plan: PlanDocument,
-  ctx: { applyId: string; backupId: string | null; started: number },
+  ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[] },
   emit: (p: string, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
@@ -301,22 +354,8 @@ async function runTransaction(
     await runChecks(engine, config, emit);
     failedAt = 'history';
     await engine.query(createHistoryTableStatement());
-    await engine.query(
-      insertHistoryStatement({
-        id: ctx.applyId,
-        version: config.version,
-        applied_at: new Date().toISOString(),
-        duration_ms: Date.now() - ctx.started,
-        live_fingerprint: plan.live_fingerprint,
-        desired_fingerprint: plan.desired_fingerprint,
-        strategy: plan.rewrite_strategy ? `${plan.strategy}:${plan.rewrite_strategy}` : plan.strategy,
-        changes: plan.changes.length,
-        tool_version: TOOL_VERSION,
-        kuzu_version: kuzuVersion(),
-        backup_id: ctx.backupId ?? '',
-        operation: 'apply',
-      }),
-    );
+    for (const h of ctx.carryHistory ?? []) await engine.query(insertHistoryStatement(h));
+    await engine.query(insertHistoryStatement(historyEntry(config, plan, ctx)));
     faultPoint('before_commit');
     failedAt = 'commit';
     await engine.query('COMMIT');
@@ -417,3 +456,70 @@ function compare(
 }
 
 export { HISTORY_TABLE };
+
+/** Name of the fresh database file an export rewrite builds next to the original (same file system, so the swap is a rename). */
+export function exportStagingPath(dbPath: string): string {
+  return path.join(path.dirname(dbPath), `${STAGING_PREFIX}rewrite_${process.pid}_${path.basename(dbPath)}`);
+}
+
+/**
+ * The `export` strategy: the design's EXPORT → fresh database → verify → swap. The live database
+ * is exported with kuzu-migrate's lossless snapshot codec (Kuzu's own EXPORT loses values, see the
+ * notes), loaded into a fresh file next to it and verified against the snapshot's manifest
+ * (schema, counts, content); the plan's statements then run there in one transaction, with the
+ * same verification as the transaction strategy; the history (which lives in the database) is
+ * carried over. Only when all of that holds is the file swapped in, by one rename, after checking
+ * that the original is byte-for-byte what was backed up (nothing wrote to it meanwhile). The new
+ * file is also compacted: a rebuild leaves no freed pages behind.
+ */
+async function runExportStrategy(
+  config: ResolvedConfig,
+  plan: PlanDocument,
+  ctx: { applyId: string; backupId: string | null; started: number; backupSha: string; journal: Journal },
+  emit: (p: string, m: string) => void,
+): Promise<string[]> {
+  const dbPath = config.database;
+  const staging = exportStagingPath(dbPath);
+  const workdir = fs.mkdtempSync(path.join(path.dirname(dbPath), `.${STAGING_PREFIX}export-`));
+  writeJournal({ ...ctx.journal, phase: 'executing', backup_id: ctx.backupId, staging, workdir });
+  let swapped = false;
+  try {
+    emit('export', `exporting ${dbPath} (lossless snapshot codec, parquet)`);
+    await exportSnapshot({ ...config, migrations: workdir }, { version: 'v0.0.0', format: 'parquet' });
+    const dir = path.join(workdir, 'v0.0.0');
+    const manifest = readManifest(dir);
+    faultPoint('after_export');
+    const history = await withEngine(dbPath, { readOnly: true }, readHistory);
+    removeDatabaseFiles(staging);
+    let verified: string[] = [];
+    await withEngine(staging, {}, async (engine) => {
+      emit('load', `loading into ${staging}`);
+      await loadSnapshot(engine, dir, manifest);
+      emit('verify', 'verifying the loaded copy against the export');
+      const problems = await verifyLoaded(engine, manifest);
+      if (problems.length) {
+        throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
+      }
+      verified = await runTransaction(engine, config, plan, { ...ctx, carryHistory: history }, emit);
+    });
+    faultPoint('before_swap');
+    // Nothing may have written to the original since the backup, or the swap would lose it.
+    const walLeft = fs.existsSync(dbPath + '.wal') && fs.statSync(dbPath + '.wal').size > 0;
+    if (walLeft || (await sha256File(dbPath)) !== ctx.backupSha) {
+      throw new RuntimeError(`${dbPath} was written to by another program during the apply; nothing was changed`, 'E_CONCURRENT', [
+        'stop other writers and run apply again',
+      ]);
+    }
+    emit('swap', `moving ${path.basename(staging)} into place`);
+    fsyncPath(staging);
+    for (const s of ['.wal', '.shadow']) fs.rmSync(dbPath + s, { force: true });
+    fs.renameSync(staging, dbPath);
+    swapped = true;
+    fsyncPath(path.dirname(dbPath));
+    faultPoint('after_swap');
+    return verified;
+  } finally {
+    if (!swapped) removeDatabaseFiles(staging);
+    fs.rmSync(workdir, { recursive: true, force: true });
+  }
+}

@@ -18,6 +18,10 @@ export interface Journal {
   phase: JournalPhase;
   backup_id: string | null;
   strategy: string;
+  /** Export strategy: the fresh database being built, removed if the apply is undone. */
+  staging?: string;
+  /** Export strategy: the folder holding the export. */
+  workdir?: string;
   started_at: string;
   updated_at: string;
 }

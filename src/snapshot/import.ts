@@ -68,7 +68,8 @@ function removeDb(p: string): void {
   for (const s of COMPANIONS) fs.rmSync(p + s, { force: true });
 }
 
-async function load(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+/** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
+export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
@@ -82,7 +83,8 @@ async function load(engine: KuzuEngine, dir: string, manifest: Manifest): Promis
   for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
 }
 
-async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+/** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
+export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
@@ -125,7 +127,7 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
-        await load(engine, dir, manifest);
+        await loadSnapshot(engine, dir, manifest);
         problems = await verifyLoaded(engine, manifest);
       });
     } catch (err) {

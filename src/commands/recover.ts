@@ -1,0 +1,26 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { recoverInterrupted, RecoveryResult } from '../apply/apply';
+import { acquireLock } from '../apply/lock';
+
+export default class Recover extends BaseCommand<typeof Recover> {
+  static override summary = 'Settle an apply that was interrupted (killed, crashed, power loss).';
+  static override description = `Every command that changes the database does this first by itself; this command does only
+that. It reads the journal next to the database: if the interrupted apply's history row is in the
+database it had committed and is complete; otherwise Kuzu rolled it back and the database is as it
+was. Staging files are removed, the journal cleared, a stale lock taken over.`;
+  static override examples = [{ description: 'After a crash', command: '<%= config.bin %> recover' }];
+  static override flags = { database: Flags.string({ char: 'd', summary: 'Database file, instead of the one in the YAML.' }) };
+
+  public async run(): Promise<{ recovered: RecoveryResult | null }> {
+    const config = this.loadConfig({ database: this.flags.database });
+    const lock = acquireLock(config.database, 'kuzu-migrate recover');
+    try {
+      const recovered = await recoverInterrupted(config.database);
+      this.out(recovered ? recovered.message : `Nothing to recover: no interrupted apply on ${config.database}.`);
+      return { recovered };
+    } finally {
+      lock.release();
+    }
+  }
+}

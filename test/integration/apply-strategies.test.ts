@@ -1,0 +1,138 @@
+/**
+ * The export rewrite strategy, rollback and recover, on real databases through the built CLI.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { withEngine } from '../../src/kuzu/engine';
+import { introspect } from '../../src/kuzu/introspect';
+import { fingerprintDatabase, TableFingerprint } from '../../src/kuzu/fingerprint';
+import { readHistory } from '../../src/apply/history';
+import { journalPath } from '../../src/apply/journal';
+import { loadDataset, makeDatabase, runCli, tempDir } from '../helpers/db';
+import { loadEdgeValues } from '../helpers/edge-values';
+
+async function contentOf(db: string): Promise<TableFingerprint[]> {
+  return withEngine(db, { readOnly: true }, async (e) => fingerprintDatabase(e, (await introspect(e)).schema));
+}
+
+/** tinysnb plus the fidelity edge values, declared by `init`. */
+async function richProject(): Promise<{ dir: string; db: string; yaml: string }> {
+  const dir = tempDir('km-strat-');
+  const db = path.join(dir, 'db', 'graph.kuzu');
+  fs.mkdirSync(path.dirname(db));
+  await makeDatabase(db, async (e) => {
+    await loadDataset(e, 'tinysnb');
+    await loadEdgeValues(e);
+  });
+  const yaml = path.join(dir, 'kuzu-migrate.yaml');
+  expect(runCli(['init', '-d', db, '-c', yaml]).status).toBe(0);
+  return { dir, db, yaml };
+}
+
+/** demo-db (small: the crash tests run it several times), declared by `init`. */
+async function smallProject(): Promise<{ dir: string; db: string; yaml: string }> {
+  const dir = tempDir('km-strat-small-');
+  const db = path.join(dir, 'db', 'graph.kuzu');
+  fs.mkdirSync(path.dirname(db));
+  await makeDatabase(db, (e) => loadDataset(e, 'demo-db'));
+  const yaml = path.join(dir, 'kuzu-migrate.yaml');
+  expect(runCli(['init', '-d', db, '-c', yaml]).status).toBe(0);
+  fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/(\n\s+)age: INT64/, '$1age: { type: INT64, default: 18 }'));
+  return { dir, db, yaml };
+}
+
+/** A default on person.gender and on Edge.u64 forces a rebuild of person, Edge and their rels. */
+function forceRewrite(yaml: string, version = 'v0.2.0'): void {
+  let text = fs.readFileSync(yaml, 'utf8');
+  text = text.replace(/(\n\s+)gender: INT64/, '$1gender: { type: INT64, default: 1 }').replace(/(\n\s+)u64: UINT64/, '$1u64: { type: UINT64, default: 7 }');
+  text = text.replace(/^version: .*$/m, `version: ${version}`);
+  fs.writeFileSync(yaml, text);
+}
+
+describe('export strategy', () => {
+  it('tinysnb and every fidelity edge value survive a forced rewrite with identical content', async () => {
+    const { db, yaml } = await richProject();
+    const before = await contentOf(db);
+    forceRewrite(yaml);
+    const r = runCli(['apply', '--auto-approve', '--strategy', 'export', '--json', '-c', yaml]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ status: 'applied', strategy: 'rewrite', rewrite_strategy: 'export' });
+    expect(result.verified_tables).toEqual(expect.arrayContaining(['person', 'Edge', 'EdgeLink', 'knows']));
+    expect(await contentOf(db)).toEqual(before);
+    expect(runCli(['plan', '-c', yaml, '--detailed-exitcode']).status).toBe(0);
+    // history came across the swap
+    const history = await withEngine(db, { readOnly: true }, readHistory);
+    expect(history.map((h) => h.strategy)).toEqual(['rewrite:export']);
+    expect(fs.readdirSync(path.dirname(db)).sort()).toEqual(['graph.kuzu']);
+  });
+
+  it('the transaction strategy keeps the same content on the same data', async () => {
+    const { db, yaml } = await richProject();
+    const before = await contentOf(db);
+    forceRewrite(yaml);
+    expect(runCli(['apply', '--auto-approve', '--strategy', 'transaction', '-c', yaml]).status).toBe(0);
+    expect(await contentOf(db)).toEqual(before);
+  });
+
+  it.each(['after_export', 'before_swap', 'after_swap'])('SIGKILL at %s: old or new state, settled by recover', async (point) => {
+    const { db, yaml } = await smallProject();
+    const before = await contentOf(db);
+    const killed = runCli(['apply', '--auto-approve', '--strategy', 'export', '-c', yaml], { env: { KUZU_MIGRATE_FAULT: point } });
+    expect(killed.status).toBe(-1);
+    expect(await contentOf(db)).toEqual(before); // content is the same in both states
+    const swapped = (await withEngine(db, { readOnly: true }, readHistory)).length === 1;
+    expect(swapped).toBe(point === 'after_swap');
+    const rec = runCli(['recover', '-c', yaml]);
+    expect(rec.status).toBe(0);
+    expect(rec.stdout).toMatch(swapped ? /had committed/ : /rolled it back/);
+    expect(fs.existsSync(journalPath(db))).toBe(false);
+    expect(fs.readdirSync(path.dirname(db)).filter((f) => f.startsWith('_km_') || f.startsWith('.'))).toEqual([]);
+    expect(runCli(['plan', '-c', yaml, '--detailed-exitcode']).status).toBe(swapped ? 0 : 2);
+  });
+
+  it('recover says so when there is nothing to recover', async () => {
+    const { yaml } = await smallProject();
+    const r = runCli(['recover', '-c', yaml]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Nothing to recover/);
+  });
+});
+
+describe('rollback', () => {
+  it('returns to the exact earlier content from the backup the next apply took, and records it', async () => {
+    const { db, yaml } = await richProject();
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/^version: .*$/m, 'version: v0.1.0'));
+    expect(runCli(['apply', '--auto-approve', '-c', yaml]).status).toBe(0); // records v0.1.0 (history table only)
+    const v1 = await contentOf(db);
+    const v1Schema = await withEngine(db, { readOnly: true }, async (e) => (await introspect(e)).schema);
+    // v0.2.0 drops a property and changes types
+    forceRewrite(yaml, 'v0.2.0');
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/\n\s+eyeSight: DOUBLE/, ''));
+    expect(runCli(['apply', '--auto-approve', '--allow-destructive', '-c', yaml]).status).toBe(0);
+    await withEngine(db, {}, (e) => e.query("CREATE (:person {ID: 999, fName: 'new'})"));
+    expect(runCli(['rollback', 'v0.1.0', '-c', yaml]).status).toBe(3); // needs confirmation
+    const r = runCli(['rollback', 'v0.1.0', '--auto-approve', '--json', '-c', yaml]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ status: 'rolled_back', version: 'v0.1.0', target: { source: 'backup' } });
+    expect(await contentOf(db)).toEqual(v1);
+    expect(await withEngine(db, { readOnly: true }, async (e) => (await introspect(e)).schema)).toEqual(v1Schema);
+    const history = await withEngine(db, { readOnly: true }, readHistory);
+    expect(history.map((h) => `${h.operation}:${h.version}`)).toEqual(['apply:v0.1.0', 'rollback:v0.1.0']);
+    // the state rolled away from (with person 999) is kept as a backup
+    expect(fs.existsSync(path.join(path.dirname(yaml), 'backups', result.backup_id, 'database.kuzu'))).toBe(true);
+    const again = runCli(['rollback', 'v0.1.0', '--auto-approve', '-c', yaml]);
+    expect(again.stdout).toMatch(/already at v0\.1\.0/);
+  });
+
+  it('an unknown version is refused with where to look; a bad name is a usage error', async () => {
+    const { yaml } = await smallProject();
+    const r = runCli(['rollback', 'v9.9.9', '--auto-approve', '-c', yaml]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no backup or snapshot holds version v9\.9\.9/);
+    expect(runCli(['rollback', '../etc', '--auto-approve', '-c', yaml]).status).toBe(64);
+  });
+});
