@@ -62,60 +62,74 @@ export interface ApplyPhases {
   prepare: number;
   /** CHECKPOINT + copy + checksums (createBackup). */
   backup: number;
-  /** Write handle opened, live schema introspected, BEGIN. */
+  /** Up to the first statement: write handle opened, live schema introspected, BEGIN. */
   open: number;
+  /** Export strategy only: the lossless snapshot export of the live database. */
+  export: number;
+  /** Export strategy only: loading the snapshot into the fresh staging file. */
+  load: number;
   /**
    * The plan's statements up to verification: CREATE staging + COPY (rewrite); for an in-place
    * apply (no verification) every statement, the checks and the history row.
    */
   statements: number;
-  /** Content fingerprints of old vs rebuilt tables, inside the transaction. */
+  /** Content verification: rebuilt tables against old ones (and, export strategy, the loaded copy against the export). */
   verify: number;
   /** Statements after verification (DROP, RENAME), checks, history row. */
   finish: number;
   /** COMMIT and closing the write handle (Kuzu checkpoints on close). */
   commit: number;
+  /** Export strategy only: the original's checksum re-check, fsync and rename of the new file. */
+  swap: number;
   /** Post-verify introspection, journal clean-up, backup pruning. */
   post_verify: number;
 }
 
-export const PHASE_NAMES: readonly (keyof ApplyPhases)[] = ['prepare', 'backup', 'open', 'statements', 'verify', 'finish', 'commit', 'post_verify'];
+export const PHASE_NAMES: readonly (keyof ApplyPhases)[] = ['prepare', 'backup', 'open', 'export', 'load', 'statements', 'verify', 'finish', 'commit', 'swap', 'post_verify'];
 
 const STEP_PHASES = new Set(['in_place', 'rebuild', 'finish']);
 
 /**
- * Cuts the timeline at the events apply emits (backup start/end, first step, first/last verify)
- * and at the COMMIT statement and the close after it, which apply does not announce.
+ * Cuts the timeline into phases. Each event apply emits starts a phase (backup start and end,
+ * export, load, each step, verify, checks, swap); apply does not announce COMMIT or what follows
+ * it, so the COMMIT statement, the close after it and the next open (post-verify) are marks too.
+ * A phase lasts until the next mark; the last one until the end.
  */
 export function phasesFromTimeline(tl: ApplyTimeline): ApplyPhases {
-  const backups = tl.events.filter((e) => e.phase === 'backup');
-  const steps = tl.events.filter((e) => STEP_PHASES.has(e.phase));
-  const verifies = tl.events.filter((e) => e.phase === 'verify');
+  const marks: { t: number; phase: keyof ApplyPhases }[] = [{ t: 0, phase: 'prepare' }];
+  let backups = 0;
+  let verifiedAfterStep = false;
+  let sawStep = false;
+  for (const e of tl.events) {
+    if (e.phase === 'backup') marks.push({ t: e.t, phase: backups++ === 0 ? 'backup' : 'open' });
+    else if (e.phase === 'export' || e.phase === 'load' || e.phase === 'swap') marks.push({ t: e.t, phase: e.phase });
+    else if (e.phase === 'verify') {
+      if (sawStep) verifiedAfterStep = true;
+      marks.push({ t: e.t, phase: 'verify' });
+    } else if (STEP_PHASES.has(e.phase)) {
+      sawStep = true;
+      marks.push({ t: e.t, phase: verifiedAfterStep ? 'finish' : 'statements' });
+    } else if (e.phase === 'checks') marks.push({ t: e.t, phase: verifiedAfterStep ? 'finish' : 'statements' });
+  }
   const commit = tl.statements.find((s) => s.sql.trim().toUpperCase() === 'COMMIT');
-  const commitEnd = commit ? commit.t + commit.ms : undefined;
-  const closeAfter = commitEnd === undefined ? undefined : tl.closes.find((c) => c.t >= commitEnd);
-  const firstStep = steps[0]?.t;
-
-  const backupStart = backups[0]?.t;
-  const backupEnd = backups.length > 1 ? backups[backups.length - 1].t : backupStart;
-  const firstVerify = verifies[0]?.t;
-  const lastVerify = verifies[verifies.length - 1]?.t;
-  const afterVerify = lastVerify === undefined ? undefined : steps.find((s) => s.t > lastVerify)?.t;
-  const commitStart = commit?.t;
-  const committed = closeAfter ? closeAfter.t + closeAfter.ms : commitEnd;
-
-  const span = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? 0 : Math.max(0, b - a));
-  const statementsEnd = firstVerify ?? commitStart;
-  return {
-    prepare: span(0, backupStart ?? firstStep ?? tl.total_ms),
-    backup: span(backupStart, backupEnd),
-    open: span(backupEnd ?? 0, firstStep),
-    statements: span(firstStep, statementsEnd),
-    verify: span(firstVerify, afterVerify ?? commitStart),
-    finish: span(afterVerify, commitStart),
-    commit: span(commitStart, committed),
-    post_verify: span(committed, tl.total_ms),
-  };
+  if (commit) {
+    marks.push({ t: commit.t, phase: 'commit' });
+    const close = tl.closes.find((c) => c.t >= commit.t + commit.ms);
+    if (close) {
+      const closed = close.t + close.ms;
+      const swap = tl.events.some((e) => e.phase === 'swap' && e.t >= closed);
+      marks.push({ t: closed, phase: swap ? 'swap' : 'post_verify' });
+      const next = tl.opens.find((o) => o.t >= closed && (!swap || tl.events.some((e) => e.phase === 'swap' && e.t <= o.t)));
+      if (next) marks.push({ t: next.t, phase: 'post_verify' });
+    }
+  }
+  marks.sort((a, b) => a.t - b.t);
+  const out = Object.fromEntries(PHASE_NAMES.map((p) => [p, 0])) as unknown as ApplyPhases;
+  marks.forEach((m, i) => {
+    const end = i + 1 < marks.length ? marks[i + 1].t : tl.total_ms;
+    out[m.phase] += Math.max(0, end - m.t);
+  });
+  return out;
 }
 
 /** The `k` slowest statements of a timeline, for profiling. */
