@@ -150,6 +150,9 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         declared_fingerprint: schemaFingerprint(config.schema),
         live_fingerprint: schemaFingerprint(schema),
         schema,
+        // When the YAML describes exactly this database, keep its rename hints: `diff` between
+        // versions then shows a declared rename as a rename, as `plan` did, not as drop + add.
+        ...(schemaFingerprint(config.schema) === schemaFingerprint(schema) ? { declared_schema: config.schema } : {}),
       };
       const fingerprints = options.schemaOnly ? [] : await fingerprintDatabase(engine, schema);
       const tables: ManifestTable[] = fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));

@@ -134,7 +134,7 @@ async function side(config: ResolvedConfig, s: DiffSide): Promise<SchemaSide> {
     if (!fs.existsSync(dir)) throw new RuntimeError(`version ${s.version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list`']);
     const m = readManifest(dir);
     const file = path.join(dir, SCHEMA_FILE);
-    return { label: s.version, schema: m.schema, cypher: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : schemaToCypher(m.schema) };
+    return { label: s.version, schema: m.declared_schema ?? m.schema, cypher: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : schemaToCypher(m.schema) };
   }
   if (s.kind === 'live') {
     const live = await introspectPath(config.database);

@@ -82,6 +82,8 @@ export interface Manifest {
   /** schemaFingerprint of the live schema that was exported. */
   live_fingerprint: string;
   schema: Schema;
+  /** The declared schema (with renamed_from/using hints), present when it equals the exported one. */
+  declared_schema?: Schema;
   sequences: ManifestSequence[];
   tables: ManifestTable[];
   /** Every file of the snapshot except manifest.json and CHANGELOG.md (which stays editable). */
