@@ -11,6 +11,7 @@ import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { countEdges, countNonNull, countRows, introspect, LiveSchema } from '../kuzu/introspect';
 import * as fs from 'node:fs';
 import { TOOL_VERSION } from '../version';
+import { readJournal } from '../apply/journal';
 
 export interface PlanOptions {
   rewriteStrategy?: RewriteStrategy;
@@ -69,6 +70,10 @@ export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine:
 export async function planMigration(config: ResolvedConfig, options: PlanOptions = {}): Promise<PlanDocument> {
   return readLive(config.database, async (live, engine) => {
     const warnings = [...live.warnings, ...adoptUnknownStorageDirections(live, config.schema)];
+    const interrupted = readJournal(config.database);
+    if (interrupted) {
+      warnings.push(`an apply to ${interrupted.version} (${interrupted.apply_id}) was interrupted; run \`kuzu-migrate recover\` (apply and rollback also settle it first)`);
+    }
     const diff = diffSchemas(live.schema, config.schema);
     if (engine && options.countRows !== false) await annotateRowCounts(engine, live.schema, diff.changes);
     return buildPlan({

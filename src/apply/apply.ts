@@ -203,27 +203,35 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       updated_at: '',
     };
     // The journal exists from before the backup on, so any interruption after this point is settled.
-    writeJournal(journal);
     let backupId: string | null = null;
     let backupSha: string | null = null;
-    if (exists) {
-      emit('backup', `backing up ${dbPath}`);
-      const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: null });
-      backupId = b.id;
-      backupSha = b.sha256;
-      emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
-      faultPoint('after_backup');
-    }
-    writeJournal({ ...journal, phase: 'executing', backup_id: backupId });
-    faultPoint('after_journal');
-
     let verified: string[] = [];
-    if (plan.rewrite_strategy === 'export' && exists) {
-      verified = await runExportStrategy(config, plan, { applyId, backupId, started, backupSha: backupSha!, journal }, emit);
-    } else {
-      await withEngine(dbPath, {}, async (engine) => {
-        verified = await runTransaction(engine, config, plan, { applyId, backupId, started }, emit);
-      });
+    try {
+      writeJournal(journal);
+      if (exists) {
+        emit('backup', `backing up ${dbPath}`);
+        const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: null });
+        backupId = b.id;
+        backupSha = b.sha256;
+        emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
+        faultPoint('after_backup');
+      }
+      writeJournal({ ...journal, phase: 'executing', backup_id: backupId });
+      faultPoint('after_journal');
+
+      if (plan.rewrite_strategy === 'export' && exists) {
+        verified = await runExportStrategy(config, plan, { applyId, backupId, started, backupSha: backupSha!, journal }, emit);
+      } else {
+        await withEngine(dbPath, {}, async (engine) => {
+          verified = await runTransaction(engine, config, plan, { applyId, backupId, started }, emit);
+        });
+      }
+    } catch (err) {
+      // Nothing was committed (Kuzu rolled the transaction back, or the swap never happened):
+      // the apply is over and the database is as it was. A database this apply created goes too.
+      clearJournal(dbPath);
+      if (!exists) removeDatabaseFiles(dbPath);
+      throw err;
     }
     writeJournal({ ...journal, phase: 'committed', backup_id: backupId });
     faultPoint('after_commit');
@@ -343,7 +351,11 @@ async function runTransaction(
       const s = plan.steps[i];
       failedAt = `step ${s.id} (${s.comment})`;
       emit(s.phase, `${s.id}/${plan.steps.length} ${s.comment}`);
-      await engine.query(s.statement);
+      const stepStart = Date.now();
+      const out = await engine.query(s.statement);
+      // COPY reports "N tuples have been copied to the T table": show rows and time per table.
+      const result = out[0]?.['result'];
+      if (typeof result === 'string' && /tuples/.test(result)) emit(s.phase, `${s.id}/${plan.steps.length} ${result.replace(/\.$/, '')} in ${Date.now() - stepStart} ms`);
       if (i === 0) faultPoint('in_transaction');
       if (i === lastCopy) {
         failedAt = 'verification of rebuilt tables';

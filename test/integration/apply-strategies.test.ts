@@ -136,3 +136,35 @@ describe('rollback', () => {
     expect(runCli(['rollback', '../etc', '--auto-approve', '-c', yaml]).status).toBe(64);
   });
 });
+
+describe('a full disk', () => {
+  // A real full file system: a 1 MiB tmpfs for the backups (root can mount one; where it cannot,
+  // the test says so and checks nothing else).
+  const mountPoint = tempDir('km-full-');
+  let mounted = false;
+  beforeAll(() => {
+    const r = require('node:child_process').spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]);
+    mounted = r.status === 0;
+  });
+  afterAll(() => {
+    if (mounted) require('node:child_process').spawnSync('umount', [mountPoint]);
+  });
+
+  it('a backup that does not fit stops apply with a one-line cause and changes nothing', async () => {
+    if (!mounted) {
+      console.warn('cannot mount a tmpfs here: full-disk test not run');
+      return;
+    }
+    const { db, yaml } = await smallProject();
+    const before = await contentOf(db);
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/^backups: .*$/m, `backups: ${mountPoint}/backups`));
+    const r = runCli(['apply', '--auto-approve', '-c', yaml]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^Error: no space left for the backup in .*backups$/m);
+    expect(r.stderr).toMatch(/hint: free disk space .*nothing was changed/);
+    expect(await contentOf(db)).toEqual(before);
+    expect(runCli(['plan', '-c', yaml, '--detailed-exitcode']).status).toBe(2);
+    expect(fs.readdirSync(path.join(mountPoint, 'backups'))).toEqual([]); // the partial copy is gone
+    expect(fs.existsSync(journalPath(db))).toBe(false);
+  });
+});
