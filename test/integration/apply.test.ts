@@ -212,6 +212,8 @@ describe('a killed apply never loses or corrupts data', () => {
     const committed = priority.type === 'INT64';
     expect(committed).toBe(point === 'after_commit');
     if (!committed) expect(await contentOf(p.dbPath)).toEqual(before);
+    // plan (read-only) points at the interrupted apply without touching it
+    if (point !== 'after_lock') expect(runCli(['plan', '-c', p.yamlPath]).stdout).toMatch(/warning: an apply to v1\.0\.0 .* was interrupted; run `kuzu-migrate recover`/);
     // The next apply settles the interrupted one (stale lock taken over, journal cleared) and finishes.
     const next = runCli(['apply', '--auto-approve', '-c', p.yamlPath]);
     expect(next.status).toBe(0);
