@@ -1,0 +1,106 @@
+/**
+ * The engine releases kuzu-migrate can read and write, and what identifies their databases on
+ * disk. Pure data and lookups: no file, process or network access.
+ *
+ * Every number here was measured on Debian 12 / Node 20 by opening a database with the npm
+ * release itself (`Database.getStorageVersion()`, then the first bytes of the files it wrote):
+ *   kuzu 0.9.0   storage 37  a folder; `catalog.kz` starts with `KUZU` + u64 version
+ *   kuzu 0.10.x  storage 38  a folder, same layout
+ *   kuzu 0.11.x  storage 39  one file starting with `KUZU` + u64 version (+ `.wal`, `.shadow`)
+ *   @ladybugdb/core 0.19.1  storage 43  one file starting with `LBUG` + u64 version
+ * Storage versions must match exactly: a database opens only in a release with its number.
+ */
+
+export type EngineKind = 'kuzu' | 'ladybug';
+export type DatabaseLayout = 'file' | 'folder';
+
+export interface EngineRelease {
+  /** How the user names it: `kuzu@0.10.1`, `ladybug@0.19.1`. */
+  id: string;
+  engine: EngineKind;
+  /** npm package and exact version. */
+  package: string;
+  version: string;
+  /** npm alias and cache folder name (`kuzu-0.10.1`): several releases of one package side by side. */
+  alias: string;
+  /** First four bytes of the database file (of `catalog.kz` for a folder). */
+  magic: 'KUZU' | 'LBUG';
+  storageVersion: number;
+  layout: DatabaseLayout;
+  /** The release kuzu-migrate itself depends on (`kuzu` in package.json): nothing to install. */
+  bundled: boolean;
+  /** Unpacked npm size, for the install prompt. */
+  approxBytes: number;
+}
+
+const MB = 1024 * 1024;
+
+function kuzu(version: string, storageVersion: number, layout: DatabaseLayout, bundled = false): EngineRelease {
+  return {
+    id: `kuzu@${version}`,
+    engine: 'kuzu',
+    package: 'kuzu',
+    version,
+    alias: `kuzu-${version}`,
+    magic: 'KUZU',
+    storageVersion,
+    layout,
+    bundled,
+    approxBytes: 520 * MB,
+  };
+}
+
+/** Known releases. The first one listed for a storage version is the one used to read it. */
+export const RELEASES: readonly EngineRelease[] = [
+  kuzu('0.11.3', 39, 'file', true),
+  kuzu('0.11.2', 39, 'file'),
+  kuzu('0.11.1', 39, 'file'),
+  kuzu('0.10.1', 38, 'folder'),
+  kuzu('0.10.0', 38, 'folder'),
+  kuzu('0.9.0', 37, 'folder'),
+  {
+    id: 'ladybug@0.19.1',
+    engine: 'ladybug',
+    package: '@ladybugdb/core',
+    version: '0.19.1',
+    alias: 'ladybug-0.19.1',
+    magic: 'LBUG',
+    storageVersion: 43,
+    layout: 'file',
+    bundled: false,
+    approxBytes: 75 * MB,
+  },
+];
+
+/** Storage versions Kuzu used that no installable npm release reads (kuzu-notes §6). */
+export const UNSUPPORTED_STORAGE_VERSIONS: Readonly<Record<number, string>> = {
+  35: 'Kuzu 0.7.x',
+  36: 'Kuzu 0.8.x',
+};
+
+/** The default target of `upgrade`: the release kuzu-migrate runs on. */
+export const DEFAULT_TARGET = 'kuzu@0.11.3';
+
+/** The release that reads databases of `magic` + `storageVersion`, or undefined. */
+export function releaseForStorage(magic: string, storageVersion: number): EngineRelease | undefined {
+  return RELEASES.find((r) => r.magic === magic && r.storageVersion === storageVersion);
+}
+
+/**
+ * Resolves what the user typed: `kuzu@0.10.1`, `kuzu-0.10.1`, `0.10.1` (a Kuzu version), `kuzu`
+ * (the bundled release), `ladybug` / `lbug` / `ladybugdb` / `@ladybugdb/core` (the newest known
+ * LadybugDB), or `ladybug@0.19.1`. Undefined when unknown.
+ */
+export function findRelease(name: string): EngineRelease | undefined {
+  const n = name.trim().toLowerCase().replace(/^@ladybugdb\/core/, 'ladybug').replace(/^(lbug|ladybugdb)/, 'ladybug');
+  if (n === 'kuzu') return RELEASES.find((r) => r.bundled);
+  if (n === 'ladybug') return RELEASES.find((r) => r.engine === 'ladybug');
+  const m = /^(kuzu|ladybug)?[@-]?v?(\d+\.\d+\.\d+)$/.exec(n);
+  if (!m) return undefined;
+  const engine = (m[1] ?? 'kuzu') as EngineKind;
+  return RELEASES.find((r) => r.engine === engine && r.version === m[2]);
+}
+
+export function knownReleaseNames(): string[] {
+  return RELEASES.map((r) => r.id);
+}
