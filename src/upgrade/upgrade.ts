@@ -1,0 +1,359 @@
+/**
+ * `upgrade`: moves a database to another engine release (Kuzu 0.9 / 0.10 → 0.11, Kuzu →
+ * LadybugDB) the way Kuzu documents — export with the release that wrote it, import with the new
+ * one — but through kuzu-migrate's lossless snapshot codec instead of EXPORT DATABASE, and
+ * verified. Phases, and why in this order:
+ *   1. detect      magic bytes + storage version say which release reads the database (--from
+ *                  overrides); an unknown storage version is refused naming what was found
+ *   2. lock        the same `<db>.lock` as apply: nothing else migrates it meanwhile
+ *   3. settle      an upgrade interrupted earlier is undone (or finished) first
+ *   4. engines     both releases installed (or installed now, with consent); each runs in its own
+ *                  process: two native builds never share one
+ *   5. confirm     like apply: a terminal prompt, or --auto-approve
+ *   6. export      the source, opened READ-ONLY by its own release: schema, per-table content
+ *                  fingerprints, SERIAL positions, and data files in the snapshot codec
+ *   7. load        a fresh database of the target release in the working folder: schema (with what
+ *                  the declaration restores), data, SERIAL positions
+ *   8. verify      the new database's schema equals the intended one; per table, row counts and
+ *                  per-property content fingerprints equal the source's
+ *   9. backup      a copy of the original under backups/<id>/
+ *  10. swap        the original moves into the working folder, the new database into its place
+ * Until step 10 the original is only read, so a kill anywhere before it leaves the original as it
+ * was, openable by its own release; the journal settles the two renames of step 10.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { acquireLock } from '../apply/lock';
+import { faultPoint } from '../apply/journal';
+import { sha256File, fsyncPath } from '../apply/files';
+import { schemaToCypher } from '../core/ddl';
+import { RefusedError, RuntimeError, UsageError } from '../core/errors';
+import { cypherString, quoteIdent } from '../core/identifiers';
+import { Schema, schemaFingerprint } from '../core/model';
+import { compareFingerprints, fingerprintDatabase, TableFingerprint } from '../kuzu/fingerprint';
+import { introspect } from '../kuzu/introspect';
+import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
+import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
+import { asKuzuEngine, EngineProcess } from '../engines/process';
+import { DEFAULT_TARGET, EngineRelease, findRelease, knownReleaseNames } from '../engines/releases';
+import { SnapshotFormat } from '../snapshot/codec';
+import { ManifestSequence } from '../snapshot/manifest';
+import { sequenceStatements, serialSequences } from '../snapshot/export';
+import { exportFiles, loadStatement } from '../snapshot/statements';
+import { cypherStatements } from '../snapshot/import';
+import { mergeDeclared, Restoration } from './restore';
+import { clearUpgradeJournal, moveDatabase, settleUpgrade, UpgradeJournal, UpgradeRecovery, writeUpgradeJournal } from './journal';
+
+export type UpgradeEvent = { phase: string; message: string };
+
+export interface UpgradeOptions {
+  database: string;
+  /** Release that wrote the database (`kuzu@0.10.1`); detected from its bytes when absent. */
+  from?: string;
+  /** Target release (`kuzu@0.11.3`, `ladybug`); default kuzu@0.11.3. */
+  to?: string;
+  /** The declared schema (kuzu-migrate.yaml), when there is one: restores what export loses. */
+  declared?: Schema | null;
+  /** Backups folder: the original is copied to `<backups>/<upgrade id>/`. */
+  backups: string;
+  /** Data file format of the intermediate snapshot (default parquet). */
+  format?: SnapshotFormat;
+  /** Asked before a missing engine release is downloaded; false refuses (nothing changed). */
+  approveInstall?: (releases: EngineRelease[]) => Promise<boolean>;
+  /** Asked before anything is exported; false aborts. */
+  confirm?: (plan: UpgradePlan) => Promise<boolean>;
+  onEvent?: (e: UpgradeEvent) => void;
+  command?: string;
+  enginesDir?: string;
+}
+
+export interface UpgradePlan {
+  database: string;
+  detected: DetectedEngine;
+  from: string;
+  to: string;
+  /** Releases that must be downloaded first. */
+  install: string[];
+}
+
+export interface UpgradeResult {
+  status: 'upgraded' | 'no_changes' | 'aborted';
+  database: string;
+  from: string;
+  to: string;
+  detected: DetectedEngine;
+  upgrade_id: string | null;
+  tables: number;
+  rows: number;
+  /** Tables whose row counts and content fingerprints were verified equal across the two engines. */
+  verified_tables: string[];
+  /** What the declaration put back that the source's catalog did not show. */
+  restored: Restoration[];
+  /** Copy of the original database, under the backups folder. */
+  backup_id: string | null;
+  backup_path: string | null;
+  recovered: UpgradeRecovery | null;
+  duration_ms: number;
+}
+
+function resolveRelease(name: string, flag: string): EngineRelease {
+  const r = findRelease(name);
+  if (!r) throw new UsageError(`${flag} ${name} is not a release kuzu-migrate knows`, [`known: ${knownReleaseNames().join(', ')}, or ladybug`]);
+  return r;
+}
+
+async function readSequences(engine: EngineProcess, schema: Schema): Promise<ManifestSequence[]> {
+  const out: ManifestSequence[] = [];
+  for (const s of serialSequences(schema)) {
+    let current: string | null = null;
+    try {
+      current = String(await engine.scalar(`RETURN CAST(currval(${cypherString(s.name)}) AS STRING)`));
+    } catch {
+      current = null; // never used: currval fails until the first nextval
+    }
+    out.push({ ...s, current });
+  }
+  return out;
+}
+
+interface Exported {
+  schema: Schema;
+  unknownStorageDirection: string[];
+  fingerprints: TableFingerprint[];
+  sequences: ManifestSequence[];
+  files: ReturnType<typeof exportFiles>;
+}
+
+/** Step 6: everything is read through a read-only handle of the source's own release. */
+async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: (p: string, m: string) => void): Promise<Exported> {
+  const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
+  try {
+    const live = await introspect(asKuzuEngine(engine));
+    const schema = live.schema;
+    emit('export', `${release.id}: ${schema.nodes.length} node tables, ${schema.rels.length} rel tables`);
+    const fingerprints = await fingerprintDatabase(asKuzuEngine(engine), schema);
+    const sequences = await readSequences(engine, schema);
+    const files = exportFiles(schema, format, (r) => path.join(exportDir, ...r.split('/')));
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(exportDir, ...f.path.split('/'))), { recursive: true });
+      await engine.query(f.statement);
+      faultPoint('upgrade_during_export');
+    }
+    return { schema, unknownStorageDirection: live.unknownStorageDirection, fingerprints, sequences, files };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Steps 7 and 8: a fresh database of the target release, loaded and verified. */
+async function loadTarget(
+  release: EngineRelease,
+  modulePath: string,
+  newDb: string,
+  exportDir: string,
+  format: SnapshotFormat,
+  exported: Exported,
+  intended: Schema,
+  emit: (p: string, m: string) => void,
+): Promise<{ verified: string[]; rows: number }> {
+  const engine = await EngineProcess.open(release, modulePath, newDb, { readOnly: false });
+  try {
+    for (const s of cypherStatements(schemaToCypher(intended))) await engine.query(s);
+    // Nodes before rels: a rel COPY finds its endpoints by primary key.
+    for (const f of [...exported.files.filter((x) => x.kind === 'node'), ...exported.files.filter((x) => x.kind === 'rel')]) {
+      await engine.query(loadStatement(f.table, f.kind, f, format, (r) => path.join(exportDir, ...r.split('/'))));
+      faultPoint('upgrade_during_load');
+    }
+    for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
+    emit('load', `${release.id}: loaded ${exported.files.length} data files`);
+
+    const after = await introspect(asKuzuEngine(engine));
+    // A rel table without properties has no readable storage direction on either side: the
+    // intended value is what was created.
+    for (const r of after.schema.rels) {
+      if (after.unknownStorageDirection.includes(r.name)) r.storageDirection = intended.rels.find((x) => x.name === r.name)?.storageDirection ?? r.storageDirection;
+    }
+    const problems: string[] = [];
+    if (schemaFingerprint(after.schema) !== schemaFingerprint(intended)) {
+      problems.push(`the schema of the new database differs from the source's (${schemaFingerprint(after.schema).slice(0, 19)}…, expected ${schemaFingerprint(intended).slice(0, 19)}…)`);
+    }
+    const fps = await fingerprintDatabase(asKuzuEngine(engine), after.schema);
+    problems.push(...compareFingerprints(exported.fingerprints, fps));
+    if (problems.length) {
+      throw new RuntimeError(`verification of the ${release.id} database failed; the original is unchanged:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
+    }
+    emit('verify', `row counts and content fingerprints of ${fps.length} tables equal the source's`);
+    return { verified: fps.map((f) => f.table), rows: fps.reduce((n, f) => n + f.rows, 0) };
+  } finally {
+    await engine.close();
+  }
+}
+
+function copyDatabase(from: string, to: string): void {
+  if (fs.statSync(from).isDirectory()) fs.cpSync(from, to, { recursive: true });
+  else {
+    fs.copyFileSync(from, to);
+    for (const s of ['.wal', '.shadow']) if (fs.existsSync(from + s)) fs.copyFileSync(from + s, to + s);
+  }
+}
+
+/** Step 9: a copy of the original, with a backup.json like apply's backups (`list` shows it). */
+async function backupOriginal(dbPath: string, backupsDir: string, id: string, from: EngineRelease, detected: DetectedEngine): Promise<{ id: string; dir: string }> {
+  const dir = path.join(backupsDir, id);
+  const partial = dir + '.partial';
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(partial, { recursive: true });
+  try {
+    const file = path.basename(dbPath);
+    copyDatabase(dbPath, path.join(partial, file));
+    const isFile = detected.layout === 'file';
+    fs.writeFileSync(
+      path.join(partial, 'backup.json'),
+      JSON.stringify(
+        {
+          id,
+          created_at: new Date().toISOString(),
+          source: path.resolve(dbPath),
+          reason: 'upgrade',
+          version: null,
+          file,
+          size: isFile ? fs.statSync(dbPath).size : 0,
+          sha256: isFile ? await sha256File(path.join(partial, file)) : null,
+          engine: from.id,
+          layout: detected.layout,
+          storage_version: detected.storage_version,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    fs.renameSync(partial, dir);
+    fsyncPath(backupsDir);
+    return { id, dir };
+  } catch (err) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw new RuntimeError(`backup of ${dbPath} to ${backupsDir} failed: ${(err as Error).message}; the original is unchanged`, 'E_BACKUP');
+  }
+}
+
+export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeResult> {
+  const started = Date.now();
+  const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
+  const dbPath = path.resolve(options.database);
+  const format = options.format ?? 'parquet';
+  if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML or pass --database']);
+
+  const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate upgrade');
+  try {
+    const recovered = settleUpgrade(dbPath);
+    if (recovered) emit('recover', recovered.message);
+
+    const detected = detectEngine(dbPath);
+    const from = options.from ? resolveRelease(options.from, '--from') : sourceRelease(dbPath, detected);
+    const to = resolveRelease(options.to ?? DEFAULT_TARGET, '--to');
+    const base = {
+      database: dbPath,
+      from: from.id,
+      to: to.id,
+      detected,
+      upgrade_id: null,
+      tables: 0,
+      rows: 0,
+      verified_tables: [],
+      restored: [],
+      backup_id: null,
+      backup_path: null,
+      recovered,
+    };
+    if (from.engine === to.engine && from.storageVersion === to.storageVersion) {
+      emit('detect', `${dbPath} is already ${from.engine} storage version ${from.storageVersion} (${to.id} reads it)`);
+      return { ...base, status: 'no_changes', duration_ms: Date.now() - started };
+    }
+
+    const missing = [from, to].filter((r) => installedPath(r, options.enginesDir) === null);
+    const plan: UpgradePlan = { database: dbPath, detected, from: from.id, to: to.id, install: missing.map((r) => r.id) };
+    if (missing.length) {
+      const ok = options.approveInstall ? await options.approveInstall(missing) : false;
+      if (!ok) {
+        throw new RefusedError(`${missing.map((r) => r.id).join(' and ')} must be installed first (~${Math.round(missing.reduce((n, r) => n + r.approxBytes, 0) / 1024 / 1024)} MB); nothing was changed`, 'E_ENGINE_NOT_INSTALLED', [
+          'run again on a terminal and answer yes, or pass --auto-approve',
+        ]);
+      }
+    }
+    const onInstall = (e: InstallEvent) => emit(e.phase, e.message);
+    const fromPath = await ensureEngine(from, { dir: options.enginesDir, onEvent: onInstall });
+    const toPath = await ensureEngine(to, { dir: options.enginesDir, onEvent: onInstall });
+
+    if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
+
+    const upgradeId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-upgrade-${crypto.randomBytes(3).toString('hex')}`;
+    // The working folder sits beside the database: the final rename stays on one file system.
+    // Its `_km_` prefix is what doctor reports as a leftover if everything else fails.
+    const workDir = path.join(path.dirname(dbPath), `_km_upgrade_${upgradeId}`);
+    const exportDir = path.join(workDir, 'export');
+    const newDb = path.join(workDir, 'database');
+    let journal: UpgradeJournal = writeUpgradeJournal({
+      upgrade_id: upgradeId,
+      pid: process.pid,
+      host: os.hostname(),
+      database: dbPath,
+      from: from.id,
+      to: to.id,
+      phase: 'exporting',
+      work_dir: workDir,
+      backup_id: null,
+      started_at: new Date().toISOString(),
+      updated_at: '',
+    });
+    try {
+      fs.mkdirSync(exportDir, { recursive: true });
+      emit('export', `exporting ${dbPath} with ${from.id} (read-only)`);
+      const exported = await exportSource(from, fromPath, dbPath, exportDir, format, emit);
+      const { schema: intended, restored } = mergeDeclared(exported.schema, options.declared ?? null, exported.unknownStorageDirection);
+      for (const r of restored) emit('restore', `${r.table}${r.property ? '.' + r.property : ''}: ${r.aspect} from the declaration (${r.value})`);
+
+      journal = writeUpgradeJournal({ ...journal, phase: 'loading' });
+      emit('load', `loading into a new ${to.id} database`);
+      const { verified, rows } = await loadTarget(to, toPath, newDb, exportDir, format, exported, intended, emit);
+      faultPoint('upgrade_after_verify');
+
+      journal = writeUpgradeJournal({ ...journal, phase: 'backing_up' });
+      const backup = await backupOriginal(dbPath, path.resolve(options.backups), upgradeId, from, detected);
+      emit('backup', `original copied to ${backup.dir}`);
+
+      journal = writeUpgradeJournal({ ...journal, phase: 'swapping', backup_id: backup.id });
+      moveDatabase(dbPath, path.join(workDir, 'original'));
+      faultPoint('upgrade_mid_swap');
+      moveDatabase(newDb, dbPath);
+      journal = writeUpgradeJournal({ ...journal, phase: 'swapped' });
+      fs.rmSync(workDir, { recursive: true, force: true });
+      clearUpgradeJournal(dbPath);
+
+      const now = detectEngine(dbPath);
+      if (now.magic !== to.magic || now.storage_version !== to.storageVersion) {
+        throw new RuntimeError(`after the swap ${dbPath} reads as ${now.detail}, expected ${to.id}; the original is in ${backup.dir}`, 'E_VERIFY');
+      }
+      emit('swap', `${dbPath} is now a ${to.id} database (storage version ${to.storageVersion})`);
+      return {
+        ...base,
+        status: 'upgraded',
+        upgrade_id: upgradeId,
+        tables: exported.schema.nodes.length + exported.schema.rels.length,
+        rows,
+        verified_tables: verified,
+        restored,
+        backup_id: backup.id,
+        backup_path: backup.dir,
+        duration_ms: Date.now() - started,
+      };
+    } catch (err) {
+      // A failure in this process (not a kill): settle exactly as the next run would.
+      settleUpgrade(dbPath);
+      throw err;
+    }
+  } finally {
+    lock.release();
+  }
+}
