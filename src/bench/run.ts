@@ -83,16 +83,6 @@ async function repeat<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]>
   return out;
 }
 
-/** Runs the real CLI `reps` times; every run must exit with one of `okStatus`. */
-async function cli(reps: number, args: string[], okStatus: number[]): Promise<ProcessMeasure> {
-  const runs = await repeat(reps, async () => {
-    const r = await runNode([CLI, ...args]);
-    if (!okStatus.includes(r.status)) throw new Error(`kuzu-migrate ${args.join(' ')} exited ${r.status}:\n${r.stderr || r.stdout}`);
-    return r;
-  });
-  return measureOf(runs);
-}
-
 function measureOf(runs: { wall_ms: number; peak_rss: number | undefined }[]): ProcessMeasure {
   const rss = runs.map((r) => r.peak_rss).filter((x): x is number => x !== undefined);
   return { wall: stats(runs.map((r) => r.wall_ms)), peak_rss: rss.length ? median(rss) : undefined };
@@ -122,29 +112,34 @@ function copyDatabase(from: string, to: string): void {
 const emptyPhases = (): Record<keyof ApplyPhases, ReturnType<typeof stats>> =>
   Object.fromEntries(PHASE_NAMES.map((p) => [p, stats([])])) as Record<keyof ApplyPhases, ReturnType<typeof stats>>;
 
+type ApplyRun = { tl: ApplyTimeline; peak: number | undefined } | { unavailable: string };
+
 /**
- * Applies `variant` to fresh copies of `template`, `reps` times, in the worker. A refusal with
- * E_UNSUPPORTED (the export strategy before it lands) is recorded as "not available", not an error.
+ * Applies `variant` once to a fresh copy of `template`, in the worker. A refusal with
+ * E_UNSUPPORTED (a strategy that has not landed) is "not available", not an error.
  */
-async function measureApply(template: string, dir: string, variant: 'rewrite' | 'add' | 'rename', reps: number, strategy?: string): Promise<ApplyMeasure> {
-  const runs: { tl: ApplyTimeline; peak: number | undefined }[] = [];
-  for (let i = 0; i < reps; i++) {
-    const trial = path.join(dir, `apply-${variant}-${strategy ?? 'default'}-${i}`);
-    copyDatabase(template, path.join(trial, 'graph.kuzu'));
-    const config = writeProject(trial, './graph.kuzu', dataSchema(variant));
-    try {
-      const { result, peak_rss } = await worker('apply', { config, strategy });
-      if (!result.ok) {
-        const e = result.error!;
-        if (e.code === 'E_UNSUPPORTED') return { available: false, reason: `${e.code}: ${e.message}`, total: stats([]), phases: emptyPhases(), peak_rss: undefined, slowest: [] };
-        throw new Error(`apply ${variant} (${strategy ?? 'default'}) failed: ${e.code} ${e.message}`);
-      }
-      if (result['status'] !== 'applied') throw new Error(`apply ${variant} returned ${String(result['status'])}`);
-      runs.push({ tl: result['timeline'] as ApplyTimeline, peak: peak_rss });
-    } finally {
-      fs.rmSync(trial, { recursive: true, force: true });
+async function applyOnce(template: string, dir: string, variant: 'rewrite' | 'add' | 'rename', strategy?: string): Promise<ApplyRun> {
+  const trial = path.join(dir, `apply-${variant}-${strategy ?? 'default'}`);
+  copyDatabase(template, path.join(trial, 'graph.kuzu'));
+  const config = writeProject(trial, './graph.kuzu', dataSchema(variant));
+  try {
+    const { result, peak_rss } = await worker('apply', { config, strategy });
+    if (!result.ok) {
+      const e = result.error!;
+      if (e.code === 'E_UNSUPPORTED') return { unavailable: `${e.code}: ${e.message}` };
+      throw new Error(`apply ${variant} (${strategy ?? 'default'}) failed: ${e.code} ${e.message}`);
     }
+    if (result['status'] !== 'applied') throw new Error(`apply ${variant} returned ${String(result['status'])}`);
+    return { tl: result['timeline'] as ApplyTimeline, peak: peak_rss };
+  } finally {
+    fs.rmSync(trial, { recursive: true, force: true });
   }
+}
+
+function summarizeApply(all: ApplyRun[]): ApplyMeasure {
+  const gone = all.find((r): r is { unavailable: string } => 'unavailable' in r);
+  if (gone || all.length === 0) return { available: false, reason: gone?.unavailable ?? 'not run', total: stats([]), phases: emptyPhases(), peak_rss: undefined, slowest: [] };
+  const runs = all as { tl: ApplyTimeline; peak: number | undefined }[];
   const phases = runs.map((r) => phasesFromTimeline(r.tl));
   const totals = runs.map((r) => r.tl.total_ms);
   const mid = runs[totals.indexOf([...totals].sort((a, b) => a - b)[Math.floor((totals.length - 1) / 2)])];
@@ -158,108 +153,136 @@ async function measureApply(template: string, dir: string, variant: 'rewrite' | 
   };
 }
 
-async function measureDataPoint(o: Options, nodes: number): Promise<DataPoint> {
-  const rels = nodes * o.relsPerNode;
+type CliRun = { wall_ms: number; peak_rss: number | undefined };
+
+/** Raw runs of one data size, summarized into a DataPoint once every repetition is done. */
+interface DataRuns {
+  nodes: number;
+  dir: string;
+  template: string;
+  gen: { nodes_ms: number; rels_ms: number; bytes: number };
+  cli: Record<'plan' | 'plan_pending' | 'drift', CliRun[]>;
+  rewrite: Record<string, ApplyRun[]>;
+  baseline: { export_ms: number; import_ms: number; close_ms: number; total_ms: number; export_bytes: number }[];
+  add: ApplyRun[];
+  rename: ApplyRun[];
+  backup: { copy_ms: number; backup_ms: number; checkpoint_ms: number; sha256_ms: number }[];
+  fingerprint: { ms: number; rows: number; columns: number }[];
+}
+
+async function cliOnce(args: string[], okStatus: number[]): Promise<CliRun> {
+  const r = await runNode([CLI, ...args]);
+  if (!okStatus.includes(r.status)) throw new Error(`kuzu-migrate ${args.join(' ')} exited ${r.status}:\n${r.stderr || r.stdout}`);
+  return r;
+}
+
+async function prepareData(o: Options, nodes: number): Promise<DataRuns> {
   const dir = path.join(o.work, `data-${nodes}`);
   const template = path.join(dir, 'template.kuzu');
   fs.mkdirSync(dir, { recursive: true });
-  log(`generating ${fmtCount(nodes)} nodes / ${fmtCount(rels)} rels inside Kuzu`);
+  log(`generating ${fmtCount(nodes)} nodes / ${fmtCount(nodes * o.relsPerNode)} rels inside Kuzu`);
   const gen = await generateDataGraph(template, nodes, o.relsPerNode);
   log(`  ${fmtMs(gen.nodes_ms)} + ${fmtMs(gen.rels_ms)}, ${(gen.bytes / 1e6).toFixed(0)} MB`);
-
   // plan / drift read the template read-only; the pending variant points another YAML at it.
-  const same = writeProject(path.join(dir, 'p-same'), '../template.kuzu', dataSchema('base'));
-  const pending = writeProject(path.join(dir, 'p-pending'), '../template.kuzu', dataSchema('rewrite'));
-  log('  plan / drift');
-  const plan = await cli(o.reps, ['plan', '-c', same], [0]);
-  const plan_pending = await cli(o.reps, ['plan', '-c', pending], [0]);
-  const drift = await cli(o.reps, ['drift', '-c', same], [0]);
+  writeProject(path.join(dir, 'p-same'), '../template.kuzu', dataSchema('base'));
+  writeProject(path.join(dir, 'p-pending'), '../template.kuzu', dataSchema('rewrite'));
+  const rewrite = Object.fromEntries(o.strategies.map((st) => [st, [] as ApplyRun[]]));
+  return { nodes, dir, template, gen, cli: { plan: [], plan_pending: [], drift: [] }, rewrite, baseline: [], add: [], rename: [], backup: [], fingerprint: [] };
+}
 
-  const rewrite: Record<string, ApplyMeasure> = {};
-  for (const s of o.strategies) {
-    log(`  rewrite apply --strategy ${s}`);
-    rewrite[s] = await measureApply(template, dir, 'rewrite', o.reps, s);
-    if (!rewrite[s].available) log(`    not available: ${rewrite[s].reason}`);
+/** One repetition of every measurement on one data size. */
+async function measureDataOnce(o: Options, d: DataRuns): Promise<void> {
+  const same = path.join(d.dir, 'p-same', 'kuzu-migrate.yaml');
+  const pending = path.join(d.dir, 'p-pending', 'kuzu-migrate.yaml');
+  d.cli.plan.push(await cliOnce(['plan', '-c', same], [0]));
+  d.cli.plan_pending.push(await cliOnce(['plan', '-c', pending], [0]));
+  d.cli.drift.push(await cliOnce(['drift', '-c', same], [0]));
+  for (const st of o.strategies) {
+    if (d.rewrite[st].some((r) => 'unavailable' in r)) continue; // refused once: not available
+    d.rewrite[st].push(await applyOnce(d.template, d.dir, 'rewrite', st));
   }
+  const work = path.join(d.dir, 'baseline');
+  fs.mkdirSync(work, { recursive: true });
+  try {
+    const { result } = await worker('baseline', { db: d.template, work, format: 'parquet' });
+    if (!result.ok) throw new Error(`baseline failed: ${result.error?.message}`);
+    d.baseline.push(result as unknown as DataRuns['baseline'][number]);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  d.add.push(await applyOnce(d.template, d.dir, 'add'));
+  d.rename.push(await applyOnce(d.template, d.dir, 'rename'));
+  const trial = path.join(d.dir, 'backup');
+  copyDatabase(d.template, path.join(trial, 'graph.kuzu'));
+  try {
+    const { result } = await worker('backup', { db: path.join(trial, 'graph.kuzu'), backups: path.join(trial, 'backups') });
+    if (!result.ok) throw new Error(`backup failed: ${result.error?.message}`);
+    d.backup.push(result as unknown as DataRuns['backup'][number]);
+  } finally {
+    fs.rmSync(trial, { recursive: true, force: true });
+  }
+  const { result } = await worker('fingerprint', { db: d.template });
+  if (!result.ok) throw new Error(`fingerprint failed: ${result.error?.message}`);
+  d.fingerprint.push(result as unknown as DataRuns['fingerprint'][number]);
+}
 
-  log('  baseline EXPORT + IMPORT');
-  const base = await repeat(o.reps, async (i) => {
-    const work = path.join(dir, `baseline-${i}`);
-    fs.mkdirSync(work, { recursive: true });
-    try {
-      const { result } = await worker('baseline', { db: template, work, format: 'parquet' });
-      if (!result.ok) throw new Error(`baseline failed: ${result.error?.message}`);
-      return result as unknown as { export_ms: number; import_ms: number; close_ms: number; total_ms: number; export_bytes: number };
-    } finally {
-      fs.rmSync(work, { recursive: true, force: true });
-    }
-  });
-
-  log('  in-place apply');
-  const add = await measureApply(template, dir, 'add', o.reps);
-  const rename = await measureApply(template, dir, 'rename', o.reps);
-
-  log('  backup vs copy');
-  const backups = await repeat(o.reps, async (i) => {
-    const trial = path.join(dir, `backup-${i}`);
-    copyDatabase(template, path.join(trial, 'graph.kuzu'));
-    try {
-      const { result } = await worker('backup', { db: path.join(trial, 'graph.kuzu'), backups: path.join(trial, 'backups') });
-      if (!result.ok) throw new Error(`backup failed: ${result.error?.message}`);
-      return result as unknown as { copy_ms: number; backup_ms: number; checkpoint_ms: number; sha256_ms: number };
-    } finally {
-      fs.rmSync(trial, { recursive: true, force: true });
-    }
-  });
-
-  log('  fingerprint');
-  const fps = await repeat(o.reps, async () => {
-    const { result } = await worker('fingerprint', { db: template });
-    if (!result.ok) throw new Error(`fingerprint failed: ${result.error?.message}`);
-    return result as unknown as { ms: number; rows: number; columns: number };
-  });
-  const fpTime = stats(fps.map((f) => f.ms));
-
-  if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
+function summarizeData(o: Options, d: DataRuns): DataPoint {
+  const fpTime = stats(d.fingerprint.map((f) => f.ms));
+  const pick = <T>(xs: T[], f: (x: T) => number) => stats(xs.map(f));
   return {
-    nodes,
-    rels,
-    bytes: gen.bytes,
-    generate_ms: { nodes: gen.nodes_ms, rels: gen.rels_ms },
-    plan,
-    plan_pending,
-    drift,
-    rewrite,
+    nodes: d.nodes,
+    rels: d.nodes * o.relsPerNode,
+    bytes: d.gen.bytes,
+    generate_ms: { nodes: d.gen.nodes_ms, rels: d.gen.rels_ms },
+    plan: measureOf(d.cli.plan),
+    plan_pending: measureOf(d.cli.plan_pending),
+    drift: measureOf(d.cli.drift),
+    rewrite: Object.fromEntries(Object.entries(d.rewrite).map(([st, runs]) => [st, summarizeApply(runs)])),
     baseline: {
-      total: stats(base.map((b) => b.total_ms)),
-      export: stats(base.map((b) => b.export_ms)),
-      import: stats(base.map((b) => b.import_ms)),
-      close: stats(base.map((b) => b.close_ms)),
-      export_bytes: base[0].export_bytes,
+      total: pick(d.baseline, (b) => b.total_ms),
+      export: pick(d.baseline, (b) => b.export_ms),
+      import: pick(d.baseline, (b) => b.import_ms),
+      close: pick(d.baseline, (b) => b.close_ms),
+      export_bytes: d.baseline[0].export_bytes,
       format: 'parquet',
     },
-    in_place: { add, rename },
+    in_place: { add: summarizeApply(d.add), rename: summarizeApply(d.rename) },
     backup: {
-      backup: stats(backups.map((b) => b.backup_ms)),
-      copy: stats(backups.map((b) => b.copy_ms)),
-      checkpoint: stats(backups.map((b) => b.checkpoint_ms)),
-      sha256: stats(backups.map((b) => b.sha256_ms)),
+      backup: pick(d.backup, (b) => b.backup_ms),
+      copy: pick(d.backup, (b) => b.copy_ms),
+      checkpoint: pick(d.backup, (b) => b.checkpoint_ms),
+      sha256: pick(d.backup, (b) => b.sha256_ms),
     },
-    fingerprint: { time: fpTime, rows: fps[0].rows, columns: fps[0].columns, rows_per_s: fps[0].rows / (fpTime.median / 1000) },
+    fingerprint: { time: fpTime, rows: d.fingerprint[0].rows, columns: d.fingerprint[0].columns, rows_per_s: d.fingerprint[0].rows / (fpTime.median / 1000) },
   };
 }
 
-async function measureSchemaPoint(o: Options, tables: number): Promise<SchemaPoint> {
-  const dir = path.join(o.work, `schema-${tables}`);
-  fs.mkdirSync(dir, { recursive: true });
-  log(`wide schema: ${tables} tables`);
-  await generateWideSchema(path.join(dir, 'graph.kuzu'), tables);
-  const config = writeProject(dir, './graph.kuzu', wideSchema(tables));
-  const plan = await cli(o.reps, ['plan', '-c', config], [0]);
-  const drift = await cli(o.reps, ['drift', '-c', config], [0]);
-  if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
-  const split = wideSplit(tables);
-  return { tables, node_tables: split.nodes, rel_tables: split.rels, plan, drift };
+/**
+ * Generates every wide-schema database, then runs plan and drift on them round-robin, one
+ * repetition at a time, so a burst of load from other processes hits every size alike.
+ */
+async function measureSchema(o: Options): Promise<SchemaPoint[]> {
+  const configs: string[] = [];
+  for (const tables of o.schemaSizes) {
+    const dir = path.join(o.work, `schema-${tables}`);
+    fs.mkdirSync(dir, { recursive: true });
+    log(`wide schema: generating ${tables} tables`);
+    await generateWideSchema(path.join(dir, 'graph.kuzu'), tables);
+    configs.push(writeProject(dir, './graph.kuzu', wideSchema(tables)));
+  }
+  const runs = o.schemaSizes.map(() => ({ plan: [] as CliRun[], drift: [] as CliRun[] }));
+  for (let rep = 0; rep < o.reps; rep++) {
+    log(`wide schema: plan / drift, round ${rep + 1}/${o.reps}`);
+    for (let i = 0; i < configs.length; i++) {
+      runs[i].plan.push(await cliOnce(['plan', '-c', configs[i]], [0]));
+      runs[i].drift.push(await cliOnce(['drift', '-c', configs[i]], [0]));
+    }
+  }
+  return o.schemaSizes.map((tables, i) => {
+    if (!o.keep) fs.rmSync(path.dirname(configs[i]), { recursive: true, force: true });
+    const split = wideSplit(tables);
+    return { tables, node_tables: split.nodes, rel_tables: split.rels, plan: measureOf(runs[i].plan), drift: measureOf(runs[i].drift) };
+  });
 }
 
 function cpuModel(): string {
@@ -278,13 +301,22 @@ async function main(): Promise<void> {
   const load_start = os.loadavg();
   log(`work folder ${o.work}; sizes ${o.sizes.map(fmtCount).join(', ')} nodes; ${o.reps} runs each; memory via ${memoryProbe()}`);
   const floor = {
-    cli_version: await cli(o.reps, ['--version'], [0]),
+    cli_version: measureOf(await repeat(o.reps, () => cliOnce(['--version'], [0]))),
     require_kuzu: measureOf(await repeat(o.reps, () => runNode(['-e', `require(${JSON.stringify(require.resolve('kuzu'))})`]))),
   };
-  const schema: SchemaPoint[] = [];
-  for (const t of o.schemaSizes) schema.push(await measureSchemaPoint(o, t));
-  const data: DataPoint[] = [];
-  for (const n of o.sizes) data.push(await measureDataPoint(o, n));
+  const schema = await measureSchema(o);
+  // Every size is generated first and then measured round-robin, one repetition at a time, so
+  // load from other processes (recorded above) spreads over all sizes instead of skewing one.
+  const runs: DataRuns[] = [];
+  for (const n of o.sizes) runs.push(await prepareData(o, n));
+  for (let rep = 0; rep < o.reps; rep++) {
+    for (const d of runs) {
+      log(`round ${rep + 1}/${o.reps}: ${fmtCount(d.nodes)} nodes (load ${os.loadavg()[0].toFixed(2)})`);
+      await measureDataOnce(o, d);
+    }
+  }
+  const data = runs.map((d) => summarizeData(o, d));
+  if (!o.keep) for (const d of runs) fs.rmSync(d.dir, { recursive: true, force: true });
 
   const report: BenchReport = {
     format_version: BENCH_FORMAT_VERSION,
