@@ -108,7 +108,12 @@ export async function ensureEngine(release: EngineRelease, options: { dir?: stri
       );
     }
     fs.writeFileSync(path.join(partial, MARKER), JSON.stringify({ release: release.id, spec, installed_at: new Date().toISOString(), ...info }, null, 2) + '\n');
-    fs.rmSync(finalDir, { recursive: true, force: true });
+    // Another process may have installed it meanwhile (two test workers, two shells): keep theirs.
+    if (installedPath(release, dir)) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      return packagePath(release, dir);
+    }
+    fs.rmSync(finalDir, { recursive: true, force: true }); // a folder without the marker is a broken install
     // The package's own files refer to it by relative paths only, so the folder can move.
     fs.renameSync(partial, finalDir);
     options.onEvent?.({ phase: 'install', message: `installed ${release.id} (${info.version}, storage version ${info.storage_version})` });
