@@ -24,9 +24,9 @@ import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
-import { quoteIdent, STAGING_PREFIX } from '../core/identifiers';
+import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { buildPlan, liveSource, PlanDocument, projection, RewriteStrategy, stagingName } from '../core/plan';
+import { buildPlan, liveSource, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
@@ -343,6 +343,7 @@ async function runTransaction(
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
   const lastCopy = plan.steps.reduce((acc, s, i) => (s.phase === 'rebuild' && s.statement.startsWith('COPY') ? i : acc), -1);
+  const sequencePositions = await readSequencePositions(engine, plan);
   let verified: string[] = [];
   await engine.query('BEGIN TRANSACTION');
   let failedAt: string | null = null;
@@ -352,7 +353,8 @@ async function runTransaction(
       failedAt = `step ${s.id} (${s.comment})`;
       emit(s.phase, `${s.id}/${plan.steps.length} ${s.comment}`);
       const stepStart = Date.now();
-      const out = await engine.query(s.statement);
+      const statement = s.resume_sequence ? s.statement.replace('{next}', await nextSequenceValue(engine, s.resume_sequence, sequencePositions)) : s.statement;
+      const out = await engine.query(statement);
       // COPY reports "N tuples have been copied to the T table": show rows and time per table.
       const result = out[0]?.['result'];
       if (typeof result === 'string' && /tuples/.test(result)) emit(s.phase, `${s.id}/${plan.steps.length} ${result.replace(/\.$/, '')} in ${Date.now() - stepStart} ms`);
@@ -381,6 +383,40 @@ async function runTransaction(
       'fix the cause and run apply again',
     ]);
   }
+}
+
+/**
+ * The next value of each live SERIAL sequence a rebuild restarts, read before the transaction
+ * drops them: currval + 1 once the sequence was used; its start value while it never was (currval
+ * fails then, and a sequence restarted by a snapshot import or an earlier rebuild is in that state).
+ */
+async function readSequencePositions(engine: KuzuEngine, plan: PlanDocument): Promise<Map<string, bigint | null>> {
+  const out = new Map<string, bigint | null>();
+  const resumes = plan.steps.filter((s) => s.resume_sequence?.live_property);
+  if (resumes.length === 0) return out;
+  const sequences = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start, `increment` AS inc')).map((r) => [String(r['name']), r]));
+  for (const s of resumes) {
+    const r = s.resume_sequence!;
+    const seq = serialSequenceCandidates(r.live_table, r.live_property!).find((n) => sequences.has(n));
+    let next: bigint | null = null;
+    if (seq) {
+      try {
+        next = BigInt(String(await engine.scalar(`RETURN CAST(currval(${cypherString(seq)}) AS STRING)`))) + BigInt(Number(sequences.get(seq)!['inc'] ?? 1));
+      } catch {
+        next = BigInt(String(sequences.get(seq)!['start']));
+      }
+    }
+    out.set(`${r.table}.${r.property}`, next);
+  }
+  return out;
+}
+
+/** The value a restarted sequence continues from: the old sequence's next value, and after every copied value. */
+async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument['steps'][number]['resume_sequence']>, positions: Map<string, bigint | null>): Promise<string> {
+  const maxCopied = await engine.scalar(`MATCH (n:${quoteIdent(stagingName(r.table))}) RETURN CAST(max(n.${quoteIdent(r.property)}) AS STRING)`);
+  let next = positions.get(`${r.table}.${r.property}`) ?? 0n;
+  if (maxCopied !== null && maxCopied !== undefined && BigInt(String(maxCopied)) + 1n > next) next = BigInt(String(maxCopied)) + 1n;
+  return next.toString();
 }
 
 async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {

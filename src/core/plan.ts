@@ -34,6 +34,12 @@ export interface Step {
   comment: string;
   /** Indexes into `changes` of the changes this step carries out. */
   changes: number[];
+  /**
+   * Set on the step that restarts a rebuilt table's SERIAL sequence: its statement holds
+   * `{next}`, which apply replaces at run time by the value after both the old sequence's position
+   * and the largest copied value (COPY never advances a sequence, kuzu-notes §4).
+   */
+  resume_sequence?: { table: string; property: string; live_table: string; live_property: string | null };
 }
 
 export interface PlanSummary {
@@ -178,6 +184,25 @@ export function stagingName(table: string): string {
   return `${STAGING_PREFIX}new_${table}`;
 }
 
+/**
+ * Where the sequence behind SERIAL property `property` of `table` can be. Kuzu names it
+ * `<table>_<property>_serial` when the table is created and keeps that name through a table
+ * rename, while DROP TABLE looks for the name derived from the table's current name (measured on
+ * 0.11.3). A table kuzu-migrate rebuilt therefore runs on its staging table's sequence.
+ */
+export function serialSequenceCandidates(table: string, property: string): string[] {
+  return [`${table}_${property}_serial`, `${stagingName(table)}_${property}_serial`];
+}
+
+function serialProps(t: Table): Property[] {
+  return t.properties.filter((p) => p.type === 'SERIAL');
+}
+
+/** Before DROP TABLE of a table with SERIAL properties: the sequence DROP TABLE looks for must exist. */
+function dropGuards(t: Table): string[] {
+  return serialProps(t).map((p) => `CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(`${t.name}_${p.name}_serial`)}`);
+}
+
 /** Steps in execution order; see the phase comments for why that order. */
 function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: Set<string>): Step[] {
   const steps: Omit<Step, 'id'>[] = [];
@@ -221,6 +246,10 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
   const tableChanges = (name: string) => changes.filter((c) => sameName(c.table, name));
   const endpoint = (n: string) => (isRebuilt(n) ? stagingName(n) : n);
   for (const t of rebuiltNodes) {
+    // The staging table's SERIAL sequence name may still be held by the table being replaced.
+    for (const p of serialProps(t)) {
+      add('rebuild', `DROP SEQUENCE IF EXISTS ${quoteIdent(`${stagingName(t.name)}_${p.name}_serial`)}`, `free the sequence name for ${t.name}.${p.name}`, tableChanges(t.name));
+    }
     add('rebuild', ddl.createNodeTable(t, stagingName(t.name)), `create staging table for ${t.name}`, tableChanges(t.name));
   }
   for (const t of rebuiltRels) {
@@ -235,6 +264,18 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
       `copy ${l.name} into the staging table of ${t.name}`,
       tableChanges(t.name),
     );
+    for (const p of serialProps(t)) {
+      const seq = quoteIdent(`${stagingName(t.name)}_${p.name}_serial`);
+      const lp = liveProperty(l, p);
+      add('rebuild', `DROP SEQUENCE ${seq}`, `restart the sequence of ${t.name}.${p.name} after the copied values`, tableChanges(t.name));
+      steps.push({
+        phase: 'rebuild',
+        statement: `CREATE SEQUENCE ${seq} START {next}`,
+        comment: `continue ${t.name}.${p.name} after the old sequence and the largest copied value`,
+        changes: tableChanges(t.name).map(idx),
+        resume_sequence: { table: t.name, property: p.name, live_table: l.name, live_property: lp && lp.type === 'SERIAL' ? lp.name : null },
+      });
+    }
   }
   for (const t of rebuiltRels) {
     const l = liveSource(live, t)! as RelTable;
@@ -255,7 +296,11 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
     }
   }
   for (const t of rebuiltRels) add('rebuild', ddl.dropTable(liveSource(live, t)!.name), `drop the old ${t.name}`, tableChanges(t.name));
-  for (const t of rebuiltNodes) add('rebuild', ddl.dropTable(liveSource(live, t)!.name), `drop the old ${t.name}`, tableChanges(t.name));
+  for (const t of rebuiltNodes) {
+    const l = liveSource(live, t)!;
+    for (const g of dropGuards(l)) add('rebuild', g, `make sure DROP TABLE finds the sequence of the old ${t.name}`, tableChanges(t.name));
+    add('rebuild', ddl.dropTable(l.name), `drop the old ${t.name}`, tableChanges(t.name));
+  }
   for (const t of [...rebuiltNodes, ...rebuiltRels]) {
     add('rebuild', ddl.renameTable(stagingName(t.name), t.name), `move the staging table into place as ${t.name}`, tableChanges(t.name));
     if (t.comment) add('rebuild', ddl.commentOnTable(t.name, t.comment), `restore the comment of ${t.name}`, tableChanges(t.name));
@@ -272,7 +317,11 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
     add('finish', ddl.addConnection(c.table, conn), `add connection ${conn.from} → ${conn.to} to ${c.table}`, [c]);
   }
   for (const c of of('set_table_comment')) add('finish', ddl.commentOnTable(c.table, String(c.to ?? '')), `set the comment of ${c.table}`, [c]);
-  for (const c of of('drop_table', (c) => c.table_kind === 'node')) add('finish', ddl.dropTable(c.table), `drop node table ${c.table}`, [c]);
+  for (const c of of('drop_table', (c) => c.table_kind === 'node')) {
+    const l = live.nodes.find((t) => sameName(t.name, c.table));
+    for (const g of l ? dropGuards(l) : []) add('finish', g, `make sure DROP TABLE finds the sequence of ${c.table}`, [c]);
+    add('finish', ddl.dropTable(c.table), `drop node table ${c.table}`, [c]);
+  }
   return steps.map((s, i) => ({ id: i + 1, ...s }));
 }
 

@@ -3,6 +3,7 @@
  * written into a staging folder `.<version>.partial-<pid>` next to the target and renamed into place
  * at the end, so a failed export leaves nothing behind and a version folder is always complete.
  */
+import { serialSequenceCandidates } from '../core/plan';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResolvedConfig } from '../config/config';
@@ -52,12 +53,19 @@ export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current
 
 async function readSequences(engine: KuzuEngine, schema: Schema): Promise<ManifestSequence[]> {
   const out: ManifestSequence[] = [];
+  const starts = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start')).map((r) => [String(r['name']), BigInt(String(r['start']))]));
+  const names = new Set(starts.keys());
   for (const s of serialSequences(schema)) {
     let current: string | null = null;
+    // The manifest names the sequence a fresh CREATE makes; a table rebuilt by apply runs on its
+    // staging table's sequence (serialSequenceCandidates), so read the position from that one.
+    const actual = serialSequenceCandidates(s.table, s.property).find((n) => names.has(n)) ?? s.name;
     try {
-      current = String(await engine.scalar(`RETURN CAST(currval(${cypherString(s.name)}) AS STRING)`));
+      current = String(await engine.scalar(`RETURN CAST(currval(${cypherString(actual)}) AS STRING)`));
     } catch {
-      current = null; // never used: currval fails until the first nextval
+      // Never used since it was (re)started: the next value is its start value.
+      const start = starts.get(actual);
+      current = start !== undefined && start > 0n ? String(start - 1n) : null;
     }
     out.push({ ...s, current });
   }
