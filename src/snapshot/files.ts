@@ -1,15 +1,12 @@
 /** File helpers for snapshot folders: walking, checksums, reading manifests. */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { CHANGELOG_FILE, Manifest, MANIFEST_FILE, ManifestFile, manifestProblem } from './manifest';
 
-export async function sha256Of(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+// Checksums and fsync are the same for snapshot files as for database files: one implementation.
+export { sha256File as sha256Of, fsyncPath } from '../apply/files';
+import { sha256File as sha256Of } from '../apply/files';
 
 /** Every regular file under `dir`, relative and `/`-separated, sorted. */
 export function walkFiles(dir: string, rel = ''): string[] {
@@ -74,16 +71,6 @@ export async function checkFiles(versionDir: string, manifest: Manifest): Promis
   return problems;
 }
 
-/** fsync a file or folder (best effort: some file systems refuse it on folders). */
-export function fsyncPath(p: string): void {
-  try {
-    const fd = fs.openSync(p, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  } catch {
-    /* best effort */
-  }
-}
 
 /** Turns an fs error on a folder we must write into a user-facing error naming the folder. */
 export function folderError(err: unknown, what: string, dir: string): RuntimeError {

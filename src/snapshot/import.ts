@@ -23,6 +23,7 @@ import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { checkFiles, fsyncPath, readManifest } from './files';
+import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../apply/files';
 import { Manifest, SCHEMA_FILE } from './manifest';
 import { sequenceStatements } from './export';
 import { loadStatement } from './statements';
@@ -46,7 +47,7 @@ export interface ImportResult {
 }
 
 export const IMPORT_STAGING_PREFIX = '_km_import_';
-const COMPANIONS = ['.wal', '.shadow'];
+
 
 /** Splits a schema.cypher written by schemaToCypher (one statement per line, `;` at the end). */
 export function cypherStatements(text: string): string[] {
@@ -63,10 +64,6 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
   return withEngine(dbPath, { readOnly: true }, async (e) => (await e.query('CALL show_tables() RETURN name')).length === 0);
 }
 
-function removeDb(p: string): void {
-  fs.rmSync(p, { force: true, recursive: true });
-  for (const s of COMPANIONS) fs.rmSync(p + s, { force: true });
-}
 
 /** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
 export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
@@ -123,7 +120,7 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       }
       backup = (await createBackup(target, config.backups, { reason: 'import', version: null })).id;
     }
-    removeDb(staging);
+    removeDatabaseFiles(staging);
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
@@ -139,7 +136,7 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     // Closing checkpointed the staging file: it is complete on its own. Now swap.
     fsyncPath(staging);
     const aside: string[] = [];
-    for (const s of COMPANIONS) {
+    for (const s of COMPANION_SUFFIXES) {
       if (fs.existsSync(target + s)) {
         const moved = `${staging}.old${s}`;
         fs.renameSync(target + s, moved);
@@ -147,12 +144,12 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       }
     }
     fs.renameSync(staging, target);
-    for (const s of COMPANIONS) if (fs.existsSync(staging + s)) fs.renameSync(staging + s, target + s);
+    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(staging + s)) fs.renameSync(staging + s, target + s);
     fsyncPath(path.dirname(target));
     for (const a of aside) fs.rmSync(a, { force: true });
     return { version, database: target, tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows, backup, verified: true };
   } finally {
-    removeDb(staging);
+    removeDatabaseFiles(staging);
     lock.release();
   }
 }
