@@ -53,6 +53,7 @@ describe('apply each change, then plan is empty and every row is kept', () => {
     ['type INT32 → STRING (rewrite)', (s) => (s.nodes.Requirement.properties.priority = { type: 'STRING', default: "'0'" })],
     ['default change (rewrite)', (s) => (s.nodes.Requirement.properties.priority = { type: 'INT32', default: 9 })],
     ['primary key change (rewrite, rels follow)', (s) => (s.nodes.Requirement.primary_key = 'title')],
+    ['primary key type INT64 → STRING (rewrite, rels follow)', (s) => (s.nodes.Requirement.properties.id = 'STRING')],
     ['multiplicity change (rewrite)', (s) => (s.rels.implemented_by.multiplicity = 'MANY_ONE')],
     ['storage direction (rewrite)', (s) => (s.rels.depends_on.storage_direction = 'fwd')],
     ['added connection', (s) => { const r = s.rels.implemented_by; delete r.from; delete r.to; r.connections = [{ from: 'Requirement', to: 'Component' }, { from: 'Component', to: 'Component' }]; }],
@@ -130,6 +131,33 @@ describe('policy, staleness and locks', () => {
     expect(runCli(['apply', '--auto-approve', '--allow-destructive=Requirement.title', '-c', p.yamlPath]).status).toBe(3);
     expect(runCli(['apply', '--auto-approve', '--allow-destructive=Component.owner', '-c', p.yamlPath]).status).toBe(0);
     planIsEmpty(p);
+  });
+
+  it("an environment's policy allows what it names, and only in that environment", async () => {
+    const { p, start } = await setup();
+    const desired = clone(start);
+    delete desired.nodes.Component.properties.owner;
+    p.write(desired, { environments: { dev: { policy: { allow_destructive: ['Component.owner'] } }, prod: { policy: { allow_destructive: false } } } });
+    expect(runCli(['apply', '--auto-approve', '--env', 'prod', '-c', p.yamlPath]).status).toBe(3);
+    expect(runCli(['apply', '--auto-approve', '-c', p.yamlPath]).status).toBe(3);
+    expect(runCli(['apply', '--auto-approve', '--env', 'dev', '-c', p.yamlPath]).status).toBe(0);
+    planIsEmpty(p);
+  });
+
+  it('keeps only policy.backup_retention backups, each listed and checksummed', async () => {
+    const { p, start } = await setup();
+    const extra = { policy: { backup_retention: 2 } };
+    for (const comment of ['one', 'two', 'three']) {
+      const desired = clone(start);
+      desired.nodes.Component.comment = comment;
+      p.write(desired, extra);
+      expect(runCli(['apply', '--auto-approve', '-c', p.yamlPath]).status).toBe(0);
+    }
+    const listed = JSON.parse(runCli(['list', '--json', '-c', p.yamlPath]).stdout);
+    expect(listed.backups).toHaveLength(2);
+    const ids = fs.readdirSync(path.join(p.dir, 'backups')).sort();
+    expect(ids).toEqual(listed.backups.map((b: { id: string }) => b.id).sort());
+    for (const id of ids) expect(JSON.parse(fs.readFileSync(path.join(p.dir, 'backups', id, 'backup.json'), 'utf8')).sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('refuses without a terminal unless --auto-approve', async () => {
