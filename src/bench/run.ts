@@ -4,6 +4,7 @@
  * each figure means and docs/benchmarks.md for the results.
  *
  *   node dist/bench/run.js [--quick] [--scale N] [--reps N] [--out DIR] [--work DIR] [--keep]
+ *   node dist/bench/run.js --render [--out DIR]   re-render benchmarks.md from benchmarks.json
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,6 +27,8 @@ interface Options {
   out: string;
   work: string;
   keep: boolean;
+  /** Only re-render the Markdown from an existing benchmarks.json (e.g. after editing the analysis). */
+  render: boolean;
   sizes: number[];
   schemaSizes: number[];
   relsPerNode: number;
@@ -34,7 +37,7 @@ interface Options {
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: npm run bench -- [--quick] [--scale N] [--reps N] [--out DIR] [--work DIR] [--keep]\n');
+  process.stderr.write('usage: npm run bench -- [--quick] [--scale N] [--reps N] [--out DIR] [--work DIR] [--keep] | --render [--out DIR]\n');
   process.exit(64);
 }
 
@@ -45,11 +48,13 @@ function parseArgs(argv: string[]): Options {
   let out: string | undefined;
   let work: string | undefined;
   let keep = false;
+  let render = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
     if (a === '--quick') quick = true;
     else if (a === '--keep') keep = true;
+    else if (a === '--render') render = true;
     else if (a === '--scale') scale = Number(value());
     else if (a === '--reps') reps = Number(value());
     else if (a === '--out') out = value();
@@ -66,8 +71,9 @@ function parseArgs(argv: string[]): Options {
     reps: reps ?? (quick ? 2 : 3),
     // A smoke run must not overwrite the committed figures.
     out: path.resolve(out ?? (quick ? path.join(os.tmpdir(), 'kuzu-migrate-bench-quick') : path.join(ROOT, 'docs'))),
-    work: path.resolve(work ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-bench-'))),
+    work: path.resolve(work ?? (render ? os.tmpdir() : fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-bench-')))),
     keep,
+    render,
     sizes: base.map((n) => Math.round(n * scale)),
     schemaSizes: quick ? [10, 300] : [10, 30, 100, 300],
     relsPerNode: 5,
@@ -295,8 +301,21 @@ function cpuModel(): string {
   return os.cpus()[0]?.model ?? 'unknown';
 }
 
+const ANALYSIS_FILE = path.join(ROOT, 'docs', 'benchmarks-analysis.md');
+
+/** Hand-written analysis of the committed run, inserted after the targets (not for smoke runs). */
+function analysisText(quick: boolean): string {
+  return !quick && fs.existsSync(ANALYSIS_FILE) ? fs.readFileSync(ANALYSIS_FILE, 'utf8') : '';
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.render) {
+    const report = JSON.parse(fs.readFileSync(path.join(o.out, 'benchmarks.json'), 'utf8')) as BenchReport;
+    fs.writeFileSync(path.join(o.out, 'benchmarks.md'), renderBenchMarkdown(report, analysisText(report.options.quick)));
+    log(`rendered ${path.join(o.out, 'benchmarks.md')} from benchmarks.json`);
+    return;
+  }
   const started = Date.now();
   const load_start = os.loadavg();
   log(`work folder ${o.work}; sizes ${o.sizes.map(fmtCount).join(', ')} nodes; ${o.reps} runs each; memory via ${memoryProbe()}`);
@@ -343,8 +362,7 @@ async function main(): Promise<void> {
   };
   report.targets = checkTargets(report);
   fs.mkdirSync(o.out, { recursive: true });
-  const analysisFile = path.join(ROOT, 'docs', 'benchmarks-analysis.md');
-  const analysis = !o.quick && fs.existsSync(analysisFile) ? fs.readFileSync(analysisFile, 'utf8') : '';
+  const analysis = analysisText(o.quick);
   fs.writeFileSync(path.join(o.out, 'benchmarks.json'), JSON.stringify(report, null, 2) + '\n');
   fs.writeFileSync(path.join(o.out, 'benchmarks.md'), renderBenchMarkdown(report, analysis));
   if (!o.keep) fs.rmSync(o.work, { recursive: true, force: true });

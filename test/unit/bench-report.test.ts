@@ -30,6 +30,7 @@ describe('statistics', () => {
     expect(fmtCount(1_000_000)).toBe('1M');
     expect(fmtCount(50_000)).toBe('50k');
     expect(fmtCount(1_500_000)).toBe('1.5M');
+    expect(fmtCount(486_223)).toBe('486k');
   });
 });
 
