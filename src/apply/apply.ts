@@ -237,6 +237,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     faultPoint('after_commit');
 
     // Post-verify: the database must now be exactly the declared schema.
+    emit('post-verify', 'checking the schema equals the declaration');
     const after = await withEngine(dbPath, { readOnly: true }, (e) => introspect(e));
     if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
       const residual = diffSchemas(after.schema, desired).changes;
@@ -253,6 +254,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       );
     }
     clearJournal(dbPath);
+    emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
     return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified };
   } finally {
@@ -372,6 +374,7 @@ async function runTransaction(
     await engine.query(insertHistoryStatement(historyEntry(config, plan, ctx)));
     faultPoint('before_commit');
     failedAt = 'commit';
+    emit('commit', 'committing');
     await engine.query('COMMIT');
     return verified;
   } catch (err) {
@@ -456,8 +459,8 @@ async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocumen
     if (d.kind === 'node') {
       const cols = d.properties.map((p) => ({ p, old: projection(l, p, 'n') })).filter((x) => x.old !== null);
       const { oldKey } = pkExpr(d.name, 'n');
-      const oldFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(l.name)})`, oldKey, cols.map((x) => ({ name: x.p.name, expr: x.old! })));
-      const newFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(stagingName(d.name))})`, `n.${quoteIdent(d.primaryKey)}`, cols.map((x) => ({ name: x.p.name, expr: `n.${quoteIdent(x.p.name)}` })));
+      const oldFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(l.name)})`, [oldKey], cols.map((x) => ({ name: x.p.name, expr: x.old! })));
+      const newFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(stagingName(d.name))})`, [`n.${quoteIdent(d.primaryKey)}`], cols.map((x) => ({ name: x.p.name, expr: `n.${quoteIdent(x.p.name)}` })));
       compare(name, oldFp, newFp, problems);
     } else {
       const rel = d as RelTable;
@@ -470,14 +473,14 @@ async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocumen
         const oldFp = await fingerprintQuery(
           engine,
           `MATCH (a:${quoteIdent(a.liveLabel)})-[r:${quoteIdent(l.name)}]->(b:${quoteIdent(b.liveLabel)})`,
-          `{a: ${a.oldKey}, b: ${b.oldKey}}`,
-          [{ name: '_endpoints', expr: `{a: ${a.oldKey}, b: ${b.oldKey}}` }, ...cols.map((x) => ({ name: x.p.name, expr: x.old! }))],
+          [a.oldKey, b.oldKey],
+          cols.map((x) => ({ name: x.p.name, expr: x.old! })),
         );
         const newFp = await fingerprintQuery(
           engine,
           `MATCH (a:${quoteIdent(a.newLabel)})-[r:${quoteIdent(stagingName(rel.name))}]->(b:${quoteIdent(b.newLabel)})`,
-          `{a: ${a.newKey}, b: ${b.newKey}}`,
-          [{ name: '_endpoints', expr: `{a: ${a.newKey}, b: ${b.newKey}}` }, ...cols.map((x) => ({ name: x.p.name, expr: `r.${quoteIdent(x.p.name)}` }))],
+          [a.newKey, b.newKey],
+          cols.map((x) => ({ name: x.p.name, expr: `r.${quoteIdent(x.p.name)}` })),
         );
         compare(`${name} (${conn.from} → ${conn.to})`, oldFp, newFp, problems);
       }

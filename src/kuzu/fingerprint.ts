@@ -30,21 +30,30 @@ export interface FingerprintColumn {
   expr: string;
 }
 
-/** One MATCH, one scan: row count and a fingerprint per column. */
-export async function fingerprintQuery(engine: KuzuEngine, match: string, key: string, columns: FingerprintColumn[]): Promise<{ rows: number; columns: Record<string, ColumnFingerprint> }> {
-  const parts = ['count(*) AS _rows'];
+/** Name of the column fingerprinting the row keys themselves (for rels: which nodes each edge joins). */
+export const KEYS_COLUMN = '_keys';
+
+/**
+ * One MATCH, one scan: row count, a fingerprint of the keys, and one per column. Keys and value
+ * go into ONE flat struct per hash ({k0, k1, v}): a nested key struct, and a NULL test on a
+ * struct, cost 3× the scan time on 5M rels (profiled in docs/benchmarks.md).
+ */
+export async function fingerprintQuery(engine: KuzuEngine, match: string, keys: string[], columns: FingerprintColumn[]): Promise<{ rows: number; columns: Record<string, ColumnFingerprint> }> {
+  const k = keys.map((e, i) => `k${i}: ${e}`).join(', ');
+  const parts = ['count(*) AS _rows', `CAST(sum(hash({${k}})) AS STRING) AS _keys`];
   columns.forEach((c, i) => {
-    parts.push(`CAST(sum(CASE WHEN (${c.expr}) IS NULL THEN CAST(0 AS UINT64) ELSE hash({k: ${key}, v: ${c.expr}}) END) AS STRING) AS _f${i}`);
+    parts.push(`CAST(sum(CASE WHEN (${c.expr}) IS NULL THEN CAST(0 AS UINT64) ELSE hash({${k}, v: ${c.expr}}) END) AS STRING) AS _f${i}`);
     // Not count(expr): Kuzu's count() rejects DECIMAL arguments (measured on 0.11.3).
     parts.push(`sum(CASE WHEN (${c.expr}) IS NULL THEN 0 ELSE 1 END) AS _c${i}`);
   });
   const rows = await engine.query(`${match} RETURN ${parts.join(', ')}`);
   const row = rows[0] ?? {};
-  const out: Record<string, ColumnFingerprint> = {};
+  const n = Number(row['_rows'] ?? 0);
+  const out: Record<string, ColumnFingerprint> = { [KEYS_COLUMN]: { hash: String(row['_keys'] ?? '0'), non_null: n } };
   columns.forEach((c, i) => {
     out[c.name] = { hash: String(row[`_f${i}`] ?? '0'), non_null: Number(row[`_c${i}`] ?? 0) };
   });
-  return { rows: Number(row['_rows'] ?? 0), columns: out };
+  return { rows: n, columns: out };
 }
 
 function add(a: ColumnFingerprint | undefined, b: ColumnFingerprint): ColumnFingerprint {
@@ -63,7 +72,7 @@ export async function fingerprintNodeTable(engine: KuzuEngine, t: NodeTable): Pr
   const res = await fingerprintQuery(
     engine,
     `MATCH (${v}:${quoteIdent(t.name)})`,
-    `${v}.${quoteIdent(t.primaryKey)}`,
+    [`${v}.${quoteIdent(t.primaryKey)}`],
     t.properties.map((p) => ({ name: p.name, expr: `${v}.${quoteIdent(p.name)}` })),
   );
   return { table: t.name, kind: 'node', rows: res.rows, properties: res.columns };
@@ -76,9 +85,9 @@ export async function fingerprintRelTable(engine: KuzuEngine, t: RelTable, schem
   for (const c of t.connections) {
     const a = `a.${quoteIdent(nodePk(schema, c.from))}`;
     const b = `b.${quoteIdent(nodePk(schema, c.to))}`;
-    // The endpoints themselves are a column: catches an edge moved to another node.
-    const cols = [{ name: '_endpoints', expr: `{a: ${a}, b: ${b}}` }, ...t.properties.map((p) => ({ name: p.name, expr: `r.${quoteIdent(p.name)}` }))];
-    const res = await fingerprintQuery(engine, `MATCH (a:${quoteIdent(c.from)})-[r:${quoteIdent(t.name)}]->(b:${quoteIdent(c.to)})`, `{a: ${a}, b: ${b}}`, cols);
+    // The keys column (both endpoints) catches an edge moved to another node.
+    const cols = t.properties.map((p) => ({ name: p.name, expr: `r.${quoteIdent(p.name)}` }));
+    const res = await fingerprintQuery(engine, `MATCH (a:${quoteIdent(c.from)})-[r:${quoteIdent(t.name)}]->(b:${quoteIdent(c.to)})`, [a, b], cols);
     rows += res.rows;
     for (const [k, v] of Object.entries(res.columns)) properties[k] = add(properties[k], v);
   }
