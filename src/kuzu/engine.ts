@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as kuzu from 'kuzu';
 import { LockedError, RuntimeError } from '../core/errors';
+import { detectEngine } from '../engines/detect';
 
 export type Row = Record<string, unknown>;
 
@@ -61,6 +62,12 @@ export class KuzuEngine {
       throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE');
     }
     if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+    // A database written by another release or engine: say so, and how to move it, before Kuzu's
+    // own message (or worse, before Kuzu creates a file where a 0.10 folder is).
+    const found = detectEngine(dbPath);
+    if (found.needs_upgrade) {
+      throw new RuntimeError(found.detail, 'E_STORAGE_VERSION', [`run \`kuzu-migrate upgrade --database ${dbPath}\` to move it to this Kuzu release`]);
+    }
     let db: kuzu.Database | undefined;
     try {
       db = new kuzu.Database(dbPath, options.bufferPoolSize ?? 0, true, readOnly);

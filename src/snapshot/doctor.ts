@@ -3,6 +3,7 @@
  * or error; only errors fail the command. Reads files and /proc only; never opens the database
  * for writing.
  */
+import { detectEngine } from '../engines/detect';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -102,16 +103,11 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
   );
 
   if (dbExists) {
-    if (fs.statSync(db).isDirectory()) {
-      items.push({ name: 'storage version', status: 'error', detail: `${db} is a folder: written by Kuzu 0.10 or older; export it with that release and import it here` });
-    } else {
-      const sv = readStorageVersion(db);
-      const mine = kuzuStorageVersion();
-      if (!sv) items.push({ name: 'storage version', status: 'warning', detail: 'the file is too short to carry a header' });
-      else if (sv.magic !== 'KUZU') items.push({ name: 'storage version', status: 'error', detail: `the file starts with ${JSON.stringify(sv.magic)}, not KUZU (a LadybugDB file starts with LBUG)` });
-      else if (sv.version !== mine) items.push({ name: 'storage version', status: 'error', detail: `the file has storage version ${sv.version}, the installed Kuzu reads ${mine}: export with the release that wrote it, import with this one` });
-      else items.push({ name: 'storage version', status: 'ok', detail: `${sv.version}, as the installed Kuzu` });
-    }
+    // One detector for doctor, plan/apply (engine.ts) and upgrade: magic bytes, storage version, layout.
+    const found = detectEngine(db);
+    if (found.needs_upgrade) items.push({ name: 'storage version', status: 'error', detail: found.detail });
+    else if (found.storage_version === null) items.push({ name: 'storage version', status: 'warning', detail: found.detail });
+    else items.push({ name: 'storage version', status: 'ok', detail: `${found.storage_version} (${found.release ?? found.engine}), as the installed Kuzu` });
   }
 
   const folders: [string, string][] = [

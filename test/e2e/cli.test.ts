@@ -62,6 +62,26 @@ describe('errors users can cause', () => {
     expect(runCli(['no-such-command']).status).toBe(64);
   });
 
+  it('a database from another Kuzu release: plan and apply stop pointing at upgrade, doctor says so', () => {
+    const p = makeProject();
+    p.write(baseSchema());
+    fs.mkdirSync(path.dirname(p.dbPath), { recursive: true });
+    const head = Buffer.alloc(4096);
+    head.write('KUZU', 0, 'latin1');
+    head.writeBigUInt64LE(38n, 4); // Kuzu 0.10.x's storage version, in a 0.11-style file
+    fs.writeFileSync(p.dbPath, head);
+    for (const args of [['plan'], ['apply', '--auto-approve']]) {
+      const r = runCli([...args, '-c', p.yamlPath]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/storage version 38/);
+      expect(r.stderr).toMatch(/hint: run `kuzu-migrate upgrade --database .*graph\.kuzu`/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const doctor = JSON.parse(runCli(['doctor', '--json', '-c', p.yamlPath]).stdout);
+    expect(doctor.items.find((i: { name: string }) => i.name === 'storage version')).toMatchObject({ status: 'error', detail: expect.stringMatching(/upgrade/) });
+    expect(fs.readFileSync(p.dbPath).subarray(0, 12)).toEqual(head.subarray(0, 12)); // untouched
+  });
+
   it('--help teaches, with examples', () => {
     const r = runCli(['plan', '--help']);
     expect(r.status).toBe(0);
