@@ -7,7 +7,7 @@ import { diffSchemas } from '../core/diff';
 import { Schema, sameName } from '../core/model';
 import { buildPlan, PlanDocument, RewriteStrategy } from '../core/plan';
 import { ResolvedConfig } from '../config/config';
-import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
+import { engineKind, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { countEdges, countNonNull, countRows, introspect, LiveSchema } from '../kuzu/introspect';
 import * as fs from 'node:fs';
 import { TOOL_VERSION } from '../version';
@@ -86,6 +86,7 @@ export async function planMigration(config: ResolvedConfig, options: PlanOptions
       meta: {
         toolVersion: TOOL_VERSION,
         kuzuVersion: kuzuVersion(),
+        engine: engineKind(),
         version: config.version,
         environment: config.environment,
         database: config.database,

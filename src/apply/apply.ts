@@ -29,13 +29,13 @@ import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../cor
 import { buildPlan, liveSource, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
-import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
+import { engineKind, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { annotateRowCounts } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
-import { fsyncPath, removeDatabaseFiles } from './files';
+import { COMPANION_SUFFIXES, fsyncPath, removeDatabaseFiles } from './files';
 import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistoryStatement, readHistory } from './history';
 import { exportSnapshot } from '../snapshot/export';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
@@ -124,7 +124,7 @@ async function planFrom(engine: KuzuEngine | null, config: ResolvedConfig, desir
     warnings: diff.warnings,
     databaseExists: engine !== null,
     rewriteStrategy,
-    meta: { toolVersion: TOOL_VERSION, kuzuVersion: kuzuVersion(), version: config.version, environment: config.environment, database: config.database },
+    meta: { toolVersion: TOOL_VERSION, kuzuVersion: kuzuVersion(), engine: engineKind(), version: config.version, environment: config.environment, database: config.database },
   });
   return { plan, live };
 }
@@ -563,7 +563,7 @@ async function runExportStrategy(
     }
     emit('swap', `moving ${path.basename(staging)} into place`);
     fsyncPath(staging);
-    for (const s of ['.wal', '.shadow']) fs.rmSync(dbPath + s, { force: true });
+    for (const s of COMPANION_SUFFIXES) fs.rmSync(dbPath + s, { force: true });
     fs.renameSync(staging, dbPath);
     swapped = true;
     fsyncPath(path.dirname(dbPath));

@@ -2,8 +2,15 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 
-/** Kuzu 0.11 companions of a database file (kuzu-notes §6). */
-export const COMPANION_SUFFIXES = ['.wal', '.shadow'] as const;
+/**
+ * Companions of a database file: Kuzu 0.11 writes `.wal` and, during a checkpoint, `.shadow`
+ * (kuzu-notes §6). LadybugDB 0.19.1 uses the same two names and, during a checkpoint, also
+ * renames the WAL to `.wal.checkpoint` and creates `.checkpoint.intent.lock` and
+ * `.checkpoint.apply.lock` (measured by polling the folder during CHECKPOINT). They all travel
+ * with the main file and are removed with it: left beside another file, they would be read as
+ * that file's.
+ */
+export const COMPANION_SUFFIXES = ['.wal', '.shadow', '.wal.checkpoint', '.checkpoint.intent.lock', '.checkpoint.apply.lock'] as const;
 
 export async function sha256File(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');

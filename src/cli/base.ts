@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
 import { ConfigError, ExitCode, KuzuMigrateError, formatDiagnostic } from '../core/errors';
 import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
+import { configureEngine, loadEngine } from '../kuzu/engine';
+import { confirmOnTerminal } from './interact';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -46,9 +48,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as BaseArgs<T>;
   }
 
-  /** Loads the YAML named by --config with --env applied; `database` overrides the file's path. */
+  /**
+   * Loads the YAML named by --config with --env applied; `database` overrides the file's path.
+   * Also selects the configured engine (`engine:`) for this process; nothing is loaded yet.
+   */
   protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
-    return loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+    const config = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+    const auto = (this.flags as Record<string, unknown>)['auto-approve'] === true;
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
+    configureEngine(config.engine, {
+      // The same rule as upgrade's: a prompt on a terminal, else only with --auto-approve.
+      approveInstall: async (r) =>
+        auto ||
+        (interactive &&
+          confirmOnTerminal(`engine: ${r.engine} needs ${r.id} (npm ${r.package}@${r.version}, ~${Math.round(r.approxBytes / 1024 / 1024)} MB); it is downloaded once into its engine cache. Install? Only "yes" is accepted: `)),
+      onInstall: this.jsonEnabled() ? undefined : (e) => process.stderr.write(e.message + '\n'),
+    });
+    return config;
+  }
+
+  /**
+   * loadConfig, then loads the configured engine (installing it first if approved), so that a
+   * missing engine is refused before the command writes anything.
+   */
+  protected async loadConfigAndEngine(overrides: { database?: string } = {}): Promise<ResolvedConfig> {
+    const config = this.loadConfig(overrides);
+    await loadEngine();
+    return config;
   }
 
   /** Prints human output unless --json, where only the final result is printed. */

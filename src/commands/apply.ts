@@ -47,7 +47,7 @@ same database gets exit 4.`;
   }
 
   public async run(): Promise<ApplyResult> {
-    const config = this.loadConfig({ database: this.flags.database });
+    const config = await this.loadConfigAndEngine({ database: this.flags.database });
     let plan: PlanDocument | undefined;
     if (this.args.plan) {
       if (!fs.existsSync(this.args.plan)) throw new UsageError(`plan file ${this.args.plan} does not exist`);

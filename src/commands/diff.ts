@@ -27,7 +27,7 @@ Each version's schema is read from its manifest.json, so no database is opened f
 
   public async run(): Promise<VersionDiffResult> {
     const { args } = await this.parse(Diff);
-    const config = this.loadConfig();
+    const config = await this.loadConfigAndEngine();
     const n = [args.to !== undefined, this.flags.live, this.flags.declared].filter(Boolean).length;
     if (n !== 1) throw new UsageError('give exactly one of: a second version, --live, --declared', ['e.g. kuzu-migrate diff v1.0.0 v1.1.0']);
     const to: DiffSide = args.to !== undefined ? { kind: 'version', version: args.to } : this.flags.live ? { kind: 'live' } : { kind: 'declared' };

@@ -30,7 +30,7 @@ and prints each difference as the change that would undo it. Exit codes: 0 no dr
   };
 
   public async run(): Promise<DriftResult> {
-    const config = this.loadConfig({ database: this.flags.database });
+    const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const plan = await planMigration(config);
     const result: DriftResult = {
       drift: plan.changes.length > 0,

@@ -28,7 +28,7 @@ overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`
   };
 
   public async run(): Promise<ExportResult> {
-    const config = this.loadConfig({ database: this.flags.database });
+    const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const r = await exportSnapshot(config, {
       version: this.flags.version,
       format: this.flags.format as SnapshotFormat,

@@ -24,7 +24,7 @@ the backups folder first. Exit codes: 0 imported, 1 damaged snapshot or failed l
   };
 
   public async run(): Promise<ImportResult> {
-    const config = this.loadConfig({ database: this.flags.database });
+    const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const r = await importSnapshot(config, { version: this.flags.version, database: this.flags.database ? config.database : undefined, force: this.flags.force });
     this.out(`Imported ${r.version} into ${r.database}: ${r.tables} tables, ${r.rows} rows, verified against the manifest.`);
     if (r.backup) this.out(`The previous database was backed up as ${r.backup}.`);

@@ -34,7 +34,7 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
   };
 
   public async run(): Promise<PlanDocument> {
-    const config = this.loadConfig({ database: this.flags.database });
+    const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const plan = await planMigration(config, { rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined });
     if (this.flags.out) {
       fs.mkdirSync(path.dirname(path.resolve(this.flags.out)), { recursive: true });

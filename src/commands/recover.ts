@@ -13,7 +13,7 @@ was. Staging files are removed, the journal cleared, a stale lock taken over.`;
   static override flags = { database: Flags.string({ char: 'd', summary: 'Database file, instead of the one in the YAML.' }) };
 
   public async run(): Promise<{ recovered: RecoveryResult | null }> {
-    const config = this.loadConfig({ database: this.flags.database });
+    const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const lock = acquireLock(config.database, 'kuzu-migrate recover');
     try {
       const recovered = await recoverInterrupted(config.database);

@@ -33,7 +33,7 @@ unknown storage version), 4 locked, 64 unknown release.`;
   static override flags = {
     database: Flags.string({ char: 'd', summary: 'Database to upgrade, instead of the one in the YAML.' }),
     from: Flags.string({ summary: 'Release that wrote the database (e.g. kuzu@0.10.1); detected when absent.' }),
-    to: Flags.string({ summary: 'Target release: kuzu@0.11.3 (default) or ladybug.', default: 'kuzu@0.11.3' }),
+    to: Flags.string({ summary: "Target release: kuzu@0.11.3 or ladybug (default: the YAML's `engine:`, else kuzu@0.11.3)." }),
     format: Flags.string({ summary: 'Format of the intermediate data files.', options: [...SNAPSHOT_FORMATS], default: 'parquet' }),
     'auto-approve': Flags.boolean({ summary: 'Do not ask (required without a terminal): install missing engines and swap.' }),
   };
@@ -44,11 +44,14 @@ unknown storage version), 4 locked, 64 unknown release.`;
     let database: string;
     let backups: string;
     let declared: Schema | null = null;
+    let configured: string | undefined;
     if (fs.existsSync(configFile)) {
       const config = this.loadConfig({ database: this.flags.database });
       database = config.database;
       backups = config.backups;
       declared = config.schema;
+      // Without --to, the database moves to the engine the YAML declares (`engine:`).
+      configured = config.engine;
     } else {
       if (!this.flags.database) throw new UsageError(`no ${this.flags.config} here: pass --database PATH`);
       database = path.resolve(this.flags.database);
@@ -59,7 +62,7 @@ unknown storage version), 4 locked, 64 unknown release.`;
     const result = await upgradeDatabase({
       database,
       from: this.flags.from,
-      to: this.flags.to,
+      to: this.flags.to ?? configured,
       declared,
       backups,
       format: this.flags.format as SnapshotFormat,

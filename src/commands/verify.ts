@@ -21,7 +21,7 @@ all hold, 1 when any fails (each failure listed).`;
   };
 
   public async run(): Promise<VerifyResult> {
-    const config = this.loadConfig({ database: this.flags.database });
+    const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const r = await verifyDatabase(config, { version: this.flags.version });
     const lines = [`Verifying ${r.database} against ${r.against}:`];
     for (const c of r.checks) {

@@ -29,6 +29,7 @@ import { structuralDiagnostics } from './json-schema';
 import { YamlSource, type Path } from './source';
 import { closest, didYouMean } from './suggest';
 import { isValidVersionName } from '../core/version-name';
+import type { EngineKind } from '../engines/releases';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -51,7 +52,8 @@ export interface ResolvedConfig {
   /** Its folder; relative paths in it resolve against this. */
   dir: string;
   version: string;
-  engine: 'kuzu';
+  /** The engine the database is opened with (`engine:`, an environment's `engine:` overrides it). */
+  engine: EngineKind;
   /** Absolute paths, after the environment's and the caller's overrides. */
   database: string;
   migrations: string;
@@ -240,7 +242,7 @@ class ConfigReader {
       file: src.file,
       dir,
       version: str(root.version) ?? '',
-      engine: 'kuzu',
+      engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
       database: this.options.database !== undefined ? resolve(this.options.database) : at(envValue.database ?? root.database, ''),
       migrations: at(root.migrations, './migrations'),
       backups: at(envValue.backups ?? root.backups, './backups'),

@@ -8,6 +8,7 @@ import * as ddl from './ddl';
 import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
 import { NodeTable, Property, RelTable, Schema, Table, allTables, sameName, schemaFingerprint } from './model';
+import type { EngineKind } from '../engines/releases';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -54,7 +55,10 @@ export interface PlanSummary {
 export interface PlanDocument {
   format_version: number;
   tool: { name: 'kuzu-migrate'; version: string };
+  /** Release of the engine that planned it (the configured engine's, LadybugDB's too: the name is historical). */
   kuzu_version: string;
+  /** The configured engine (`engine:` in the YAML). Absent in plans written before it existed: kuzu. */
+  engine?: EngineKind;
   created_at: string;
   /** The declared target version (`version:` in the YAML). */
   version: string;
@@ -85,7 +89,7 @@ export interface PlanInput {
   changes: Change[];
   warnings: string[];
   databaseExists: boolean;
-  meta: { toolVersion: string; kuzuVersion: string; version: string; environment: string | null; database: string; now?: Date };
+  meta: { toolVersion: string; kuzuVersion: string; engine?: EngineKind; version: string; environment: string | null; database: string; now?: Date };
   rewriteStrategy?: RewriteStrategy;
 }
 
@@ -119,6 +123,7 @@ export function buildPlan(input: PlanInput): PlanDocument {
     format_version: PLAN_FORMAT_VERSION,
     tool: { name: 'kuzu-migrate', version: input.meta.toolVersion },
     kuzu_version: input.meta.kuzuVersion,
+    engine: input.meta.engine ?? 'kuzu',
     created_at: (input.meta.now ?? new Date()).toISOString(),
     version: input.meta.version,
     environment: input.meta.environment,

@@ -19,7 +19,7 @@ export interface DetectedEngine {
   layout: DatabaseLayout | null;
   /** The known release that reads this database (e.g. `kuzu@0.10.1`), or null. */
   release: string | null;
-  /** True when the bundled Kuzu (the one plan/apply use) cannot open it: run `upgrade`. */
+  /** True when the target engine (the configured one plan/apply use; default the bundled Kuzu) cannot open it: run `upgrade`. */
   needs_upgrade: boolean;
   /** False when the path does not exist (nothing to detect: a new database). */
   exists: boolean;
@@ -47,8 +47,12 @@ function describe(magic: string, version: number): string {
   return `storage version ${version}`;
 }
 
-export function detectEngine(dbPath: string): DetectedEngine {
-  const bundled = RELEASES.find((r) => r.bundled)!;
+/**
+ * `target` is the release that is to open the database (the configured engine; default the bundled
+ * Kuzu): `needs_upgrade` and `detail` are relative to it.
+ */
+export function detectEngine(dbPath: string, target: EngineRelease = RELEASES.find((r) => r.bundled)!): DetectedEngine {
+  const name = target.engine === 'kuzu' ? 'Kuzu' : 'LadybugDB';
   const base = { engine: null, magic: null, storage_version: null, layout: null, release: null, needs_upgrade: false } as const;
   if (!fs.existsSync(dbPath)) return { ...base, exists: false, detail: `${dbPath} does not exist` };
   const isFolder = fs.statSync(dbPath).isDirectory();
@@ -68,7 +72,7 @@ export function detectEngine(dbPath: string): DetectedEngine {
     return { ...base, magic: JSON.stringify(magic).slice(1, -1), layout, exists: true, needs_upgrade: false, detail: `${headerFile} starts with ${JSON.stringify(magic)}: neither KUZU nor LBUG, not a database kuzu-migrate knows` };
   }
   const release = releaseForStorage(magic, version);
-  const same = engine === 'kuzu' && version === bundled.storageVersion;
+  const same = engine === target.engine && version === target.storageVersion;
   return {
     engine,
     magic,
@@ -78,9 +82,9 @@ export function detectEngine(dbPath: string): DetectedEngine {
     needs_upgrade: !same,
     exists: true,
     detail: same
-      ? `${engine} ${describe(magic, version)}: the installed Kuzu ${bundled.version} opens it`
+      ? `${engine} ${describe(magic, version)}: the installed ${name} ${target.version} opens it`
       : release
-        ? `${engine} ${describe(magic, version)}, ${layout}: the installed Kuzu ${bundled.version} cannot open it; run \`kuzu-migrate upgrade\``
+        ? `${engine} ${describe(magic, version)}, ${layout}: the installed ${name} ${target.version} cannot open it; run \`kuzu-migrate upgrade\``
         : `${engine} ${describe(magic, version)}: no release kuzu-migrate knows reads it`,
   };
 }

@@ -1,29 +1,147 @@
 /**
- * The one module that talks to Kuzu. Everything else goes through `KuzuEngine`, so engine quirks
- * (lock errors, multi-statement results, result lifetimes) are handled in one place.
+ * The one module that talks to an engine in this process. Everything else goes through
+ * `KuzuEngine`, so engine quirks (lock errors, multi-statement results, result lifetimes) are
+ * handled in one place.
+ *
+ * The engine is the configured one (`engine:` in kuzu-migrate.yaml, see configureEngine): the
+ * bundled `kuzu` package, or LadybugDB (`@ladybugdb/core`) from the engine cache, installed there
+ * on first use (src/engines/install.ts). Its native package is loaded lazily, at the first open,
+ * and a process loads at most ONE native engine: with both `kuzu` and `@ladybugdb/core` required
+ * into one Node process, each opens and queries its own database, and the process then dies with
+ * SIGSEGV at exit (measured, both orders). Work on another release runs in a child process
+ * (src/engines/process.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as kuzu from 'kuzu';
-import { LockedError, RuntimeError } from '../core/errors';
+import type * as kuzu from 'kuzu';
+import { KuzuMigrateError, LockedError, RefusedError, RuntimeError } from '../core/errors';
 import { detectEngine } from '../engines/detect';
+import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
+import { EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
 
 export type Row = Record<string, unknown>;
 
 export interface OpenOptions {
   readOnly?: boolean;
-  /** Buffer pool size in bytes; 0 lets Kuzu choose. */
+  /** Buffer pool size in bytes; 0 lets the engine choose. */
   bufferPoolSize?: number;
 }
 
-/** The installed Kuzu release, e.g. `0.11.3`. */
-export function kuzuVersion(): string {
-  return kuzu.Database.getVersion();
+/** `kuzu` and `@ladybugdb/core` have the same Node API (LadybugDB is Kuzu's fork). */
+type NativeModule = typeof kuzu;
+
+export interface EngineSetup {
+  /** Asked before a missing engine is downloaded; false (or no callback) refuses, changing nothing. */
+  approveInstall?: (release: EngineRelease) => Promise<boolean>;
+  /** Engine cache; default enginesDir() (`KUZU_MIGRATE_ENGINES_DIR`). */
+  enginesDir?: string;
+  onInstall?: (e: InstallEvent) => void;
 }
 
-/** The storage version the installed Kuzu reads and writes (39 for 0.11.x). */
-export function kuzuStorageVersion(): number {
-  return Number(kuzu.Database.getStorageVersion());
+const BUNDLED: EngineRelease = RELEASES.find((r) => r.bundled)!;
+let selected: { release: EngineRelease; setup: EngineSetup } = { release: BUNDLED, setup: {} };
+let loaded: { release: EngineRelease; native: NativeModule } | null = null;
+
+/**
+ * Chooses the engine this process opens databases with (default: the bundled Kuzu). Nothing is
+ * loaded yet. Refused when another native engine is already loaded in this process.
+ */
+export function configureEngine(kind: EngineKind, setup: EngineSetup = {}): EngineRelease {
+  const release = findRelease(kind);
+  if (!release) throw new RuntimeError(`unknown engine ${kind}`, 'E_INTERNAL');
+  if (loaded && loaded.release.id !== release.id) {
+    throw new RuntimeError(
+      `this process already runs ${loaded.release.id} and cannot also load ${release.id}: two native engines in one process crash it`,
+      'E_ENGINE_CONFLICT',
+      ['run each engine in its own process (one kuzu-migrate command per engine)'],
+    );
+  }
+  selected = { release, setup };
+  return release;
+}
+
+/** The configured engine release (loaded or not). */
+export function configuredEngine(): EngineRelease {
+  return selected.release;
+}
+
+/**
+ * Loads the configured engine's native package, installing it into the engine cache first when
+ * it is missing (only with approval). Idempotent; the CLI calls it before any other work so a
+ * missing engine is refused before anything is written.
+ */
+export async function loadEngine(): Promise<EngineRelease> {
+  if (loaded) return loaded.release;
+  const { release, setup } = selected;
+  let modulePath: string;
+  if (release.bundled) modulePath = 'kuzu';
+  else {
+    const have = installedPath(release, setup.enginesDir);
+    if (!have) {
+      const ok = setup.approveInstall ? await setup.approveInstall(release) : false;
+      if (!ok) {
+        throw new RefusedError(
+          `engine: ${release.engine} needs ${release.id} (npm ${release.package}@${release.version}, ~${Math.round(release.approxBytes / 1024 / 1024)} MB), which is not installed; nothing was changed`,
+          'E_ENGINE_NOT_INSTALLED',
+          ['run this on a terminal and answer yes, or pass --auto-approve (apply, upgrade), or set `engine: kuzu` in kuzu-migrate.yaml'],
+        );
+      }
+    }
+    modulePath = have ?? (await ensureEngine(release, { dir: setup.enginesDir, onEvent: setup.onInstall }));
+  }
+  if (loaded) return (loaded as { release: EngineRelease }).release; // loaded meanwhile by a concurrent open
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const native = require(modulePath) as NativeModule;
+  loaded = { release, native };
+  return release;
+}
+
+async function nativeModule(): Promise<NativeModule> {
+  await loadEngine();
+  return loaded!.native;
+}
+
+/** The configured engine's release, e.g. `0.11.3` (Kuzu) or `0.19.1` (LadybugDB). */
+export function engineVersion(): string {
+  return loaded ? loaded.native.Database.getVersion() : selected.release.version;
+}
+
+/** The storage version the configured engine reads and writes (39 for Kuzu 0.11.x, 43 for LadybugDB 0.19.1). */
+export function engineStorageVersion(): number {
+  return loaded ? Number(loaded.native.Database.getStorageVersion()) : selected.release.storageVersion;
+}
+
+/** `kuzu` or `ladybug`: the configured engine. */
+export function engineKind(): EngineKind {
+  return selected.release.engine;
+}
+
+/** The configured engine's version (kept under its old name: plans and manifests call it kuzu_version). */
+export const kuzuVersion = engineVersion;
+/** The configured engine's storage version (old name). */
+export const kuzuStorageVersion = engineStorageVersion;
+
+const ENGINE_NAME: Record<EngineKind, string> = { kuzu: 'Kuzu', ladybug: 'LadybugDB' };
+
+/**
+ * Why the configured engine must not open the database at `dbPath`, as an error, or null. Bytes
+ * only: nothing is loaded or opened.
+ */
+export function engineMismatch(dbPath: string, release: EngineRelease = selected.release): KuzuMigrateError | null {
+  const found = detectEngine(dbPath, release);
+  if (!found.needs_upgrade) return null;
+  if (found.engine && found.engine !== release.engine) {
+    return new RuntimeError(
+      `database ${dbPath} is a ${ENGINE_NAME[found.engine]} database (${found.release ?? `storage version ${found.storage_version}`}), but the configuration says \`engine: ${release.engine}\``,
+      'E_ENGINE_MISMATCH',
+      [
+        `if it is meant to stay ${ENGINE_NAME[found.engine]}, set \`engine: ${found.engine}\` in kuzu-migrate.yaml`,
+        `to move it to ${ENGINE_NAME[release.engine]}, run \`kuzu-migrate upgrade --database ${dbPath} --to ${release.engine === 'kuzu' ? release.id : release.engine}\``,
+      ],
+    );
+  }
+  // Without --to, upgrade moves it to the engine the YAML declares.
+  return new RuntimeError(found.detail, 'E_STORAGE_VERSION', [`run \`kuzu-migrate upgrade --database ${dbPath}\` to move it to ${release.id}`]);
 }
 
 /** Turns Kuzu's own messages into user-facing errors where we know what they mean. */
@@ -62,17 +180,16 @@ export class KuzuEngine {
       throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE');
     }
     if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
-    // A database written by another release or engine: say so, and how to move it, before Kuzu's
-    // own message (or worse, before Kuzu creates a file where a 0.10 folder is).
-    const found = detectEngine(dbPath);
-    if (found.needs_upgrade) {
-      throw new RuntimeError(found.detail, 'E_STORAGE_VERSION', [`run \`kuzu-migrate upgrade --database ${dbPath}\` to move it to this Kuzu release`]);
-    }
+    // A database written by another release or engine: say so, and how to move it, before the
+    // engine's own message (or worse, before it creates a file where a 0.10 folder is).
+    const mismatch = engineMismatch(dbPath);
+    if (mismatch) throw mismatch;
+    const native = await nativeModule();
     let db: kuzu.Database | undefined;
     try {
-      db = new kuzu.Database(dbPath, options.bufferPoolSize ?? 0, true, readOnly);
+      db = new native.Database(dbPath, options.bufferPoolSize ?? 0, true, readOnly);
       await db.init();
-      const conn = new kuzu.Connection(db);
+      const conn = new native.Connection(db);
       await conn.init();
       return new KuzuEngine(dbPath, db, conn, readOnly);
     } catch (err) {

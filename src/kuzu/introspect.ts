@@ -44,8 +44,10 @@ export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
   const schema = emptySchema();
   const unknownStorageDirection: string[] = [];
   const warnings: string[] = [];
+  // The database's own tables: Kuzu names it `local(kuzu)`, LadybugDB `main(<name>)`; attached
+  // databases carry their alias and are not managed.
   const tables = (await engine.query('CALL show_tables() RETURN *')).filter(
-    (t) => !isReservedTable(String(t['name'])) && String(t['database name'] ?? '').startsWith('local'),
+    (t) => !isReservedTable(String(t['name'])) && /^(local|main)\(/.test(String(t['database name'] ?? '')),
   );
   const multiplicities = tables.some((t) => t['type'] === 'REL') ? await readMultiplicities(engine) : new Map<string, Multiplicity>();
   for (const t of tables) {

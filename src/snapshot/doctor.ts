@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isProcessAlive, readLock } from '../apply/lock';
 import { ResolvedConfig } from '../config/config';
-import { kuzuStorageVersion } from '../kuzu/engine';
+import { engineMismatch } from '../kuzu/engine';
+import { findRelease } from '../engines/releases';
 import { IMPORT_STAGING_PREFIX } from './import';
 import { STAGING_FOLDER } from './version-name';
 
@@ -103,11 +104,14 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
   );
 
   if (dbExists) {
-    // One detector for doctor, plan/apply (engine.ts) and upgrade: magic bytes, storage version, layout.
-    const found = detectEngine(db);
-    if (found.needs_upgrade) items.push({ name: 'storage version', status: 'error', detail: found.detail });
+    // One detector for doctor, plan/apply (engine.ts) and upgrade: magic bytes, storage version,
+    // layout, relative to the configured engine (a LadybugDB file is fine with `engine: ladybug`).
+    const target = findRelease(config.engine)!;
+    const found = detectEngine(db, target);
+    const mismatch = engineMismatch(db, target);
+    if (mismatch) items.push({ name: 'storage version', status: 'error', detail: `${mismatch.message}; ${mismatch.hints.join('; ')}` });
     else if (found.storage_version === null) items.push({ name: 'storage version', status: 'warning', detail: found.detail });
-    else items.push({ name: 'storage version', status: 'ok', detail: `${found.storage_version} (${found.release ?? found.engine}), as the installed Kuzu` });
+    else items.push({ name: 'storage version', status: 'ok', detail: `${found.storage_version} (${found.release ?? found.engine}), as the configured engine (engine: ${config.engine})` });
   }
 
   const folders: [string, string][] = [

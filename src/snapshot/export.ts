@@ -11,7 +11,7 @@ import { matchAll, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
-import { KuzuEngine, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
+import { engineKind, KuzuEngine, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { TOOL_VERSION } from '../version';
@@ -148,6 +148,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         format_version: MANIFEST_FORMAT_VERSION,
         tool: { name: 'kuzu-migrate' as const, version: TOOL_VERSION },
         kuzu_version: kuzuVersion(),
+        engine: engineKind(),
         storage_version: kuzuStorageVersion(),
         version,
         created_at: (options.now ?? new Date()).toISOString(),

@@ -12,6 +12,7 @@
 import { Schema } from '../core/model';
 import { TableFingerprint } from '../kuzu/fingerprint';
 import { SnapshotFormat } from './codec';
+import type { EngineKind } from '../engines/releases';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SCHEMA_FILE = 'schema.cypher';
@@ -67,7 +68,10 @@ export interface ManifestFile {
 export interface Manifest {
   format_version: number;
   tool: { name: 'kuzu-migrate'; version: string };
+  /** Release of the engine that wrote the snapshot (LadybugDB's too: the name is historical). */
   kuzu_version: string;
+  /** `kuzu` or `ladybug`; absent in manifests written before it existed (kuzu). */
+  engine?: EngineKind;
   storage_version: number;
   version: string;
   created_at: string;

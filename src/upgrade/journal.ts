@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { isProcessAlive } from '../apply/lock';
-import { fsyncPath } from '../apply/files';
+import { COMPANION_SUFFIXES, fsyncPath } from '../apply/files';
 
 export type UpgradePhase = 'exporting' | 'loading' | 'backing_up' | 'swapping' | 'swapped';
 
@@ -63,8 +63,8 @@ export function clearUpgradeJournal(dbPath: string): void {
   fs.rmSync(upgradeJournalPath(dbPath) + '.tmp', { force: true });
 }
 
-/** Kuzu 0.11 / LadybugDB companions of a database file; a folder database keeps them inside. */
-const COMPANIONS = ['.wal', '.shadow'];
+/** Kuzu 0.11 / LadybugDB companions of a database file (files.ts); a folder database keeps them inside. */
+const COMPANIONS = COMPANION_SUFFIXES;
 
 /** Moves a database (file with its companions, or folder) from `from` to `to`: renames only. */
 export function moveDatabase(from: string, to: string): void {

@@ -27,7 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
-import { sha256File, fsyncPath } from '../apply/files';
+import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
 import { schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
@@ -195,7 +195,7 @@ function copyDatabase(from: string, to: string): void {
   if (fs.statSync(from).isDirectory()) fs.cpSync(from, to, { recursive: true });
   else {
     fs.copyFileSync(from, to);
-    for (const s of ['.wal', '.shadow']) if (fs.existsSync(from + s)) fs.copyFileSync(from + s, to + s);
+    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(from + s)) fs.copyFileSync(from + s, to + s);
   }
 }
 
