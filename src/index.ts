@@ -13,7 +13,7 @@ export { loadConfig, validateConfig, schemaToYaml, isValidVersionName } from './
 export type { ResolvedConfig, Policy, Check } from './config/config';
 export { planMigration, readLive } from './api/planning';
 export { introspectDatabase } from './api/init';
-export { KuzuEngine, withEngine, kuzuVersion } from './kuzu/engine';
+export { KuzuEngine, withEngine, kuzuVersion, configureEngine, loadEngine, configuredEngine, engineVersion, engineKind } from './kuzu/engine';
 export { introspect, introspectPath } from './kuzu/introspect';
 export { applyMigration, recoverInterrupted, isAllowed } from './apply/apply';
 export type { ApplyOptions, ApplyResult, ApplyEvent, RecoveryResult } from './apply/apply';

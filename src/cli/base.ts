@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
 import { ConfigError, ExitCode, KuzuMigrateError, formatDiagnostic } from '../core/errors';
 import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
+import type { EngineKind } from '../engines/releases';
 import { configureEngine, loadEngine } from '../kuzu/engine';
 import { confirmOnTerminal } from './interact';
 
@@ -54,9 +55,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
     const config = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+    this.useEngine(config.engine);
+    return config;
+  }
+
+  /** Selects the engine this command opens databases with (loaded lazily, see kuzu/engine.ts). */
+  protected useEngine(kind: EngineKind): void {
     const auto = (this.flags as Record<string, unknown>)['auto-approve'] === true;
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
-    configureEngine(config.engine, {
+    configureEngine(kind, {
       // The same rule as upgrade's: a prompt on a terminal, else only with --auto-approve.
       approveInstall: async (r) =>
         auto ||
@@ -64,7 +71,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
           confirmOnTerminal(`engine: ${r.engine} needs ${r.id} (npm ${r.package}@${r.version}, ~${Math.round(r.approxBytes / 1024 / 1024)} MB); it is downloaded once into its engine cache. Install? Only "yes" is accepted: `)),
       onInstall: this.jsonEnabled() ? undefined : (e) => process.stderr.write(e.message + '\n'),
     });
-    return config;
   }
 
   /**

@@ -5,6 +5,8 @@ import { BaseCommand } from '../cli/base';
 import { introspectDatabase } from '../api/init';
 import { isValidVersionName, schemaToYaml } from '../config/config';
 import { RuntimeError, UsageError } from '../core/errors';
+import { detectEngine } from '../engines/detect';
+import { loadEngine } from '../kuzu/engine';
 
 export interface InitResult {
   file: string;
@@ -41,10 +43,14 @@ types, primary keys, defaults, comments, connections, multiplicity and storage d
     }
     const dbPath = path.resolve(this.flags.database);
     if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE', ['check the path given to --database']);
+    // No YAML yet names the engine: the file's magic does (a LadybugDB file is read by LadybugDB).
+    const engine = detectEngine(dbPath).engine === 'ladybug' ? 'ladybug' : 'kuzu';
+    this.useEngine(engine);
+    await loadEngine();
     const schema = await introspectDatabase(dbPath);
     let rel = path.relative(path.dirname(file), dbPath);
     if (!rel.startsWith('.') && !path.isAbsolute(rel)) rel = './' + rel;
-    const yaml = schemaToYaml(schema, { version, database: rel, migrations: './migrations', backups: './backups' });
+    const yaml = schemaToYaml(schema, { version, engine, database: rel, migrations: './migrations', backups: './backups' });
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, yaml);
     const result = { file, database: dbPath, version, nodes: schema.nodes.length, rels: schema.rels.length };

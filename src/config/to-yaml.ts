@@ -8,6 +8,8 @@ import type { Property, RelTable, NodeTable, Schema } from '../core/model';
 
 export interface YamlHeader {
   version: string;
+  /** Written only when not the default `kuzu`. */
+  engine?: 'kuzu' | 'ladybug';
   database: string;
   migrations?: string;
   backups?: string;
@@ -105,6 +107,7 @@ export function schemaToYaml(schema: Schema, header: YamlHeader): string {
     root.add(new Pair(key, isMap(v) ? v : node(v)));
   };
   add('version', header.version, 'Target version: `kuzu-migrate plan` compares the database with the schema below.');
+  if (header.engine && header.engine !== 'kuzu') add('engine', header.engine, 'The database is a LadybugDB database (engine: kuzu | ladybug).');
   add('database', header.database);
   if (header.migrations !== undefined) add('migrations', header.migrations);
   if (header.backups !== undefined) add('backups', header.backups);

@@ -154,6 +154,15 @@ describe('engine: ladybug (built CLI, real LadybugDB databases)', () => {
     expect(d.items.find((i: { name: string }) => i.name === 'storage version')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/43 \(ladybug@0\.19\.1\)/) });
   });
 
+  it('init reads a LadybugDB file with LadybugDB and declares engine: ladybug', () => {
+    const out = path.join(dir, 'init', 'kuzu-migrate.yaml');
+    const r = cli('init', '--database', db, '-c', out, '--version', 'v1.2.0');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^engine: ladybug$/m);
+    expect(cli('plan', '-c', out, '--detailed-exitcode').status).toBe(0);
+  });
+
   it('engine: kuzu on a LadybugDB file is refused, pointing at the engine key and at upgrade', () => {
     const k = path.join(dir, 'kuzu.yaml');
     fs.writeFileSync(k, fs.readFileSync(yaml, 'utf8').replace('engine: ladybug', 'engine: kuzu'));
@@ -165,6 +174,11 @@ describe('engine: ladybug (built CLI, real LadybugDB databases)', () => {
       expect(r.stderr).toMatch(/set `engine: ladybug` in kuzu-migrate\.yaml/);
       expect(r.stderr).toMatch(/kuzu-migrate upgrade --database .* --to kuzu@0\.11\.3/);
     }
+    // An environment may override the engine.
+    fs.appendFileSync(k, 'environments:\n  lb:\n    engine: ladybug\n');
+    const overridden = cli('plan', '-c', k, '--env', 'lb', '--detailed-exitcode');
+    expect(overridden.stderr).toBe('');
+    expect(overridden.status).toBe(0);
     const doctor = cli('doctor', '-c', k, '--json');
     expect(doctor.status).toBe(1);
     expect(JSON.parse(doctor.stdout).items.find((i: { name: string }) => i.name === 'storage version')).toMatchObject({ status: 'error', detail: expect.stringMatching(/engine: ladybug/) });
