@@ -54,8 +54,12 @@ export function adaptRows(release: EngineRelease, statement: string, rows: Recor
 }
 
 export function adaptStatement(release: EngineRelease, statement: string): string {
-  if (release.engine !== 'kuzu' || release.storageVersion >= 39) return statement;
-  return statement
-    .replace(/^(EXPORT DATABASE\s+'(?:[^'\\]|\\.)*'\s*)\(\s*schema_only\s*=\s*true\s*\)\s*$/i, "$1(format='csv')")
-    .replace(TO_JSON, (_m, v: string) => exactFloatText(v));
+  const oldKuzu = release.engine === 'kuzu' && release.storageVersion < 39;
+  // LadybugDB 0.19.1 has schema_only, but no built-in to_json either ("function TO_JSON is not
+  // defined. This function exists in the JSON extension"; measured).
+  const noToJson = oldKuzu || release.engine === 'ladybug';
+  let s = statement;
+  if (oldKuzu) s = s.replace(/^(EXPORT DATABASE\s+'(?:[^'\\]|\\.)*'\s*)\(\s*schema_only\s*=\s*true\s*\)\s*$/i, "$1(format='csv')");
+  if (noToJson) s = s.replace(TO_JSON, (_m, v: string) => exactFloatText(v));
+  return s;
 }

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import type * as kuzu from 'kuzu';
 import { KuzuMigrateError, LockedError, RefusedError, RuntimeError } from '../core/errors';
 import { detectEngine } from '../engines/detect';
+import { adaptStatement } from '../engines/dialect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
 import { EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
 
@@ -171,6 +172,8 @@ export class KuzuEngine {
     private readonly db: kuzu.Database,
     private readonly conn: kuzu.Connection,
     readonly readOnly: boolean,
+    /** The engine release this handle runs on (the configured one). */
+    readonly release: EngineRelease,
   ) {}
 
   /** Opens (and for a writable handle, creates) the database at `dbPath`. */
@@ -191,7 +194,7 @@ export class KuzuEngine {
       await db.init();
       const conn = new native.Connection(db);
       await conn.init();
-      return new KuzuEngine(dbPath, db, conn, readOnly);
+      return new KuzuEngine(dbPath, db, conn, readOnly, loaded!.release);
     } catch (err) {
       if (db) await db.close().catch(() => undefined);
       throw translateKuzuError(err, dbPath);
@@ -202,7 +205,8 @@ export class KuzuEngine {
   async query(statement: string): Promise<Row[]> {
     let result: kuzu.QueryResult | kuzu.QueryResult[];
     try {
-      result = await this.conn.query(statement);
+      // The shared code writes Kuzu 0.11.3's Cypher; dialect.ts rewrites what another engine lacks.
+      result = await this.conn.query(adaptStatement(this.release, statement));
     } catch (err) {
       throw translateKuzuError(err, this.path);
     }
@@ -213,7 +217,7 @@ export class KuzuEngine {
   async execute(statement: string, params: Record<string, unknown>): Promise<Row[]> {
     let result: kuzu.QueryResult | kuzu.QueryResult[];
     try {
-      const prepared = await this.conn.prepare(statement);
+      const prepared = await this.conn.prepare(adaptStatement(this.release, statement));
       if (!prepared.isSuccess()) throw new Error(prepared.getErrorMessage());
       result = await this.conn.execute(prepared, params as Record<string, kuzu.KuzuValue>);
     } catch (err) {

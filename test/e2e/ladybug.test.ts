@@ -47,6 +47,7 @@ ${Object.entries(person)
       multiplicity: MANY_ONE
       properties:
         since: INT64
+        weight: DOUBLE
 `;
 
 /** Runs statements on a LadybugDB database in a LadybugDB worker process; returns the last rows. */
@@ -92,7 +93,7 @@ describe('engine: ladybug (built CLI, real LadybugDB databases)', () => {
       db,
       "CREATE (:Person {id: 1, name: 'ann', age: 30})",
       "CREATE (:Person {id: 2, name: 'bob', age: -7})",
-      'MATCH (a:Person {id: 1}), (b:Person {id: 2}) CREATE (a)-[:knows {since: 2020}]->(b)',
+      'MATCH (a:Person {id: 1}), (b:Person {id: 2}) CREATE (a)-[:knows {since: 2020, weight: 1.0/3}]->(b)',
       "CREATE (:Item {label: 'a'})",
       "CREATE (:Item {label: 'b'})",
     );
