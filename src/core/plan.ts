@@ -22,6 +22,18 @@ export const REWRITE_STRATEGIES: readonly RewriteStrategy[] = ['transaction', 'e
  */
 export const DEFAULT_REWRITE_STRATEGY: RewriteStrategy = 'transaction';
 
+/**
+ * The rewrite strategy when none is asked for. LadybugDB 0.19.1 makes a committed COPY durable
+ * only at the next checkpoint (measured: the transaction rewrite's CREATE + COPY + DROP + RENAME,
+ * committed, then kill -9 before the checkpoint: the table reopens with 0 rows, while the history
+ * row survives; Kuzu 0.11.3 keeps the rows). So on LadybugDB the default rewrite builds a fresh
+ * file, which is closed (checkpointed) and verified before the swap; `--strategy transaction`
+ * still works when asked for.
+ */
+export function defaultRewriteStrategy(engine: EngineKind = 'kuzu'): RewriteStrategy {
+  return engine === 'ladybug' ? 'export' : DEFAULT_REWRITE_STRATEGY;
+}
+
 /** Which phase of apply a step belongs to. */
 export type StepPhase = 'in_place' | 'rebuild' | 'finish';
 
@@ -109,7 +121,7 @@ export function buildPlan(input: PlanInput): PlanDocument {
   const { live, desired, changes } = input;
   const rebuilt = rebuiltTables(live, desired, changes);
   const strategy: Strategy = changes.length === 0 ? 'none' : rebuilt.size === 0 ? 'in_place' : 'rewrite';
-  const rewriteStrategy = strategy === 'rewrite' ? (input.rewriteStrategy ?? DEFAULT_REWRITE_STRATEGY) : null;
+  const rewriteStrategy = strategy === 'rewrite' ? (input.rewriteStrategy ?? defaultRewriteStrategy(input.meta.engine)) : null;
   const strategyReason =
     strategy === 'none'
       ? 'the live database matches the declaration'

@@ -107,8 +107,10 @@ describe('engine: ladybug (built CLI, real LadybugDB databases)', () => {
     expect(plan).toMatchObject({ engine: 'ladybug', kuzu_version: '0.19.1', strategy: 'in_place' });
     expect(cli('apply', '--auto-approve').status).toBe(0);
 
-    // A rewrite: a type change, rebuilt inside one transaction.
+    // A rewrite: a type change. On LadybugDB the default is a fresh file (a committed COPY is
+    // durable only at the next checkpoint); the transaction strategy, asked for, rebuilds in place.
     fs.writeFileSync(yaml, schema('v1.2.0', 'ladybug', { id: 'INT64', name: 'STRING', age: 'INT64', email: { type: 'STRING', default: "'none'" } }));
+    expect(JSON.parse(cli('plan', '--format', 'json').stdout)).toMatchObject({ strategy: 'rewrite', rewrite_strategy: 'export' });
     const rewrite = cli('apply', '--auto-approve', '--strategy', 'transaction', '--json');
     expect(rewrite.stderr).toBe('');
     expect(rewrite.status).toBe(0);
