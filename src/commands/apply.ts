@@ -36,7 +36,7 @@ same database gets exit 4.`;
       // `--allow-destructive` alone means every destructive change.
       parse: async (v) => v,
     }),
-    strategy: Flags.string({ summary: 'Rewrite strategy for changes Kuzu cannot make in place.', options: [...REWRITE_STRATEGIES] }),
+    strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
   };
 

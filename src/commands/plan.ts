@@ -28,7 +28,7 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
     out: Flags.string({ char: 'o', summary: 'Write the plan JSON to this file (for `apply PLAN.json`).' }),
     format: Flags.string({ char: 'f', summary: 'Output format.', options: ['text', 'json', 'markdown'], default: 'text' }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there are no changes, 2 when there are, 1 on error.' }),
-    strategy: Flags.string({ summary: 'Rewrite strategy for changes Kuzu cannot make in place.', options: [...REWRITE_STRATEGIES] }),
+    strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     statements: Flags.boolean({ summary: 'Also list every Cypher statement apply would run (text format).' }),
     database: Flags.string({ char: 'd', summary: 'Database file to plan against, instead of the one in the YAML.' }),
   };
