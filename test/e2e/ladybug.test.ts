@@ -157,6 +157,20 @@ describe('engine: ladybug (built CLI, real LadybugDB databases)', () => {
     expect(d.items.find((i: { name: string }) => i.name === 'storage version')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/43 \(ladybug@0\.19\.1\)/) });
   });
 
+  it('the default (export) rewrite killed right after its swap leaves every row; recover settles it', async () => {
+    const copy = path.join(dir, 'kill', 'graph.lbug');
+    expect(cli('import', '--version', 'v1.2.0', '--database', copy).status).toBe(0);
+    const text = fs.readFileSync(yaml, 'utf8');
+    const k = path.join(dir, 'kill.yaml');
+    fs.writeFileSync(k, text.replace('version: v1.2.0', 'version: v1.3.0').replace('        since: INT64', '        since: INT128'));
+    const killed = runCli(['apply', '-c', k, '--database', copy, '--auto-approve'], { cwd: dir, env: { ...env, KUZU_MIGRATE_FAULT: 'after_swap' } });
+    expect(killed.status).not.toBe(0);
+    expect(cli('recover', '-c', k, '--database', copy).stdout).toMatch(/had committed before it was interrupted/);
+    expect(await lbug(copy, 'MATCH ()-[r:knows]->() RETURN CAST(r.since AS STRING) AS since, r.weight = 1.0/3 AS w')).toEqual([{ since: '2020', w: true }]);
+    expect(cli('plan', '-c', k, '--database', copy, '--detailed-exitcode').status).toBe(0);
+    expect(fs.readdirSync(path.dirname(copy))).toEqual(['graph.lbug']);
+  });
+
   it('init reads a LadybugDB file with LadybugDB and declares engine: ladybug', () => {
     const out = path.join(dir, 'init', 'kuzu-migrate.yaml');
     const r = cli('init', '--database', db, '-c', out, '--version', 'v1.2.0');
