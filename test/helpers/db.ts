@@ -23,8 +23,11 @@ function statements(file: string): string[] {
     .filter(Boolean);
 }
 
-/** Loads `tinysnb` or `demo-db` from ../shared/datasets into an open database. */
-export async function loadDataset(engine: KuzuEngine, name: 'tinysnb' | 'demo-db'): Promise<void> {
+/**
+ * Loads `tinysnb` or `demo-db` from ../shared/datasets into an open database: this process's
+ * KuzuEngine, or an engine of another release running in its own process (anything with query()).
+ */
+export async function loadDataset(engine: Pick<KuzuEngine, 'query'> | { query(s: string): Promise<unknown> }, name: 'tinysnb' | 'demo-db'): Promise<void> {
   const dir = path.join(DATASETS, name);
   for (const s of statements(path.join(dir, 'schema.cypher'))) await engine.query(s);
   for (const s of statements(path.join(dir, 'copy.cypher'))) {

@@ -11,7 +11,7 @@ import { introspect } from '../../src/kuzu/introspect';
 import { ensureEngine, installedPath } from '../../src/engines/install';
 import { asKuzuEngine, EngineProcess } from '../../src/engines/process';
 import { EngineRelease, findRelease } from '../../src/engines/releases';
-import { DATASETS, REPO_ROOT } from '../helpers/db';
+import { loadDataset, REPO_ROOT } from '../helpers/db';
 
 const ENGINES_DIR = process.env.KUZU_MIGRATE_ENGINES_DIR ?? path.join(REPO_ROOT, '.engines');
 /** A first run downloads ~1.1 GB; later runs find the cache. */
@@ -39,19 +39,9 @@ async function withRelease<T>(name: string, dbPath: string, readOnly: boolean, f
   }
 }
 
-function statements(file: string): string[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split(/;\s*\n|;\s*$|\n(?=CREATE|COPY)/i)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** tinysnb (every type it has) from ../shared/datasets. */
 async function loadTinysnb(p: EngineProcess): Promise<void> {
-  const dir = path.join(DATASETS, 'tinysnb');
-  for (const s of statements(path.join(dir, 'schema.cypher'))) await p.query(s);
-  for (const s of statements(path.join(dir, 'copy.cypher'))) await p.query(s.replace(/"dataset\/[^"]*\/([^"/]+)"/g, (_m, f) => `"${path.join(dir, f)}"`));
+  await loadDataset(p, 'tinysnb');
 }
 
 /** SERIAL, defaults, a table comment, a rel with several FROM→TO pairs, a rel without properties. */
