@@ -1,6 +1,7 @@
 /** File helpers for database files: the main file travels with its `.wal` and `.shadow`. */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
  * Companions of a database file: Kuzu 0.11 writes `.wal` and, during a checkpoint, `.shadow`
@@ -33,4 +34,22 @@ export function fsyncPath(p: string): void {
   } catch {
     /* best effort: some file systems refuse fsync on folders */
   }
+}
+
+/** A JSON file, or null when it is missing or cut short (a crash while it was written). */
+export function readJsonFile<T>(p: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(p, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes JSON atomically and durably: temp file, fsync, rename, fsync the folder. */
+export function writeJsonAtomic(p: string, value: unknown): void {
+  const tmp = p + '.tmp';
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fsyncPath(tmp);
+  fs.renameSync(tmp, p);
+  fsyncPath(path.dirname(p));
 }

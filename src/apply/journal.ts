@@ -5,7 +5,7 @@
  * says exactly whether it happened.
  */
 import * as fs from 'node:fs';
-import { fsyncPath } from './files';
+import { readJsonFile, writeJsonAtomic } from './files';
 
 export type JournalPhase = 'locked' | 'backed_up' | 'executing' | 'committed' | 'restoring';
 
@@ -31,20 +31,12 @@ export function journalPath(dbPath: string): string {
 }
 
 export function readJournal(dbPath: string): Journal | null {
-  try {
-    return JSON.parse(fs.readFileSync(journalPath(dbPath), 'utf8')) as Journal;
-  } catch {
-    return null;
-  }
+  return readJsonFile<Journal>(journalPath(dbPath));
 }
 
 /** Writes the journal atomically (temp file + rename), so a crash never leaves half a journal. */
 export function writeJournal(j: Journal): void {
-  const p = journalPath(j.database);
-  const tmp = p + '.tmp';
-  fs.writeFileSync(tmp, JSON.stringify({ ...j, updated_at: new Date().toISOString() }, null, 2) + '\n');
-  fsyncPath(tmp);
-  fs.renameSync(tmp, p);
+  writeJsonAtomic(journalPath(j.database), { ...j, updated_at: new Date().toISOString() });
 }
 
 export function clearJournal(dbPath: string): void {

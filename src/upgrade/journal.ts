@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { isProcessAlive } from '../apply/lock';
-import { COMPANION_SUFFIXES, fsyncPath } from '../apply/files';
+import { COMPANION_SUFFIXES, fsyncPath, readJsonFile, writeJsonAtomic } from '../apply/files';
 
 export type UpgradePhase = 'exporting' | 'loading' | 'backing_up' | 'swapping' | 'swapped';
 
@@ -41,20 +41,12 @@ export function upgradeJournalPath(dbPath: string): string {
 }
 
 export function readUpgradeJournal(dbPath: string): UpgradeJournal | null {
-  try {
-    return JSON.parse(fs.readFileSync(upgradeJournalPath(dbPath), 'utf8')) as UpgradeJournal;
-  } catch {
-    return null;
-  }
+  return readJsonFile<UpgradeJournal>(upgradeJournalPath(dbPath));
 }
 
 export function writeUpgradeJournal(j: UpgradeJournal): UpgradeJournal {
-  const p = upgradeJournalPath(j.database);
   const next = { ...j, updated_at: new Date().toISOString() };
-  fs.writeFileSync(p + '.tmp', JSON.stringify(next, null, 2) + '\n');
-  fsyncPath(p + '.tmp');
-  fs.renameSync(p + '.tmp', p);
-  fsyncPath(path.dirname(p));
+  writeJsonAtomic(upgradeJournalPath(j.database), next);
   return next;
 }
 
