@@ -4,12 +4,13 @@
  */
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
-import { Schema, sameName } from '../core/model';
-import { buildPlan, PlanDocument, RewriteStrategy } from '../core/plan';
+import { Schema, findTable, sameName } from '../core/model';
+import { buildPlan, liveProperty, liveSource, PlanDocument, RewriteStrategy } from '../core/plan';
 import { ResolvedConfig } from '../config/config';
-import { engineKind, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
-import { countEdges, countNonNull, countRows, introspect, LiveSchema } from '../kuzu/introspect';
-import * as fs from 'node:fs';
+import { engineKind, KuzuEngine, kuzuVersion } from '../kuzu/engine';
+import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../kuzu/introspect';
+
+export { readLive };
 import { TOOL_VERSION } from '../version';
 import { readJournal } from '../apply/journal';
 
@@ -24,7 +25,7 @@ export interface PlanOptions {
  * Storage direction of a rel table without properties cannot be read (table_info returns no row);
  * take the declared value there rather than report drift nobody can confirm.
  */
-function adoptUnknownStorageDirections(live: LiveSchema, desired: Schema): string[] {
+export function adoptUnknownStorageDirections(live: LiveSchema, desired: Schema): string[] {
   const warnings: string[] = [];
   for (const name of live.unknownStorageDirection) {
     const l = live.schema.rels.find((r) => r.name === name)!;
@@ -37,16 +38,21 @@ function adoptUnknownStorageDirections(live: LiveSchema, desired: Schema): strin
   return warnings;
 }
 
-/** Fills `rows_affected` of destructive changes with count queries run inside Kuzu. */
-export async function annotateRowCounts(engine: KuzuEngine, live: Schema, changes: Change[]): Promise<void> {
+/**
+ * Fills `rows_affected` of destructive changes with count queries run inside Kuzu. Changes name
+ * tables and properties as declared; the rows are counted on the live table and property they
+ * come from (renamed_from followed), or on the live table itself for drops.
+ */
+export async function annotateRowCounts(engine: KuzuEngine, live: Schema, desired: Schema, changes: Change[]): Promise<void> {
   for (const c of changes) {
     if (!c.destructive) continue;
-    const table = [...live.nodes, ...live.rels].find((t) => sameName(t.name, c.kind === 'rename_table' ? String(c.from) : c.table))
-      ?? [...live.nodes, ...live.rels].find((t) => sameName(t.name, c.table));
+    const d = findTable(desired, c.table);
+    const table = (d && liveSource(live, d)) ?? findTable(live, c.table);
     if (!table) continue;
     if (c.kind === 'drop_property' || c.kind === 'alter_property_type') {
-      const liveProp = c.kind === 'drop_property' ? c.property! : table.properties.find((p) => p.type === c.from && sameName(p.name, c.property!))?.name ?? c.property!;
-      if (table.properties.some((p) => sameName(p.name, liveProp))) c.rows_affected = await countNonNull(engine, table, liveProp);
+      const p = d?.properties.find((x) => sameName(x.name, c.property!));
+      const liveProp = c.kind === 'alter_property_type' && p ? liveProperty(table, p)?.name : c.property!;
+      if (liveProp && table.properties.some((x) => sameName(x.name, liveProp))) c.rows_affected = await countNonNull(engine, table, liveProp);
     } else if (c.kind === 'drop_connection') {
       const conn = c.from as { from: string; to: string };
       const exists = (n: string) => live.nodes.some((t) => sameName(t.name, n));
@@ -58,40 +64,39 @@ export async function annotateRowCounts(engine: KuzuEngine, live: Schema, change
   }
 }
 
-/** Reads the live schema of `dbPath` (empty when the file does not exist) and, optionally, row counts. */
-export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: KuzuEngine | null) => Promise<T>): Promise<T> {
-  if (!fs.existsSync(dbPath)) {
-    return fn({ schema: { nodes: [], rels: [] }, exists: false, unknownStorageDirection: [], warnings: [] }, null);
+/**
+ * The one planning path, for plan, drift and apply: the live schema as read (storage directions
+ * nobody can read taken as declared), diffed against `desired`, destructive changes counted through
+ * the same read-only handle, and the plan document built.
+ */
+export async function planLive(live: LiveSchema, engine: KuzuEngine | null, config: ResolvedConfig, desired: Schema, options: PlanOptions = {}): Promise<PlanDocument> {
+  const warnings = [...live.warnings, ...adoptUnknownStorageDirections(live, desired)];
+  const interrupted = readJournal(config.database);
+  if (interrupted) {
+    warnings.push(`an apply to ${interrupted.version} (${interrupted.apply_id}) was interrupted; run \`kuzu-migrate recover\` (apply and rollback also settle it first)`);
   }
-  return withEngine(dbPath, { readOnly: true }, async (engine) => fn(await introspect(engine), engine));
+  const diff = diffSchemas(live.schema, desired);
+  if (engine && options.countRows !== false) await annotateRowCounts(engine, live.schema, desired, diff.changes);
+  return buildPlan({
+    live: live.schema,
+    desired,
+    changes: diff.changes,
+    warnings: [...warnings, ...diff.warnings],
+    databaseExists: live.exists,
+    rewriteStrategy: options.rewriteStrategy,
+    meta: {
+      toolVersion: TOOL_VERSION,
+      kuzuVersion: kuzuVersion(),
+      engine: engineKind(),
+      version: config.version,
+      environment: config.environment,
+      database: config.database,
+      now: options.now,
+    },
+  });
 }
 
 /** Plans the migration of `config.database` to the declared schema. Opens the database read-only. */
 export async function planMigration(config: ResolvedConfig, options: PlanOptions = {}): Promise<PlanDocument> {
-  return readLive(config.database, async (live, engine) => {
-    const warnings = [...live.warnings, ...adoptUnknownStorageDirections(live, config.schema)];
-    const interrupted = readJournal(config.database);
-    if (interrupted) {
-      warnings.push(`an apply to ${interrupted.version} (${interrupted.apply_id}) was interrupted; run \`kuzu-migrate recover\` (apply and rollback also settle it first)`);
-    }
-    const diff = diffSchemas(live.schema, config.schema);
-    if (engine && options.countRows !== false) await annotateRowCounts(engine, live.schema, diff.changes);
-    return buildPlan({
-      live: live.schema,
-      desired: config.schema,
-      changes: diff.changes,
-      warnings: [...warnings, ...diff.warnings],
-      databaseExists: live.exists,
-      rewriteStrategy: options.rewriteStrategy,
-      meta: {
-        toolVersion: TOOL_VERSION,
-        kuzuVersion: kuzuVersion(),
-        engine: engineKind(),
-        version: config.version,
-        environment: config.environment,
-        database: config.database,
-        now: options.now,
-      },
-    });
-  });
+  return readLive(config.database, (live, engine) => planLive(live, engine, config, config.schema, options));
 }

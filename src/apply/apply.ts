@@ -26,13 +26,13 @@ import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { buildPlan, liveSource, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { liveSource, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
-import { engineKind, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
+import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
-import { introspect } from '../kuzu/introspect';
-import { annotateRowCounts } from '../api/planning';
+import { introspect, readLive } from '../kuzu/introspect';
+import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
 import { COMPANION_SUFFIXES, fsyncPath, removeDatabaseFiles } from './files';
@@ -114,21 +114,6 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
     : { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before commit; Kuzu rolled it back and the database is as before` };
 }
 
-async function planFrom(engine: KuzuEngine | null, config: ResolvedConfig, desired: Schema, rewriteStrategy?: RewriteStrategy): Promise<{ plan: PlanDocument; live: Schema }> {
-  const live = engine ? (await introspect(engine)).schema : { nodes: [], rels: [] };
-  const diff = diffSchemas(live, desired);
-  const plan = buildPlan({
-    live,
-    desired,
-    changes: diff.changes,
-    warnings: diff.warnings,
-    databaseExists: engine !== null,
-    rewriteStrategy,
-    meta: { toolVersion: TOOL_VERSION, kuzuVersion: kuzuVersion(), engine: engineKind(), version: config.version, environment: config.environment, database: config.database },
-  });
-  return { plan, live };
-}
-
 export async function applyMigration(config: ResolvedConfig, options: ApplyOptions = {}): Promise<ApplyResult> {
   const started = Date.now();
   const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
@@ -142,10 +127,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
 
     const desired = options.plan ? options.plan.desired_schema : config.schema;
     const exists = fs.existsSync(dbPath);
-    // Planning reads the catalog through a read-only handle; the write handle opens later.
-    const { plan } = exists
-      ? await withEngine(dbPath, { readOnly: true }, (e) => planFrom(e, config, desired, options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined))
-      : await planFrom(null, config, desired, options.rewriteStrategy);
+    // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
+    // through a read-only handle; the write handle opens later.
+    const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
+    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy }));
     if (options.plan && options.plan.live_fingerprint !== plan.live_fingerprint) {
       throw new RefusedError(
         `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map((c) => c.kind + ' ' + c.table + (c.property ? '.' + c.property : '')).join(', ') || 'nothing'}`,
@@ -173,9 +158,6 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       return { ...base, status: 'no_changes', apply_id: recorded, duration_ms: Date.now() - started };
     }
 
-    if (exists && plan.changes.some((c) => c.destructive)) {
-      await withEngine(dbPath, { readOnly: true }, async (e) => annotateRowCounts(e, (await introspect(e)).schema, plan.changes));
-    }
     const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
     const refused = plan.changes.filter((c) => c.destructive && !isAllowed(c, allowance));
     if (refused.length > 0) {
@@ -239,6 +221,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // Post-verify: the database must now be exactly the declared schema.
     emit('post-verify', 'checking the schema equals the declaration');
     const after = await withEngine(dbPath, { readOnly: true }, (e) => introspect(e));
+    adoptUnknownStorageDirections(after, desired); // as planning does: what cannot be read is not a difference
     if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
       const residual = diffSchemas(after.schema, desired).changes;
       if (backupId) {

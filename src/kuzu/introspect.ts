@@ -108,10 +108,19 @@ export function parseMultiplicities(schemaCypher: string): Map<string, Multiplic
   return out;
 }
 
+/**
+ * Reads the live schema of `dbPath` through a read-only handle and hands it, with the open engine
+ * for further read-only queries (row counts, history), to `fn`. A missing file is an empty schema
+ * and no engine, not an error: planning against it creates everything.
+ */
+export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: KuzuEngine | null) => Promise<T>): Promise<T> {
+  if (!fs.existsSync(dbPath)) return fn({ schema: emptySchema(), exists: false, unknownStorageDirection: [], warnings: [] }, null);
+  return withEngine(dbPath, { readOnly: true }, async (engine) => fn(await introspect(engine), engine));
+}
+
 /** Introspects the database at `dbPath` read-only; a missing file is an empty schema, not an error. */
 export async function introspectPath(dbPath: string): Promise<LiveSchema> {
-  if (!fs.existsSync(dbPath)) return { schema: emptySchema(), exists: false, unknownStorageDirection: [], warnings: [] };
-  return withEngine(dbPath, { readOnly: true }, introspect);
+  return readLive(dbPath, async (live) => live);
 }
 
 /** Number of rows (nodes or relationships) of a table, counted inside Kuzu. */

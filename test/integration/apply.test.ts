@@ -57,6 +57,7 @@ describe('apply each change, then plan is empty and every row is kept', () => {
     ['multiplicity change (rewrite)', (s) => (s.rels.implemented_by.multiplicity = 'MANY_ONE')],
     ['storage direction (rewrite)', (s) => (s.rels.depends_on.storage_direction = 'fwd')],
     ['added connection', (s) => { const r = s.rels.implemented_by; delete r.from; delete r.to; r.connections = [{ from: 'Requirement', to: 'Component' }, { from: 'Component', to: 'Component' }]; }],
+    ['a new rel table without properties stored fwd (its direction cannot be read back)', (s) => (s.rels.blocks = { from: 'Requirement', to: 'Requirement', storage_direction: 'fwd' })],
     ['new tables', (s) => { s.nodes.Team = { primary_key: 'id', comment: 'teams', properties: { id: 'SERIAL', name: 'STRING' } }; s.rels.member_of = { from: 'Component', to: 'Team', multiplicity: 'MANY_ONE' }; }],
   ];
   it.each(cases)('%s', async (_name, mutate) => {

@@ -101,6 +101,14 @@ describe('each change kind is planned from a real database', () => {
     ).rejects.toThrow(/renamed_from nope matches no property/);
   });
 
+  it('rows are counted on the live property a renamed and retyped property comes from', async () => {
+    const plan = await planFor((s) => {
+      delete s.nodes.Requirement.properties.score_text;
+      s.nodes.Requirement.properties.score = { type: 'INT64', renamed_from: 'score_text' };
+    });
+    expect(plan.changes.find((c) => c.kind === 'alter_property_type')).toMatchObject({ property: 'score', destructive: true, rows_affected: 2 });
+  });
+
   it('a narrowing cast is destructive and named as such', async () => {
     const plan = await planFor((s) => (s.nodes.Requirement.properties.score_text = 'INT64'));
     expect(plan.changes[0]).toMatchObject({ kind: 'alter_property_type', destructive: true, cast: 'checked', in_place: false, rows_affected: 2 });
