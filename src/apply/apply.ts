@@ -26,7 +26,7 @@ import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { liveSource, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
@@ -428,12 +428,16 @@ async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocumen
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
   const problems: string[] = [];
+  // The same key expressions the rebuild's COPY statements use (core/plan.ts), so old and new rows meet.
   const pkExpr = (node: string, v: string): { liveLabel: string; oldKey: string; newLabel: string; newKey: string } => {
     const d = desired.nodes.find((t) => sameName(t.name, node))!;
-    const l = liveSource(live, d) as NodeTable;
     const pk = d.properties.find((p) => sameName(p.name, d.primaryKey))!;
-    const oldKey = (projection(l, pk, 'n') ?? `n.${quoteIdent(pk.name)}`).replace(/\bn\./g, `${v}.`);
-    return { liveLabel: l.name, oldKey, newLabel: isRebuilt(node) ? stagingName(d.name) : d.name, newKey: `${v}.${quoteIdent(pk.name)}` };
+    return {
+      liveLabel: liveNodeName(live, desired, node)!,
+      oldKey: nodeKeyExpression(live, desired, node, v),
+      newLabel: isRebuilt(node) ? stagingName(d.name) : d.name,
+      newKey: `${v}.${quoteIdent(pk.name)}`,
+    };
   };
   for (const name of rebuilt) {
     emit('verify', `verifying ${name}`);

@@ -344,13 +344,13 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
 
 
 /** The live name of the node table that desired node `name` is built from. */
-function liveNodeName(live: Schema, desired: Schema, name: string): string | undefined {
+export function liveNodeName(live: Schema, desired: Schema, name: string): string | undefined {
   const d = desired.nodes.find((t) => sameName(t.name, name));
   return d ? liveSource(live, d)?.name : undefined;
 }
 
 /** Expression for the desired primary key of node `name`, computed from its live row bound to `v`. */
-function nodeKeyExpression(live: Schema, desired: Schema, name: string, v: string): string {
+export function nodeKeyExpression(live: Schema, desired: Schema, name: string, v: string): string {
   const d = desired.nodes.find((t) => sameName(t.name, name))!;
   const l = liveSource(live, d)!;
   const pk = d.properties.find((p) => sameName(p.name, d.primaryKey))!;
