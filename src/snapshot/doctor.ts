@@ -46,19 +46,6 @@ function existingAncestor(p: string): string {
   return cur;
 }
 
-/** Storage version of a 0.11 database file: a little-endian integer at byte 4, after `KUZU`. */
-export function readStorageVersion(file: string): { magic: string; version: number } | null {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(12);
-    const n = fs.readSync(fd, buf, 0, 12, 0);
-    if (n < 12) return null;
-    return { magic: buf.subarray(0, 4).toString('latin1'), version: Number(buf.readBigUInt64LE(4)) };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Mount entry of the file system holding `p` (longest mount point prefix of /proc/mounts). */
 function mountOf(p: string): { point: string; type: string } | null {
   let mounts: string;

@@ -13,5 +13,5 @@ export { checkFiles, readManifest } from './files';
 export { fingerprintContent } from './fingerprint';
 export { listSnapshots, diffVersions, renderDiffText, renderDiffMarkdown, verifyDatabase } from './inspect';
 export type { ListResult, VersionInfo, BackupInfo, DiffSide, VersionDiffResult, VerifyResult, VerifyCheck } from './inspect';
-export { runDoctor, readStorageVersion } from './doctor';
+export { runDoctor } from './doctor';
 export type { DoctorItem, DoctorResult, DoctorStatus } from './doctor';

@@ -30,7 +30,7 @@ import { faultPoint } from '../apply/journal';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
 import { schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
-import { cypherString, quoteIdent } from '../core/identifiers';
+import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { compareFingerprints, fingerprintDatabase, TableFingerprint } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
