@@ -1,5 +1,5 @@
 /**
- * Test helpers: real Kuzu databases in temporary folders (never a mock), loaded from the shared
+ * Test helpers: real Kuzu databases in temporary folders (never a mock), loaded from the vendored
  * datasets, and a runner for the built CLI.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { KuzuEngine, withEngine } from '../../src/kuzu/engine';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const DATASETS = path.resolve(REPO_ROOT, '..', 'shared', 'datasets');
+export const DATASETS = path.resolve(REPO_ROOT, 'test', 'fixtures', 'datasets');
 
 export function tempDir(prefix = 'km-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -24,7 +24,7 @@ function statements(file: string): string[] {
 }
 
 /**
- * Loads `tinysnb` or `demo-db` from ../shared/datasets into an open database: this process's
+ * Loads `tinysnb` or `demo-db` from test/fixtures/datasets into an open database: this process's
  * KuzuEngine, or an engine of another release running in its own process (anything with query()).
  */
 export async function loadDataset(engine: Pick<KuzuEngine, 'query'> | { query(s: string): Promise<unknown> }, name: 'tinysnb' | 'demo-db'): Promise<void> {

@@ -91,7 +91,7 @@ describe('canonical spelling = table_info', () => {
   });
 
   test('every property type of the tinysnb schema', async () => {
-    const schema = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'tinysnb', 'schema.cypher'), 'utf8');
+    const schema = fs.readFileSync(path.resolve(__dirname, '..', 'fixtures', 'datasets', 'tinysnb', 'schema.cypher'), 'utf8');
     const statements = schema.split(/;\s*/).map((s) => s.trim()).filter(Boolean);
     let checked = 0;
     for (const statement of statements) {

@@ -39,7 +39,7 @@ async function withRelease<T>(name: string, dbPath: string, readOnly: boolean, f
   }
 }
 
-/** tinysnb (every type it has) from ../shared/datasets. */
+/** tinysnb (every type it has) from test/fixtures/datasets. */
 async function loadTinysnb(p: EngineProcess): Promise<void> {
   await loadDataset(p, 'tinysnb');
 }
