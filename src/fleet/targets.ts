@@ -2,9 +2,9 @@
  * Fleet targets: the database files one declaration is rolled out to (`targets:` in the YAML).
  *
  * Resolution is I/O (globs, a command, an inventory file) and happens only when a command runs
- * with `--all`; the YAML loader keeps the specs unresolved. Each target is identified by its `key`,
- * its path relative to the YAML's folder: shards, backups folders and reports use the key, so they
- * do not depend on where the checkout lives on a given machine.
+ * with `--all`; the YAML loader keeps the specs unresolved. Each target is identified by its `key`
+ * (see targetKey): shards, backups folders and reports use the key, so they do not depend on where
+ * the checkout lives on a given machine.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -61,9 +61,15 @@ export function resolveTargets(config: Pick<ResolvedConfig, 'dir' | 'targets' | 
   return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** The target's stable name: its path relative to the YAML's folder, with forward slashes. */
+/**
+ * The target's stable name, the same on every machine that runs a shard: its path relative to the
+ * YAML's folder when it lies inside it, else its absolute path (a checkout's location differs
+ * between runners; `/srv/kuzu/tenants/a.kuzu` does not). Forward slashes.
+ */
 export function targetKey(dir: string, abs: string): string {
-  return path.relative(dir, abs).split(path.sep).join('/') || path.basename(abs);
+  const rel = path.relative(dir, abs);
+  const key = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+  return key.split(path.sep).join('/');
 }
 
 /**
@@ -71,7 +77,7 @@ export function targetKey(dir: string, abs: string): string {
  * name, plus a short hash so that `a/b.kuzu` and `a_b.kuzu` never share one.
  */
 export function targetBackups(backupsRoot: string, key: string): string {
-  const safe = key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 80);
+  const safe = key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^[._]+/, '').slice(0, 80);
   const h = createHash('sha256').update(key).digest('hex').slice(0, 8);
   return path.join(backupsRoot, `${safe}-${h}`);
 }
