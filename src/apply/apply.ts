@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
-import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
+import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
 import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
