@@ -10,7 +10,7 @@ import { RuntimeError } from '../core/errors';
 import { withEngine } from '../kuzu/engine';
 import { COMPANION_SUFFIXES, fsyncPath, sha256File } from './files';
 import { fileMode, folderModeFor } from '../state/paths';
-import { copyFileExclusive, makePrivateDir, writeFileExclusive } from '../state/private';
+import { copyFileExclusive, makePrivateDir, OWNER_FILE, writeFileExclusive } from '../state/private';
 import { stageBeside, swapIntoPlace } from '../state/swap';
 
 export interface BackupManifest {
@@ -73,6 +73,7 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
     };
     writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', mode);
     fsyncPath(target);
+    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
     fs.chmodSync(partial, folderModeFor(mode));
     fs.renameSync(partial, dir);
     partial = null;

@@ -10,6 +10,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** Prefix of every staging folder and temp file we create next to a database or in backups/. */
@@ -22,9 +23,19 @@ function randomName(label: string, suffix = ''): string {
   return `${PRIVATE_PREFIX}${label}-${crypto.randomBytes(8).toString('hex')}${suffix}`;
 }
 
+/** The record inside each private folder naming the process that made it (leftovers.ts). */
+export const OWNER_FILE = '.owner';
+
+export interface OwnerRecord {
+  pid: number;
+  host: string;
+  created_at: string;
+}
+
 /**
- * Creates a new, empty folder `<parent>/.km-<label>-<random>` with mode 0700 and returns its
+ * Creates a new folder `<parent>/.km-<label>-<random>` with mode 0700 and returns its
  * path. Exclusive: an existing entry of that name (a planted symlink included) is never used.
+ * It holds only OWNER_FILE (who made it, so `recover` can tell a leftover from a running job's).
  * Throws the fs error (ENOENT, EACCES, ENOSPC…) for the caller to word.
  */
 export function makePrivateDir(parent: string, label: string): string {
@@ -32,6 +43,8 @@ export function makePrivateDir(parent: string, label: string): string {
     const dir = path.join(parent, randomName(label));
     try {
       fs.mkdirSync(dir, { mode: 0o700 });
+      const owner: OwnerRecord = { pid: process.pid, host: os.hostname(), created_at: new Date().toISOString() };
+      writeFileExclusive(path.join(dir, OWNER_FILE), JSON.stringify(owner) + '\n');
       return dir;
     } catch (err) {
       // EEXIST with 64 random bits means someone planted it: try another name, a few times.
