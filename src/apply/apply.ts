@@ -31,6 +31,7 @@ import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
+import { evaluateCheck } from '../kuzu/checks';
 import { introspect, readLive } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
@@ -405,16 +406,12 @@ async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument
   return next.toString();
 }
 
+/** The YAML checks, through the one evaluator verify uses too (kuzu/checks.ts: read-only, one query). */
 async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {
   for (const check of config.checks) {
     emit('checks', check.name);
-    let value: unknown;
-    try {
-      value = await engine.scalar(check.query);
-    } catch (err) {
-      throw new RuntimeError(`check "${check.name}" failed to run: ${(err as Error).message.split('\n')[0]}; nothing changed`, 'E_CHECK');
-    }
-    if (value !== true) throw new RuntimeError(`check "${check.name}" returned ${JSON.stringify(value)}, not true; nothing changed`, 'E_CHECK');
+    const outcome = await evaluateCheck(engine, check);
+    if (!outcome.ok) throw new RuntimeError(`check "${check.name}" ${outcome.problem}; nothing changed`, 'E_CHECK');
   }
 }
 
