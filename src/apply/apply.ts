@@ -23,11 +23,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
-import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
+import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
 import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
+import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
@@ -126,6 +127,9 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     const recovered = await recoverInterrupted(dbPath);
     if (recovered) emit('recover', recovered.message);
 
+    // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
+    const shape = options.plan ? planShapeProblem(options.plan) : null;
+    if (shape) throw new UsageError(`the plan is not a kuzu-migrate plan: ${shape}`);
     const desired = options.plan ? options.plan.desired_schema : config.schema;
     const exists = fs.existsSync(dbPath);
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
@@ -138,6 +142,12 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         'E_STALE_PLAN',
         ['run `kuzu-migrate plan --out PLAN.json` again and review it'],
       );
+    }
+    const tampered = options.plan ? planIntegrityProblems(options.plan, plan, TOOL_VERSION) : [];
+    if (tampered.length) {
+      throw new RefusedError(`the plan file is not what was planned, nothing was changed: ${tampered.join('; ')}`, 'E_PLAN_MODIFIED', [
+        'run `kuzu-migrate plan --out PLAN.json` again with this kuzu-migrate and review it',
+      ]);
     }
     const base: Omit<ApplyResult, 'status'> = {
       apply_id: null,
