@@ -158,6 +158,11 @@ const FORBIDDEN = new Map<string, string>([
   ['PROJECT', 'PROJECT GRAPH changes the session'],
 ]);
 
+/** Whether `word` is a clause or command that writes, reads files, loads code or manages the session. */
+export function isForbiddenWord(word: string): boolean {
+  return FORBIDDEN.has(word.toUpperCase());
+}
+
 /** Functions with a side effect that commits with the migration. */
 const FORBIDDEN_FUNCTIONS = new Set(['NEXTVAL', 'SETVAL']);
 

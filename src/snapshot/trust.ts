@@ -26,7 +26,7 @@ import { schemaToCypher } from '../core/ddl';
 import { identifierProblem } from '../core/identifiers';
 import { schemaProblems } from '../core/schema-check';
 import { tryParseType } from '../core/types';
-import { tokenize, type Token } from '../core/cypher-guard';
+import { isForbiddenWord, tokenize, type Token } from '../core/cypher-guard';
 import { SNAPSHOT_FORMATS } from './codec';
 import { copyCypher } from './export';
 import { COPY_FILE, Manifest, SCHEMA_FILE } from './manifest';
@@ -142,7 +142,7 @@ function statementsOf(text: string): Token[][] {
 const W = (t: Token | undefined) => (t?.kind === 'word' ? t.text.toUpperCase() : '');
 const isName = (t: Token | undefined) => t?.kind === 'quoted' || (t?.kind === 'word' && !nameProblem(t.text));
 
-/** Words a table definition may hold besides names and types (Kuzu's EXPORT writes no DEFAULT). */
+/** Words a table definition may hold besides names and types. */
 const DDL_WORDS = new Set(['FROM', 'TO', 'PRIMARY', 'KEY', 'MANY_MANY', 'MANY_ONE', 'ONE_MANY', 'ONE_ONE', 'WITH', 'STORAGE_DIRECTION']);
 
 /**
@@ -156,7 +156,8 @@ export function rawStatementProblem(s: Token[], fileExists: (rel: string) => boo
   const text = s.map((t) => t.text).join(' ').slice(0, 100);
   if (head === 'CREATE NODE TABLE' || head === 'CREATE REL TABLE') {
     for (const t of s.slice(3)) {
-      if (t.kind === 'word' && !DDL_WORDS.has(W(t)) && !tryParseType(t.text).ok && !isName(t)) return `unexpected ${t.text} in ${text}`;
+      // Bare words are keywords, types or STRUCT field names; Kuzu's EXPORT writes no DEFAULT.
+      if (t.kind === 'word' && !DDL_WORDS.has(W(t)) && (W(t) === 'DEFAULT' || isForbiddenWord(t.text) || (!tryParseType(t.text).ok && !isName(t)))) return `unexpected ${t.text} in ${text}`;
       if (t.kind === 'param' || (t.kind === 'punct' && !'(),[]=.'.includes(t.text))) return `unexpected ${t.text} in ${text}`;
     }
     return null;
