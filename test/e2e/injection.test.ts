@@ -66,6 +66,11 @@ describe('injections are refused, nothing changes (built CLI)', () => {
     await expectRefused(r, 65, /kuzu-migrate\.yaml:\d+:\d+: check "evil": check contains DETACH/);
   });
 
+  test('a read-only check runs inside the transaction: seeing the new rows fail it rolls the apply back (1)', async () => {
+    p.write(withProp('team', { type: 'STRING', default: "'core'" }), { checks: [{ name: 'no team yet', query: "MATCH (r:Requirement) WHERE r.team = 'core' RETURN count(*) = 0" }] });
+    await expectRefused(cli('apply', '--auto-approve'), 1, /check "no team yet" returned \[\{.*false\}\], expected a single true; nothing changed/);
+  });
+
   test.each([
     ['default with ; COPY ... TO', { type: 'INT64', default: `0 ; COPY (RETURN 1) TO '${pwned}' ; RETURN 1` }, /default contains a statement separator/],
     ['default with DETACH DELETE in a subquery', { type: 'INT64', default: 'COUNT { MATCH (c:Component) DETACH DELETE c }' }, /default contains DETACH/],
@@ -144,6 +149,7 @@ describe('injections are refused, nothing changes (built CLI)', () => {
     beforeAll(() => {
       p.write(baseSchema());
       for (const v of ['v1.0.0', 'v1.0.1', 'v1.0.2', 'v1.0.3', 'v1.0.4', 'v1.0.5']) expect(cli('export', '--version', v, '--format', 'csv').status).toBe(0);
+      for (const v of ['v2.0.0', 'v2.0.1']) expect(cli('export', '--version', v, '--format', 'csv', '--raw').status).toBe(0);
     });
 
     test('an untouched snapshot still imports (control)', () => {
@@ -175,6 +181,14 @@ describe('injections are refused, nothing changes (built CLI)', () => {
       fs.copyFileSync(path.join(vdir('v1.0.4'), 'nodes', 'Component.csv'), path.join(migrations(), 'Component.csv'));
       editManifest('v1.0.4', (m) => (m.tables.find((t) => t.files[0]?.path === 'nodes/Component.csv')!.files[0].path = '../Component.csv'));
       await expectImportRefused('v1.0.4', /"\.\.\/Component\.csv" leaves the version folder/);
+    });
+
+    test('a raw snapshot (Kuzu\'s own EXPORT) still imports; with an added COPY ... TO it is refused', async () => {
+      const control = cli('import', '--version', 'v2.0.0', '--database', path.join(p.dir, 'raw-control.kuzu'));
+      expect(control.stderr).toBe('');
+      expect(control.status).toBe(0);
+      tamper('v2.0.1', 'copy.cypher', (t) => t + `COPY (RETURN 1) TO '${pwned}';\n`);
+      await expectImportRefused('v2.0.1', /copy\.cypher: statement kind not written by Kuzu's EXPORT DATABASE: COPY \( RETURN 1 \) TO/);
     });
 
     test('two version folders swapped by name are refused', async () => {
