@@ -23,14 +23,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
-import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
+import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
 import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
+import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
+import { evaluateCheck } from '../kuzu/checks';
 import { introspect, readLive } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
@@ -198,6 +200,9 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     const recovered = await recoverInterrupted(dbPath);
     if (recovered) emit('recover', recovered.message);
 
+    // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
+    const shape = options.plan ? planShapeProblem(options.plan) : null;
+    if (shape) throw new UsageError(`the plan is not a kuzu-migrate plan: ${shape}`);
     const desired = options.plan ? options.plan.desired_schema : config.schema;
     const exists = fs.existsSync(dbPath);
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
@@ -210,6 +215,12 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         'E_STALE_PLAN',
         ['run `kuzu-migrate plan --out PLAN.json` again and review it'],
       );
+    }
+    const tampered = options.plan ? planIntegrityProblems(options.plan, plan, TOOL_VERSION) : [];
+    if (tampered.length) {
+      throw new RefusedError(`the plan file is not what was planned, nothing was changed: ${tampered.join('; ')}`, 'E_PLAN_MODIFIED', [
+        'run `kuzu-migrate plan --out PLAN.json` again with this kuzu-migrate and review it',
+      ]);
     }
     const base: Omit<ApplyResult, 'status'> = {
       apply_id: null,
@@ -511,16 +522,12 @@ async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument
   return next.toString();
 }
 
+/** The YAML checks, through the one evaluator verify uses too (kuzu/checks.ts: read-only, one query). */
 async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {
   for (const check of config.checks) {
     emit('checks', check.name);
-    let value: unknown;
-    try {
-      value = await engine.scalar(check.query);
-    } catch (err) {
-      throw new RuntimeError(`check "${check.name}" failed to run: ${(err as Error).message.split('\n')[0]}; nothing changed`, 'E_CHECK');
-    }
-    if (value !== true) throw new RuntimeError(`check "${check.name}" returned ${JSON.stringify(value)}, not true; nothing changed`, 'E_CHECK');
+    const outcome = await evaluateCheck(engine, check);
+    if (!outcome.ok) throw new RuntimeError(`check "${check.name}" ${outcome.problem}; nothing changed`, 'E_CHECK');
   }
 }
 

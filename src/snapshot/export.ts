@@ -113,7 +113,7 @@ function existingChangelog(dir: string): string | null {
   ]);
 }
 
-function copyCypher(manifest: Manifest): string {
+export function copyCypher(manifest: Manifest): string {
   const lines = [
     '// Loads this snapshot into a database created with schema.cypher. Run from this folder:',
     '// file paths are relative to it. `kuzu-migrate import` runs the same statements and then',

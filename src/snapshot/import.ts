@@ -25,7 +25,9 @@ import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { checkFiles, readManifest } from './files';
-import { Manifest, SCHEMA_FILE } from './manifest';
+import { Manifest } from './manifest';
+import { assertSnapshotLoadable, linksIn } from './trust';
+import { schemaToCypher } from '../core/ddl';
 import { sequenceStatements } from './export';
 import { loadStatement } from './statements';
 import { checkVersionName, versionDir } from './version-name';
@@ -72,7 +74,9 @@ export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Ma
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
   }
-  for (const s of cypherStatements(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'))) await engine.query(s);
+  // The DDL is generated from the manifest's (checked) schema, never read from schema.cypher: a
+  // snapshot is data, and this runs no statement kuzu-migrate did not generate (trust.ts).
+  for (const s of cypherStatements(schemaToCypher(manifest.schema))) await engine.query(s);
   // Nodes before rels: a rel COPY looks its endpoints up by primary key.
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) {
@@ -101,12 +105,20 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     throw new RuntimeError(`version ${version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list` to see the versions that exist']);
   }
   const manifest = readManifest(dir);
+  // Links first: a checksum must not be computed through a symlink to a file outside the folder.
+  const links = linksIn(dir);
+  if (links.length) {
+    throw new RuntimeError(`snapshot ${version} is not safe to load, nothing was changed: symbolic links or special files are not allowed in a snapshot: ${links.slice(0, 5).join(', ')}`, 'E_SNAPSHOT_UNSAFE', [
+      `restore ${dir} from version control or re-export it with kuzu-migrate`,
+    ]);
+  }
   const bad = await checkFiles(dir, manifest);
   if (bad.length) {
     throw new RuntimeError(`snapshot ${version} is damaged, nothing was changed:\n  ${bad.join('\n  ')}`, 'E_CHECKSUM', [
       `restore ${dir} from version control or re-export it`,
     ]);
   }
+  assertSnapshotLoadable(dir, version, manifest);
   // The real file (a symlink is followed, never replaced).
   const target = realDatabasePath(options.database ?? config.database);
   fs.mkdirSync(path.dirname(target), { recursive: true });
