@@ -4,6 +4,7 @@
  * for something the user can fix.
  */
 import * as path from 'node:path';
+import { realDatabasePath } from '../state/paths';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
 import { ConfigError, ExitCode, KuzuMigrateError, UsageError, formatDiagnostic } from '../core/errors';
 import type { FleetCommand, FleetResult } from '../core/fleet';
@@ -58,7 +59,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
     // KUZU_MIGRATE_BACKUPS overrides `backups:`; fleet runs give each target its own folder with it.
-    const config = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database, backups: process.env.KUZU_MIGRATE_BACKUPS || undefined });
+    const loaded = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database, backups: process.env.KUZU_MIGRATE_BACKUPS || undefined });
+    // Every command works on the REAL database file, resolved once here: through a symlink the
+    // lock, the journal and a swap are those of its target, and the link itself is never replaced.
+    const config = { ...loaded, database: realDatabasePath(loaded.database) };
     this.useEngine(config.engine);
     return config;
   }

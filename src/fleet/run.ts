@@ -15,6 +15,9 @@ import { FleetCommand, FleetResult, parseShard, parseWaves, shardOf, summarize, 
 import { ExitCode, KuzuMigrateError } from '../core/errors';
 import { planMigration } from '../api/planning';
 import { readHistory } from '../apply/history';
+import { journalPath } from '../apply/journal';
+import { lockPath } from '../apply/lock';
+import { realDatabasePath } from '../state/paths';
 import { withEngine } from '../kuzu/engine';
 import { resolveTargets, Target, targetBackups } from './targets';
 
@@ -129,8 +132,10 @@ async function runTarget(config: ResolvedConfig, options: FleetOptions, t: Targe
     } catch {
       before = null; // the child reports it, with its own error code
     }
-    // Resumable: done targets are recognised here, without a child process or any write.
-    if (before && before.matches && before.version === config.version) {
+    // Resumable: done targets are recognised here, without a child process or any write — unless
+    // an apply of theirs was interrupted (a journal or a lock is left): the child settles that.
+    const interrupted = [journalPath(realDatabasePath(t.path)), lockPath(realDatabasePath(t.path))].some((f) => fs.existsSync(f));
+    if (before && before.matches && before.version === config.version && !interrupted) {
       return { ...base, status: 'unchanged', version_before: before.version, version_after: before.version, changes: 0, duration_ms: Date.now() - started };
     }
   }

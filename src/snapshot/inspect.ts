@@ -17,6 +17,7 @@ import { Schema, schemaFingerprint } from '../core/model';
 import { ACTION_SYMBOLS, describeChange } from '../core/render';
 import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
+import { evaluateCheck } from '../kuzu/checks';
 import { introspect, introspectPath } from '../kuzu/introspect';
 import { readManifest } from './files';
 import { Manifest, MANIFEST_FILE, SCHEMA_FILE } from './manifest';
@@ -246,15 +247,8 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     }
     out.push({ name: 'every relationship has both endpoints', ok: endpointProblems.length === 0, problems: endpointProblems });
     for (const check of config.checks) {
-      let problems: string[] = [];
-      try {
-        const rows = await engine.query(check.query);
-        const v = rows.length === 1 ? Object.values(rows[0]) : [];
-        if (!(v.length === 1 && v[0] === true)) problems = [`returned ${JSON.stringify(rows.slice(0, 3))}, expected a single true`];
-      } catch (err) {
-        problems = [`failed: ${(err as Error).message}`];
-      }
-      out.push({ name: `check ${check.name}`, ok: problems.length === 0, problems });
+      const outcome = await evaluateCheck(engine, check);
+      out.push({ name: `check ${check.name}`, ok: outcome.ok, problems: outcome.problem ? [outcome.problem] : [] });
     }
     return out;
   });
