@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RefusedError } from '../core/errors';
+import { RefusedError, RuntimeError } from '../core/errors';
 import { DatabaseLayout, ENGINE_NAME, EngineKind, EngineRelease, releaseForStorage, RELEASES, UNSUPPORTED_STORAGE_VERSIONS } from './releases';
 
 export interface DetectedEngine {
@@ -91,7 +91,7 @@ export function detectEngine(dbPath: string, target: EngineRelease = RELEASES.fi
 
 /** The release that must read the database at `dbPath`; refuses (exit 3) naming what was found. */
 export function sourceRelease(dbPath: string, detected = detectEngine(dbPath)): EngineRelease {
-  if (!detected.exists) throw new RefusedError(`database ${dbPath} does not exist`, 'E_NO_DATABASE');
+  if (!detected.exists) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE');
   if (detected.engine === null || detected.storage_version === null) {
     throw new RefusedError(`cannot upgrade ${dbPath}: ${detected.detail}`, 'E_UNKNOWN_ENGINE', ['pass --from <release> if you know which release wrote it']);
   }
