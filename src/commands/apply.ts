@@ -3,7 +3,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { applyMigration, ApplyResult } from '../apply/apply';
 import { RefusedError, UsageError } from '../core/errors';
-import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
+import { PLAN_FORMAT_VERSION, PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
+import { checkPlanFormat } from '../core/plan-document';
 import { renderText } from '../core/render';
 import { confirmOnTerminal, progressPrinter } from '../cli/interact';
 
@@ -56,7 +57,7 @@ same database gets exit 4.`;
       } catch (err) {
         throw new UsageError(`plan file ${this.args.plan} is not JSON: ${(err as Error).message}`);
       }
-      if (plan.format_version !== 1 || !plan.desired_schema) throw new UsageError(`${this.args.plan} is not a kuzu-migrate plan (format_version 1)`);
+      checkPlanFormat(plan, this.args.plan, PLAN_FORMAT_VERSION);
     }
     const allow = parseAllowance(this.flags['allow-destructive']);
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();

@@ -64,6 +64,7 @@ export const ERRORS = {
   E_REFUSED: { exit: ExitCode.Refused, meaning: 'refused by policy', hint: 'read the message: it names what would be allowed' },
   E_DESTRUCTIVE: { exit: ExitCode.Refused, meaning: 'the plan has destructive changes that are not allowed', hint: 'pass --allow-destructive (or Table / Table.prop), or set policy.allow_destructive' },
   E_STALE_PLAN: { exit: ExitCode.Refused, meaning: 'the saved plan was computed from a live schema that has changed since', hint: 'run `kuzu-migrate plan` again and review the new plan' },
+  E_PLAN_FORMAT: { exit: ExitCode.Refused, meaning: 'the saved plan was written in another plan format', hint: 'run `kuzu-migrate plan --out FILE` again and apply the new plan' },
   E_NEEDS_APPROVAL: { exit: ExitCode.Refused, meaning: 'a change needs confirmation and none was given', hint: 'run on a terminal and answer yes, or pass --auto-approve' },
   E_NOT_EMPTY: { exit: ExitCode.Refused, meaning: 'import loads only into an empty or new database', hint: 'pass --force to replace the database (it is backed up first)' },
   E_VERSION_EXISTS: { exit: ExitCode.Refused, meaning: 'a snapshot of that version exists; snapshots are never overwritten', hint: 'choose a new version name' },

@@ -9,8 +9,13 @@ import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
 import { NodeTable, Property, RelTable, Schema, Table, allTables, sameName, schemaFingerprint } from './model';
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
+import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * The plan JSON's format. 2: snake_case throughout (format 1 had camelCase keys in desired_schema);
+ * apply refuses a plan of another format, asking to plan again (core/plan-document.ts).
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Strategy = 'none' | 'in_place' | 'rewrite';
 /** How a rewrite runs: inside one Kuzu transaction, or by export → fresh database → swap. */
@@ -91,8 +96,8 @@ export interface PlanDocument {
   steps: Step[];
   warnings: string[];
   summary: PlanSummary;
-  /** The desired schema in full, so a saved plan can be applied without the YAML. */
-  desired_schema: Schema;
+  /** The desired schema in full, so a saved plan can be applied without the YAML (snake_case keys). */
+  desired_schema: PlanSchema;
 }
 
 export interface PlanInput {
@@ -106,6 +111,11 @@ export interface PlanInput {
   rewriteStrategy?: RewriteStrategy;
   /** The configured engine's capability flags; default: the bundled Kuzu's. */
   capabilities?: PlanningCapabilities;
+}
+
+/** The plan's desired schema as the model (the JSON spells its keys in snake_case). */
+export function desiredSchemaOf(plan: Pick<PlanDocument, 'desired_schema'>): Schema {
+  return fromPlanSchema(plan.desired_schema);
 }
 
 export function summarize(changes: Change[]): PlanSummary {
@@ -154,7 +164,7 @@ export function buildPlan(input: PlanInput): PlanDocument {
     steps: buildSteps(live, desired, changes, rebuilt),
     warnings: input.warnings,
     summary: summarize(changes),
-    desired_schema: desired,
+    desired_schema: toPlanSchema(desired),
   };
 }
 

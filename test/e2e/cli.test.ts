@@ -82,6 +82,19 @@ describe('errors users can cause', () => {
     expect(fs.readFileSync(p.dbPath).subarray(0, 12)).toEqual(head.subarray(0, 12)); // untouched
   });
 
+  it('a saved plan of the old format (1) is refused with exit 3, saying to plan again', () => {
+    const p = makeProject();
+    p.write(baseSchema());
+    const old = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'plan.json'), 'utf8'));
+    old.format_version = 1;
+    const file = path.join(p.dir, 'old-plan.json');
+    fs.writeFileSync(file, JSON.stringify(old));
+    const r = runCli(['apply', file, '-c', p.yamlPath, '--json']);
+    expect(r.status).toBe(3);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'E_PLAN_FORMAT', exit_code: 3, hints: [expect.stringMatching(/kuzu-migrate plan --out/)] });
+    expect(fs.existsSync(p.dbPath)).toBe(false); // nothing was created
+  });
+
   it('--help teaches, with examples', () => {
     const r = runCli(['plan', '--help']);
     expect(r.status).toBe(0);
