@@ -26,7 +26,7 @@ import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
 import { ResolvedConfig } from '../config/config';
@@ -203,7 +203,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
     const shape = options.plan ? planShapeProblem(options.plan) : null;
     if (shape) throw new UsageError(`the plan is not a kuzu-migrate plan: ${shape}`);
-    const desired = options.plan ? options.plan.desired_schema : config.schema;
+    const desired = options.plan ? desiredSchemaOf(options.plan) : config.schema;
     const exists = fs.existsSync(dbPath);
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
@@ -412,7 +412,8 @@ async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: strin
   await withEngine(dbPath, { readOnly: true }, async (engine) => {
     const live = (await introspect(engine)).schema;
     for (const c of casts) {
-      const d = [...plan.desired_schema.nodes, ...plan.desired_schema.rels].find((t) => sameName(t.name, c.table))!;
+      const desiredSchema = desiredSchemaOf(plan);
+      const d = [...desiredSchema.nodes, ...desiredSchema.rels].find((t) => sameName(t.name, c.table))!;
       const l = liveSource(live, d)!;
       const p = d.properties.find((x) => sameName(x.name, c.property!))!;
       const lp = l.properties.find((x) => sameName(x.name, p.name) || (p.renamedFrom !== undefined && sameName(x.name, p.renamedFrom)))!;
@@ -537,7 +538,7 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: s
  * value, each keyed by the row's (new) primary key.
  */
 async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<string[]> {
-  const desired = plan.desired_schema;
+  const desired = desiredSchemaOf(plan);
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
   const problems: string[] = [];

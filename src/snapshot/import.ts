@@ -20,7 +20,7 @@ import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { schemaFingerprint } from '../core/model';
-import { KuzuEngine, withEngine } from '../kuzu/engine';
+import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
@@ -31,6 +31,7 @@ import { schemaToCypher } from '../core/ddl';
 import { sequenceStatements } from './export';
 import { loadStatement } from './statements';
 import { checkVersionName, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ImportOptions {
   version: string;
@@ -69,7 +70,7 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 
 
 /** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest): Promise<void> {
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
@@ -86,7 +87,7 @@ export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Ma
 }
 
 /** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
-export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+export async function verifyLoaded(engine: QueryRunner, manifest: Manifest): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
