@@ -36,7 +36,7 @@ import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
 import { COMPANION_SUFFIXES, removeDatabaseFiles } from './files';
-import { compareDigests, digestDatabase } from '../state/digest';
+import { compareDigests, digestDatabase, writeReceipt } from '../state/digest';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { copyFileExclusive } from '../state/private';
 import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
@@ -169,6 +169,7 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
   }
   if (problems.length === 0) {
     cleanup();
+    writeReceipt(dbPath, { apply_id: j.apply_id, version: j.version, rebuilt_tables: j.rebuilt_tables ?? [], expected: j.expected });
     clearJournal(dbPath);
     return {
       apply_id: j.apply_id,
@@ -342,6 +343,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         'E_VERIFY',
       );
     }
+    // What verify compares with while the file is unchanged (state/digest.ts Receipt).
+    writeReceipt(dbPath, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping!.expected! });
     clearJournal(dbPath);
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);

@@ -4,9 +4,11 @@
  * (the ones whose data it wrote) the full content fingerprint (kuzu/fingerprint.ts: per property
  * the sum of hash({key, value}), computed inside the engine).
  */
+import * as fs from 'node:fs';
 import { sameName } from '../core/model';
+import { writeFileAtomic } from './private';
 import { quoteIdent } from '../core/identifiers';
-import { withEngine } from '../kuzu/engine';
+import { KuzuEngine, withEngine } from '../kuzu/engine';
 import { compareFingerprints, fingerprintTable, TableFingerprint } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
 
@@ -20,7 +22,12 @@ export type ContentDigest = TableFingerprint[];
  * be opened (callers treat that as "not the expected content").
  */
 export async function digestDatabase(dbPath: string, full: string[]): Promise<ContentDigest> {
-  return withEngine(dbPath, { readOnly: true }, async (engine) => {
+  return withEngine(dbPath, { readOnly: true }, (engine) => digestWith(engine, full));
+}
+
+/** digestDatabase on an open engine. */
+export async function digestWith(engine: KuzuEngine, full: string[]): Promise<ContentDigest> {
+  {
     const schema = (await introspect(engine)).schema;
     const out: ContentDigest = [];
     const tables = [...schema.nodes, ...schema.rels].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
@@ -33,10 +40,45 @@ export async function digestDatabase(dbPath: string, full: string[]): Promise<Co
       out.push({ table: t.name, kind: t.kind, rows: Number(await engine.scalar(`${match} RETURN count(*)`)), properties: {} });
     }
     return out;
-  });
+  }
 }
 
 /** Differences between an expected digest and a file's, as lines; empty when the file is it. */
 export function compareDigests(expected: ContentDigest, actual: ContentDigest): string[] {
   return compareFingerprints(expected, actual);
+}
+
+/**
+ * The receipt of the last apply that replaced the file: what it recorded before the swap, and
+ * the file's size and mtime just after, so `verify` can compare content against it while the
+ * file is unchanged since (right after an apply or a recovery), and says it cannot otherwise.
+ */
+export interface Receipt {
+  apply_id: string;
+  version: string;
+  rebuilt_tables: string[];
+  expected: ContentDigest;
+  file_size: number;
+  file_mtime_ms: number;
+}
+
+export function receiptPath(dbPath: string): string {
+  return `${dbPath}.km-applied.json`;
+}
+
+/** Writes the receipt of `apply_id` for the file now at `dbPath` (atomically, 0600). */
+export function writeReceipt(dbPath: string, r: Omit<Receipt, 'file_size' | 'file_mtime_ms'>): void {
+  const st = fs.statSync(dbPath);
+  writeFileAtomic(receiptPath(dbPath), JSON.stringify({ ...r, file_size: st.size, file_mtime_ms: st.mtimeMs }, null, 2) + '\n', 0o600);
+}
+
+/** The receipt, when there is one and the file is unchanged since it was written; else null. */
+export function currentReceipt(dbPath: string): Receipt | null {
+  try {
+    const r = JSON.parse(fs.readFileSync(receiptPath(dbPath), 'utf8')) as Receipt;
+    const st = fs.statSync(dbPath);
+    return st.size === r.file_size && st.mtimeMs === r.file_mtime_ms ? r : null;
+  } catch {
+    return null;
+  }
 }
