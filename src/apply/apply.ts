@@ -169,7 +169,7 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
   }
   if (problems.length === 0) {
     cleanup();
-    writeReceipt(dbPath, { apply_id: j.apply_id, version: j.version, rebuilt_tables: j.rebuilt_tables ?? [], expected: j.expected });
+    if (j.backup_id && j.backups_dir) writeReceipt(dbPath, j.backups_dir, j.backup_id, { apply_id: j.apply_id, version: j.version, rebuilt_tables: j.rebuilt_tables ?? [], expected: j.expected });
     clearJournal(dbPath);
     return {
       apply_id: j.apply_id,
@@ -344,7 +344,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       );
     }
     // What verify compares with while the file is unchanged (state/digest.ts Receipt).
-    writeReceipt(dbPath, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping!.expected! });
+    if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping!.expected! });
     clearJournal(dbPath);
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);

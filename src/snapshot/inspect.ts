@@ -228,7 +228,8 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     }
     // Right after an apply (or the recovery of one), while the file is unchanged since: its
     // content must be what the apply recorded before putting it in place.
-    const receipt = manifest ? null : currentReceipt(config.database);
+    const last = manifest ? undefined : (await readHistory(engine)).pop();
+    const receipt = last && last.backup_id ? currentReceipt(config.database, path.resolve(config.backups), last.backup_id, last.id) : null;
     if (receipt) {
       const problems = compareDigests(receipt.expected, await digestWith(engine, receipt.rebuilt_tables));
       out.push({ name: `row counts and content equal what apply ${receipt.apply_id} recorded`, ok: problems.length === 0, problems });

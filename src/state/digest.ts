@@ -5,6 +5,7 @@
  * the sum of hash({key, value}), computed inside the engine).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { sameName } from '../core/model';
 import { writeFileAtomic } from './private';
 import { quoteIdent } from '../core/identifiers';
@@ -62,22 +63,27 @@ export interface Receipt {
   file_mtime_ms: number;
 }
 
-export function receiptPath(dbPath: string): string {
-  return `${dbPath}.km-applied.json`;
+/**
+ * Where the receipt of an apply is kept: inside the folder of the backup that apply took (the
+ * history row names it), so nothing is added beside the database; an apply that created the
+ * database has no backup and no receipt.
+ */
+export function receiptPath(backupsDir: string, backupId: string): string {
+  return path.join(backupsDir, backupId, 'after.json');
 }
 
-/** Writes the receipt of `apply_id` for the file now at `dbPath` (atomically, 0600). */
-export function writeReceipt(dbPath: string, r: Omit<Receipt, 'file_size' | 'file_mtime_ms'>): void {
+/** Writes the receipt of `apply_id` for the file now at `dbPath` (atomically, the backup's mode). */
+export function writeReceipt(dbPath: string, backupsDir: string, backupId: string, r: Omit<Receipt, 'file_size' | 'file_mtime_ms'>): void {
   const st = fs.statSync(dbPath);
-  writeFileAtomic(receiptPath(dbPath), JSON.stringify({ ...r, file_size: st.size, file_mtime_ms: st.mtimeMs }, null, 2) + '\n', 0o600);
+  writeFileAtomic(receiptPath(backupsDir, backupId), JSON.stringify({ ...r, file_size: st.size, file_mtime_ms: st.mtimeMs }, null, 2) + '\n', st.mode & 0o666);
 }
 
-/** The receipt, when there is one and the file is unchanged since it was written; else null. */
-export function currentReceipt(dbPath: string): Receipt | null {
+/** The receipt of apply `applyId`, when there is one and the file is unchanged since it was written; else null. */
+export function currentReceipt(dbPath: string, backupsDir: string, backupId: string, applyId: string): Receipt | null {
   try {
-    const r = JSON.parse(fs.readFileSync(receiptPath(dbPath), 'utf8')) as Receipt;
+    const r = JSON.parse(fs.readFileSync(receiptPath(backupsDir, backupId), 'utf8')) as Receipt;
     const st = fs.statSync(dbPath);
-    return st.size === r.file_size && st.mtimeMs === r.file_mtime_ms ? r : null;
+    return r.apply_id === applyId && st.size === r.file_size && st.mtimeMs === r.file_mtime_ms ? r : null;
   } catch {
     return null;
   }
