@@ -319,6 +319,15 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
         clearJournal(dbPath);
       }
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!(err instanceof KuzuMigrateError) && (code === 'ENOSPC' || code === 'EDQUOT')) {
+        throw new RuntimeError(`no space left in ${path.dirname(dbPath)} for the new database (an apply needs about the size of the database again, beside it)`, 'E_DISK_FULL', [
+          'free disk space and run apply again; nothing was changed',
+        ]);
+      }
+      if (!(err instanceof KuzuMigrateError) && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) {
+        throw new RuntimeError(`cannot write beside ${dbPath}: ${(err as Error).message}`, 'E_IO', ['the database folder must be writable; nothing was changed']);
+      }
       throw err;
     }
     writeJournal({ ...swapping!, phase: 'committed' });
