@@ -157,7 +157,9 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
       ? { apply_id: j.apply_id, outcome: 'completed', message: `apply ${j.apply_id} (to ${j.version}) had committed before it was interrupted (journal of an earlier version: run kuzu-migrate verify)` }
       : { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before commit; Kuzu rolled it back and the database is as before` };
   }
-  // At or after the swap: decide by content.
+  // At or after the swap: decide by content. The original's exact bytes first (cheap and
+  // definitive: a schema-only change leaves the digest of the data equal).
+  if (fs.existsSync(dbPath) && j.backup_sha256 !== undefined && !hasCompanions(dbPath) && (await sha256File(dbPath)) === j.backup_sha256) return rolledBack();
   let problems: string[];
   if (!fs.existsSync(dbPath)) problems = ['the file is missing'];
   else {
@@ -177,7 +179,7 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
       message: `apply ${j.apply_id} (to ${j.version}) had put its result in place before it was interrupted; its content matches what the apply recorded, it is complete`,
     };
   }
-  if (!fs.existsSync(dbPath) ? !j.backup_id : j.backup_sha256 !== undefined && (await sha256File(dbPath)) === j.backup_sha256 && !hasCompanions(dbPath)) return rolledBack();
+  if (!fs.existsSync(dbPath) && !j.backup_id) return rolledBack();
   return putBack(problems.slice(0, 3).join('; '));
 }
 

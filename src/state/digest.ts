@@ -6,15 +6,22 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sameName } from '../core/model';
+import { sameName, schemaFingerprint } from '../core/model';
 import { writeFileAtomic } from './private';
 import { quoteIdent } from '../core/identifiers';
 import { KuzuEngine, withEngine } from '../kuzu/engine';
 import { compareFingerprints, fingerprintTable, TableFingerprint } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
 
-/** Tables in byte order of name; rebuilt ones carry `properties`, the others `{}` (count only). */
-export type ContentDigest = TableFingerprint[];
+/**
+ * `schema`: the schema fingerprint (core/model.ts schemaFingerprint) — a schema-only change has
+ * equal content, so content alone cannot tell old from new. `tables`: in byte order of name;
+ * rebuilt ones carry `properties`, the others `{}` (count only).
+ */
+export interface ContentDigest {
+  schema: string;
+  tables: TableFingerprint[];
+}
 
 /**
  * Digest of the database file at `dbPath`, opened read-only. `full`: names of the tables to
@@ -30,7 +37,7 @@ export async function digestDatabase(dbPath: string, full: string[]): Promise<Co
 export async function digestWith(engine: KuzuEngine, full: string[]): Promise<ContentDigest> {
   {
     const schema = (await introspect(engine)).schema;
-    const out: ContentDigest = [];
+    const out: TableFingerprint[] = [];
     const tables = [...schema.nodes, ...schema.rels].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     for (const t of tables) {
       if (full.some((n) => sameName(n, t.name))) {
@@ -40,13 +47,14 @@ export async function digestWith(engine: KuzuEngine, full: string[]): Promise<Co
       const match = t.kind === 'node' ? `MATCH (n:${quoteIdent(t.name)})` : `MATCH ()-[n:${quoteIdent(t.name)}]->()`;
       out.push({ table: t.name, kind: t.kind, rows: Number(await engine.scalar(`${match} RETURN count(*)`)), properties: {} });
     }
-    return out;
+    return { schema: schemaFingerprint(schema), tables: out };
   }
 }
 
 /** Differences between an expected digest and a file's, as lines; empty when the file is it. */
 export function compareDigests(expected: ContentDigest, actual: ContentDigest): string[] {
-  return compareFingerprints(expected, actual);
+  const schema = expected.schema === actual.schema ? [] : [`schema ${actual.schema.slice(0, 19)}…, expected ${expected.schema.slice(0, 19)}…`];
+  return [...schema, ...compareFingerprints(expected.tables, actual.tables)];
 }
 
 /**
