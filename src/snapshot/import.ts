@@ -38,6 +38,8 @@ export interface ImportOptions {
   /** Target database (defaults to the config's). */
   database?: string;
   force?: boolean;
+  /** The caller already holds the migration lock of the target (rollback holds it throughout). */
+  lockHeld?: boolean;
 }
 
 export interface ImportResult {
@@ -123,7 +125,7 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
   // The real file (a symlink is followed, never replaced).
   const target = realDatabasePath(options.database ?? config.database);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const lock = acquireLock(target, 'import');
+  const lock = options.lockHeld ? null : acquireLock(target, 'import');
   // Built in a private folder (random name, 0700) beside the target, swapped in by one rename.
   let stage: Staged | null = null;
   try {
@@ -158,6 +160,6 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     return { version, database: target, tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows, backup, verified: true };
   } finally {
     if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
-    lock.release();
+    lock?.release();
   }
 }
