@@ -122,7 +122,8 @@ describe('tokenize and statementCount agree with Kuzu\'s lexer (measured on 0.11
     ['RETURN `a``;b`', 1], // a doubled backtick stays inside the name
     ['RETURN 1;', 1],
     ['RETURN 1; RETURN 2', 2],
-    ["RETURN '", 2], // does not tokenize: cannot be proven to be one statement
+    ["RETURN '; x", 2], // does not tokenize: cannot be proven to be one statement
+    ["RETURN '", 1], // no ';' at all: one statement (Kuzu refuses it by itself)
   ])('%s → %i statement(s)', (text, n) => {
     expect(statementCount(text)).toBe(n);
   });
