@@ -62,7 +62,9 @@ same database gets exit 4.`;
       allowDestructive: allow,
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
-      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+      // KUZU_MIGRATE_PROGRESS=1 prints progress without a terminal too (CI logs, crash tests that
+      // time a kill from the "committing" line).
+      onEvent: !this.jsonEnabled() && (process.stderr.isTTY || process.env.KUZU_MIGRATE_PROGRESS === '1') ? progressPrinter() : undefined,
       confirm: async (p) => {
         this.out(renderText(p));
         if (autoApprove || plan) return true;

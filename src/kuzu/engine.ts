@@ -159,6 +159,13 @@ export function translateKuzuError(err: unknown, dbPath: string): Error {
       'run `kuzu-migrate doctor` to see which release wrote it',
     ]);
   }
+  if (/replay shadow pages under read-only mode/i.test(message)) {
+    // A process was killed during a checkpoint; the .shadow file beside the database holds the
+    // pages to finish it with, and only a read-write open replays them (issue 16 item 8).
+    return new RuntimeError(`database ${dbPath} was interrupted during a checkpoint and cannot be read until it is completed`, 'E_CHECKPOINT_INTERRUPTED', [
+      'run `kuzu-migrate recover` (it opens the database read-write once, which completes the checkpoint)',
+    ]);
+  }
   if (/cannot be a directory/i.test(message)) {
     return new RuntimeError(`database ${dbPath} is a directory (written by Kuzu 0.10 or older)`, 'E_STORAGE_VERSION', [
       'export it with the Kuzu release that wrote it and import it into a new 0.11 database',

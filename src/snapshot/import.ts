@@ -12,6 +12,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
+import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
 import { createBackup } from '../apply/backup';
 import { acquireLock } from '../apply/lock';
 import { ResolvedConfig } from '../config/config';
@@ -22,8 +24,7 @@ import { KuzuEngine, withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
-import { checkFiles, fsyncPath, readManifest } from './files';
-import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../apply/files';
+import { checkFiles, readManifest } from './files';
 import { Manifest } from './manifest';
 import { assertSnapshotLoadable, linksIn } from './trust';
 import { schemaToCypher } from '../core/ddl';
@@ -118,11 +119,16 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     ]);
   }
   assertSnapshotLoadable(dir, version, manifest);
-  const target = path.resolve(options.database ?? config.database);
+  // The real file (a symlink is followed, never replaced).
+  const target = realDatabasePath(options.database ?? config.database);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const lock = acquireLock(target, 'import');
-  const staging = path.join(path.dirname(target), `${IMPORT_STAGING_PREFIX}${process.pid}_${path.basename(target)}`);
+  // Built in a private folder (random name, 0700) beside the target, swapped in by one rename.
+  let stage: Staged | null = null;
   try {
+    refuseHardLinked(target);
+    // The database keeps its permissions; a new one gets the snapshot's (its data's) own.
+    const mode = fs.existsSync(target) ? fileMode(target) : fileMode(path.join(dir, 'manifest.json'));
     let backup: string | null = null;
     if (!(await isEmptyDatabase(target))) {
       if (!options.force) {
@@ -132,7 +138,8 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       }
       backup = (await createBackup(target, config.backups, { reason: 'import', version: null })).id;
     }
-    removeDatabaseFiles(staging);
+    stage = stageBeside(target, 'import');
+    const staging = stage.file;
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
@@ -146,22 +153,10 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       throw new RuntimeError(`the loaded data does not match snapshot ${version}, nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
     // Closing checkpointed the staging file: it is complete on its own. Now swap.
-    fsyncPath(staging);
-    const aside: string[] = [];
-    for (const s of COMPANION_SUFFIXES) {
-      if (fs.existsSync(target + s)) {
-        const moved = `${staging}.old${s}`;
-        fs.renameSync(target + s, moved);
-        aside.push(moved);
-      }
-    }
-    fs.renameSync(staging, target);
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(staging + s)) fs.renameSync(staging + s, target + s);
-    fsyncPath(path.dirname(target));
-    for (const a of aside) fs.rmSync(a, { force: true });
+    swapIntoPlace(staging, target, mode);
     return { version, database: target, tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows, backup, verified: true };
   } finally {
-    removeDatabaseFiles(staging);
+    if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
     lock.release();
   }
 }
