@@ -64,6 +64,7 @@ describe('expressionProblem: default and using are exactly one expression', () =
     ['1 RETURN 2', 2, /RETURN outside brackets/],
     ["nextval('s')", 0, /changes a sequence/],
     ['CALL show_tables()', 0, /CALL outside brackets/],
+    ["COUNT { CALL create_fts_index('T', 'i', ['s']) RETURN 1 }", 8, /not a known read-only procedure/],
     ['(1 + 2', 0, /unclosed "\("/],
     ["'unterminated", 0, /unterminated string/],
     ['1 /* never closed', 2, /unterminated \/\* comment/],
