@@ -65,6 +65,7 @@ describe('expressionProblem: default and using are exactly one expression', () =
     ['1 RETURN 2', 2, /RETURN outside brackets/],
     ["nextval('s')", 0, /changes a sequence/],
     ['CALL show_tables()', 0, /CALL outside brackets/],
+    ["COUNT { CALL create_fts_index('T', 'i', ['s']) RETURN 1 }", 8, /not a known read-only procedure/],
     ['(1 + 2', 0, /unclosed "\("/],
     ["'unterminated", 0, /unterminated string/],
     ['1 /* never closed', 2, /unterminated \/\* comment/],
@@ -123,7 +124,8 @@ describe('tokenize and statementCount agree with Kuzu\'s lexer (measured on 0.11
     ['RETURN `a``;b`', 1], // a doubled backtick stays inside the name
     ['RETURN 1;', 1],
     ['RETURN 1; RETURN 2', 2],
-    ["RETURN '", 2], // does not tokenize: cannot be proven to be one statement
+    ["RETURN '; x", 2], // does not tokenize: cannot be proven to be one statement
+    ["RETURN '", 1], // no ';' at all: one statement (Kuzu refuses it by itself)
   ])('%s → %i statement(s)', (text, n) => {
     expect(statementCount(text)).toBe(n);
   });
