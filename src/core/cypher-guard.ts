@@ -222,6 +222,17 @@ function commonProblems(tokens: Token[], what: string): GuardProblem | null {
         return { offset: t.offset, message: `${what} calls ${t.text}(), which changes a sequence`, hint: 'use SERIAL for generated numbers' };
       }
     }
+    if (upper(t) === 'CALL' && isKeywordUse(tokens, i)) {
+      const proc = tokens[i + 1];
+      const name = proc?.kind === 'word' ? proc.text.toLowerCase() : proc?.kind === 'quoted' ? proc.text.slice(1, -1).toLowerCase() : '';
+      if (!READ_ONLY_PROCEDURES.has(name) || tokens[i + 2]?.text !== '(') {
+        return {
+          offset: t.offset,
+          message: `${what} calls ${proc ? proc.text : 'nothing'}, which is not a known read-only procedure`,
+          hint: `CALL only ${[...READ_ONLY_PROCEDURES].slice(0, 5).join(', ')}, ...`,
+        };
+      }
+    }
     if (t.kind === 'punct' && '([{'.includes(t.text)) stack.push(t);
     if (t.kind === 'punct' && ')]}'.includes(t.text)) {
       const open = stack.pop();
@@ -286,22 +297,7 @@ export function readQueryProblem(text: string, what = 'check'): GuardProblem | n
   if (!['MATCH', 'OPTIONAL', 'RETURN', 'UNWIND', 'WITH', 'CALL'].includes(first)) {
     return { offset: tokens[0].offset, message: `${what} must be one read-only query`, hint: 'start it with MATCH, OPTIONAL MATCH, RETURN, UNWIND, WITH or CALL' };
   }
-  const common = commonProblems(tokens, what);
-  if (common) return common;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (upper(t) !== 'CALL' || !isKeywordUse(tokens, i)) continue;
-    const proc = tokens[i + 1];
-    const name = proc?.kind === 'word' ? proc.text.toLowerCase() : proc?.kind === 'quoted' ? proc.text.slice(1, -1).toLowerCase() : '';
-    if (!READ_ONLY_PROCEDURES.has(name) || tokens[i + 2]?.text !== '(') {
-      return {
-        offset: t.offset,
-        message: `${what} calls ${proc ? proc.text : 'nothing'}, which is not a known read-only procedure`,
-        hint: `a check may CALL only ${[...READ_ONLY_PROCEDURES].slice(0, 5).join(', ')}, ...`,
-      };
-    }
-  }
-  return null;
+  return commonProblems(tokens, what);
 }
 
 /** Kuzu physical-plan operators that write, copy or change the catalog (measured in EXPLAIN on 0.11.3). */

@@ -3,7 +3,7 @@
  * No I/O here; src/fleet runs the targets.
  */
 import { createHash } from 'node:crypto';
-import { ExitCode, KuzuMigrateError } from './errors';
+import { KuzuMigrateError } from './errors';
 
 /** What a fleet run does on each target. */
 export type FleetCommand = 'plan' | 'apply' | 'drift' | 'verify' | 'list';
@@ -86,7 +86,7 @@ export function parseShard(text: string): Shard {
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new KuzuMigrateError(`--shard ${text} is not I/N with 1 ≤ I ≤ N`, 'E_USAGE', ExitCode.Usage, ['e.g. --shard 1/4 … --shard 4/4; on Kubernetes use $((JOB_COMPLETION_INDEX + 1))/N']);
+    throw new KuzuMigrateError(`--shard ${text} is not I/N with 1 ≤ I ≤ N`, 'E_USAGE', ['e.g. --shard 1/4 … --shard 4/4; on Kubernetes use $((JOB_COMPLETION_INDEX + 1))/N']);
   }
   return { index, count };
 }
@@ -108,17 +108,17 @@ export function shardOf(key: string, count: number): number {
  */
 export function parseWaves(text: string, total: number): number[] {
   const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0) throw new KuzuMigrateError('--waves is empty', 'E_USAGE', ExitCode.Usage, ['e.g. --waves 1,10%,100%']);
+  if (parts.length === 0) throw new KuzuMigrateError('--waves is empty', 'E_USAGE', ['e.g. --waves 1,10%,100%']);
   const ends: number[] = [];
   for (const p of parts) {
     const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(p);
     if (!m || Number(m[1]) <= 0 || (m[2] === '%' && Number(m[1]) > 100) || (m[2] === '' && !Number.isInteger(Number(m[1])))) {
-      throw new KuzuMigrateError(`--waves: "${p}" is neither a count nor a percentage in (0, 100]`, 'E_USAGE', ExitCode.Usage, ['e.g. --waves 1,10%,100%']);
+      throw new KuzuMigrateError(`--waves: "${p}" is neither a count nor a percentage in (0, 100]`, 'E_USAGE', ['e.g. --waves 1,10%,100%']);
     }
     const n = m[2] === '%' ? Math.ceil((Number(m[1]) / 100) * total) : Number(m[1]);
     const end = Math.min(total, Math.max(n, 1));
     if (ends.length && end < ends[ends.length - 1]) {
-      throw new KuzuMigrateError(`--waves: "${p}" is smaller than the wave before it`, 'E_USAGE', ExitCode.Usage, ['waves are cumulative: each names how many targets are done when it ends']);
+      throw new KuzuMigrateError(`--waves: "${p}" is smaller than the wave before it`, 'E_USAGE', ['waves are cumulative: each names how many targets are done when it ends']);
     }
     if (!ends.length || end > ends[ends.length - 1]) ends.push(end);
   }
@@ -132,12 +132,12 @@ export function parseWaves(text: string, total: number): number[] {
  * when the results are of different commands, versions or environments.
  */
 export function mergeResults(results: FleetResult[]): FleetResult {
-  if (results.length === 0) throw new KuzuMigrateError('fleet report needs at least one result file', 'E_USAGE', ExitCode.Usage);
+  if (results.length === 0) throw new KuzuMigrateError('fleet report needs at least one result file', 'E_USAGE');
   const first = results[0];
   for (const r of results) {
-    if (r.fleet_format !== 1) throw new KuzuMigrateError(`a result file has fleet_format ${String(r.fleet_format)}; this kuzu-migrate reads 1`, 'E_USAGE', ExitCode.Usage, ['produce every shard result with the same kuzu-migrate version']);
+    if (r.fleet_format !== 1) throw new KuzuMigrateError(`a result file has fleet_format ${String(r.fleet_format)}; this kuzu-migrate reads 1`, 'E_USAGE', ['produce every shard result with the same kuzu-migrate version']);
     for (const k of ['command', 'version', 'environment'] as const) {
-      if (r[k] !== first[k]) throw new KuzuMigrateError(`fleet results disagree on ${k}: ${String(first[k])} vs ${String(r[k])}`, 'E_USAGE', ExitCode.Usage, ['merge results of one rollout only']);
+      if (r[k] !== first[k]) throw new KuzuMigrateError(`fleet results disagree on ${k}: ${String(first[k])} vs ${String(r[k])}`, 'E_USAGE', ['merge results of one rollout only']);
     }
   }
   const sorted = [...results].sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0));

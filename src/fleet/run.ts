@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/config';
-import { FleetCommand, FleetResult, parseShard, parseWaves, shardOf, summarize, TargetResult, TargetStatus } from '../core/fleet';
+import { FleetCommand, FleetResult, parseShard, parseWaves, shardOf, summarize, TargetResult } from '../core/fleet';
 import { ExitCode, KuzuMigrateError } from '../core/errors';
 import { planMigration } from '../api/planning';
 import { readHistory } from '../apply/history';
@@ -61,7 +61,7 @@ export async function runFleet(config: ResolvedConfig, options: FleetOptions): P
   let targets = resolveTargets(config);
   if (shard) targets = targets.filter((t) => shardOf(t.key, shard.count) === shard.index);
   const concurrency = options.concurrency ?? defaultConcurrency();
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new KuzuMigrateError(`--concurrency must be a whole number ≥ 1`, 'E_USAGE', ExitCode.Usage);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new KuzuMigrateError(`--concurrency must be a whole number ≥ 1`, 'E_USAGE');
   const maxFailures = options.maxFailures ?? 0;
   const ends = options.waves ? parseWaves(options.waves, targets.length) : [targets.length];
 

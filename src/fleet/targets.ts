@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { ExitCode, KuzuMigrateError } from '../core/errors';
+import { KuzuMigrateError } from '../core/errors';
 import type { ResolvedConfig, TargetSpec } from '../config/config';
 
 export interface Target {
@@ -28,7 +28,7 @@ export interface Target {
 export function expandVars(text: string, env: NodeJS.ProcessEnv = process.env, where = 'targets'): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
     const v = env[name];
-    if (v === undefined) throw new KuzuMigrateError(`${where}: environment variable ${name} is not set`, 'E_CONFIG_ENV', ExitCode.InvalidConfig, [`set ${name}, or write the path without \${${name}}`]);
+    if (v === undefined) throw new KuzuMigrateError(`${where}: environment variable ${name} is not set`, 'E_CONFIG_ENV', [`set ${name}, or write the path without \${${name}}`]);
     return v;
   });
 }
@@ -40,12 +40,12 @@ export function expandVars(text: string, env: NodeJS.ProcessEnv = process.env, w
  */
 export function resolveTargets(config: Pick<ResolvedConfig, 'dir' | 'targets' | 'file'>, env: NodeJS.ProcessEnv = process.env): Target[] {
   if (!config.targets || config.targets.length === 0) {
-    throw new KuzuMigrateError(`--all needs targets: in ${path.basename(config.file)}`, 'E_NO_TARGETS', ExitCode.Usage, ['declare them, e.g. targets: ["tenants/*.kuzu"] (see docs/fleet.md)']);
+    throw new KuzuMigrateError(`--all needs targets: in ${path.basename(config.file)}`, 'E_NO_TARGETS', ['declare them, e.g. targets: ["tenants/*.kuzu"] (see docs/fleet.md)']);
   }
   const found = new Map<string, Target>();
   for (const spec of config.targets) {
     const paths = specPaths(spec, config.dir, env);
-    if (paths.length === 0) throw new KuzuMigrateError(`targets: ${describeSpec(spec)} names no database`, 'E_NO_TARGETS', ExitCode.Usage, [spec.kind === 'path' ? `the pattern is relative to ${config.dir}` : 'check what it prints']);
+    if (paths.length === 0) throw new KuzuMigrateError(`targets: ${describeSpec(spec)} names no database`, 'E_NO_TARGETS', [spec.kind === 'path' ? `the pattern is relative to ${config.dir}` : 'check what it prints']);
     for (const p of paths) {
       const abs = path.resolve(config.dir, p);
       // The same file through two spellings (or a symlink) is one target: one lock, one apply.
@@ -101,7 +101,7 @@ function specPaths(spec: TargetSpec, dir: string, env: NodeJS.ProcessEnv): strin
     try {
       data = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new KuzuMigrateError(`targets: cannot read the inventory ${spec.value}: ${(err as Error).message.split('\n')[0]}`, 'E_TARGETS', ExitCode.InvalidConfig, ['it must be a JSON array of paths or of {"path": ...} objects']);
+      throw new KuzuMigrateError(`targets: cannot read the inventory ${spec.value}: ${(err as Error).message.split('\n')[0]}`, 'E_TARGETS', ['it must be a JSON array of paths or of {"path": ...} objects']);
     }
     return inventoryPaths(data, `targets: file ${spec.value}`);
   }
@@ -110,7 +110,7 @@ function specPaths(spec: TargetSpec, dir: string, env: NodeJS.ProcessEnv): strin
     out = execFileSync('/bin/sh', ['-c', spec.value], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env });
   } catch (err) {
     const e = err as { status?: number; stderr?: string; message: string };
-    throw new KuzuMigrateError(`targets: command "${spec.value}" failed${e.status !== undefined ? ` (exit ${e.status})` : ''}: ${(e.stderr || e.message).trim().split('\n')[0]}`, 'E_TARGETS', ExitCode.InvalidConfig, ['run it by hand in the YAML\'s folder; it must print one path per line or a JSON array']);
+    throw new KuzuMigrateError(`targets: command "${spec.value}" failed${e.status !== undefined ? ` (exit ${e.status})` : ''}: ${(e.stderr || e.message).trim().split('\n')[0]}`, 'E_TARGETS', ['run it by hand in the YAML\'s folder; it must print one path per line or a JSON array']);
   }
   const text = out.trim();
   if (text.startsWith('[')) {
@@ -125,10 +125,10 @@ function specPaths(spec: TargetSpec, dir: string, env: NodeJS.ProcessEnv): strin
 }
 
 function inventoryPaths(data: unknown, where: string): string[] {
-  if (!Array.isArray(data)) throw new KuzuMigrateError(`${where} is not a JSON array`, 'E_TARGETS', ExitCode.InvalidConfig, ['write ["a.kuzu", "b.kuzu"] or [{"path": "a.kuzu"}]']);
+  if (!Array.isArray(data)) throw new KuzuMigrateError(`${where} is not a JSON array`, 'E_TARGETS', ['write ["a.kuzu", "b.kuzu"] or [{"path": "a.kuzu"}]']);
   return data.map((e, i) => {
     const p = typeof e === 'string' ? e : e && typeof e === 'object' && typeof (e as { path?: unknown }).path === 'string' ? (e as { path: string }).path : null;
-    if (!p) throw new KuzuMigrateError(`${where}: entry ${i} is neither a path nor {"path": ...}`, 'E_TARGETS', ExitCode.InvalidConfig, []);
+    if (!p) throw new KuzuMigrateError(`${where}: entry ${i} is neither a path nor {"path": ...}`, 'E_TARGETS', []);
     return p;
   });
 }

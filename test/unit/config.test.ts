@@ -396,7 +396,7 @@ const errorCases: ErrorCase[] = [
     expected: [
       { at: `${K}:9:39`, message: 'default contains a statement separator ";"', hint: /exactly one expression/ },
       { at: `${K}:10:41`, message: 'using contains SET (a write clause)' },
-      { at: `${K}:13:42`, message: 'check "evil": check contains DETACH (DETACH DELETE writes; DETACH detaches a database)' },
+      { at: `${K}:13:44`, message: 'check "evil": check contains DETACH (DETACH DELETE writes; DETACH detaches a database)' },
     ],
   },
   {
