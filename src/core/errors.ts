@@ -104,6 +104,7 @@ export const ERRORS = {
   E_CHECKPOINT_INTERRUPTED: { exit: ExitCode.Error, meaning: 'the database was interrupted during a checkpoint and cannot be read until it is completed', hint: 'run `kuzu-migrate recover` (it completes the checkpoint)' },
   E_SNAPSHOT_UNSAFE: { exit: ExitCode.Error, meaning: 'a snapshot folder holds what kuzu-migrate never writes (symlinks, paths that leave it, a version that disagrees with its folder)', hint: 'export the snapshot again from its source, or restore the folder from version control' },
   E_SWAP: { exit: ExitCode.Error, meaning: 'the new database was not closed cleanly, so it was not swapped in; nothing was replaced', hint: 'run the command again; report it if it repeats' },
+  E_CHILD: { exit: ExitCode.Error, meaning: 'a fleet target\'s own process ended without a result (killed, or crashed)', hint: 'run the command on that target alone (--database) to see its error; the target is old or new' },
   E_INTERNAL: { exit: ExitCode.Error, meaning: 'kuzu-migrate is broken or incomplete (a bug, or a missing build)', hint: 'run `npm run build`; if it persists, report it' },
 } as const satisfies Record<string, ErrorSpec>;
 
