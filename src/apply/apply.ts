@@ -26,7 +26,7 @@ import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
 import { ResolvedConfig } from '../config/config';
@@ -38,7 +38,7 @@ import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
 import { COMPANION_SUFFIXES, removeDatabaseFiles } from './files';
-import { compareDigests, digestDatabase } from '../state/digest';
+import { compareDigests, digestDatabase, writeReceipt } from '../state/digest';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { copyFileExclusive } from '../state/private';
 import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
@@ -159,7 +159,9 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
       ? { apply_id: j.apply_id, outcome: 'completed', message: `apply ${j.apply_id} (to ${j.version}) had committed before it was interrupted (journal of an earlier version: run kuzu-migrate verify)` }
       : { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before commit; Kuzu rolled it back and the database is as before` };
   }
-  // At or after the swap: decide by content.
+  // At or after the swap: decide by content. The original's exact bytes first (cheap and
+  // definitive: a schema-only change leaves the digest of the data equal).
+  if (fs.existsSync(dbPath) && j.backup_sha256 !== undefined && !hasCompanions(dbPath) && (await sha256File(dbPath)) === j.backup_sha256) return rolledBack();
   let problems: string[];
   if (!fs.existsSync(dbPath)) problems = ['the file is missing'];
   else {
@@ -171,6 +173,7 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
   }
   if (problems.length === 0) {
     cleanup();
+    if (j.backup_id && j.backups_dir) writeReceipt(dbPath, j.backups_dir, j.backup_id, { apply_id: j.apply_id, version: j.version, rebuilt_tables: j.rebuilt_tables ?? [], expected: j.expected });
     clearJournal(dbPath);
     return {
       apply_id: j.apply_id,
@@ -178,7 +181,7 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
       message: `apply ${j.apply_id} (to ${j.version}) had put its result in place before it was interrupted; its content matches what the apply recorded, it is complete`,
     };
   }
-  if (!fs.existsSync(dbPath) ? !j.backup_id : j.backup_sha256 !== undefined && (await sha256File(dbPath)) === j.backup_sha256 && !hasCompanions(dbPath)) return rolledBack();
+  if (!fs.existsSync(dbPath) && !j.backup_id) return rolledBack();
   return putBack(problems.slice(0, 3).join('; '));
 }
 
@@ -203,7 +206,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
     const shape = options.plan ? planShapeProblem(options.plan) : null;
     if (shape) throw new UsageError(`the plan is not a kuzu-migrate plan: ${shape}`);
-    const desired = options.plan ? options.plan.desired_schema : config.schema;
+    const desired = options.plan ? desiredSchemaOf(options.plan) : config.schema;
     const exists = fs.existsSync(dbPath);
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
@@ -329,6 +332,15 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
         clearJournal(dbPath);
       }
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!(err instanceof KuzuMigrateError) && (code === 'ENOSPC' || code === 'EDQUOT')) {
+        throw new RuntimeError(`no space left in ${path.dirname(dbPath)} for the new database (an apply needs about the size of the database again, beside it)`, 'E_DISK_FULL', [
+          'free disk space and run apply again; nothing was changed',
+        ]);
+      }
+      if (!(err instanceof KuzuMigrateError) && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) {
+        throw new RuntimeError(`cannot write beside ${dbPath}: ${(err as Error).message}`, 'E_IO', ['the database folder must be writable; nothing was changed']);
+      }
       throw err;
     }
     writeJournal({ ...swapping!, phase: 'committed' });
@@ -353,6 +365,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         'E_VERIFY',
       );
     }
+    // What verify compares with while the file is unchanged (state/digest.ts Receipt).
+    if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping!.expected! });
     clearJournal(dbPath);
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
@@ -412,7 +426,8 @@ async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: strin
   await withEngine(dbPath, { readOnly: true }, async (engine) => {
     const live = (await introspect(engine)).schema;
     for (const c of casts) {
-      const d = [...plan.desired_schema.nodes, ...plan.desired_schema.rels].find((t) => sameName(t.name, c.table))!;
+      const desiredSchema = desiredSchemaOf(plan);
+      const d = [...desiredSchema.nodes, ...desiredSchema.rels].find((t) => sameName(t.name, c.table))!;
       const l = liveSource(live, d)!;
       const p = d.properties.find((x) => sameName(x.name, c.property!))!;
       const lp = l.properties.find((x) => sameName(x.name, p.name) || (p.renamedFrom !== undefined && sameName(x.name, p.renamedFrom)))!;
@@ -537,7 +552,7 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: s
  * value, each keyed by the row's (new) primary key.
  */
 async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<string[]> {
-  const desired = plan.desired_schema;
+  const desired = desiredSchemaOf(plan);
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
   const problems: string[] = [];

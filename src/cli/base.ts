@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { realDatabasePath } from '../state/paths';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
-import { ConfigError, ExitCode, KuzuMigrateError, formatDiagnostic } from '../core/errors';
+import { ConfigError, KuzuMigrateError, formatDiagnostic } from '../core/errors';
 import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
 import type { EngineKind } from '../engines/releases';
 import { configureEngine, loadEngine } from '../kuzu/engine';
@@ -111,7 +111,7 @@ function toKnownError(err: Error & { oclif?: { exit?: number } }): KuzuMigrateEr
   if (err instanceof KuzuMigrateError) return err;
   // oclif's own parse errors (unknown flag, missing argument) are usage errors.
   if ('parse' in err || err.constructor?.name?.endsWith('ParseError') || /Unexpected argument|Nonexistent flag|Missing required|Expected --/.test(err.message)) {
-    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ExitCode.Usage, ['see --help for the flags and arguments']);
+    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ['see --help for the flags and arguments']);
   }
   return null;
 }

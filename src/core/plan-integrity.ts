@@ -12,7 +12,8 @@
  */
 import { UsageError } from './errors';
 import { schemaFingerprint } from './model';
-import type { PlanDocument } from './plan';
+import { desiredSchemaOf, PLAN_FORMAT_VERSION, type PlanDocument } from './plan';
+import { checkPlanFormat, fromPlanSchema, type PlanSchema } from './plan-document';
 import { schemaProblems } from './schema-check';
 
 type Json = Record<string, unknown>;
@@ -20,7 +21,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /**
  * Parses the text of a plan file named `name`. Throws UsageError (exit 64) with one line saying
- * what is wrong: not JSON, not a format-1 kuzu-migrate plan, or a field of the wrong shape.
+ * what is wrong: not JSON, not a kuzu-migrate plan of this format_version, or a field of the wrong shape.
  */
 export function parsePlanFile(text: string, name: string): PlanDocument {
   let value: unknown;
@@ -29,6 +30,8 @@ export function parsePlanFile(text: string, name: string): PlanDocument {
   } catch (err) {
     throw new UsageError(`plan file ${name} is not JSON: ${(err as Error).message}`, ['write it with `kuzu-migrate plan --out FILE`']);
   }
+  // An older format_version is refused with the hint to re-plan (exit 3), before its shape is judged.
+  checkPlanFormat(value, `plan file ${name}`, PLAN_FORMAT_VERSION);
   const problem = planShapeProblem(value);
   if (problem) throw new UsageError(`plan file ${name} is not a kuzu-migrate plan: ${problem}`, ['write it with `kuzu-migrate plan --out FILE`']);
   return value as PlanDocument;
@@ -37,7 +40,7 @@ export function parsePlanFile(text: string, name: string): PlanDocument {
 /** The first shape problem of a parsed plan, or null. */
 export function planShapeProblem(v: unknown): string | null {
   if (!isObject(v)) return 'not a JSON object';
-  if (v.format_version !== 1) return `format_version ${JSON.stringify(v.format_version)} is not 1`;
+  if (v.format_version !== PLAN_FORMAT_VERSION) return `format_version ${JSON.stringify(v.format_version)} is not ${PLAN_FORMAT_VERSION}`;
   if (!isObject(v.tool) || v.tool.name !== 'kuzu-migrate' || typeof v.tool.version !== 'string') return 'tool is not {name: "kuzu-migrate", version}';
   for (const k of ['live_fingerprint', 'desired_fingerprint', 'version'] as const) if (typeof v[k] !== 'string') return `${k} is not a string`;
   if (v.rewrite_strategy !== undefined && v.rewrite_strategy !== null && v.rewrite_strategy !== 'transaction' && v.rewrite_strategy !== 'export') {
@@ -46,7 +49,7 @@ export function planShapeProblem(v: unknown): string | null {
   if (!Array.isArray(v.steps)) return 'steps is not a list';
   const badStep = v.steps.findIndex((s) => !isObject(s) || typeof s.statement !== 'string' || typeof s.phase !== 'string');
   if (badStep >= 0) return `steps[${badStep}] is not a step with phase and statement`;
-  const schema = schemaProblems(v.desired_schema);
+  const schema = isObject(v.desired_schema) ? schemaProblems(fromPlanSchema(v.desired_schema as unknown as PlanSchema)) : ['is not an object with nodes and rels'];
   if (schema.length) return `desired_schema.${schema[0]}${schema.length > 1 ? ` (and ${schema.length - 1} more)` : ''}`;
   return null;
 }
@@ -58,7 +61,7 @@ export function planShapeProblem(v: unknown): string | null {
  */
 export function planIntegrityProblems(saved: PlanDocument, replanned: PlanDocument, toolVersion: string): string[] {
   const out: string[] = [];
-  const hash = schemaFingerprint(saved.desired_schema);
+  const hash = schemaFingerprint(desiredSchemaOf(saved));
   if (hash !== saved.desired_fingerprint) {
     out.push(`its desired_schema hashes to ${hash.slice(0, 19)}…, not to its desired_fingerprint ${saved.desired_fingerprint.slice(0, 19)}… (edited after it was planned)`);
   }

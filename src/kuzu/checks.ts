@@ -11,7 +11,7 @@
  *      DELETE, MERGE, COPY_TO, ...) — Kuzu's own parser decides what the text is;
  *   3. the query runs as a prepared statement, and Kuzu refuses to prepare more than one statement.
  */
-import { ExitCode, KuzuMigrateError } from '../core/errors';
+import { KuzuMigrateError } from '../core/errors';
 import { readQueryProblem, writingOperators } from '../core/cypher-guard';
 import type { Check } from '../config/config';
 import type { KuzuEngine } from './engine';
@@ -26,7 +26,7 @@ export interface CheckOutcome {
 /** A check that is not a read-only query: refused, never run (exit 65, like the YAML it came from). */
 export class CheckNotReadOnlyError extends KuzuMigrateError {
   constructor(name: string, why: string) {
-    super(`check "${name}" is not one read-only query: ${why}; nothing was run`, 'E_CHECK_NOT_READ_ONLY', ExitCode.InvalidConfig, [
+    super(`check "${name}" is not one read-only query: ${why}; nothing was run`, 'E_CHECK_NOT_READ_ONLY', [
       'a check must only read and return a single true, e.g. MATCH (n:T) WHERE n.p IS NULL RETURN count(*) = 0',
     ]);
   }

@@ -19,9 +19,10 @@ import { statementCount } from '../core/cypher-guard';
 import { detectEngine } from '../engines/detect';
 import { adaptStatement } from '../engines/dialect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
-import { EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
+import { ENGINE_NAME, EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
+import type { QueryRunner, Row } from '../engines/runner';
 
-export type Row = Record<string, unknown>;
+export type { QueryRunner, Row };
 
 export interface OpenOptions {
   readOnly?: boolean;
@@ -123,8 +124,6 @@ export const kuzuVersion = engineVersion;
 /** The configured engine's storage version (old name). */
 export const kuzuStorageVersion = engineStorageVersion;
 
-const ENGINE_NAME: Record<EngineKind, string> = { kuzu: 'Kuzu', ladybug: 'LadybugDB' };
-
 /**
  * Why the configured engine must not open the database at `dbPath`, as an error, or null. Bytes
  * only: nothing is loaded or opened.
@@ -174,7 +173,8 @@ export function translateKuzuError(err: unknown, dbPath: string): Error {
   return err instanceof Error ? err : new Error(message);
 }
 
-export class KuzuEngine {
+/** The configured release, loaded into this process: a QueryRunner on one open database. */
+export class KuzuEngine implements QueryRunner {
   private constructor(
     readonly path: string,
     private readonly db: kuzu.Database,

@@ -13,7 +13,7 @@ import { matchAll, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
-import { engineKind, KuzuEngine, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
+import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { TOOL_VERSION } from '../version';
@@ -24,6 +24,7 @@ import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
 import { exportFiles, loadStatement, UnexportableError } from './statements';
 import { checkVersionName, previousVersion, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ExportOptions {
   version: string;
@@ -53,7 +54,7 @@ export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current
   );
 }
 
-async function readSequences(engine: KuzuEngine, schema: Schema): Promise<ManifestSequence[]> {
+async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
   const out: ManifestSequence[] = [];
   const starts = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start')).map((r) => [String(r['name']), BigInt(String(r['start']))]));
   const names = new Set(starts.keys());
@@ -85,7 +86,7 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
 }
 
 /** Values Kuzu can store but not load back (codec.ts): refused with table, property and reason. */
-async function refuseUnloadableValues(engine: KuzuEngine, schema: Schema): Promise<void> {
+async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Promise<void> {
   for (const t of [...schema.nodes, ...schema.rels]) {
     for (const p of t.properties.filter((x) => x.type === 'INT128')) {
       const v = t.kind === 'node' ? 'n' : 'r';

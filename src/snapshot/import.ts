@@ -20,7 +20,7 @@ import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { schemaFingerprint } from '../core/model';
-import { KuzuEngine, withEngine } from '../kuzu/engine';
+import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
@@ -31,12 +31,15 @@ import { schemaToCypher } from '../core/ddl';
 import { sequenceStatements } from './export';
 import { loadStatement } from './statements';
 import { checkVersionName, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ImportOptions {
   version: string;
   /** Target database (defaults to the config's). */
   database?: string;
   force?: boolean;
+  /** The caller already holds the migration lock of the target (rollback holds it throughout). */
+  lockHeld?: boolean;
 }
 
 export interface ImportResult {
@@ -69,7 +72,7 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 
 
 /** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest): Promise<void> {
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
@@ -86,7 +89,7 @@ export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Ma
 }
 
 /** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
-export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+export async function verifyLoaded(engine: QueryRunner, manifest: Manifest): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
@@ -122,7 +125,7 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
   // The real file (a symlink is followed, never replaced).
   const target = realDatabasePath(options.database ?? config.database);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const lock = acquireLock(target, 'import');
+  const lock = options.lockHeld ? null : acquireLock(target, 'import');
   // Built in a private folder (random name, 0700) beside the target, swapped in by one rename.
   let stage: Staged | null = null;
   try {
@@ -157,6 +160,6 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     return { version, database: target, tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows, backup, verified: true };
   } finally {
     if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
-    lock.release();
+    lock?.release();
   }
 }

@@ -6,6 +6,7 @@ import { readLive } from '../api/planning';
 import { HistoryEntry, readHistory } from '../apply/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareDigests, currentReceipt, digestWith } from '../state/digest';
 import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../apply/backup';
 import { ResolvedConfig } from '../config/config';
@@ -225,6 +226,14 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     if (manifest && !manifest.schema_only) {
       const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
       out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems });
+    }
+    // Right after an apply (or the recovery of one), while the file is unchanged since: its
+    // content must be what the apply recorded before putting it in place.
+    const last = manifest ? undefined : (await readHistory(engine)).pop();
+    const receipt = last && last.backup_id ? currentReceipt(config.database, path.resolve(config.backups), last.backup_id, last.id) : null;
+    if (receipt) {
+      const problems = compareDigests(receipt.expected, await digestWith(engine, receipt.rebuilt_tables));
+      out.push({ name: `row counts and content equal what apply ${receipt.apply_id} recorded`, ok: problems.length === 0, problems });
     }
     const keyProblems: string[] = [];
     for (const t of live.nodes) {

@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { schemaFingerprint } from '../../src/core/model';
+import { fromPlanSchema } from '../../src/core/plan-document';
 import { withEngine } from '../../src/kuzu/engine';
 import { makeDatabase, runCli, tempDir } from '../helpers/db';
 import { BASE_DATA, baseSchema, clone, makeProject, type YamlSchema } from '../helpers/project';
@@ -104,14 +105,14 @@ describe('injections are refused, nothing changes (built CLI)', () => {
     test('a re-hashed plan with an injected default is still refused (64)', async () => {
       const plan = JSON.parse(fs.readFileSync(planFile(), 'utf8'));
       plan.desired_schema.nodes.find((t: { name: string }) => t.name === 'Requirement').properties.find((x: { name: string }) => x.name === 'team').default = `'a' ; COPY (RETURN 1) TO '${pwned}'`;
-      plan.desired_fingerprint = schemaFingerprint(plan.desired_schema); // a forger re-hashes
+      plan.desired_fingerprint = schemaFingerprint(fromPlanSchema(plan.desired_schema)); // a forger re-hashes
       fs.writeFileSync(planFile() + '.evil', JSON.stringify(plan));
       await expectRefused(cli('apply', planFile() + '.evil', '--auto-approve'), 64, /not a kuzu-migrate plan: desired_schema\.nodes\[\d\] \(Requirement\)\.properties\[\d\]\.default: default contains a statement separator/);
     });
 
     test.each([
-      ['bad JSON', '{"format_version": 1,', /is not JSON/],
-      ['wrong shape', '{"format_version": 1, "tool": {"name": "kuzu-migrate", "version": "0"}, "live_fingerprint": "x", "desired_fingerprint": "y", "version": "v1", "steps": [], "desired_schema": {}}', /desired_schema\.nodes is not a list/],
+      ['bad JSON', '{"format_version": 2,', /is not JSON/],
+      ['wrong shape', '{"format_version": 2, "tool": {"name": "kuzu-migrate", "version": "0"}, "live_fingerprint": "x", "desired_fingerprint": "y", "version": "v1", "steps": [], "desired_schema": {}}', /desired_schema\.nodes is not a list/],
     ])('a malformed plan (%s) is one line, exit 64', async (_name, text, message) => {
       fs.writeFileSync(planFile() + '.bad', text);
       const r = cli('apply', planFile() + '.bad', '--auto-approve');

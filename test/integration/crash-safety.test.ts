@@ -20,10 +20,13 @@ import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
 
 jest.setTimeout(60_000);
 
-/** Rows per table: a rebuild of two tables this size keeps COMMIT busy for a few hundred ms. */
-const N = 100_000;
+/** Rows per table of the crash cases: a rebuild of two tables this size keeps COMMIT busy for a few hundred ms. */
+const N = 60_000;
+/** Rows per table of the other cases (more than two of Kuzu's 2,048-row vectors). */
+const SMALL = 5_000;
 let base: string;
 let baseDigest: Digest;
+let small: string;
 
 type Digest = { person: string; knows: string };
 
@@ -41,24 +44,29 @@ async function digest(db: string): Promise<Digest & { ageType: string }> {
   });
 }
 
-beforeAll(async () => {
-  base = path.join(tempDir('km-crash-base-'), 'base.kuzu');
-  await makeDatabase(base, async (e) => {
+async function build(file: string, n: number): Promise<string> {
+  return makeDatabase(file, async (e) => {
     await e.query('CREATE NODE TABLE Person(id INT64, name STRING, age INT64, PRIMARY KEY(id))');
     await e.query('CREATE REL TABLE Knows(FROM Person TO Person, w DOUBLE)');
-    await e.query(`COPY Person FROM (UNWIND range(1, ${N}) AS i RETURN i, 'p' + CAST(i AS STRING), i % 90)`);
-    await e.query(`COPY Knows FROM (UNWIND range(1, ${N}) AS i RETURN i, (i * 7) % ${N} + 1, CAST(i AS DOUBLE) / 3)`);
+    await e.query(`COPY Person FROM (UNWIND range(1, ${n}) AS i RETURN i, 'p' + CAST(i AS STRING), i % 90)`);
+    await e.query(`COPY Knows FROM (UNWIND range(1, ${n}) AS i RETURN i, (i * 7) % ${n} + 1, CAST(i AS DOUBLE) / 3)`);
   });
+}
+
+beforeAll(async () => {
+  const dir = tempDir('km-crash-base-');
+  base = await build(path.join(dir, 'base.kuzu'), N);
+  small = await build(path.join(dir, 'small.kuzu'), SMALL);
   const d = await digest(base);
   baseDigest = { person: d.person, knows: d.knows };
   expect(d.person).toMatch(new RegExp(`^${N}:`));
 });
 
-function project(mode?: number): { dir: string; db: string; yaml: string } {
+function project(mode?: number, from = base): { dir: string; db: string; yaml: string } {
   const dir = tempDir('km-crash-');
   const db = path.join(dir, 'db', 'g.kuzu');
   fs.mkdirSync(path.dirname(db));
-  fs.copyFileSync(base, db);
+  fs.copyFileSync(from, db);
   if (mode !== undefined) fs.chmodSync(db, mode);
   const yaml = path.join(dir, 'kuzu-migrate.yaml');
   const schema = {
@@ -124,19 +132,25 @@ describe('SIGKILL at and after COMMIT, and around the swap: old or new, never an
     expect(fs.readdirSync(path.dirname(p.db)).filter((e) => e.startsWith('.km-'))).toEqual([]);
     const plan = runCli(['plan', '--detailed-exitcode', '-c', p.yaml]);
     expect(plan.status).toBe(after.ageType === 'STRING' ? 0 : 2);
+    if (after.ageType === 'STRING') {
+      // verify right after: the content is what the apply recorded before its swap.
+      const v = runCli(['verify', '-c', p.yaml]);
+      expect(v.status).toBe(0);
+      expect(v.stdout).toMatch(/ok {2}row counts and content equal what apply \S+ recorded/);
+    }
   });
 
   it('recovery decides by content: a swapped-in file that is not what the apply recorded is replaced by the backup', async () => {
-    const p = project();
+    const p = project(undefined, small);
+    const before = await digest(small);
     const killed = runCli(['apply', '--auto-approve', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: 'after_swap' } });
     expect(killed.status).toBe(-1);
     // What Kuzu's COMMIT race produces: the new schema with the rebuilt table emptied.
     await withEngine(p.db, {}, (e) => e.query('MATCH (n:Person) DETACH DELETE n'));
     const rec = runCli(['recover', '-c', p.yaml]);
     expect(rec.status).toBe(0);
-    expect(rec.stdout).toMatch(/was not what it built \(Person: 0 rows, expected 100000.*backup .* was restored/);
-    const after = await digest(p.db);
-    expect(after).toEqual({ ...baseDigest, ageType: 'INT64' });
+    expect(rec.stdout).toMatch(new RegExp(`was not what it built \\(.*: 0 rows, expected ${SMALL}.*backup .* was restored`));
+    expect(await digest(p.db)).toEqual(before);
     expect(runCli(['plan', '--detailed-exitcode', '-c', p.yaml]).status).toBe(2);
   });
 });
@@ -194,7 +208,7 @@ describe('the migration lock', () => {
   });
 
   it('apply through a symlink migrates the real file and keeps the link; a hard-linked database is refused', async () => {
-    const p = project();
+    const p = project(undefined, small);
     const link = path.join(path.dirname(p.db), 'current.kuzu');
     fs.symlinkSync('g.kuzu', link);
     fs.writeFileSync(p.yaml, fs.readFileSync(p.yaml, 'utf8').replace('./db/g.kuzu', './db/current.kuzu'));
@@ -226,7 +240,7 @@ describe('our own files in a hostile folder', () => {
   });
 
   it('symlinks planted at every name the old versions used are not followed by apply, export, import or restore', async () => {
-    const p = project(0o600);
+    const p = project(0o600, small);
     const dbDir = path.dirname(p.db);
     const victim = path.join(p.dir, 'victim.txt');
     fs.writeFileSync(victim, 'precious');
@@ -264,5 +278,54 @@ describe('our own files in a hostile folder', () => {
     walk(path.join(p.dir, 'migrations'));
     for (const f of [p.db, path.join(dbDir, 'copy.kuzu')]) if (fs.statSync(f).mode & 0o077) modes.push(f);
     expect(modes).toEqual([]);
+  });
+});
+
+describe('leftovers of killed runs', () => {
+  it('doctor reports and recover removes what dead processes left; a live one’s folder and a symlink’s target are kept', () => {
+    const p = project(undefined, small);
+    const dbDir = path.dirname(p.db);
+    const old = new Date(Date.now() - 5 * 60_000);
+    const hex = (c: string) => c.repeat(16);
+    const deadStage = path.join(dbDir, `.km-build-${hex('a')}`);
+    fs.mkdirSync(deadStage);
+    fs.writeFileSync(path.join(deadStage, '.owner'), JSON.stringify({ pid: 4194304 + 4321, host: require('node:os').hostname(), created_at: '' }));
+    fs.writeFileSync(path.join(deadStage, 'g.kuzu'), 'half a database');
+    const liveStage = path.join(dbDir, `.km-build-${hex('b')}`);
+    fs.mkdirSync(liveStage);
+    fs.writeFileSync(path.join(liveStage, '.owner'), JSON.stringify({ pid: process.pid, host: require('node:os').hostname(), created_at: '' }));
+    const partial = path.join(p.dir, 'backups', '20260101T000000Z-apply-123.partial');
+    fs.mkdirSync(partial, { recursive: true });
+    const importStaging = path.join(dbDir, '_km_import_123_g.kuzu');
+    fs.writeFileSync(importStaging, 'x');
+    const victim = path.join(p.dir, 'victim.txt');
+    fs.writeFileSync(victim, 'precious');
+    const plantedLink = path.join(dbDir, `.km-tmp-${hex('c')}.tmp`);
+    fs.symlinkSync(victim, plantedLink);
+    for (const f of [partial, importStaging]) fs.utimesSync(f, old, old);
+    const doctor = runCli(['doctor', '--json', '-c', p.yaml]);
+    const item = JSON.parse(doctor.stdout).items.find((i: { name: string }) => i.name === 'leftover staging files');
+    expect(item.status).toBe('warning');
+    for (const f of [deadStage, partial, importStaging, plantedLink]) expect(item.detail).toContain(f);
+    expect(item.detail).not.toContain(liveStage + ' ');
+    const rec = runCli(['recover', '-c', p.yaml]);
+    expect(rec.status).toBe(0);
+    for (const f of [deadStage, partial, importStaging]) expect(fs.existsSync(f)).toBe(false);
+    expect(fs.existsSync(plantedLink) || fs.lstatSync(plantedLink, { throwIfNoEntry: false }) !== undefined).toBe(false);
+    expect(fs.existsSync(liveStage)).toBe(true);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    expect(fs.existsSync(p.db)).toBe(true);
+  });
+
+  it('a dangling `database:` symlink is never deleted: apply creates the database where it points', () => {
+    const dir = tempDir('km-dangling-');
+    fs.mkdirSync(path.join(dir, 'db'));
+    fs.symlinkSync('real.kuzu', path.join(dir, 'db', 'link.kuzu'));
+    const yaml = path.join(dir, 'kuzu-migrate.yaml');
+    fs.writeFileSync(yaml, stringify({ version: 'v1.0.0', database: './db/link.kuzu', schema: { nodes: { T: { primary_key: 'id', properties: { id: 'INT64' } } } } }));
+    const r = runCli(['apply', '--auto-approve', '-c', yaml]);
+    expect(r.status).toBe(0);
+    expect(fs.lstatSync(path.join(dir, 'db', 'link.kuzu')).isSymbolicLink()).toBe(true);
+    expect(fs.statSync(path.join(dir, 'db', 'real.kuzu')).isFile()).toBe(true);
   });
 });

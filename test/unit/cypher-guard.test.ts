@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { expressionProblem, readQueryProblem, statementCount, tokenize, writingOperators } from '../../src/core/cypher-guard';
 import { schemaFingerprint, type Schema } from '../../src/core/model';
 import { parsePlanFile, planIntegrityProblems } from '../../src/core/plan-integrity';
-import type { PlanDocument } from '../../src/core/plan';
+import { PLAN_FORMAT_VERSION, type PlanDocument } from '../../src/core/plan';
+import { toPlanSchema } from '../../src/core/plan-document';
 import { schemaProblems } from '../../src/core/schema-check';
 import { evaluateCheck, CheckNotReadOnlyError } from '../../src/kuzu/checks';
 import { withEngine } from '../../src/kuzu/engine';
@@ -162,19 +163,19 @@ describe('plan integrity', () => {
   const desired = person("'a'");
   const plan = (over: Partial<PlanDocument> = {}): PlanDocument =>
     ({
-      format_version: 1,
+      format_version: PLAN_FORMAT_VERSION,
       tool: { name: 'kuzu-migrate', version: '1.0.0' },
       version: 'v1',
       live_fingerprint: 'sha256:live',
       desired_fingerprint: schemaFingerprint(desired),
-      desired_schema: desired,
+      desired_schema: toPlanSchema(desired),
       steps: [{ id: 1, phase: 'in_place', statement: 'ALTER TABLE `P` ADD `x` STRING DEFAULT \'a\'', comment: '', changes: [0] }],
       ...over,
     }) as PlanDocument;
 
   test.each<[string, PlanDocument, string, RegExp | null]>([
     ['unchanged', plan(), '1.0.0', null],
-    ['edited desired_schema', plan({ desired_schema: person("'b'") }), '1.0.0', /hashes to .* not to its desired_fingerprint/],
+    ['edited desired_schema', plan({ desired_schema: toPlanSchema(person("'b'")) }), '1.0.0', /hashes to .* not to its desired_fingerprint/],
     ['other tool version', plan(), '1.1.0', /made by kuzu-migrate 1\.0\.0, this is 1\.1\.0/],
     ['edited step', plan({ steps: [{ id: 1, phase: 'in_place', statement: 'ALTER TABLE `P` ADD `y` STRING', comment: '', changes: [0] }] }), '1.0.0', /step 1 differs/],
     ['missing step', plan({ steps: [] }), '1.0.0', /would run a step 1 the plan does not have/],
@@ -187,9 +188,9 @@ describe('plan integrity', () => {
   test.each<[string, RegExp]>([
     ['not json', /is not JSON/],
     ['[]', /not a JSON object/],
-    ['{"format_version": 2}', /format_version 2 is not 1/],
+    [`{"format_version": ${PLAN_FORMAT_VERSION}}`, /is not a kuzu-migrate plan/],
     [JSON.stringify({ ...plan(), steps: [null] }), /steps\[0\] is not a step/],
-    [JSON.stringify({ ...plan(), desired_schema: person("1 ; RETURN 2") }), /desired_schema\.nodes\[0\] \(P\)\.properties\[1\]\.default/],
+    [JSON.stringify({ ...plan(), desired_schema: toPlanSchema(person("1 ; RETURN 2")) }), /desired_schema\.nodes\[0\] \(P\)\.properties\[1\]\.default/],
   ])('parsePlanFile refuses %s in one line (exit 64)', (text, message) => {
     expect(() => parsePlanFile(text, 'p.json')).toThrow(message);
     try {
