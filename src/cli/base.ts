@@ -4,6 +4,7 @@
  * for something the user can fix.
  */
 import * as path from 'node:path';
+import { realDatabasePath } from '../state/paths';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
 import { ConfigError, KuzuMigrateError, formatDiagnostic } from '../core/errors';
 import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
@@ -54,7 +55,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * Also selects the configured engine (`engine:`) for this process; nothing is loaded yet.
    */
   protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
-    const config = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+    const loaded = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+    // Every command works on the REAL database file, resolved once here: through a symlink the
+    // lock, the journal and a swap are those of its target, and the link itself is never replaced.
+    const config = { ...loaded, database: realDatabasePath(loaded.database) };
     this.useEngine(config.engine);
     return config;
   }

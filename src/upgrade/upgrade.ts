@@ -25,6 +25,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileMode, folderModeFor } from '../state/paths';
+import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
@@ -202,9 +204,10 @@ function copyDatabase(from: string, to: string): void {
 /** Step 9: a copy of the original, with a backup.json like apply's backups (`list` shows it). */
 async function backupOriginal(dbPath: string, backupsDir: string, id: string, from: EngineRelease, detected: DetectedEngine): Promise<{ id: string; dir: string }> {
   const dir = path.join(backupsDir, id);
-  const partial = dir + '.partial';
-  fs.rmSync(partial, { recursive: true, force: true });
-  fs.mkdirSync(partial, { recursive: true });
+  const mode = fileMode(dbPath);
+  fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
+  // Private staging (random name, exclusive, 0700): a planted symlink cannot receive the copy.
+  const partial = makePrivateDir(backupsDir, 'backup');
   try {
     const file = path.basename(dbPath);
     copyDatabase(dbPath, path.join(partial, file));
@@ -229,6 +232,10 @@ async function backupOriginal(dbPath: string, backupsDir: string, id: string, fr
         2,
       ) + '\n',
     );
+    if (!fs.statSync(path.join(partial, path.basename(dbPath))).isDirectory()) fs.chmodSync(path.join(partial, path.basename(dbPath)), mode);
+    fs.chmodSync(path.join(partial, 'backup.json'), mode);
+    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
+    fs.chmodSync(partial, folderModeFor(mode));
     fs.renameSync(partial, dir);
     fsyncPath(backupsDir);
     return { id, dir };
@@ -308,7 +315,9 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
       updated_at: '',
     });
     try {
-      fs.mkdirSync(exportDir, { recursive: true });
+      // Created exclusively (mkdir fails on any existing entry, a planted symlink included), 0700.
+      fs.mkdirSync(workDir, { mode: 0o700 });
+      fs.mkdirSync(exportDir, { mode: 0o700 });
       emit('export', `exporting ${dbPath} with ${from.id} (read-only)`);
       const exported = await exportSource(from, fromPath, dbPath, exportDir, format, emit);
       const { schema: intended, restored } = mergeDeclared(exported.schema, options.declared ?? null, exported.unknownStorageDirection);
