@@ -29,12 +29,14 @@ overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`
 
   public async run(): Promise<ExportResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
-    const r = await exportSnapshot(config, {
+    const progress = this.progress('Exporting');
+    const r = await progress.around(() => exportSnapshot(config, {
       version: this.flags.version,
       format: this.flags.format as SnapshotFormat,
       schemaOnly: this.flags['schema-only'],
       raw: this.flags.raw,
-    });
+      onEvent: (e) => progress.event(e),
+    }));
     this.out(`Exported ${r.version} to ${r.path}: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes (${r.raw ? 'raw ' : ''}${r.format}${r.schema_only ? ', schema only' : ''}).`);
     if (r.changelog_kept) this.out('Kept the existing CHANGELOG.md.');
     return r;

@@ -29,6 +29,8 @@ export interface ExportOptions {
   schemaOnly?: boolean;
   raw?: boolean;
   now?: Date;
+  /** Called after each data file is written, with the rows it holds (for progress output). */
+  onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
 export interface ExportResult {
@@ -182,6 +184,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
             : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
           const { statement: _s, table: _t, kind: _k, ...file } = f;
           tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
+          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows });
         }
         fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
       }
