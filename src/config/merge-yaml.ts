@@ -62,6 +62,12 @@ export function mergeSchemaIntoYaml(text: string, declared: Schema, live: Schema
       const name = String((p.key as Scalar)?.value ?? p.key);
       if (!live[section].some((t) => sameName(t.name, name))) result.removed.push(name);
     }
+    if (isMap(oldMap)) {
+      // A comment above the first table belongs to the map itself in the yaml library.
+      merged.commentBefore = oldMap.commentBefore;
+      merged.comment = oldMap.comment;
+      merged.flow = oldMap.flow && merged.items.length > 0;
+    }
     if (merged.items.length || isMap(oldMap)) schemaNode.set(section, merged);
   }
   result.text = doc.toString({ lineWidth: 0 });
