@@ -73,7 +73,8 @@ export class Progress {
     this.interval = (Number.isFinite(env) && env > 0 ? env : (o.intervalSeconds ?? 10)) * 1000;
     this.write = o.write ?? { err: (s) => process.stderr.write(s), out: (s) => process.stdout.write(s) };
     if (o.mode === 'off') return;
-    const tick = o.mode === 'tty' ? 1000 : Math.min(this.interval, 1000);
+    // A terminal's status line is redrawn every second (sooner when the interval is shortened).
+    const tick = Math.min(this.interval, 1000);
     this.timer = setInterval(() => this.tick(), tick);
     this.timer.unref(); // never keeps the process alive
   }

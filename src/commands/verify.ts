@@ -23,7 +23,7 @@ all hold, 1 when any fails (each failure listed).`;
   public async run(): Promise<VerifyResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const progress = this.progress('Verifying');
-    const r = await progress.around(() => verifyDatabase(config, { version: this.flags.version }));
+    const r = await progress.around(() => verifyDatabase(config, { version: this.flags.version, onEvent: (e) => progress.event(e) }));
     const lines = [`Verifying ${r.database} against ${r.against}:`];
     for (const c of r.checks) {
       const k = this.colors;

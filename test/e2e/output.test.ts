@@ -69,7 +69,10 @@ describe('terminal and CI output of the built CLI', () => {
     p.write(s);
     expect(runCli(['apply', '--auto-approve', '-c', p.yamlPath]).status).toBe(0);
     await withEngine(p.dbPath, {}, async (e) => {
-      await e.query("UNWIND range(1, 5000) AS i CREATE (:Requirement {id: i, title: 'r' + CAST(i AS STRING), state: 'open', priority: 1})");
+      await e.query(`UNWIND range(1, 5000) AS i CREATE (:Requirement {id: i, title: 'r, "' + CAST(i AS STRING) + '"', state: 'open', priority: 1})`);
+      // score_text holds the two values plain CSV cannot carry: '' (read back as NULL) and a line break.
+      await e.query("MATCH (r:Requirement) WHERE r.id = 1 SET r.score_text = ''");
+      await e.query("MATCH (r:Requirement) WHERE r.id = 2 SET r.score_text = 'a\\nb'");
     });
     delete s.nodes.Component.properties.owner; // destructive: red
     s.nodes.Team = { primary_key: 'id', properties: { id: 'INT64' } };
@@ -94,9 +97,14 @@ describe('terminal and CI output of the built CLI', () => {
     delete env.FORCE_COLOR;
     const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env, timeout: 60_000 });
     expect(tty.stdout).toContain(`${ESC}31m  -${ESC}39m drop property Component.owner`);
+    // On a terminal, long work redraws one status line (elapsed time, rows and rate once known).
+    const exp = spawnSync('script', ['-qec', `${process.execPath} ${path.join(REPO_ROOT, 'bin', 'run.js')} export --version v0.9.0 -c ${p.yamlPath}`, '/dev/null'], { encoding: 'utf8', env: { ...env, KUZU_MIGRATE_PROGRESS_INTERVAL: '0.05' }, timeout: 60_000 });
+    expect(exp.stdout).toMatch(/\r\x1b\[2K/);
+    expect(exp.stdout).toMatch(/Exporting… \x1b\[39m\x1b\[2m(?:[\d,]+ rows, [\d,]+ rows\/s, )?\d+s elapsed/);
+    expect(exp.stdout).toMatch(/export\x1b\[39m: nodes\/Requirement\.parquet \(5,000 rows; 5,000 so far, [\d,]+ rows\/s\)/);
   }, 120_000);
 
-  it('progress in a CI log: step lines with rows and rate, and "Still exporting… [Ns elapsed]" while quiet', () => {
+  it('progress in a CI log: step lines with rows and rate, and "Still exporting… [Ns elapsed]" while quiet; plain CSV', async () => {
     // The 10 s interval shortened so the test does not wait 10 s; the code path is the same.
     const r = runCli(['export', '--version', 'v1.0.0', '--format', 'csv', '-c', p.yamlPath], { env: { KUZU_MIGRATE_PROGRESS_INTERVAL: '0.05' } });
     expect(r.status).toBe(0);
@@ -104,7 +112,21 @@ describe('terminal and CI output of the built CLI', () => {
     expect(r.stderr).toMatch(/^Still exporting… \[\d+s elapsed\]$/m);
     expect(r.stderr).not.toContain(ESC);
     expect(r.stdout).toMatch(/^Exported v1\.0\.0/);
-  }, 60_000);
+
+    // CSV snapshots: only the columns that need it are encoded; plain strings stay plain.
+    const snap = path.join(p.dir, 'migrations', 'v1.0.0');
+    const csv = fs.readFileSync(path.join(snap, 'nodes', 'Requirement.csv'), 'utf8');
+    expect(csv).toContain('\n3,"r, ""3""",open,1,N\n'); // title and state plain, score_text encoded (N = NULL)
+    const manifest = JSON.parse(fs.readFileSync(path.join(snap, 'manifest.json'), 'utf8'));
+    const cols = manifest.tables.find((t: any) => t.table === 'Requirement').files[0].columns;
+    expect(Object.fromEntries(cols.map((c: any) => [c.name, c.encoding]))).toEqual({ id: 'native', title: 'native', state: 'native', priority: 'native', score_text: 'encoded' });
+    expect(manifest.column_encodings.encoded).toMatch(/`N` is NULL/);
+    expect(fs.readFileSync(path.join(snap, 'README.md'), 'utf8')).toContain('| `nodes/Requirement.csv` | `score_text` (STRING) |');
+    const restored = path.join(p.dir, 'restored.kuzu');
+    expect(runCli(['import', '--version', 'v1.0.0', '--database', restored, '-c', p.yamlPath]).status).toBe(0);
+    const rows = await withEngine(restored, { readOnly: true }, (e) => e.query('MATCH (r:Requirement) WHERE r.id <= 3 RETURN r.id AS id, r.title AS title, r.score_text AS s ORDER BY id'));
+    expect(rows.map((x) => [Number(x.id), x.title, x.s])).toEqual([[1, 'r, "1"', ''], [2, 'r, "2"', 'a\nb'], [3, 'r, "3"', null]]);
+  }, 90_000);
 
   it('--json-events streams one JSON object per line; --json keeps stdout one document', () => {
     const ev = runCli(['export', '--version', 'v1.0.1', '-c', p.yamlPath, '--json-events']);
