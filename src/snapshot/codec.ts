@@ -295,8 +295,9 @@ export function decodeColumn(typeText: string, encoding: 'native' | 'encoded', c
 
 /** The condition (over the value expression `x`) under which a CSV STRING column must be encoded. */
 export function csvStringNeedsEncoding(x: string): string {
-  // `'\n'` in Cypher text is Kuzu's escape for LF (measured: size('\n') = 1).
-  return `(${x} = '' OR contains(${x}, '\\n') OR contains(${x}, '\\r'))`;
+  // The LF and CR characters themselves inside the literals: Kuzu 0.11.3 reads `'\n'` as `'n'`
+  // (measured: '\n' = 'n' is true), while a raw line break inside a string literal is kept.
+  return `(${x} = '' OR contains(${x}, '\n') OR contains(${x}, '\r'))`;
 }
 
 /** Whether a column of this type can be written plain in CSV when its values allow (see above). */
