@@ -118,12 +118,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /**
    * Progress for long work (`activity` as a gerund: "Exporting"): JSON lines with --json-events,
-   * nothing with --json, a redrawn status line on a terminal, plain lines with a
+   * nothing with --json or KUZU_MIGRATE_PROGRESS=0, a redrawn status line on a terminal, plain lines with a
    * "Still exporting… [10s elapsed]" at least every 10 s otherwise (CI logs).
    */
   protected progress(activity: string): Progress {
     const tty = Boolean(process.stderr.isTTY);
-    const mode: ProgressMode = this.jsonEvents() ? 'jsonl' : super.jsonEnabled() ? 'off' : tty ? 'tty' : 'lines';
+    // KUZU_MIGRATE_PROGRESS=0 turns human progress off (scripts that want a quiet stderr).
+    const off = super.jsonEnabled() || process.env.KUZU_MIGRATE_PROGRESS === '0';
+    const mode: ProgressMode = this.jsonEvents() ? 'jsonl' : off ? 'off' : tty ? 'tty' : 'lines';
     const colors = colorsFor({ flag: (this.flags as Record<string, unknown>)?.color as boolean | undefined, env: process.env, isTTY: tty });
     return new Progress({ mode, activity, colors });
   }

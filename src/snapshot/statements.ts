@@ -106,9 +106,15 @@ export function exportFiles(schema: Schema, format: SnapshotFormat, resolve: (re
   ];
 }
 
-/** `LOAD FROM` a data file: CSV columns are all read as STRING and cast by the decoder. */
-function loadFrom(file: string, format: SnapshotFormat): string {
-  return format === 'csv' ? `LOAD FROM ${cypherString(file)} (header=true, auto_detect=false)` : `LOAD FROM ${cypherString(file)}`;
+/**
+ * `LOAD FROM` a data file. CSV columns are all read as STRING, named with their type, and cast by
+ * the decoder: plain `LOAD FROM` still infers a type when every sampled value looks like one, even
+ * with auto_detect=false (measured on 0.11.3: a STRING column of `2023-1-1` came back as the DATE
+ * 2023-01-01, one of `10 years 5 months` as an INTERVAL), which would change plain strings.
+ */
+function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[]): string {
+  if (format !== 'csv') return `LOAD FROM ${cypherString(file)}`;
+  return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true)`;
 }
 
 function decoded(c: ManifestColumn): string {
@@ -117,7 +123,7 @@ function decoded(c: ManifestColumn): string {
 
 /** The COPY ... FROM statement loading one data file into table `table`. */
 export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string): string {
-  const source = loadFrom(resolve(file.path), format);
+  const source = loadFrom(resolve(file.path), format, file.columns);
   const values = file.columns.map(decoded);
   if (kind === 'node') {
     return `COPY ${quoteIdent(table)} (${file.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM (${source} RETURN ${values.join(', ')})`;

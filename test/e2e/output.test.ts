@@ -107,7 +107,7 @@ describe('terminal and CI output of the built CLI', () => {
 
   it('progress in a CI log: step lines with rows and rate, and "Still exporting… [Ns elapsed]" while quiet; plain CSV', async () => {
     // The 10 s interval shortened so the test does not wait 10 s; the code path is the same.
-    const r = runCli(['export', '--version', 'v1.0.0', '--format', 'csv', '-c', p.yamlPath], { env: { KUZU_MIGRATE_PROGRESS_INTERVAL: '0.05' } });
+    const r = runCli(['export', '--version', 'v1.0.0', '--format', 'csv', '-c', p.yamlPath], { env: { KUZU_MIGRATE_PROGRESS: '1', KUZU_MIGRATE_PROGRESS_INTERVAL: '0.05' } });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/\] export: nodes\/Requirement[^\n]* \(5,000 rows; 5,000 so far, [\d,]+ rows\/s\)/);
     expect(r.stderr).toMatch(/^Still exporting… \[\d+s elapsed\]$/m);
