@@ -5,6 +5,7 @@ import { applyMigration, ApplyResult } from '../apply/apply';
 import { RefusedError, UsageError } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
+import { parsePlanFile } from '../core/plan-integrity';
 import { confirmOnTerminal } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
@@ -51,12 +52,7 @@ same database gets exit 4.`;
     let plan: PlanDocument | undefined;
     if (this.args.plan) {
       if (!fs.existsSync(this.args.plan)) throw new UsageError(`plan file ${this.args.plan} does not exist`);
-      try {
-        plan = JSON.parse(fs.readFileSync(this.args.plan, 'utf8')) as PlanDocument;
-      } catch (err) {
-        throw new UsageError(`plan file ${this.args.plan} is not JSON: ${(err as Error).message}`);
-      }
-      if (plan.format_version !== 1 || !plan.desired_schema) throw new UsageError(`${this.args.plan} is not a kuzu-migrate plan (format_version 1)`);
+      plan = parsePlanFile(fs.readFileSync(this.args.plan, 'utf8'), this.args.plan);
     }
     const allow = parseAllowance(this.flags['allow-destructive']);
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
@@ -67,6 +63,8 @@ same database gets exit 4.`;
       allowDestructive: allow,
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
+      // Progress lines on stderr, on a terminal and in CI logs alike (crash tests time a kill from
+      // the "commit" line); KUZU_MIGRATE_PROGRESS=0 or --json turns them off.
       onEvent: (e) => progress.event(e),
       confirm: async (p) => {
         this.out(renderText(p, { colors: this.colors, baseDir: config.dir }));

@@ -7,7 +7,7 @@
 import { Change } from './changes';
 import { assertNever } from './errors';
 import { Connection, Multiplicity, Schema, sameName } from './model';
-import { PlanDocument } from './plan';
+import { desiredSchemaOf, PlanDocument } from './plan';
 
 /** What the plan does to a table; `unchanged` tables are drawn plain. */
 export type GraphMark = 'created' | 'changed' | 'rebuilt' | 'dropped' | 'unchanged';
@@ -91,7 +91,7 @@ export interface PlanGraphOptions {
  * the tables and connections the plan drops, which are not in the declared schema.
  */
 export function planGraph(plan: PlanDocument, options: PlanGraphOptions = {}): SchemaGraph {
-  const schema = plan.desired_schema;
+  const schema = desiredSchemaOf(plan);
   const mark = (t: string) => markOf(t, plan.changes, plan.rebuilt_tables);
   const nodes: GraphNode[] = schema.nodes.map((n) => ({ name: n.name, key: keyLabel(schema, n.name), mark: mark(n.name) }));
   const edges: GraphEdge[] = schema.rels.flatMap((r) =>

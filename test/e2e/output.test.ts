@@ -31,10 +31,10 @@ describe('Mermaid pictures pass Mermaid\'s parser', () => {
     const plan = {
       desired_schema: {
         nodes: [
-          { kind: 'node', name: 'Per"son<x>', primaryKey: 'id', properties: [{ name: 'id', type: 'INT64', default: null }], comment: '' },
-          { kind: 'node', name: 'City', primaryKey: 'name', properties: [{ name: 'name', type: 'STRING', default: null }], comment: '' },
+          { kind: 'node', name: 'Per"son<x>', primary_key: 'id', properties: [{ name: 'id', type: 'INT64', default: null }], comment: '' },
+          { kind: 'node', name: 'City', primary_key: 'name', properties: [{ name: 'name', type: 'STRING', default: null }], comment: '' },
         ],
-        rels: [{ kind: 'rel', name: 'lives_in', connections: [{ from: 'Per"son<x>', to: 'City' }], multiplicity: 'MANY_ONE', storageDirection: 'both', properties: [], comment: '' }],
+        rels: [{ kind: 'rel', name: 'lives_in', connections: [{ from: 'Per"son<x>', to: 'City' }], multiplicity: 'MANY_ONE', storage_direction: 'both', properties: [], comment: '' }],
       },
       changes: [
         { kind: 'create_node_table', table: 'City', table_kind: 'node', action: 'create', destructive: false, in_place: true, reason: '' },
