@@ -2,17 +2,27 @@
  * Renderers: the plan JSON drawn as text (terminal) or Markdown (pull-request comment). They read
  * only the PlanDocument, so text, Markdown and --json cannot disagree.
  */
-import * as path from 'node:path';
-import { createColors } from 'picocolors';
 import { Action, Change } from './changes';
 import { assertNever } from './errors';
 import { planGraph, renderMermaid } from './graph';
 import { Connection } from './model';
 import { PlanDocument, PlanSummary } from './plan';
 
-/** picocolors' colour functions; `createColors(false)` gives the identity functions. */
-export type Colors = ReturnType<typeof createColors>;
-const NO_COLORS: Colors = createColors(false);
+/**
+ * The colour functions the renderers use (each wraps a string in ANSI codes, or returns it as is).
+ * The CLI passes picocolors' (src/cli/output.ts decides whether to colour); the core imports no
+ * library for it.
+ */
+export interface Colors {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+const same = (s: string) => s;
+export const NO_COLORS: Colors = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same };
 
 /**
  * Colours a line by its plan action, the way Terraform does: create green, update yellow,
@@ -51,12 +61,22 @@ export interface RenderOptions {
   policy?: PolicyVerdict;
 }
 
-/** `p` relative to `baseDir` when given (`./db/graph.kuzu`), else as is. */
+/**
+ * `p` relative to the folder `baseDir` when given (`./db/graph.kuzu`, `../data/g.kuzu`), else as
+ * is. Plain string work on `/`-separated paths (the core does no I/O and imports no node module);
+ * a path sharing no leading folder with `baseDir` stays absolute.
+ */
 export function displayPath(p: string, baseDir?: string): string {
-  if (!baseDir || !path.isAbsolute(p)) return p;
-  const rel = path.relative(baseDir, p);
-  if (path.isAbsolute(rel)) return p;
-  return rel.startsWith('..') ? rel : `./${rel}`;
+  if (!baseDir) return p;
+  const base = baseDir.replace(/\/+$/, '');
+  if (p === base) return '.';
+  if (p.startsWith(base + '/')) return './' + p.slice(base.length + 1);
+  const a = base.split('/');
+  const b = p.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i <= 1) return p; // nothing in common but the root
+  return '../'.repeat(a.length - i) + b.slice(i).join('/');
 }
 
 export const ACTION_SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
