@@ -132,7 +132,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         // With --json-events, one `target` event per finished target on stdout, like other progress.
         onTarget: this.jsonEvents()
           ? (r, done, total) => process.stdout.write(JSON.stringify({ type: 'target', done, total, ...r }) + '\n')
-          : this.jsonEnabled()
+          : this.jsonEnabled() || process.env.KUZU_MIGRATE_PROGRESS === '0'
             ? undefined
             : (r, done, total) => process.stderr.write(`[${done}/${total}] ${r.target}: ${r.status}${r.error ? ` (${r.error.code})` : ''} ${r.duration_ms} ms\n`),
       });
