@@ -188,9 +188,9 @@ const haveLadybug = installedPath(findRelease('ladybug')!, ENGINES_DIR) !== null
     lbDigest = { person: d.person, knows: d.knows };
   });
   it.each([
-    ['commit', /commit: committing/, 50],
-    ['swap', /swap: moving/, 0],
-  ] as [string, RegExp, number][])('default (export) strategy, %s + %i ms', async (_name, at, delay) => {
+    ['commit', 50, /commit: committing/],
+    ['swap', 0, /swap: moving/],
+  ] as [string, number, RegExp][])('default (export) strategy, %s + %i ms', async (_name, delay, at) => {
     const p = project(undefined, lbBase);
     fs.writeFileSync(p.yaml, fs.readFileSync(p.yaml, 'utf8').replace('version: v2.0.0', 'version: v2.0.0\nengine: ladybug'));
     const run = await applyKilled(p.yaml, null, at, delay);
