@@ -23,19 +23,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
-import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
+import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
+import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
+import { evaluateCheck } from '../kuzu/checks';
 import { introspect, readLive } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
-import { COMPANION_SUFFIXES, removeDatabaseFiles } from './files';
+import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../state/files';
 import { compareDigests, digestDatabase, writeReceipt } from '../state/digest';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { copyFileExclusive } from '../state/private';
@@ -44,7 +46,7 @@ import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistory
 import { exportSnapshot } from '../snapshot/export';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { readManifest } from '../snapshot/files';
-import { sha256File } from './files';
+import { sha256File } from '../state/files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
 
@@ -201,7 +203,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     const recovered = await recoverInterrupted(dbPath);
     if (recovered) emit('recover', recovered.message);
 
-    const desired = options.plan ? options.plan.desired_schema : config.schema;
+    // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
+    const shape = options.plan ? planShapeProblem(options.plan) : null;
+    if (shape) throw new UsageError(`the plan is not a kuzu-migrate plan: ${shape}`);
+    const desired = options.plan ? desiredSchemaOf(options.plan) : config.schema;
     const exists = fs.existsSync(dbPath);
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
@@ -213,6 +218,12 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         'E_STALE_PLAN',
         ['run `kuzu-migrate plan --out PLAN.json` again and review it'],
       );
+    }
+    const tampered = options.plan ? planIntegrityProblems(options.plan, plan, TOOL_VERSION) : [];
+    if (tampered.length) {
+      throw new RefusedError(`the plan file is not what was planned, nothing was changed: ${tampered.join('; ')}`, 'E_PLAN_MODIFIED', [
+        'run `kuzu-migrate plan --out PLAN.json` again with this kuzu-migrate and review it',
+      ]);
     }
     const base: Omit<ApplyResult, 'status'> = {
       apply_id: null,
@@ -415,7 +426,8 @@ async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: strin
   await withEngine(dbPath, { readOnly: true }, async (engine) => {
     const live = (await introspect(engine)).schema;
     for (const c of casts) {
-      const d = [...plan.desired_schema.nodes, ...plan.desired_schema.rels].find((t) => sameName(t.name, c.table))!;
+      const desiredSchema = desiredSchemaOf(plan);
+      const d = [...desiredSchema.nodes, ...desiredSchema.rels].find((t) => sameName(t.name, c.table))!;
       const l = liveSource(live, d)!;
       const p = d.properties.find((x) => sameName(x.name, c.property!))!;
       const lp = l.properties.find((x) => sameName(x.name, p.name) || (p.renamedFrom !== undefined && sameName(x.name, p.renamedFrom)))!;
@@ -525,16 +537,12 @@ async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument
   return next.toString();
 }
 
+/** The YAML checks, through the one evaluator verify uses too (kuzu/checks.ts: read-only, one query). */
 async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {
   for (const check of config.checks) {
     emit('checks', check.name);
-    let value: unknown;
-    try {
-      value = await engine.scalar(check.query);
-    } catch (err) {
-      throw new RuntimeError(`check "${check.name}" failed to run: ${(err as Error).message.split('\n')[0]}; nothing changed`, 'E_CHECK');
-    }
-    if (value !== true) throw new RuntimeError(`check "${check.name}" returned ${JSON.stringify(value)}, not true; nothing changed`, 'E_CHECK');
+    const outcome = await evaluateCheck(engine, check);
+    if (!outcome.ok) throw new RuntimeError(`check "${check.name}" ${outcome.problem}; nothing changed`, 'E_CHECK');
   }
 }
 
@@ -544,7 +552,7 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: s
  * value, each keyed by the row's (new) primary key.
  */
 async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<string[]> {
-  const desired = plan.desired_schema;
+  const desired = desiredSchemaOf(plan);
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
   const problems: string[] = [];

@@ -20,15 +20,18 @@ import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { schemaFingerprint } from '../core/model';
-import { KuzuEngine, withEngine } from '../kuzu/engine';
+import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { checkFiles, readManifest } from './files';
-import { Manifest, SCHEMA_FILE } from './manifest';
+import { Manifest } from './manifest';
+import { assertSnapshotLoadable, linksIn } from './trust';
+import { schemaToCypher } from '../core/ddl';
 import { sequenceStatements } from './export';
 import { loadStatement } from './statements';
 import { checkVersionName, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ImportOptions {
   version: string;
@@ -37,6 +40,8 @@ export interface ImportOptions {
   force?: boolean;
   /** The caller already holds the migration lock of the target (rollback holds it throughout). */
   lockHeld?: boolean;
+  /** Called after each data file is loaded, with its rows (for progress output). */
+  onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
 export interface ImportResult {
@@ -69,22 +74,27 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 
 
 /** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest, onEvent?: ImportOptions['onEvent']): Promise<void> {
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
   }
-  for (const s of cypherStatements(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'))) await engine.query(s);
+  // The DDL is generated from the manifest's (checked) schema, never read from schema.cypher: a
+  // snapshot is data, and this runs no statement kuzu-migrate did not generate (trust.ts).
+  for (const s of cypherStatements(schemaToCypher(manifest.schema))) await engine.query(s);
   // Nodes before rels: a rel COPY looks its endpoints up by primary key.
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) {
-    for (const f of t.files) await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
+    for (const f of t.files) {
+      await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
+      onEvent?.({ phase: 'import', message: f.path, table: t.table, rows: f.rows });
+    }
   }
   for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
 }
 
 /** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
-export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+export async function verifyLoaded(engine: QueryRunner, manifest: Manifest): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
@@ -103,12 +113,20 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     throw new RuntimeError(`version ${version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list` to see the versions that exist']);
   }
   const manifest = readManifest(dir);
+  // Links first: a checksum must not be computed through a symlink to a file outside the folder.
+  const links = linksIn(dir);
+  if (links.length) {
+    throw new RuntimeError(`snapshot ${version} is not safe to load, nothing was changed: symbolic links or special files are not allowed in a snapshot: ${links.slice(0, 5).join(', ')}`, 'E_SNAPSHOT_UNSAFE', [
+      `restore ${dir} from version control or re-export it with kuzu-migrate`,
+    ]);
+  }
   const bad = await checkFiles(dir, manifest);
   if (bad.length) {
     throw new RuntimeError(`snapshot ${version} is damaged, nothing was changed:\n  ${bad.join('\n  ')}`, 'E_CHECKSUM', [
       `restore ${dir} from version control or re-export it`,
     ]);
   }
+  assertSnapshotLoadable(dir, version, manifest);
   // The real file (a symlink is followed, never replaced).
   const target = realDatabasePath(options.database ?? config.database);
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -133,7 +151,8 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
-        await loadSnapshot(engine, dir, manifest);
+        await loadSnapshot(engine, dir, manifest, options.onEvent);
+        options.onEvent?.({ phase: 'verify', message: 'counts and content fingerprints against the manifest' });
         problems = await verifyLoaded(engine, manifest);
       });
     } catch (err) {

@@ -29,7 +29,7 @@ import { fileMode, folderModeFor } from '../state/paths';
 import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
-import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
+import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
 import { schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
@@ -38,7 +38,7 @@ import { compareFingerprints, fingerprintDatabase, TableFingerprint } from '../k
 import { introspect } from '../kuzu/introspect';
 import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
-import { asKuzuEngine, EngineProcess } from '../engines/process';
+import { EngineProcess } from '../engines/process';
 import { DEFAULT_TARGET, EngineRelease, findRelease, knownReleaseNames } from '../engines/releases';
 import { SnapshotFormat } from '../snapshot/codec';
 import { ManifestSequence } from '../snapshot/manifest';
@@ -132,10 +132,10 @@ interface Exported {
 async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: (p: string, m: string) => void): Promise<Exported> {
   const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
   try {
-    const live = await introspect(asKuzuEngine(engine));
+    const live = await introspect(engine);
     const schema = live.schema;
     emit('export', `${release.id}: ${schema.nodes.length} node tables, ${schema.rels.length} rel tables`);
-    const fingerprints = await fingerprintDatabase(asKuzuEngine(engine), schema);
+    const fingerprints = await fingerprintDatabase(engine, schema);
     const sequences = await readSequences(engine, schema);
     const files = exportFiles(schema, format, (r) => path.join(exportDir, ...r.split('/')));
     for (const f of files) {
@@ -171,7 +171,7 @@ async function loadTarget(
     for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
     emit('load', `${release.id}: loaded ${exported.files.length} data files`);
 
-    const after = await introspect(asKuzuEngine(engine));
+    const after = await introspect(engine);
     // A rel table without properties has no readable storage direction on either side: the
     // intended value is what was created.
     for (const r of after.schema.rels) {
@@ -181,7 +181,7 @@ async function loadTarget(
     if (schemaFingerprint(after.schema) !== schemaFingerprint(intended)) {
       problems.push(`the schema of the new database differs from the source's (${schemaFingerprint(after.schema).slice(0, 19)}…, expected ${schemaFingerprint(intended).slice(0, 19)}…)`);
     }
-    const fps = await fingerprintDatabase(asKuzuEngine(engine), after.schema);
+    const fps = await fingerprintDatabase(engine, after.schema);
     problems.push(...compareFingerprints(exported.fingerprints, fps));
     if (problems.length) {
       throw new RuntimeError(`verification of the ${release.id} database failed; the original is unchanged:\n  ${problems.join('\n  ')}`, 'E_VERIFY');

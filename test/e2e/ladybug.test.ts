@@ -14,7 +14,7 @@ import { configureEngine, configuredEngine } from '../../src/kuzu/engine';
 import { fingerprintDatabase } from '../../src/kuzu/fingerprint';
 import { introspect } from '../../src/kuzu/introspect';
 import { ensureEngine } from '../../src/engines/install';
-import { asKuzuEngine, withEngineProcess } from '../../src/engines/process';
+import { withEngineProcess } from '../../src/engines/process';
 import { findRelease } from '../../src/engines/releases';
 import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
 
@@ -61,8 +61,8 @@ async function lbug(db: string, ...statements: string[]): Promise<Record<string,
 
 async function fingerprints(db: string) {
   return withEngineProcess(LADYBUG, ladybugPath, db, { readOnly: true }, async (p) => {
-    const live = await introspect(asKuzuEngine(p));
-    return fingerprintDatabase(asKuzuEngine(p), live.schema);
+    const live = await introspect(p);
+    return fingerprintDatabase(p, live.schema);
   });
 }
 
