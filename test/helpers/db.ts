@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KuzuEngine, withEngine } from '../../src/kuzu/engine';
+import { outputProblems } from './schemas';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DATASETS = path.resolve(REPO_ROOT, 'test', 'fixtures', 'datasets');
@@ -56,5 +57,17 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     encoding: 'utf8',
     timeout: 120_000,
   });
+  // Every `--json` output is checked against its command's output schema (schemas/).
+  const command = args.find((a) => !a.startsWith('-'));
+  if (command && args.includes('--json') && !args.includes('--help')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(r.stdout);
+    } catch {
+      throw new Error(`\`${args.join(' ')}\` printed no JSON with --json (exit ${r.status}): ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
+    }
+    const problems = outputProblems(command, doc);
+    if (problems.length) throw new Error(`\`${args.join(' ')}\` --json output breaks its schema:\n${problems.join('\n')}`);
+  }
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
