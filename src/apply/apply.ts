@@ -28,10 +28,12 @@ import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
 import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
+import { consumeSequenceValue, createIndex, dropIndex } from '../core/ddl';
+import { probeIndexes } from '../kuzu/objects';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
-import { introspect, readLive } from '../kuzu/introspect';
+import { introspect, readLive, sequencePosition } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
@@ -201,11 +203,15 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       writeJournal({ ...journal, phase: 'executing', backup_id: backupId });
       faultPoint('after_journal');
 
-      if (plan.rewrite_strategy === 'export' && exists) {
-        verified = await runExportStrategy(config, plan, { applyId, backupId, started, backupSha: backupSha!, journal }, emit);
+      if ((plan.rewrite_strategy === 'export' || plan.private_copy) && exists) {
+        const method = plan.private_copy?.method ?? 'export';
+        verified = await runOnPrivateCopy(method, config, plan, { applyId, backupId, started, backupSha: backupSha!, journal }, emit);
       } else {
+        // A database this apply creates is its own private copy: on any failure it is removed.
         await withEngine(dbPath, {}, async (engine) => {
           verified = await runTransaction(engine, config, plan, { applyId, backupId, started }, emit);
+          await runIndexSteps(engine, plan, 'create_indexes', emit);
+          await verifyIndexes(engine, plan.desired_schema, emit);
         });
       }
     } catch (err) {
@@ -327,19 +333,27 @@ async function runTransaction(
   emit: (p: string, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
-  const lastCopy = plan.steps.reduce((acc, s, i) => (s.phase === 'rebuild' && s.statement.startsWith('COPY') ? i : acc), -1);
+  // Index steps run outside the transaction (runIndexSteps); everything else is one transaction.
+  const txSteps = plan.steps.filter((s) => s.phase !== 'drop_indexes' && s.phase !== 'create_indexes');
+  const lastCopy = txSteps.reduce((acc, s, i) => (s.phase === 'rebuild' && s.statement.startsWith('COPY') ? i : acc), -1);
   const sequencePositions = await readSequencePositions(engine, plan);
+  const standalonePositions = new Map<string, string | null>();
+  for (const s of txSteps) if (s.restore_sequence) standalonePositions.set(s.restore_sequence.sequence, await sequencePosition(engine, s.restore_sequence.sequence));
   let verified: string[] = [];
   await engine.query('BEGIN TRANSACTION');
   let failedAt: string | null = null;
   try {
-    for (let i = 0; i < plan.steps.length; i++) {
-      const s = plan.steps[i];
+    for (let i = 0; i < txSteps.length; i++) {
+      const s = txSteps[i];
       failedAt = `step ${s.id} (${s.comment})`;
       emit(s.phase, `${s.id}/${plan.steps.length} ${s.comment}`);
       const stepStart = Date.now();
-      const statement = s.resume_sequence ? s.statement.replace('{next}', await nextSequenceValue(engine, s.resume_sequence, sequencePositions)) : s.statement;
+      let statement = s.resume_sequence ? s.statement.replace('{next}', await nextSequenceValue(engine, s.resume_sequence, sequencePositions)) : s.statement;
+      const position = s.restore_sequence ? standalonePositions.get(s.restore_sequence.sequence) ?? null : null;
+      if (s.restore_sequence) statement = statement.replace('{position}', position ?? s.restore_sequence.start);
       const out = await engine.query(statement);
+      // A used sequence is created at its last value; one nextval makes that value consumed.
+      if (s.restore_sequence && position !== null) await engine.query(consumeSequenceValue(s.restore_sequence.sequence));
       // COPY reports "N tuples have been copied to the T table": show rows and time per table.
       const result = out[0]?.['result'];
       if (typeof result === 'string' && /tuples/.test(result)) emit(s.phase, `${s.id}/${plan.steps.length} ${result.replace(/\.$/, '')} in ${Date.now() - stepStart} ms`);
@@ -501,16 +515,51 @@ export function exportStagingPath(dbPath: string): string {
 }
 
 /**
- * The `export` strategy: the design's EXPORT → fresh database → verify → swap. The live database
- * is exported with kuzu-migrate's lossless snapshot codec (Kuzu's own EXPORT loses values, see the
- * notes), loaded into a fresh file next to it and verified against the snapshot's manifest
- * (schema, counts, content); the plan's statements then run there in one transaction, with the
- * same verification as the transaction strategy; the history (which lives in the database) is
- * carried over. Only when all of that holds is the file swapped in, by one rename, after checking
- * that the original is byte-for-byte what was backed up (nothing wrote to it meanwhile). The new
- * file is also compacted: a rebuild leaves no freed pages behind.
+ * Runs the steps of one index phase, each statement on its own (auto-commit): Kuzu refuses
+ * CREATE_FTS_INDEX, CREATE_VECTOR_INDEX and DROP_FTS_INDEX inside a transaction. Only ever called
+ * on a private copy (or a database this apply creates), so a failure leaves the live file as it was.
  */
-async function runExportStrategy(
+async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'drop_indexes' | 'create_indexes', emit: (p: string, m: string) => void): Promise<void> {
+  for (const s of plan.steps.filter((x) => x.phase === phase)) {
+    emit(phase, `${s.id}/${plan.steps.length} ${s.comment}`);
+    const t = Date.now();
+    try {
+      await engine.query(s.statement);
+    } catch (err) {
+      throw new RuntimeError(`apply failed at step ${s.id} (${s.comment}): ${(err as Error).message.split('\n')[0]}; the live database was not touched`, 'E_APPLY', ['fix the cause and run apply again']);
+    }
+    if (phase === 'create_indexes') emit(phase, `${s.id}/${plan.steps.length} built in ${Date.now() - t} ms`);
+  }
+  faultPoint(`after_${phase}`);
+}
+
+/** Every declared index must exist and answer a query (kuzu/objects.ts); throws E_VERIFY otherwise. */
+async function verifyIndexes(engine: KuzuEngine, desired: Schema, emit: (p: string, m: string) => void): Promise<void> {
+  if (!(desired.indexes ?? []).length) return;
+  emit('verify', `checking ${desired.indexes!.length} index${desired.indexes!.length === 1 ? '' : 'es'} exist and answer queries`);
+  const problems = (await probeIndexes(engine, desired.indexes!)).filter((r) => !r.ok).map((r) => `${r.table}.${r.name}: ${r.problem}`);
+  if (problems.length) throw new RuntimeError(`index verification failed on the private copy; the live database was not touched:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
+}
+
+
+/**
+ * Runs the plan on a private copy of the database and swaps it in only when all of it holds.
+ * The copy is either
+ *  - `export`: the design's EXPORT → fresh database → verify. The live database is exported with
+ *    kuzu-migrate's lossless snapshot codec (Kuzu's own EXPORT loses values, see the notes),
+ *    loaded into a fresh file next to it (indexes, sequences at their positions and macros
+ *    included, minus the macros the plan drops) and verified against the snapshot's manifest
+ *    (schema, counts, content); the history (which lives in the database) is carried over. The
+ *    new file is also compacted: a rebuild leaves no freed pages behind.
+ *  - `copy`: a byte copy of the file the backup just checkpointed (the history is in it).
+ * On the copy: indexes to drop go first (each on its own), the plan's transaction runs with the
+ * same verification as the transaction strategy, indexes are built (each on its own), every
+ * declared index must answer a query, and the schema must equal the declaration. Only then is
+ * the file swapped in, by one rename, after checking that the original is byte-for-byte what was
+ * backed up (nothing wrote to it meanwhile).
+ */
+async function runOnPrivateCopy(
+  method: 'copy' | 'export',
   config: ResolvedConfig,
   plan: PlanDocument,
   ctx: { applyId: string; backupId: string | null; started: number; backupSha: string; journal: Journal },
@@ -522,23 +571,49 @@ async function runExportStrategy(
   writeJournal({ ...ctx.journal, phase: 'executing', backup_id: ctx.backupId, staging, workdir });
   let swapped = false;
   try {
-    emit('export', `exporting ${dbPath} (lossless snapshot codec, parquet)`);
-    await exportSnapshot({ ...config, migrations: workdir }, { version: 'v0.0.0', format: 'parquet' });
-    const dir = path.join(workdir, 'v0.0.0');
-    const manifest = readManifest(dir);
-    faultPoint('after_export');
-    const history = await withEngine(dbPath, { readOnly: true }, readHistory);
     removeDatabaseFiles(staging);
+    let load: (engine: KuzuEngine) => Promise<void>;
+    let history: HistoryEntry[] | undefined;
+    if (method === 'export') {
+      emit('export', `exporting ${dbPath} (lossless snapshot codec, parquet)`);
+      await exportSnapshot({ ...config, migrations: workdir }, { version: 'v0.0.0', format: 'parquet' });
+      const dir = path.join(workdir, 'v0.0.0');
+      const manifest = readManifest(dir);
+      faultPoint('after_export');
+      history = await withEngine(dbPath, { readOnly: true }, readHistory);
+      load = async (engine) => {
+        emit('load', `loading into ${staging}`);
+        await loadSnapshot(engine, dir, manifest, { omitMacros: plan.private_copy?.omit_macros ?? [] });
+        emit('verify', 'verifying the loaded copy against the export');
+        const problems = await verifyLoaded(engine, manifest, { omitMacros: plan.private_copy?.omit_macros ?? [] });
+        if (problems.length) {
+          throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
+        }
+      };
+    } else {
+      // The backup checkpointed the file and nothing may write to it while we hold the lock: the
+      // main file alone is the whole database.
+      emit('copy', `copying ${dbPath} to ${path.basename(staging)}`);
+      const t = Date.now();
+      fs.copyFileSync(dbPath, staging);
+      if ((await sha256File(staging)) !== ctx.backupSha) throw new RuntimeError(`the copy of ${dbPath} does not match its backup; nothing was changed`, 'E_CONCURRENT', ['stop other writers and run apply again']);
+      emit('copy', `copied in ${Date.now() - t} ms`);
+      load = async () => undefined;
+    }
     let verified: string[] = [];
     await withEngine(staging, {}, async (engine) => {
-      emit('load', `loading into ${staging}`);
-      await loadSnapshot(engine, dir, manifest);
-      emit('verify', 'verifying the loaded copy against the export');
-      const problems = await verifyLoaded(engine, manifest);
-      if (problems.length) {
-        throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
-      }
+      await load(engine);
+      await runIndexSteps(engine, plan, 'drop_indexes', emit);
       verified = await runTransaction(engine, config, plan, { ...ctx, carryHistory: history }, emit);
+      await runIndexSteps(engine, plan, 'create_indexes', emit);
+      await verifyIndexes(engine, plan.desired_schema, emit);
+      emit('verify', 'checking the copy\'s schema equals the declaration');
+      const after = await introspect(engine);
+      adoptUnknownStorageDirections(after, plan.desired_schema);
+      if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
+        const residual = diffSchemas(after.schema, plan.desired_schema).changes;
+        throw new RuntimeError(`on the private copy the schema still differs from the declaration (${residual.map((c) => c.kind + ' ' + (c.object ?? c.table)).join(', ')}); the live database was not touched`, 'E_VERIFY');
+      }
     });
     faultPoint('before_swap');
     // Nothing may have written to the original since the backup, or the swap would lose it.

@@ -7,7 +7,7 @@ import { serialSequenceCandidates } from '../core/plan';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResolvedConfig } from '../config/config';
-import { matchAll, schemaToCypher } from '../core/ddl';
+import { createIndex, matchAll, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -120,6 +120,11 @@ function copyCypher(manifest: Manifest): string {
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r) + ';');
   for (const s of sequenceStatements(manifest.sequences)) lines.push(s + ';');
+  const indexes = manifest.schema.indexes ?? [];
+  if (indexes.length) {
+    lines.push('// Indexes, after the data, each statement on its own (Kuzu refuses them inside a transaction):');
+    for (const i of indexes) lines.push(createIndex(i) + ';');
+  }
   return lines.join('\n') + '\n';
 }
 

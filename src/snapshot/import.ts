@@ -17,11 +17,12 @@ import { acquireLock } from '../apply/lock';
 import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
-import { schemaFingerprint } from '../core/model';
+import { Schema, schemaFingerprint } from '../core/model';
+import { createIndexes, probeIndexes } from '../kuzu/objects';
 import { KuzuEngine, withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
-import { introspect } from '../kuzu/introspect';
+import { introspect, sequencePosition } from '../kuzu/introspect';
 import { checkFiles, fsyncPath, readManifest } from './files';
 import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../apply/files';
 import { Manifest, SCHEMA_FILE } from './manifest';
@@ -65,30 +66,62 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 }
 
 
-/** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+export interface LoadOptions {
+  /** Macros left out of the loaded database (the export strategy dropping or replacing them). */
+  omitMacros?: string[];
+}
+
+/**
+ * Loads snapshot folder `dir` into an empty database: schema (tables, sequences at their
+ * positions, macros), data, SERIAL positions, then indexes (after the data, each on its own).
+ */
+export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest, options: LoadOptions = {}): Promise<void> {
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
   }
-  for (const s of cypherStatements(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'))) await engine.query(s);
+  const omit = (options.omitMacros ?? []).map((m) => m.toLowerCase());
+  for (const s of cypherStatements(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'))) {
+    const macro = /^CREATE MACRO `([^`]+)`/.exec(s);
+    if (macro && omit.includes(macro[1].toLowerCase())) continue;
+    await engine.query(s);
+  }
   // Nodes before rels: a rel COPY looks its endpoints up by primary key.
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) {
     for (const f of t.files) await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
   }
   for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
+  await createIndexes(engine, manifest.schema.indexes ?? []);
 }
 
 /** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
-export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest, options: LoadOptions = {}): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
+  const omit = (options.omitMacros ?? []).map((m) => m.toLowerCase());
+  const expected = omit.length ? schemaFingerprint({ ...manifest.schema, macros: (manifest.schema.macros ?? []).filter((m) => !omit.includes(m.name.toLowerCase())) }) : manifest.live_fingerprint;
   // Kuzu's own EXPORT (--raw) drops defaults, comments and storage_direction: not comparable.
-  if (!manifest.raw && fp !== manifest.live_fingerprint) problems.push(`schema fingerprint ${fp} differs from the manifest's ${manifest.live_fingerprint}`);
+  if (!manifest.raw && fp !== expected) problems.push(`schema fingerprint ${fp} differs from the manifest's ${expected}`);
+  if (!manifest.raw) problems.push(...(await catalogStateProblems(engine, manifest.schema)));
   if (!manifest.schema_only) {
     problems.push(...compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintDatabase(engine, manifest.schema)));
+  }
+  return problems;
+}
+
+/**
+ * What the schema fingerprint does not cover: every index answers a query, and every standalone
+ * sequence continues where the exported one was (same last value, or still unused).
+ */
+export async function catalogStateProblems(engine: KuzuEngine, schema: Schema): Promise<string[]> {
+  const problems: string[] = [];
+  for (const p of await probeIndexes(engine, schema.indexes ?? [])) if (!p.ok) problems.push(`index ${p.table}.${p.name}: ${p.problem}`);
+  for (const q of schema.sequences ?? []) {
+    if (q.position === undefined) continue;
+    const now = await sequencePosition(engine, q.name);
+    if (now !== q.position) problems.push(`sequence ${q.name}: last value ${now ?? 'none (unused)'}, expected ${q.position ?? 'none (unused)'}`);
   }
   return problems;
 }
