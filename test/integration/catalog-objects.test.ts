@@ -1,0 +1,229 @@
+/**
+ * Indexes, sequences and macros through the built CLI on a real database: Doc(id, body, emb
+ * FLOAT[3], k INT32) with 5,000 rows generated inside Kuzu (more than 2 × Kuzu's vector size), an
+ * FTS index and a vector index. Each change is applied, then `plan` is empty and the indexes
+ * answer QUERY_FTS_INDEX / QUERY_VECTOR_INDEX with the expected hits, judged in Kuzu directly.
+ * The vector index is built with small HNSW options (mu 4, ml 8, efc 16): with the defaults
+ * Kuzu needs ~15 s for 5,000 rows on this machine, with these ~0.5 s.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { withEngine } from '../../src/kuzu/engine';
+import { makeDatabase, runCli, tempDir } from '../helpers/db';
+
+const ROWS = 5000;
+/** The row the indexes must find: 'zebra' is in its body only, and its embedding is [9, 5, 42.42]. */
+const TARGET = 4242;
+const FTS = "CALL QUERY_FTS_INDEX('Doc', 'doc_fts', 'zebra') RETURN node.id AS id";
+/** l2: the nearest neighbour of a stored vector is that row, at distance 0. */
+const VEC = `CALL QUERY_VECTOR_INDEX('Doc', 'doc_vec', [${TARGET % 17}.0, ${TARGET % 19}.0, ${TARGET / 100}], 3) RETURN node.id AS id, distance ORDER BY distance`;
+
+let template: string;
+/**
+ * The same database with 1,000 rows, for the paths that go through a snapshot: lists in tables
+ * beyond Kuzu's vector size (2,048 rows) do not survive an export today (issue 9 item 5, handled
+ * separately); this test is about the catalog objects.
+ */
+let smallTemplate: string;
+
+async function buildTemplate(rows: number): Promise<string> {
+  const db = path.join(tempDir('km-objects-tpl-'), 'graph.kuzu');
+  await makeDatabase(db, async (e) => {
+    await e.query('CREATE NODE TABLE Doc(id INT64 PRIMARY KEY, body STRING, emb FLOAT[3], k INT32, note STRING)');
+    await e.query(
+      `UNWIND range(1, ${rows}) AS i CREATE (:Doc {id: i, body: 'word' + CAST(i % 50 AS STRING) + ' common text ' + (CASE WHEN i = ${TARGET} THEN 'zebra' ELSE 'apple' END), emb: [CAST(i % 17 AS FLOAT), CAST(i % 19 AS FLOAT), CAST(i AS FLOAT) / 100.0], k: i, note: 'n'})`,
+    );
+    if (rows < TARGET) await e.query(`CREATE (:Doc {id: ${TARGET}, body: 'zebra', emb: [${TARGET % 17}.0, ${TARGET % 19}.0, ${TARGET / 100}], k: ${TARGET}, note: 'n'})`);
+    await e.query("CALL CREATE_FTS_INDEX('Doc', 'doc_fts', ['body'])");
+    await e.query("CALL CREATE_VECTOR_INDEX('Doc', 'doc_vec', 'emb', mu := 4, ml := 8, efc := 16, metric := 'l2')");
+    await e.query('CREATE SEQUENCE order_no START 100');
+    await e.query("RETURN nextval('order_no')");
+    await e.query("RETURN nextval('order_no')");
+    await e.query('CREATE MACRO addOne(x) AS x + 1');
+  });
+  return db;
+}
+
+beforeAll(async () => {
+  template = await buildTemplate(ROWS);
+  smallTemplate = await buildTemplate(1000);
+}, 60_000);
+
+interface Proj {
+  dir: string;
+  yaml: string;
+  db: string;
+}
+
+/** A project on a copy of the template database, with the YAML `init` writes for it. */
+function project(from = template): Proj {
+  const dir = tempDir('km-objects-');
+  const db = path.join(dir, 'db', 'graph.kuzu');
+  fs.mkdirSync(path.dirname(db));
+  fs.copyFileSync(from, db);
+  const yaml = path.join(dir, 'kuzu-migrate.yaml');
+  const r = runCli(['init', '--database', db, '-c', yaml]);
+  expect(r.status).toBe(0);
+  return { dir, yaml, db };
+}
+
+function edit(p: Proj, fn: (schema: any) => void, version?: string): void {
+  const doc = parse(fs.readFileSync(p.yaml, 'utf8'));
+  fn(doc.schema);
+  if (version) doc.version = version;
+  fs.writeFileSync(p.yaml, stringify(doc));
+}
+
+function cli(p: Proj, ...args: string[]): ReturnType<typeof runCli> {
+  return runCli([...args, '-c', p.yaml]);
+}
+
+function expectPlanEmpty(p: Proj): void {
+  const r = cli(p, 'plan', '--detailed-exitcode');
+  expect(r.stdout).toContain('No changes');
+  expect(r.status).toBe(0);
+}
+
+async function q(db: string, query: string): Promise<Record<string, unknown>[]> {
+  return withEngine(db, { readOnly: true }, (e) => e.query(query));
+}
+
+/** Both indexes answer with the one right row. */
+async function expectIndexesAnswer(db: string): Promise<void> {
+  expect((await q(db, FTS)).map((r) => Number(r['id']))).toEqual([TARGET]);
+  const near = await q(db, VEC);
+  expect(Number(near[0]['id'])).toBe(TARGET);
+  expect(Number(near[0]['distance'])).toBe(0);
+}
+
+async function indexNames(db: string): Promise<string[]> {
+  return (await q(db, 'CALL SHOW_INDEXES() RETURN index_name')).map((r) => String(r['index_name'])).sort();
+}
+
+/** The sequence continues after its last value and the macro is callable. */
+async function expectSequenceAndMacro(db: string, next: number): Promise<void> {
+  await withEngine(db, {}, async (e) => {
+    expect(Number(await e.scalar("RETURN nextval('order_no')"))).toBe(next);
+    expect(Number(await e.scalar('RETURN addOne(41)'))).toBe(42);
+  });
+}
+
+describe('indexes, sequences and macros', () => {
+  it('init writes them, plan is empty, and the plan JSON never shows engine objects', () => {
+    const p = project();
+    const yaml = fs.readFileSync(p.yaml, 'utf8');
+    expect(yaml).toMatch(/doc_fts: \{ type: fts, properties: \[ body \] \}/);
+    expect(yaml).toMatch(/doc_vec: \{ type: vector, property: emb, mu: 4, ml: 8, metric: l2, efc: 16 \}/);
+    expect(yaml).toMatch(/order_no: \{ start: 100 \}/);
+    expect(yaml).toMatch(/ADDONE: \{ parameters: \[ x \], body: x \+ 1 \}/);
+    expect(yaml).not.toMatch(/TOKENIZE|_serial/);
+    expectPlanEmpty(p);
+    expect(cli(p, 'validate').status).toBe(0);
+  });
+
+  it('a retype of an indexed table (k INT32 → INT64) runs on a private copy and recreates both indexes', async () => {
+    const p = project();
+    edit(p, (s) => (s.nodes.Doc.properties.k = 'INT64'));
+    const plan = JSON.parse(cli(p, 'plan', '--format', 'json').stdout);
+    expect(plan.private_copy.method).toBe('copy');
+    expect(plan.steps.filter((s: any) => s.phase === 'drop_indexes')).toHaveLength(2);
+    expect(plan.steps.filter((s: any) => s.phase === 'create_indexes')).toHaveLength(2);
+    const r = cli(p, 'apply', '--auto-approve');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expectPlanEmpty(p);
+    await expectIndexesAnswer(p.db);
+    expect((await q(p.db, "CALL table_info('Doc') WHERE name = 'k' RETURN type"))[0]['type']).toBe('INT64');
+    expect(Number((await q(p.db, 'MATCH (d:Doc) WHERE d.k = d.id RETURN count(*) AS n'))[0]['n'])).toBe(ROWS);
+    // Nothing else was lost on the way: sequence position and macro.
+    await expectSequenceAndMacro(p.db, 102);
+  }, 90_000);
+
+  it('a property dropped next to an index, an indexed property dropped with its index, an index added, changed and dropped', async () => {
+    const p = project();
+    // next to the index: in place, indexes untouched
+    edit(p, (s) => delete s.nodes.Doc.properties.note);
+    expect(cli(p, 'apply', '--auto-approve', '--allow-destructive').status).toBe(0);
+    expectPlanEmpty(p);
+    await expectIndexesAnswer(p.db);
+
+    // added (FTS with options)
+    edit(p, (s) => (s.nodes.Doc.indexes.doc_fts2 = { type: 'fts', properties: ['body'], stemmer: 'porter', stop_words: 'default' }));
+    expect(cli(p, 'apply', '--auto-approve').status).toBe(0);
+    expectPlanEmpty(p);
+    expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_fts2', 'doc_vec']);
+    expect((await q(p.db, "CALL QUERY_FTS_INDEX('Doc', 'doc_fts2', 'zebras') RETURN node.id AS id")).map((r) => Number(r['id']))).toEqual([TARGET]);
+
+    // changed options: dropped and built again with them
+    edit(p, (s) => (s.nodes.Doc.indexes.doc_vec.efc = 24));
+    const plan = JSON.parse(cli(p, 'plan', '--format', 'json').stdout);
+    expect(plan.changes.map((c: any) => c.kind)).toEqual(['alter_index']);
+    expect(cli(p, 'apply', '--auto-approve').status).toBe(0);
+    expectPlanEmpty(p);
+    const def = (await q(p.db, "CALL SHOW_INDEXES() WHERE index_name = 'doc_vec' RETURN index_definition"))[0]['index_definition'];
+    expect(String(def)).toContain('efc := 24');
+    await expectIndexesAnswer(p.db);
+
+    // dropped
+    edit(p, (s) => delete s.nodes.Doc.indexes.doc_fts2);
+    expect(cli(p, 'apply', '--auto-approve').status).toBe(0);
+    expectPlanEmpty(p);
+    expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_vec']);
+
+    // an indexed property dropped, with its index (Kuzu refuses the drop while the index exists)
+    edit(p, (s) => {
+      delete s.nodes.Doc.properties.body;
+      delete s.nodes.Doc.indexes.doc_fts;
+    });
+    const r = cli(p, 'apply', '--auto-approve', '--allow-destructive');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expectPlanEmpty(p);
+    expect(await indexNames(p.db)).toEqual(['doc_vec']);
+    expect(Number((await q(p.db, VEC))[0]['id'])).toBe(TARGET);
+    await expectSequenceAndMacro(p.db, 102);
+  }, 120_000);
+
+  it('sequence, macro and indexes survive export → import, apply --strategy export and rollback', async () => {
+    const p = project(smallTemplate);
+    expect(cli(p, 'export', '--version', 'v0.1.0').status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(p.dir, 'migrations', 'v0.1.0', 'manifest.json'), 'utf8'));
+    expect(manifest.schema.sequences).toEqual([expect.objectContaining({ name: 'order_no', position: '101' })]);
+    const target = path.join(p.dir, 'restored.kuzu');
+    const imp = cli(p, 'import', '--version', 'v0.1.0', '--database', target);
+    expect(imp.stderr).toBe('');
+    expect(imp.status).toBe(0);
+    await expectIndexesAnswer(target);
+    await expectSequenceAndMacro(target, 102);
+
+    // An unrelated change by the export strategy keeps every object of the database.
+    edit(p, (s) => (s.nodes.Doc.properties.extra = 'STRING'), 'v0.2.0');
+    const r = cli(p, 'apply', '--auto-approve', '--strategy', 'export');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expectPlanEmpty(p);
+    await expectIndexesAnswer(p.db);
+    await expectSequenceAndMacro(p.db, 102); // consumes 102
+
+    const rb = cli(p, 'rollback', 'v0.1.0', '--auto-approve');
+    expect(rb.stderr).toBe('');
+    expect(rb.status).toBe(0);
+    await expectIndexesAnswer(p.db);
+    expect((await q(p.db, "CALL table_info('Doc') RETURN name")).map((x) => x['name'])).not.toContain('extra');
+    await expectSequenceAndMacro(p.db, 102); // the state before the export-strategy apply
+  }, 120_000);
+
+  it.each(['after_create_indexes', 'before_swap', 'after_swap'])('SIGKILL at %s leaves the old or the new database, indexes included', async (point) => {
+    const p = project();
+    edit(p, (s) => (s.nodes.Doc.properties.k = 'INT64'));
+    const killed = runCli(['apply', '--auto-approve', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: point } });
+    expect(killed.status).not.toBe(0);
+    expect(cli(p, 'recover').status).toBe(0);
+    const k = String((await q(p.db, "CALL table_info('Doc') WHERE name = 'k' RETURN type"))[0]['type']);
+    expect(k).toBe(point === 'after_swap' ? 'INT64' : 'INT32');
+    expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_vec']);
+    await expectIndexesAnswer(p.db);
+    expect(fs.readdirSync(path.dirname(p.db)).filter((f) => f.startsWith('_km_') || f.startsWith('._km_'))).toEqual([]);
+  }, 90_000);
+});
