@@ -96,7 +96,9 @@ export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
 export async function readCatalogObjects(engine: KuzuEngine, schema: Schema, exported: string): Promise<void> {
   const tokenizers = parseMacros(exported, true);
   const indexes: Index[] = [];
-  for (const r of await engine.query('CALL SHOW_INDEXES() RETURN *')) {
+  // Releases before FTS/vector indexes (and engines built without them) have no SHOW_INDEXES: no indexes.
+  const indexRows = await engine.query('CALL SHOW_INDEXES() RETURN *').catch(() => [] as Record<string, unknown>[]);
+  for (const r of indexRows) {
     const table = String(r['table_name']);
     if (isReservedTable(table)) continue;
     const idx = parseIndexDefinition(String(r['index_definition'] ?? ''), table, String(r['index_name']), String(r['index_type']));
@@ -113,9 +115,9 @@ export async function readCatalogObjects(engine: KuzuEngine, schema: Schema, exp
     for (const p of t.properties) if (p.type === 'SERIAL') for (const n of serialSequenceCandidates(t.name, p.name)) serials.add(n.toLowerCase());
   }
   const sequences: Sequence[] = [];
-  const seqRows = await engine.query(
-    'CALL show_sequences() RETURN name, `database name` AS db, CAST(`start value` AS STRING) AS start, CAST(`increment` AS STRING) AS inc, CAST(`min value` AS STRING) AS min, CAST(`max value` AS STRING) AS max, `cycle` AS cycle',
-  );
+  const seqRows = await engine
+    .query('CALL show_sequences() RETURN name, `database name` AS db, CAST(`start value` AS STRING) AS start, CAST(`increment` AS STRING) AS inc, CAST(`min value` AS STRING) AS min, CAST(`max value` AS STRING) AS max, `cycle` AS cycle')
+    .catch(() => [] as Record<string, unknown>[]);
   for (const r of seqRows) {
     const name = String(r['name']);
     if (!/^(local|main)\(/.test(String(r['db'] ?? 'local('))) continue;

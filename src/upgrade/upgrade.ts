@@ -28,7 +28,7 @@ import * as path from 'node:path';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
-import { schemaToCypher } from '../core/ddl';
+import { createIndex, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -167,6 +167,17 @@ async function loadTarget(
       faultPoint('upgrade_during_load');
     }
     for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
+    // Indexes after the data, each on its own (no engine takes index DDL inside a transaction).
+    // A target that cannot build one fails here, before anything replaces the original.
+    for (const i of intended.indexes ?? []) {
+      try {
+        await engine.query(createIndex(i));
+      } catch (err) {
+        throw new RuntimeError(`${release.id} cannot build ${i.type} index ${i.name} on ${i.table}: ${(err as Error).message.split('\n')[0]}; the original is unchanged`, 'E_UPGRADE_INDEX', [
+          'drop the index (remove it from the YAML and apply) before upgrading, and build it again afterwards if the target supports it',
+        ]);
+      }
+    }
     emit('load', `${release.id}: loaded ${exported.files.length} data files`);
 
     const after = await introspect(asKuzuEngine(engine));

@@ -13,11 +13,11 @@ import { withEngine } from '../../src/kuzu/engine';
 import { makeDatabase, runCli, tempDir } from '../helpers/db';
 
 const ROWS = 5000;
-/** The row the indexes must find: 'zebra' is in its body only, and its embedding is [9, 5, 42.42]. */
+/** The row the indexes must find: 'zebra' is in its body only, and its embedding [9, 5, 42] is no other row's. */
 const TARGET = 4242;
 const FTS = "CALL QUERY_FTS_INDEX('Doc', 'doc_fts', 'zebra') RETURN node.id AS id";
 /** l2: the nearest neighbour of a stored vector is that row, at distance 0. */
-const VEC = `CALL QUERY_VECTOR_INDEX('Doc', 'doc_vec', [${TARGET % 17}.0, ${TARGET % 19}.0, ${TARGET / 100}], 3) RETURN node.id AS id, distance ORDER BY distance`;
+const VEC = `CALL QUERY_VECTOR_INDEX('Doc', 'doc_vec', [${TARGET % 17}.0, ${TARGET % 19}.0, ${Math.floor(TARGET / 100)}.0], 3, efs := 500) RETURN node.id AS id, distance ORDER BY distance`;
 
 let template: string;
 /**
@@ -32,9 +32,9 @@ async function buildTemplate(rows: number): Promise<string> {
   await makeDatabase(db, async (e) => {
     await e.query('CREATE NODE TABLE Doc(id INT64 PRIMARY KEY, body STRING, emb FLOAT[3], k INT32, note STRING)');
     await e.query(
-      `UNWIND range(1, ${rows}) AS i CREATE (:Doc {id: i, body: 'word' + CAST(i % 50 AS STRING) + ' common text ' + (CASE WHEN i = ${TARGET} THEN 'zebra' ELSE 'apple' END), emb: [CAST(i % 17 AS FLOAT), CAST(i % 19 AS FLOAT), CAST(i AS FLOAT) / 100.0], k: i, note: 'n'})`,
+      `UNWIND range(1, ${rows}) AS i CREATE (:Doc {id: i, body: 'word' + CAST(i % 50 AS STRING) + ' common text ' + (CASE WHEN i = ${TARGET} THEN 'zebra' ELSE 'apple' END), emb: [CAST(i % 17 AS FLOAT), CAST(i % 19 AS FLOAT), CAST(i / 100 AS FLOAT)], k: i, note: 'n'})`,
     );
-    if (rows < TARGET) await e.query(`CREATE (:Doc {id: ${TARGET}, body: 'zebra', emb: [${TARGET % 17}.0, ${TARGET % 19}.0, ${TARGET / 100}], k: ${TARGET}, note: 'n'})`);
+    if (rows < TARGET) await e.query(`CREATE (:Doc {id: ${TARGET}, body: 'zebra', emb: [${TARGET % 17}.0, ${TARGET % 19}.0, ${Math.floor(TARGET / 100)}.0], k: ${TARGET}, note: 'n'})`);
     await e.query("CALL CREATE_FTS_INDEX('Doc', 'doc_fts', ['body'])");
     await e.query("CALL CREATE_VECTOR_INDEX('Doc', 'doc_vec', 'emb', mu := 4, ml := 8, efc := 16, metric := 'l2')");
     await e.query('CREATE SEQUENCE order_no START 100');
