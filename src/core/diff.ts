@@ -20,6 +20,7 @@ import {
   sameName,
 } from './model';
 import { castSafety } from './types';
+import { VECTOR_DROP_REASON } from './plan';
 
 /** A `renamed_from` that matches nothing, or a rename whose both ends exist. */
 export class PlanError extends KuzuMigrateError {
@@ -190,11 +191,11 @@ export function diffCatalogObjects(live: Schema, desired: Schema, mapNode: (n: s
       l.properties.map((p) => p.toLowerCase()).join(',') !== d.properties.map((p) => p.toLowerCase()).join(',') ||
       JSON.stringify(canonicalIndexOptions(l.options)) !== JSON.stringify(canonicalIndexOptions(d.options))
     ) {
-      out.push(objectChange('alter_index', d.table, 'node', d.name, { from: describeIndex(l), to: describeIndex(d), reason: `index ${d.name} on ${d.table} differs from the declaration; it is dropped and built again` }));
+      out.push(objectChange('alter_index', d.table, 'node', d.name, { from: describeIndex(l), to: describeIndex(d), reason: `index ${d.name} on ${d.table} differs from the declaration; it is dropped and built again${l.type === 'vector' ? `; ${VECTOR_DROP_REASON}` : ''}` }));
     }
   }
   for (const [k, l] of liveIdx) {
-    if (!desiredIdx.has(k)) out.push(objectChange('drop_index', mapNode(l.table), 'node', l.name, { from: describeIndex(l), reason: `${l.type} index ${l.name} on ${l.table} exists and is not declared` }));
+    if (!desiredIdx.has(k)) out.push(objectChange('drop_index', mapNode(l.table), 'node', l.name, { from: describeIndex(l), reason: `${l.type} index ${l.name} on ${l.table} exists and is not declared${l.type === 'vector' ? `; ${VECTOR_DROP_REASON}` : ''}` }));
   }
 
   const liveSeq = live.sequences ?? [];

@@ -21,9 +21,10 @@ const VEC = `CALL QUERY_VECTOR_INDEX('Doc', 'doc_vec', [${TARGET % 17}.0, ${TARG
 
 let template: string;
 /**
- * The same database with 1,000 rows, for the paths that go through a snapshot: lists in tables
- * beyond Kuzu's vector size (2,048 rows) do not survive an export today (issue 9 item 5, handled
- * separately); this test is about the catalog objects.
+ * The same database with 100 rows (+ the target row), for the paths that go through a snapshot:
+ * FLOAT[3] lists in a table of 1,000 rows or more do not survive an export today (the import's
+ * verification fails on Doc.emb; issue 9 items 4–5, handled separately); this test is about the
+ * catalog objects.
  */
 let smallTemplate: string;
 
@@ -47,7 +48,7 @@ async function buildTemplate(rows: number): Promise<string> {
 
 beforeAll(async () => {
   template = await buildTemplate(ROWS);
-  smallTemplate = await buildTemplate(1000);
+  smallTemplate = await buildTemplate(100);
 }, 60_000);
 
 interface Proj {
@@ -77,6 +78,13 @@ function edit(p: Proj, fn: (schema: any) => void, version?: string): void {
 
 function cli(p: Proj, ...args: string[]): ReturnType<typeof runCli> {
   return runCli([...args, '-c', p.yaml]);
+}
+
+/** apply exits 0 with nothing on stderr (the message is shown when it does not). */
+function applyOk(p: Proj, ...flags: string[]): void {
+  const r = cli(p, 'apply', '--auto-approve', ...flags);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
 }
 
 function expectPlanEmpty(p: Proj): void {
@@ -144,13 +152,13 @@ describe('indexes, sequences and macros', () => {
     const p = project();
     // next to the index: in place, indexes untouched
     edit(p, (s) => delete s.nodes.Doc.properties.note);
-    expect(cli(p, 'apply', '--auto-approve', '--allow-destructive').status).toBe(0);
+    applyOk(p, '--allow-destructive');
     expectPlanEmpty(p);
     await expectIndexesAnswer(p.db);
 
     // added (FTS with options)
     edit(p, (s) => (s.nodes.Doc.indexes.doc_fts2 = { type: 'fts', properties: ['body'], stemmer: 'porter', stop_words: 'default' }));
-    expect(cli(p, 'apply', '--auto-approve').status).toBe(0);
+    applyOk(p);
     expectPlanEmpty(p);
     expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_fts2', 'doc_vec']);
     expect((await q(p.db, "CALL QUERY_FTS_INDEX('Doc', 'doc_fts2', 'zebras') RETURN node.id AS id")).map((r) => Number(r['id']))).toEqual([TARGET]);
@@ -159,7 +167,7 @@ describe('indexes, sequences and macros', () => {
     edit(p, (s) => (s.nodes.Doc.indexes.doc_vec.efc = 24));
     const plan = JSON.parse(cli(p, 'plan', '--format', 'json').stdout);
     expect(plan.changes.map((c: any) => c.kind)).toEqual(['alter_index']);
-    expect(cli(p, 'apply', '--auto-approve').status).toBe(0);
+    applyOk(p);
     expectPlanEmpty(p);
     const def = (await q(p.db, "CALL SHOW_INDEXES() WHERE index_name = 'doc_vec' RETURN index_definition"))[0]['index_definition'];
     expect(String(def)).toContain('efc := 24');
@@ -167,7 +175,7 @@ describe('indexes, sequences and macros', () => {
 
     // dropped
     edit(p, (s) => delete s.nodes.Doc.indexes.doc_fts2);
-    expect(cli(p, 'apply', '--auto-approve').status).toBe(0);
+    applyOk(p);
     expectPlanEmpty(p);
     expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_vec']);
 

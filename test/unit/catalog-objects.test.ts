@@ -97,12 +97,25 @@ describe('steps and the private copy', () => {
     expect(renderText(p)).toContain('Runs on a private copy (copy)');
   });
 
-  it('index options changed: dropped, then built with every option spelt out', () => {
-    const p = plan({ indexes: [vec()] }, with_({ indexes: [vec({ efc: 24, metric: 'l2' })] }));
+  it('FTS options changed: dropped, then built with every option spelt out; no table is rebuilt', () => {
+    const p = plan({ indexes: [fts()] }, with_({ indexes: [fts({ stemmer: 'porter' })] }));
+    expect(p.rebuilt_tables).toEqual([]);
     expect(p.steps.map((s) => s.statement)).toEqual([
-      "CALL DROP_VECTOR_INDEX('Doc', 'doc_vec')",
-      "CALL CREATE_VECTOR_INDEX('Doc', 'doc_vec', 'emb', mu := 30, ml := 60, pu := 0.05, metric := 'l2', alpha := 1.1, efc := 24)",
+      "CALL DROP_FTS_INDEX('Doc', 'doc_fts')",
+      `CALL CREATE_FTS_INDEX('Doc', 'doc_fts', ['body'], stemmer := 'porter', stopWords := 'default', ignore_pattern := '[0-9!@#$%^&*()_+={}\\\\[\\\\]:;<>,.?~\\\\/\\\\|\\'"\`-]+')`,
     ]);
+  });
+
+  it('a vector index changed or dropped takes its table with it (DROP_VECTOR_INDEX leaves debris in 0.11.3)', () => {
+    for (const desired of [with_({ indexes: [vec({ efc: 24, metric: 'l2' })] }), doc()]) {
+      const p = plan({ indexes: [vec()] }, desired);
+      expect(p.rebuilt_tables).toEqual(['Doc']);
+      expect(p.steps[0].statement).toBe("CALL DROP_VECTOR_INDEX('Doc', 'doc_vec')");
+      expect(p.steps.some((s) => s.statement === 'DROP TABLE `Doc`')).toBe(true);
+      expect(p.changes[0].reason).toContain('cannot drop a vector index cleanly');
+    }
+    const p = plan({ indexes: [vec()] }, with_({ indexes: [vec({ efc: 24, metric: 'l2' })] }));
+    expect(p.steps[p.steps.length - 1].statement).toBe("CALL CREATE_VECTOR_INDEX('Doc', 'doc_vec', 'emb', mu := 30, ml := 60, pu := 0.05, metric := 'l2', alpha := 1.1, efc := 24)");
   });
 
   it('a dropped macro needs the export strategy and is left out of the fresh database; a new one is created in the transaction', () => {
