@@ -615,6 +615,15 @@ async function runOnPrivateCopy(
         throw new RuntimeError(`on the private copy the schema still differs from the declaration (${residual.map((c) => c.kind + ' ' + (c.object ?? c.table)).join(', ')}); the live database was not touched`, 'E_VERIFY');
       }
     });
+    // Reopened, as the live database will be: Kuzu has left files that worked in the session that
+    // wrote them and crash on the next open (kuzu-notes §8). A crash here leaves the original.
+    emit('verify', 'reopening the copy to check it opens and its indexes answer');
+    await withEngine(staging, { readOnly: true }, async (engine) => {
+      const after = await introspect(engine);
+      adoptUnknownStorageDirections(after, plan.desired_schema);
+      if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) throw new RuntimeError('the private copy reopened with another schema; the live database was not touched', 'E_VERIFY');
+      await verifyIndexes(engine, plan.desired_schema, emit);
+    });
     faultPoint('before_swap');
     // Nothing may have written to the original since the backup, or the swap would lose it.
     const walLeft = fs.existsSync(dbPath + '.wal') && fs.statSync(dbPath + '.wal').size > 0;
