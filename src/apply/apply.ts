@@ -31,7 +31,7 @@ import { castFailureCondition } from '../core/types';
 import { consumeSequenceValue, createIndex, dropIndex } from '../core/ddl';
 import { probeIndexes } from '../kuzu/objects';
 import { ResolvedConfig } from '../config/config';
-import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
+import { configuredEngine, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
 import { introspect, readLive, sequencePosition } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
@@ -160,6 +160,14 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       return { ...base, status: 'no_changes', apply_id: recorded, duration_ms: Date.now() - started };
     }
 
+    const building = plan.steps.filter((s) => s.phase === 'create_indexes');
+    if (building.length && !configuredEngine().builtinIndexes) {
+      throw new RefusedError(
+        `${configuredEngine().id} has no built-in FTS or vector indexes (only as extensions downloaded by INSTALL); the plan builds ${building.map((s) => s.index?.name ?? '').join(', ')}; nothing was changed`,
+        'E_UNSUPPORTED_INDEXES',
+        ['remove the indexes from kuzu-migrate.yaml, or install the extensions in the database yourself (INSTALL FTS; INSTALL VECTOR) and build them by hand'],
+      );
+    }
     const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
     const refused = plan.changes.filter((c) => c.destructive && !isAllowed(c, allowance));
     if (refused.length > 0) {

@@ -31,6 +31,13 @@ export interface EngineRelease {
   bundled: boolean;
   /** Unpacked npm size, for the install prompt. */
   approxBytes: number;
+  /**
+   * Whether FTS and vector indexes work without downloading anything: Kuzu 0.11 links both
+   * extensions statically; LadybugDB 0.19.1 has them only as extensions that `INSTALL FTS` downloads
+   * ("function CREATE_FTS_INDEX is not defined ... INSTALL FTS; LOAD EXTENSION FTS", measured), which
+   * kuzu-migrate does not do behind the user's back.
+   */
+  builtinIndexes: boolean;
 }
 
 const MB = 1024 * 1024;
@@ -47,6 +54,7 @@ function kuzu(version: string, storageVersion: number, layout: DatabaseLayout, b
     layout,
     bundled,
     approxBytes: 520 * MB,
+    builtinIndexes: true,
   };
 }
 
@@ -69,6 +77,7 @@ export const RELEASES: readonly EngineRelease[] = [
     layout: 'file',
     bundled: false,
     approxBytes: 75 * MB,
+    builtinIndexes: false,
   },
 ];
 

@@ -147,6 +147,28 @@ async function exportSource(release: EngineRelease, modulePath: string, dbPath: 
   }
 }
 
+/**
+ * A target without built-in FTS/vector indexes (LadybugDB 0.19.1 has them only as downloaded
+ * extensions) cannot carry the source's indexes: refused before anything is written, naming them.
+ */
+async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath: string, dbPath: string): Promise<void> {
+  const engine = await EngineProcess.open(from, fromPath, dbPath, { readOnly: true });
+  let names: string[] = [];
+  try {
+    const rows = await engine.query('CALL SHOW_INDEXES() RETURN table_name, index_name, index_type').catch(() => [] as Record<string, unknown>[]);
+    names = rows.filter((r) => /^(FTS|HNSW)$/i.test(String(r['index_type']))).map((r) => `${String(r['table_name'])}.${String(r['index_name'])} (${String(r['index_type'])})`);
+  } finally {
+    await engine.close();
+  }
+  if (names.length) {
+    throw new RefusedError(
+      `${to.id} has no built-in FTS or vector indexes (only as extensions downloaded by INSTALL), so the indexes ${names.join(', ')} cannot be carried; nothing was changed`,
+      'E_UNSUPPORTED_INDEXES',
+      ['drop the indexes (remove them from kuzu-migrate.yaml and apply) before upgrading, and recreate them on the new engine once its extensions are installed'],
+    );
+  }
+}
+
 /** Steps 7 and 8: a fresh database of the target release, loaded and verified. */
 async function loadTarget(
   release: EngineRelease,
@@ -297,6 +319,7 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
     const fromPath = await ensureEngine(from, { dir: options.enginesDir, onEvent: onInstall });
     const toPath = await ensureEngine(to, { dir: options.enginesDir, onEvent: onInstall });
 
+    if (!to.builtinIndexes) await refuseIndexesFor(to, from, fromPath, dbPath);
     if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
 
     const upgradeId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-upgrade-${crypto.randomBytes(3).toString('hex')}`;

@@ -10,7 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { withEngine } from '../../src/kuzu/engine';
-import { makeDatabase, runCli, tempDir } from '../helpers/db';
+import { loadConfig } from '../../src/config/config';
+import { planMigration } from '../../src/api/planning';
+import { applyMigration } from '../../src/apply/apply';
+import { installedPath } from '../../src/engines/install';
+import { withEngineProcess } from '../../src/engines/process';
+import { findRelease } from '../../src/engines/releases';
+import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
 
 const ROWS = 5000;
 /** The row the indexes must find: 'zebra' is in its body only, and its own embedding is nearest to itself. */
@@ -23,6 +29,8 @@ const FTS = "CALL QUERY_FTS_INDEX('Doc', 'doc_fts', 'zebra') RETURN node.id AS i
 const EMB = 'CAST(sin(i) AS FLOAT), CAST(cos(i) AS FLOAT), CAST(i AS FLOAT) / 5000.0';
 
 let template: string;
+/** kuzu-migrate.yaml as `init` wrote it for each template (database: ./db/graph.kuzu). */
+const templateYaml = new Map<string, string>();
 /**
  * The same database with 100 rows (+ the target row), for the paths that go through a snapshot:
  * FLOAT[3] lists in a table of 1,000 rows or more do not survive an export today (the import's
@@ -54,7 +62,15 @@ async function buildTemplate(rows: number): Promise<string> {
 beforeAll(async () => {
   template = await buildTemplate(ROWS);
   smallTemplate = await buildTemplate(100);
-}, 60_000);
+  for (const t of [template, smallTemplate]) {
+    const dir = tempDir('km-objects-init-');
+    fs.mkdirSync(path.join(dir, 'db'));
+    fs.copyFileSync(t, path.join(dir, 'db', 'graph.kuzu'));
+    const r = runCli(['init', '--database', path.join(dir, 'db', 'graph.kuzu'), '-c', path.join(dir, 'kuzu-migrate.yaml')]);
+    expect(r.status).toBe(0);
+    templateYaml.set(t, fs.readFileSync(path.join(dir, 'kuzu-migrate.yaml'), 'utf8'));
+  }
+}, 90_000);
 
 interface Proj {
   dir: string;
@@ -69,8 +85,7 @@ function project(from = template): Proj {
   fs.mkdirSync(path.dirname(db));
   fs.copyFileSync(from, db);
   const yaml = path.join(dir, 'kuzu-migrate.yaml');
-  const r = runCli(['init', '--database', db, '-c', yaml]);
-  expect(r.status).toBe(0);
+  fs.writeFileSync(yaml, templateYaml.get(from)!);
   return { dir, yaml, db };
 }
 
@@ -85,17 +100,30 @@ function cli(p: Proj, ...args: string[]): ReturnType<typeof runCli> {
   return runCli([...args, '-c', p.yaml]);
 }
 
-/** apply exits 0 with nothing on stderr (the message is shown when it does not). */
+/** apply through the CLI exits 0 with nothing on stderr (the message is shown when it does not). */
 function applyOk(p: Proj, ...flags: string[]): void {
   const r = cli(p, 'apply', '--auto-approve', ...flags);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
 }
 
-function expectPlanEmpty(p: Proj): void {
+/** The same apply in-process (the library call the command makes): no process start per step. */
+async function applyHere(p: Proj, options: Parameters<typeof applyMigration>[1] = {}): Promise<void> {
+  const r = await applyMigration(loadConfig(p.yaml), options);
+  expect(r.status).toBe('applied');
+}
+
+/** `plan` through the CLI: exit 0 with --detailed-exitcode and "No changes". */
+function expectPlanEmptyCli(p: Proj): void {
   const r = cli(p, 'plan', '--detailed-exitcode');
   expect(r.stdout).toContain('No changes');
   expect(r.status).toBe(0);
+}
+
+/** The plan (the library call `plan` makes) has no change. */
+async function expectPlanEmpty(p: Proj): Promise<void> {
+  const plan = await planMigration(loadConfig(p.yaml));
+  expect(plan.changes.map((c) => `${c.kind} ${c.object ?? c.table}`)).toEqual([]);
 }
 
 async function q(db: string, query: string): Promise<Record<string, unknown>[]> {
@@ -137,7 +165,7 @@ describe('indexes, sequences and macros', () => {
     expect(yaml).toMatch(/order_no: \{ start: 100 \}/);
     expect(yaml).toMatch(/ADDONE: \{ parameters: \[ x \], body: x \+ 1 \}/);
     expect(yaml).not.toMatch(/TOKENIZE|_serial/);
-    expectPlanEmpty(p);
+    expectPlanEmptyCli(p);
     expect(cli(p, 'validate').status).toBe(0);
   });
 
@@ -148,10 +176,8 @@ describe('indexes, sequences and macros', () => {
     expect(plan.private_copy.method).toBe('copy');
     expect(plan.steps.filter((s: any) => s.phase === 'drop_indexes')).toHaveLength(2);
     expect(plan.steps.filter((s: any) => s.phase === 'create_indexes')).toHaveLength(2);
-    const r = cli(p, 'apply', '--auto-approve');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expectPlanEmpty(p);
+    applyOk(p);
+    expectPlanEmptyCli(p);
     await expectIndexesAnswer(p.db);
     expect((await q(p.db, "CALL table_info('Doc') WHERE name = 'k' RETURN type"))[0]['type']).toBe('INT64');
     expect(Number((await q(p.db, 'MATCH (d:Doc) WHERE d.k = d.id RETURN count(*) AS n'))[0]['n'])).toBe(ROWS);
@@ -163,31 +189,31 @@ describe('indexes, sequences and macros', () => {
     const p = project();
     // next to the index: in place, indexes untouched
     edit(p, (s) => delete s.nodes.Doc.properties.note);
-    applyOk(p, '--allow-destructive');
-    expectPlanEmpty(p);
+    await applyHere(p, { allowDestructive: true });
+    await expectPlanEmpty(p);
     await expectIndexesAnswer(p.db);
 
     // added (FTS with options)
     edit(p, (s) => (s.nodes.Doc.indexes.doc_fts2 = { type: 'fts', properties: ['body'], stemmer: 'porter', stop_words: 'default' }));
-    applyOk(p);
-    expectPlanEmpty(p);
+    await applyHere(p);
+    await expectPlanEmpty(p);
     expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_fts2', 'doc_vec']);
     expect((await q(p.db, "CALL QUERY_FTS_INDEX('Doc', 'doc_fts2', 'zebras') RETURN node.id AS id")).map((r) => Number(r['id']))).toEqual([TARGET]);
 
     // changed options: dropped and built again with them
     edit(p, (s) => (s.nodes.Doc.indexes.doc_vec.efc = 24));
-    const plan = JSON.parse(cli(p, 'plan', '--format', 'json').stdout);
-    expect(plan.changes.map((c: any) => c.kind)).toEqual(['alter_index']);
-    applyOk(p);
-    expectPlanEmpty(p);
+    const plan = await planMigration(loadConfig(p.yaml));
+    expect(plan.changes.map((c) => c.kind)).toEqual(['alter_index']);
+    await applyHere(p);
+    await expectPlanEmpty(p);
     const def = (await q(p.db, "CALL SHOW_INDEXES() WHERE index_name = 'doc_vec' RETURN index_definition"))[0]['index_definition'];
     expect(String(def)).toContain('efc := 24');
     await expectIndexesAnswer(p.db);
 
     // dropped
     edit(p, (s) => delete s.nodes.Doc.indexes.doc_fts2);
-    applyOk(p);
-    expectPlanEmpty(p);
+    await applyHere(p);
+    await expectPlanEmpty(p);
     expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_vec']);
 
     // an indexed property dropped, with its index (Kuzu refuses the drop while the index exists)
@@ -195,10 +221,8 @@ describe('indexes, sequences and macros', () => {
       delete s.nodes.Doc.properties.body;
       delete s.nodes.Doc.indexes.doc_fts;
     });
-    const r = cli(p, 'apply', '--auto-approve', '--allow-destructive');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expectPlanEmpty(p);
+    await applyHere(p, { allowDestructive: true });
+    await expectPlanEmpty(p);
     expect(await indexNames(p.db)).toEqual(['doc_vec']);
     expect(Number((await nearest(p.db))[0]['id'])).toBe(TARGET);
     await expectSequenceAndMacro(p.db, 102);
@@ -218,11 +242,11 @@ describe('indexes, sequences and macros', () => {
 
     // An unrelated rewrite (another table) by the export strategy keeps every object of the database.
     edit(p, (s) => (s.nodes.Tag.properties.w = 'INT64'), 'v0.2.0');
-    const plan = JSON.parse(cli(p, 'plan', '--format', 'json', '--strategy', 'export').stdout);
+    const plan = await planMigration(loadConfig(p.yaml), { rewriteStrategy: 'export' });
     expect(plan.rewrite_strategy).toBe('export');
     expect(plan.rebuilt_tables).toEqual(['Tag']);
     applyOk(p, '--strategy', 'export');
-    expectPlanEmpty(p);
+    await expectPlanEmpty(p);
     await expectIndexesAnswer(p.db);
     await expectSequenceAndMacro(p.db, 102); // consumes 102
 
@@ -234,7 +258,7 @@ describe('indexes, sequences and macros', () => {
     await expectSequenceAndMacro(p.db, 102); // the state before the export-strategy apply
   }, 120_000);
 
-  it.each(['after_create_indexes', 'before_swap', 'after_swap'])('SIGKILL at %s leaves the old or the new database, indexes included', async (point) => {
+  it.each(['before_swap', 'after_swap'])('SIGKILL at %s leaves the old or the new database, indexes included', async (point) => {
     const p = project();
     edit(p, (s) => (s.nodes.Doc.properties.k = 'INT64'));
     const killed = runCli(['apply', '--auto-approve', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: point } });
@@ -246,4 +270,55 @@ describe('indexes, sequences and macros', () => {
     await expectIndexesAnswer(p.db);
     expect(fs.readdirSync(path.dirname(p.db)).filter((f) => f.startsWith('_km_') || f.startsWith('._km_'))).toEqual([]);
   }, 90_000);
+});
+
+describe('LadybugDB: sequences and macros, indexes refused', () => {
+  const ENGINES_DIR = process.env.KUZU_MIGRATE_ENGINES_DIR ?? path.join(REPO_ROOT, '.engines');
+  const LADYBUG = findRelease('ladybug')!;
+
+  /** Statements on a LadybugDB database, in a LadybugDB worker process (one native engine per process). */
+  async function lbug(db: string, ...statements: string[]): Promise<Record<string, unknown>[]> {
+    const modulePath = installedPath(LADYBUG, ENGINES_DIR);
+    return withEngineProcess(LADYBUG, modulePath!, db, {}, async (p) => {
+      let rows: Record<string, unknown>[] = [];
+      for (const s of statements) rows = await p.query(s);
+      return rows;
+    });
+  }
+
+  it('a sequence keeps its position and a macro survives the export rewrite; an index is refused before anything is written', async () => {
+    if (!installedPath(LADYBUG, ENGINES_DIR)) throw new Error(`LadybugDB is not installed in ${ENGINES_DIR}`);
+    const dir = tempDir('km-objects-lbug-');
+    const p: Proj = { dir, yaml: path.join(dir, 'kuzu-migrate.yaml'), db: path.join(dir, 'db', 'graph.lbug') };
+    const doc = (k: string, extra: Record<string, unknown> = {}) => ({
+      version: 'v1.0.0',
+      engine: 'ladybug',
+      database: './db/graph.lbug',
+      schema: {
+        nodes: { Doc: { primary_key: 'id', properties: { id: 'INT64', body: 'STRING', k }, ...extra } },
+        sequences: { order_no: { start: 100 } },
+        macros: { addOne: { parameters: ['x'], body: 'x + 1' } },
+      },
+    });
+    fs.writeFileSync(p.yaml, stringify(doc('INT32')));
+    applyOk(p);
+    const used = await lbug(p.db, "CREATE (:Doc {id: 1, body: 'zebra', k: 1})", "RETURN nextval('order_no') AS v", "RETURN nextval('order_no') AS v");
+    expect(Number(used[0]['v'])).toBe(101);
+    expectPlanEmptyCli(p);
+
+    fs.writeFileSync(p.yaml, stringify(doc('INT64')));
+    const plan = JSON.parse(cli(p, 'plan', '--format', 'json').stdout);
+    expect(plan.rewrite_strategy).toBe('export');
+    applyOk(p);
+    expectPlanEmptyCli(p);
+    const after = await lbug(p.db, "RETURN nextval('order_no') AS v, addOne(41) AS m");
+    expect([Number(after[0]['v']), Number(after[0]['m'])]).toEqual([102, 42]);
+
+    fs.writeFileSync(p.yaml, stringify(doc('INT64', { indexes: { doc_fts: { type: 'fts', properties: ['body'] } } })));
+    const before = fs.readFileSync(p.db);
+    const r = cli(p, 'apply', '--auto-approve');
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/no built-in FTS or vector indexes.*doc_fts/);
+    expect(fs.readFileSync(p.db).equals(before)).toBe(true);
+  }, 120_000);
 });
