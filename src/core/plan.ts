@@ -155,7 +155,9 @@ export function buildPlan(input: PlanInput): PlanDocument {
     strategy === 'none'
       ? 'the live database matches the declaration'
       : strategy === 'in_place'
-        ? 'every change can be made in place, in one transaction'
+        ? privateCopy
+          ? 'every change besides the index statements can be made in place, in one transaction'
+          : 'every change can be made in place, in one transaction'
         : `${[...new Set(changes.filter((c) => !c.in_place).map((c) => c.kind))].join(', ')} cannot be done in place; ` +
           (rewriteStrategy === 'transaction'
             ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file)'
