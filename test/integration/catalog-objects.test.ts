@@ -13,7 +13,7 @@ import { withEngine } from '../../src/kuzu/engine';
 import { loadConfig } from '../../src/config/config';
 import { planMigration } from '../../src/api/planning';
 import { applyMigration } from '../../src/apply/apply';
-import { installedPath } from '../../src/engines/install';
+import { ensureEngine } from '../../src/engines/install';
 import { withEngineProcess } from '../../src/engines/process';
 import { findRelease } from '../../src/engines/releases';
 import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
@@ -97,7 +97,7 @@ function edit(p: Proj, fn: (schema: any) => void, version?: string): void {
 }
 
 function cli(p: Proj, ...args: string[]): ReturnType<typeof runCli> {
-  return runCli([...args, '-c', p.yaml]);
+  return runCli([...args, '-c', p.yaml], { env: { KUZU_MIGRATE_ENGINES_DIR: process.env.KUZU_MIGRATE_ENGINES_DIR ?? path.join(REPO_ROOT, '.engines') } });
 }
 
 /** apply through the CLI exits 0 with nothing on stderr (the message is shown when it does not). */
@@ -256,6 +256,16 @@ describe('indexes, sequences and macros', () => {
     await expectIndexesAnswer(p.db);
     expect((await q(p.db, "CALL table_info('Tag') WHERE name = 'w' RETURN type"))[0]['type']).toBe('INT32');
     await expectSequenceAndMacro(p.db, 102); // the state before the export-strategy apply
+
+    // verify: an index must be present and answer a query.
+    const ok = cli(p, 'verify', '--version', 'v0.1.0', '--json');
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(JSON.stringify(JSON.parse(ok.stdout))).toContain('every index exists and answers a query');
+    await withEngine(p.db, {}, (e) => e.query("CALL DROP_FTS_INDEX('Doc', 'doc_fts')"));
+    const bad = cli(p, 'verify', '--version', 'v0.1.0');
+    expect(bad.status).toBe(1);
+    expect(bad.stdout + bad.stderr).toMatch(/Doc\.doc_fts: missing/);
   }, 120_000);
 
   it.each(['before_swap', 'after_swap'])('SIGKILL at %s leaves the old or the new database, indexes included', async (point) => {
@@ -275,11 +285,14 @@ describe('indexes, sequences and macros', () => {
 describe('LadybugDB: sequences and macros, indexes refused', () => {
   const ENGINES_DIR = process.env.KUZU_MIGRATE_ENGINES_DIR ?? path.join(REPO_ROOT, '.engines');
   const LADYBUG = findRelease('ladybug')!;
+  let ladybugPath = '';
+  beforeAll(async () => {
+    ladybugPath = await ensureEngine(LADYBUG, { dir: ENGINES_DIR });
+  }, 15 * 60_000);
 
   /** Statements on a LadybugDB database, in a LadybugDB worker process (one native engine per process). */
   async function lbug(db: string, ...statements: string[]): Promise<Record<string, unknown>[]> {
-    const modulePath = installedPath(LADYBUG, ENGINES_DIR);
-    return withEngineProcess(LADYBUG, modulePath!, db, {}, async (p) => {
+    return withEngineProcess(LADYBUG, ladybugPath, db, {}, async (p) => {
       let rows: Record<string, unknown>[] = [];
       for (const s of statements) rows = await p.query(s);
       return rows;
@@ -287,7 +300,6 @@ describe('LadybugDB: sequences and macros, indexes refused', () => {
   }
 
   it('a sequence keeps its position and a macro survives the export rewrite; an index is refused before anything is written', async () => {
-    if (!installedPath(LADYBUG, ENGINES_DIR)) throw new Error(`LadybugDB is not installed in ${ENGINES_DIR}`);
     const dir = tempDir('km-objects-lbug-');
     const p: Proj = { dir, yaml: path.join(dir, 'kuzu-migrate.yaml'), db: path.join(dir, 'db', 'graph.lbug') };
     const doc = (k: string, extra: Record<string, unknown> = {}) => ({
