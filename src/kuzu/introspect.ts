@@ -169,10 +169,12 @@ export function parseIndexDefinition(definition: string, table: string, name: st
  */
 export function parseMacros(schemaCypher: string, engineOnes: boolean): Macro[] {
   const out: Macro[] = [];
-  for (const m of schemaCypher.matchAll(/^CREATE MACRO `([^`]+)` \(([^)]*)\) AS ([\s\S]*?);[ \t]*$/gm)) {
-    if (isEngineMacro(m[1]) !== engineOnes) continue;
-    const parameters = m[2].split(',').map((p) => p.trim()).filter(Boolean);
-    out.push({ name: m[1], parameters, body: m[3].trim() });
+  // 0.11 quotes the name (`CREATE MACRO \`ADDONE\` (x)`); 0.9/0.10 do not (`CREATE MACRO ADDONE (x)`).
+  for (const m of schemaCypher.matchAll(/^CREATE MACRO (?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*)) \(([^)]*)\) AS ([\s\S]*?);[ \t]*$/gm)) {
+    const name = m[1] ?? m[2];
+    if (isEngineMacro(name) !== engineOnes) continue;
+    const parameters = m[3].split(',').map((p) => p.trim()).filter(Boolean);
+    out.push({ name, parameters, body: m[4].trim() });
   }
   return out;
 }

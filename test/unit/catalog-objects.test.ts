@@ -146,10 +146,12 @@ describe('what Kuzu prints', () => {
       'CREATE MACRO `ADDONE` (x) AS x + 1;',
       "CREATE MACRO `0_DOC_FTS_TOKENIZE` (query) AS string_split(lower(regexp_replace(\n    CAST(query as STRING),\n    '[0-9]+',\n    ' ',\n    'g')), ' ');",
       'CREATE MACRO `ADDTWO` (x,y:=2) AS x + y;',
+      'CREATE MACRO OLDSTYLE (x) AS x * 2;', // Kuzu 0.9/0.10 do not quote the name
     ].join('\n');
     expect(parseMacros(text, false)).toEqual([
       { name: 'ADDONE', parameters: ['x'], body: 'x + 1' },
       { name: 'ADDTWO', parameters: ['x', 'y:=2'], body: 'x + y' },
+      { name: 'OLDSTYLE', parameters: ['x'], body: 'x * 2' },
     ]);
     expect(parseMacros(text, true).map((m) => m.name)).toEqual(['0_DOC_FTS_TOKENIZE']);
   });
