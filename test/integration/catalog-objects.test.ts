@@ -257,6 +257,16 @@ describe('indexes, sequences and macros', () => {
     expect((await q(p.db, "CALL table_info('Tag') WHERE name = 'w' RETURN type"))[0]['type']).toBe('INT32');
     await expectSequenceAndMacro(p.db, 102); // the state before the export-strategy apply
 
+    // diff shows sequence and macro changes against a snapshot.
+    edit(p, (s) => {
+      s.sequences.invoice_no = { start: 1 };
+      delete s.macros.ADDONE;
+    });
+    const d = cli(p, 'diff', 'v0.1.0', '--declared');
+    expect(d.stdout).toContain('+ create sequence invoice_no');
+    expect(d.stdout).toContain('- drop macro ADDONE(x) AS x + 1');
+    expect(d.stdout).toContain('+CREATE SEQUENCE `invoice_no` START 1');
+
     // verify: an index must be present and answer a query.
     const ok = cli(p, 'verify', '--version', 'v0.1.0', '--json');
     expect(ok.stderr).toBe('');
