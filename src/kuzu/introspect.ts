@@ -11,7 +11,8 @@ import { cypherString, quoteIdent, RESERVED_PREFIXES } from '../core/identifiers
 import { Index, INDEX_DEFAULTS, isEngineMacro, Macro, Multiplicity, MULTIPLICITIES, NodeTable, Property, RelTable, Schema, Sequence, StorageDirection, emptySchema } from '../core/model';
 import { serialSequenceCandidates } from '../core/plan';
 import { tryParseType, renderType } from '../core/types';
-import { KuzuEngine, withEngine } from './engine';
+import { withEngine } from './engine';
+import type { QueryRunner } from '../engines/runner';
 
 export interface LiveSchema {
   schema: Schema;
@@ -41,7 +42,7 @@ function toProperty(row: Record<string, unknown>): Property {
   return { name: String(row['name']), type, default: type === 'SERIAL' ? null : def };
 }
 
-export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
+export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
   const schema = emptySchema();
   const unknownStorageDirection: string[] = [];
   const warnings: string[] = [];
@@ -93,7 +94,7 @@ export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
  * and the tokenizer macros FTS indexes make (`0_<INDEX>_TOKENIZE`). `CALL show_functions()` is
  * never called: it segfaults whenever a macro exists (kuzu-notes §8).
  */
-export async function readCatalogObjects(engine: KuzuEngine, schema: Schema, exported: string): Promise<void> {
+export async function readCatalogObjects(engine: QueryRunner, schema: Schema, exported: string): Promise<void> {
   const tokenizers = parseMacros(exported, true);
   const indexes: Index[] = [];
   // Releases before FTS/vector indexes (and engines built without them) have no SHOW_INDEXES: no indexes.
@@ -131,7 +132,7 @@ export async function readCatalogObjects(engine: KuzuEngine, schema: Schema, exp
 }
 
 /** The last value a sequence handed out, as a decimal string; null while it was never used. */
-export async function sequencePosition(engine: KuzuEngine, name: string): Promise<string | null> {
+export async function sequencePosition(engine: QueryRunner, name: string): Promise<string | null> {
   try {
     const v = await engine.scalar(`RETURN CAST(currval(${cypherString(name)}) AS STRING)`);
     return v === null || v === undefined ? null : String(v);
@@ -184,7 +185,7 @@ export function parseMacros(schemaCypher: string, engineOnes: boolean): Macro[] 
  * macros are visible (kuzu-notes §5, §8). The export goes to a private temporary folder (Kuzu
  * wants a folder that does not exist yet) and is removed afterwards; ~30 ms for 200 tables.
  */
-export async function schemaExport(engine: KuzuEngine): Promise<string> {
+export async function schemaExport(engine: QueryRunner): Promise<string> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-introspect-'));
   const target = path.join(parent, 'schema');
   try {
@@ -210,7 +211,7 @@ export function parseMultiplicities(schemaCypher: string): Map<string, Multiplic
  * for further read-only queries (row counts, history), to `fn`. A missing file is an empty schema
  * and no engine, not an error: planning against it creates everything.
  */
-export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: KuzuEngine | null) => Promise<T>): Promise<T> {
+export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: QueryRunner | null) => Promise<T>): Promise<T> {
   if (!fs.existsSync(dbPath)) return fn({ schema: emptySchema(), exists: false, unknownStorageDirection: [], warnings: [] }, null);
   return withEngine(dbPath, { readOnly: true }, async (engine) => fn(await introspect(engine), engine));
 }
@@ -221,7 +222,7 @@ export async function introspectPath(dbPath: string): Promise<LiveSchema> {
 }
 
 /** Number of rows (nodes or relationships) of a table, counted inside Kuzu. */
-export async function countRows(engine: KuzuEngine, table: { kind: 'node' | 'rel'; name: string }): Promise<number> {
+export async function countRows(engine: QueryRunner, table: { kind: 'node' | 'rel'; name: string }): Promise<number> {
   const q =
     table.kind === 'node'
       ? `MATCH (n:${quoteIdent(table.name)}) RETURN count(*)`
@@ -230,13 +231,13 @@ export async function countRows(engine: KuzuEngine, table: { kind: 'node' | 'rel
 }
 
 /** Rows whose `property` is not NULL: the data a drop of that property removes. */
-export async function countNonNull(engine: KuzuEngine, table: { kind: 'node' | 'rel'; name: string }, property: string): Promise<number> {
+export async function countNonNull(engine: QueryRunner, table: { kind: 'node' | 'rel'; name: string }, property: string): Promise<number> {
   const v = table.kind === 'node' ? 'n' : 'r';
   const pattern = table.kind === 'node' ? `(n:${quoteIdent(table.name)})` : `()-[r:${quoteIdent(table.name)}]->()`;
   return Number(await engine.scalar(`MATCH ${pattern} WHERE ${v}.${quoteIdent(property)} IS NOT NULL RETURN count(*)`));
 }
 
 /** Relationships of `rel` between `from` and `to` nodes: what dropping that connection deletes. */
-export async function countEdges(engine: KuzuEngine, rel: string, from: string, to: string): Promise<number> {
+export async function countEdges(engine: QueryRunner, rel: string, from: string, to: string): Promise<number> {
   return Number(await engine.scalar(`MATCH (:${quoteIdent(from)})-[r:${quoteIdent(rel)}]->(:${quoteIdent(to)}) RETURN count(*)`));
 }

@@ -6,7 +6,7 @@
 import { consumeSequenceValue, createIndex, createMacro, createSequence, probeIndex } from '../core/ddl';
 import { quoteIdent } from '../core/identifiers';
 import { Index, Macro, Sequence, sameName } from '../core/model';
-import { KuzuEngine } from './engine';
+import type { QueryRunner } from '../engines/runner';
 
 export interface IndexProbe {
   table: string;
@@ -24,7 +24,7 @@ export interface IndexProbe {
  * stored vector is found, so a non-empty table must give at least one hit). An empty table
  * needs no hit, only a query that runs.
  */
-export async function probeIndexes(engine: KuzuEngine, indexes: Index[]): Promise<IndexProbe[]> {
+export async function probeIndexes(engine: QueryRunner, indexes: Index[]): Promise<IndexProbe[]> {
   const present = await engine.query('CALL SHOW_INDEXES() RETURN table_name, index_name, index_type');
   const out: IndexProbe[] = [];
   for (const i of indexes) {
@@ -61,7 +61,7 @@ export async function probeIndexes(engine: KuzuEngine, indexes: Index[]): Promis
  * sequence is created at its last value and that value consumed with one nextval (as Kuzu's own
  * EXPORT does), an unused one at its start (Kuzu's EXPORT consumes the start there: we do not).
  */
-export async function createSequencesAndMacros(engine: KuzuEngine, sequences: Sequence[], macros: Macro[], omitMacros: string[] = []): Promise<void> {
+export async function createSequencesAndMacros(engine: QueryRunner, sequences: Sequence[], macros: Macro[], omitMacros: string[] = []): Promise<void> {
   for (const q of sequences) {
     await engine.query(createSequence(q, q.position ?? q.start));
     if (q.position !== undefined && q.position !== null) await engine.query(consumeSequenceValue(q.name));
@@ -73,6 +73,6 @@ export async function createSequencesAndMacros(engine: KuzuEngine, sequences: Se
 }
 
 /** Builds indexes (after the data), each statement on its own: Kuzu refuses them in a transaction. */
-export async function createIndexes(engine: KuzuEngine, indexes: Index[]): Promise<void> {
+export async function createIndexes(engine: QueryRunner, indexes: Index[]): Promise<void> {
   for (const i of indexes) await engine.query(createIndex(i));
 }

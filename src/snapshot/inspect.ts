@@ -6,6 +6,7 @@ import { readLive } from '../api/planning';
 import { HistoryEntry, readHistory } from '../apply/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareDigests, currentReceipt, digestWith } from '../state/digest';
 import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../apply/backup';
 import { ResolvedConfig } from '../config/config';
@@ -17,6 +18,7 @@ import { Schema, schemaFingerprint } from '../core/model';
 import { ACTION_SYMBOLS, describeChange } from '../core/render';
 import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
+import { evaluateCheck } from '../kuzu/checks';
 import { sequencePosition, introspect, introspectPath } from '../kuzu/introspect';
 import { probeIndexes } from '../kuzu/objects';
 import { readManifest } from './files';
@@ -213,7 +215,11 @@ export interface VerifyResult {
   checks: VerifyCheck[];
 }
 
-export async function verifyDatabase(config: ResolvedConfig, options: { version?: string } = {}): Promise<VerifyResult> {
+/**
+ * Verifies the live database (read-only). `onEvent` hears each finished check (with the rows it
+ * covered when a content comparison ran), for progress output.
+ */
+export async function verifyDatabase(config: ResolvedConfig, options: { version?: string; onEvent?: (e: { phase: string; message: string; rows?: number }) => void } = {}): Promise<VerifyResult> {
   let manifest: Manifest | null = null;
   if (options.version) {
     const dir = versionDir(config.migrations, checkVersionName(options.version));
@@ -223,14 +229,28 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
   if (!fs.existsSync(config.database)) throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE');
   const expected = manifest ? manifest.schema : config.schema;
   const checks = await withEngine(config.database, { readOnly: true }, async (engine) => {
-    const out: VerifyCheck[] = [];
+    const checksDone: VerifyCheck[] = [];
+    const out = {
+      push(c: VerifyCheck, rows?: number) {
+        checksDone.push(c);
+        options.onEvent?.({ phase: 'verify', message: `${c.ok ? 'ok' : 'FAIL'}: ${c.name}`, ...(rows !== undefined ? { rows } : {}) });
+      },
+    };
     const live = (await introspect(engine)).schema;
     const schemaProblems = schemaFingerprint(live) === schemaFingerprint(expected) ? [] : diffLenient(live, expected, []).map((c) => `would need: ${describeChange(c)}`);
     if (schemaFingerprint(live) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
     out.push({ name: `schema equals ${manifest ? manifest.version : 'the declaration'}`, ok: schemaProblems.length === 0, problems: schemaProblems });
     if (manifest && !manifest.schema_only) {
       const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
-      out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems });
+      out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems }, manifest.total_rows);
+    }
+    // Right after an apply (or the recovery of one), while the file is unchanged since: its
+    // content must be what the apply recorded before putting it in place.
+    const last = manifest ? undefined : (await readHistory(engine)).pop();
+    const receipt = last && last.backup_id ? currentReceipt(config.database, path.resolve(config.backups), last.backup_id, last.id) : null;
+    if (receipt) {
+      const problems = compareDigests(receipt.expected, await digestWith(engine, receipt.rebuilt_tables));
+      out.push({ name: `row counts and content equal what apply ${receipt.apply_id} recorded`, ok: problems.length === 0, problems });
     }
     const keyProblems: string[] = [];
     for (const t of live.nodes) {
@@ -271,17 +291,10 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
       if ((manifest.schema.sequences ?? []).length) out.push({ name: `sequences are not behind ${manifest.version}`, ok: seqProblems.length === 0, problems: seqProblems });
     }
     for (const check of config.checks) {
-      let problems: string[] = [];
-      try {
-        const rows = await engine.query(check.query);
-        const v = rows.length === 1 ? Object.values(rows[0]) : [];
-        if (!(v.length === 1 && v[0] === true)) problems = [`returned ${JSON.stringify(rows.slice(0, 3))}, expected a single true`];
-      } catch (err) {
-        problems = [`failed: ${(err as Error).message}`];
-      }
-      out.push({ name: `check ${check.name}`, ok: problems.length === 0, problems });
+      const outcome = await evaluateCheck(engine, check);
+      out.push({ name: `check ${check.name}`, ok: outcome.ok, problems: outcome.problem ? [outcome.problem] : [] });
     }
-    return out;
+    return checksDone;
   });
   return { ok: checks.every((c) => c.ok), database: config.database, against: manifest ? manifest.version : 'declaration', checks };
 }
