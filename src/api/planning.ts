@@ -13,6 +13,10 @@ import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../ku
 export { readLive };
 import { TOOL_VERSION } from '../version';
 import { readJournal } from '../apply/journal';
+import { analyzePlan } from '../core/lint/analyze';
+import { withoutUnmanaged } from '../core/lint/protection';
+import { gatherFacts } from '../lint/facts';
+import { lintContext } from '../lint/context';
 
 export interface PlanOptions {
   rewriteStrategy?: RewriteStrategy;
@@ -75,10 +79,14 @@ export async function planLive(live: LiveSchema, engine: KuzuEngine | null, conf
   if (interrupted) {
     warnings.push(`an apply to ${interrupted.version} (${interrupted.apply_id}) was interrupted; run \`kuzu-migrate recover\` (apply and rollback also settle it first)`);
   }
-  const diff = diffSchemas(live.schema, desired);
-  if (engine && options.countRows !== false) await annotateRowCounts(engine, live.schema, desired, diff.changes);
-  return buildPlan({
-    live: live.schema,
+  // Tables `unmanaged:` names are not kuzu-migrate's: the diff never sees them, so never drops or alters them.
+  const managed = withoutUnmanaged(live.schema, config.unmanaged);
+  if (managed.ignored.length) warnings.push(`unmanaged (left alone): ${managed.ignored.join(', ')}`);
+  const diff = diffSchemas(managed.schema, desired);
+  const counting = engine !== null && options.countRows !== false;
+  if (counting) await annotateRowCounts(engine, managed.schema, desired, diff.changes);
+  const plan = buildPlan({
+    live: managed.schema,
     desired,
     changes: diff.changes,
     warnings: [...warnings, ...diff.warnings],
@@ -94,6 +102,9 @@ export async function planLive(live: LiveSchema, engine: KuzuEngine | null, conf
       now: options.now,
     },
   });
+  const facts = counting ? await gatherFacts(engine, config.database, managed.schema, plan) : undefined;
+  plan.lint = analyzePlan(plan, lintContext(config, facts));
+  return plan;
 }
 
 /** Plans the migration of `config.database` to the declared schema. Opens the database read-only. */

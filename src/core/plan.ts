@@ -9,6 +9,7 @@ import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
 import { NodeTable, Property, RelTable, Schema, Table, allTables, sameName, schemaFingerprint } from './model';
 import type { EngineKind } from '../engines/releases';
+import type { LintReport } from './lint/analyze';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -93,6 +94,8 @@ export interface PlanDocument {
   summary: PlanSummary;
   /** The desired schema in full, so a saved plan can be applied without the YAML. */
   desired_schema: Schema;
+  /** Lint findings (docs/lint.md), set by planning; absent in plans written before lint existed. Explains only. */
+  lint?: LintReport;
 }
 
 export interface PlanInput {

@@ -6,6 +6,7 @@ import { Action, Change } from './changes';
 import { assertNever } from './errors';
 import { Connection } from './model';
 import { PlanDocument, PlanSummary } from './plan';
+import { lintMarkdownLines, lintTextLines } from './lint/render';
 
 export const ACTION_SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
@@ -85,6 +86,7 @@ export function renderText(plan: PlanDocument, options: { statements?: boolean }
     lines.push(`Strategy: ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`);
     if (plan.rebuilt_tables.length) lines.push(`Rebuilt tables: ${plan.rebuilt_tables.join(', ')}.`);
   }
+  if (plan.lint?.findings.length) lines.push('', ...lintTextLines(plan.lint));
   if (options.statements && plan.steps.length) {
     lines.push('', 'Statements:');
     for (const s of plan.steps) lines.push(`  ${String(s.id).padStart(3)}. [${s.phase}] ${s.statement};`, `       -- ${s.comment}`);
@@ -117,6 +119,7 @@ export function renderMarkdown(plan: PlanDocument): string {
   out.push(`**Strategy:** ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`, '');
   for (const w of plan.warnings) out.push(`- ⚠️ ${w}`);
   if (plan.warnings.length) out.push('');
+  out.push(...lintMarkdownLines(plan.lint));
   if (plan.steps.length) {
     out.push('<details><summary>Statements (' + plan.steps.length + ')</summary>', '', '```cypher');
     for (const st of plan.steps) out.push(`// ${st.id}. [${st.phase}] ${st.comment}`, `${st.statement};`);
