@@ -38,6 +38,7 @@ same database gets exit 4.`;
     }),
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
+    'allow-drops-on-first-run': Flags.boolean({ summary: 'Consent to drops on a database kuzu-migrate never applied to (first-run guard, docs/lint.md KM602).' }),
   };
 
   public override async init(): Promise<void> {
@@ -64,6 +65,7 @@ same database gets exit 4.`;
     const result = await applyMigration(config, {
       plan,
       allowDestructive: allow,
+      allowDropsOnFirstRun: this.flags['allow-drops-on-first-run'],
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
       onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
