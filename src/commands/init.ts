@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { introspectDatabase } from '../api/init';
+import { stringify } from 'yaml';
+import { withoutUnmanaged } from '../core/lint/protection';
+import type { Schema } from '../core/model';
 import { isValidVersionName, schemaToYaml } from '../config/config';
 import { RuntimeError, UsageError } from '../core/errors';
 import { detectEngine } from '../engines/detect';
@@ -32,6 +35,10 @@ types, primary keys, defaults, comments, connections, multiplicity and storage d
     database: Flags.string({ char: 'd', summary: 'The database file to read.', required: true }),
     version: Flags.string({ summary: 'Version to declare (vMAJOR.MINOR.PATCH).', default: 'v0.1.0' }),
     force: Flags.boolean({ summary: 'Overwrite an existing YAML file.' }),
+    unmanaged: Flags.string({
+      summary: 'Leave tables matching this pattern (`*`, `?`) out and list it under unmanaged: (repeatable).',
+      multiple: true,
+    }),
   };
 
   public async run(): Promise<InitResult> {
@@ -47,14 +54,32 @@ types, primary keys, defaults, comments, connections, multiplicity and storage d
     const engine = detectEngine(dbPath).engine === 'ladybug' ? 'ladybug' : 'kuzu';
     this.useEngine(engine);
     await loadEngine();
-    const schema = await introspectDatabase(dbPath);
+    const patterns = this.flags.unmanaged ?? [];
+    const { schema, unmanaged } = leaveOutUnmanaged(await introspectDatabase(dbPath), patterns);
     let rel = path.relative(path.dirname(file), dbPath);
     if (!rel.startsWith('.') && !path.isAbsolute(rel)) rel = './' + rel;
-    const yaml = schemaToYaml(schema, { version, engine, database: rel, migrations: './migrations', backups: './backups' });
+    const yaml =
+      schemaToYaml(schema, { version, engine, database: rel, migrations: './migrations', backups: './backups' }) +
+      (unmanaged.length ? stringify({ unmanaged }) : '');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, yaml);
     const result = { file, database: dbPath, version, nodes: schema.nodes.length, rels: schema.rels.length };
     this.out(`Wrote ${file}: ${result.nodes} node tables, ${result.rels} rel tables from ${dbPath}.`);
     return result;
   }
+}
+
+/**
+ * The introspected schema without the tables `patterns` name, and the unmanaged: list to write: the
+ * patterns, plus the rel tables left out because an endpoint is unmanaged (the YAML could not
+ * declare them without declaring the endpoint).
+ */
+function leaveOutUnmanaged(schema: Schema, patterns: string[]): { schema: Schema; unmanaged: string[] } {
+  const { schema: kept } = withoutUnmanaged(schema, patterns);
+  const nodes = new Set(kept.nodes.map((n) => n.name.toLowerCase()));
+  const orphaned = kept.rels.filter((r) => r.connections.some((c) => !nodes.has(c.from.toLowerCase()) || !nodes.has(c.to.toLowerCase())));
+  return {
+    schema: { nodes: kept.nodes, rels: kept.rels.filter((r) => !orphaned.includes(r)) },
+    unmanaged: [...patterns, ...orphaned.map((r) => r.name)],
+  };
 }
