@@ -80,7 +80,7 @@ export async function planLive(live: LiveSchema, engine: KuzuEngine | null, conf
     warnings.push(`an apply to ${interrupted.version} (${interrupted.apply_id}) was interrupted; run \`kuzu-migrate recover\` (apply and rollback also settle it first)`);
   }
   // Tables `unmanaged:` names are not kuzu-migrate's: the diff never sees them, so never drops or alters them.
-  const managed = withoutUnmanaged(live.schema, config.unmanaged);
+  const managed = withoutUnmanaged(live.schema, config.unmanaged ?? []);
   if (managed.ignored.length) warnings.push(`unmanaged (left alone): ${managed.ignored.join(', ')}`);
   const diff = diffSchemas(managed.schema, desired);
   const counting = engine !== null && options.countRows !== false;

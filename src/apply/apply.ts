@@ -159,7 +159,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     }
 
     // Protection first: no allowance, not even --allow-destructive, lets a protected object be destroyed.
-    const violations = protectionViolations(plan, config.protect);
+    const violations = protectionViolations(plan, config.protect ?? []);
     if (violations.length > 0) {
       throw new RefusedError(
         `${violations.length} change${violations.length === 1 ? '' : 's'} would destroy or rebuild protected objects: ` +
@@ -176,7 +176,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       );
     }
     const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
-    const policy = { allowDestructive: allowance, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows };
+    const policy = { allowDestructive: allowance, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows ?? null };
     const refused = plan.changes.filter((c) => c.destructive && !destructiveAllowed(c, policy).allowed);
     if (refused.length > 0) {
       throw new RefusedError(
@@ -239,7 +239,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // Post-verify: the database must now be exactly the declared schema.
     emit('post-verify', 'checking the schema equals the declaration');
     const after = await withEngine(dbPath, { readOnly: true }, (e) => introspect(e));
-    after.schema = withoutUnmanaged(after.schema, config.unmanaged).schema; // as planning does: unmanaged tables are not ours
+    after.schema = withoutUnmanaged(after.schema, config.unmanaged ?? []).schema; // as planning does: unmanaged tables are not ours
     adoptUnknownStorageDirections(after, desired); // as planning does: what cannot be read is not a difference
     if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
       const residual = diffSchemas(after.schema, desired).changes;

@@ -42,7 +42,7 @@ export interface Policy {
   /** How many pre-apply backups to keep. */
   backupRetention: number;
   /** Allow a destructive change touching fewer than this many rows/edges; null: no size rule. */
-  allowDestructiveBelowRows: number | null;
+  allowDestructiveBelowRows?: number | null;
 }
 
 /** Where each declared table and property is (file:line:column of its key), for findings. */

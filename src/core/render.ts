@@ -86,7 +86,7 @@ export function renderText(plan: PlanDocument, options: { statements?: boolean }
     lines.push(`Strategy: ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`);
     if (plan.rebuilt_tables.length) lines.push(`Rebuilt tables: ${plan.rebuilt_tables.join(', ')}.`);
   }
-  if (plan.lint?.findings.length) lines.push('', ...lintTextLines(plan.lint));
+  if (plan.lint?.findings.length) lines.push('', ...lintTextLines(plan.lint).slice(0, -1));
   if (options.statements && plan.steps.length) {
     lines.push('', 'Statements:');
     for (const s of plan.steps) lines.push(`  ${String(s.id).padStart(3)}. [${s.phase}] ${s.statement};`, `       -- ${s.comment}`);

@@ -2,13 +2,15 @@
 import type { ResolvedConfig } from '../config/config';
 import { locateDeclaration } from '../config/config';
 import type { LintContext, LintFacts } from '../core/lint/analyze';
+import { DEFAULT_LINT_SETTINGS } from '../core/lint/codes';
 
 export function lintContext(config: ResolvedConfig, facts?: LintFacts): LintContext {
   return {
-    settings: config.lint,
-    policy: { allowDestructive: config.policy.allowDestructive, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows },
-    protect: config.protect,
+    // A ResolvedConfig built by hand (library users) may predate these keys: they default to off.
+    settings: config.lint ?? DEFAULT_LINT_SETTINGS,
+    policy: { allowDestructive: config.policy.allowDestructive, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows ?? null },
+    protect: config.protect ?? [],
     ...(facts ? { facts } : {}),
-    locate: (table, property) => locateDeclaration(config.locations, table, property),
+    ...(config.locations ? { locate: (table?: string, property?: string) => locateDeclaration(config.locations, table, property) } : {}),
   };
 }
