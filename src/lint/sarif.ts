@@ -5,6 +5,7 @@
  * root in CI) with forward slashes, as code scanning expects.
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
 import { LINT_RULES } from '../core/lint/codes';
 import type { LintFinding } from '../core/lint/analyze';
@@ -42,5 +43,6 @@ export function toSarif(findings: readonly LintFinding[], root: string = process
 function toUri(file: string, root: string): string {
   const abs = path.resolve(file);
   const rel = path.relative(root, abs);
-  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs).split(path.sep).join('/');
+  // Outside the root (not a repository file): an absolute file URI, which SARIF viewers open.
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : pathToFileURL(abs).href;
 }
