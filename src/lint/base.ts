@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig, type LoadOptions, type ResolvedConfig } from '../config/config';
+import { loadConfig, type ResolvedConfig } from '../config/config';
 import { ConfigError, UsageError } from '../core/errors';
 import { emptySchema, type Schema } from '../core/model';
 
@@ -26,13 +26,14 @@ function git(cwd: string, args: string[]): string {
 /**
  * Reads the base declaration. `base` is a path to an existing file (another kuzu-migrate YAML),
  * else a git revision of the repository holding `configFile`. A config that did not exist at the
- * revision is an empty schema (the pull request adds it). Throws UsageError for an unknown
+ * revision is an empty schema (the pull request adds it). Environments never change the schema,
+ * so the base is read without one (an environment added by the pull request is not an error). Throws UsageError for an unknown
  * revision or a config outside a git repository, ConfigError when the base YAML is invalid.
  */
-export function loadBase(base: string, configFile: string, options: LoadOptions = {}): BaseDeclaration {
+export function loadBase(base: string, configFile: string): BaseDeclaration {
   const headAbs = path.resolve(configFile);
   if (fs.existsSync(base) && fs.statSync(base).isFile()) {
-    return { schema: stripHints(loadConfig(base, { env: options.env }).schema), source: base };
+    return { schema: stripHints(loadConfig(base).schema), source: base };
   }
   const dir = path.dirname(headAbs);
   let top: string;
@@ -61,7 +62,7 @@ export function loadBase(base: string, configFile: string, options: LoadOptions 
       fs.writeFileSync(target, execFileSync('git', ['show', `${base}:${f}`], { cwd: top, maxBuffer: 64 * 1024 * 1024 }));
     }
     try {
-      return { schema: stripHints(loadConfig(path.join(tmp, ...relConfig.split('/')), { env: options.env }).schema), source: `git ${base}:${relConfig}` };
+      return { schema: stripHints(loadConfig(path.join(tmp, ...relConfig.split('/'))).schema), source: `git ${base}:${relConfig}` };
     } catch (err) {
       if (err instanceof ConfigError) {
         // Say which revision the problems are in; paths point into the temporary copy.
