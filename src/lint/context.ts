@@ -11,6 +11,6 @@ export function lintContext(config: ResolvedConfig, facts?: LintFacts): LintCont
     policy: { allowDestructive: config.policy.allowDestructive, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows ?? null },
     protect: config.protect ?? [],
     ...(facts ? { facts } : {}),
-    ...(config.locations ? { locate: (table?: string, property?: string) => locateDeclaration(config.locations, table, property) } : {}),
+    ...(config.locations ? { locate: (table?: string, property?: string, kind?: 'node' | 'rel') => locateDeclaration(config.locations, table, property, kind) } : {}),
   };
 }

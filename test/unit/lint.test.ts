@@ -12,7 +12,7 @@ import { analyzePlan, LintContext, LintFacts } from '../../src/core/lint/analyze
 import { estimateRebuild, REBUILD_ROWS_PER_SECOND } from '../../src/core/lint/cost';
 import { destructiveAllowed, matchesPattern, protectionViolations, withoutUnmanaged } from '../../src/core/lint/protection';
 import { LINT_RULES } from '../../src/core/lint/codes';
-import { validateConfig } from '../../src/config/config';
+import { locateDeclaration, validateConfig } from '../../src/config/config';
 import { tempDir } from '../helpers/db';
 
 const prop = (name: string, type: string, extra: Partial<Property> = {}): Property => ({ name, type, default: null, ...extra });
@@ -169,6 +169,7 @@ describe('protection', () => {
     ['rebuild of a protected table', edit((s) => { livesIn(s).storageDirection = 'fwd'; }), ['lives_in'], ['lives_in rebuilt (alter_storage_direction)']],
     ['a rebuild rewrites a protected property', edit((s) => { person(s).properties[0] = prop('id', 'INT128'); }), ['Person.name'], ['Person.name rewritten by the rebuild of Person (alter_property_type)']],
     ['a rel rebuilt because its endpoint is', edit((s) => { person(s).properties[0] = prop('id', 'INT128'); }), ['knows'], ['knows rebuilt (an endpoint node table is rebuilt)']],
+    ['a destructive change on a rebuilt table is reported once', edit((s) => { person(s).properties[2] = prop('age', 'INT32'); }), ['Person.age'], ['Person.age changed destructively (alter_property_type)']],
     ['renames and additions are not destroys', edit((s) => { person(s).properties[1] = prop('full_name', 'STRING', { renamedFrom: 'name' }); person(s).properties.push(prop('x', 'INT64')); }), ['Person'], []],
   ])('%s', (_n, desired, protect, expected) => {
     const v = protectionViolations(planOf(desired), protect);
@@ -251,6 +252,9 @@ environments:
     expect(top.unmanaged).toEqual(['app_*']);
     expect(top.policy.allowDestructiveBelowRows).toBe(100);
     expect(top.locations.properties['person.email']).toMatchObject({ line: 10, column: 9 });
+    // An undeclared (dropped) table points at the section of its kind, else the other one.
+    expect(locateDeclaration(top.locations, 'Gone', undefined, 'rel')).toMatchObject({ line: 4, column: 3 });
+    expect(locateDeclaration(top.locations, 'Person', 'gone')).toMatchObject({ line: 5, column: 5 });
     const prod = yaml(text, 'prod').config!;
     expect(prod.lint.severity).toEqual({ KM101: 'error', KM403: 'off' });
     expect(prod.protect).toEqual(['Person', 'Person.email', 'Legacy', 'Person.id']);

@@ -84,8 +84,11 @@ export interface LintContext {
   /** `Table` / `Table.prop` entries that are protected. */
   protect?: readonly string[];
   facts?: LintFacts;
-  /** Where a table or property is declared; called with no table for "somewhere in the schema". */
-  locate?: (table?: string, property?: string) => SourceLocation | undefined;
+  /**
+   * Where a table or property is declared; called with no table for "somewhere in the schema", and
+   * with the table's kind so an undeclared (dropped) table can point at its nodes:/rels: section.
+   */
+  locate?: (table?: string, property?: string, kind?: 'node' | 'rel') => SourceLocation | undefined;
 }
 
 const key = (t: string, p?: string) => (p === undefined ? t : `${t}.${p}`).toLowerCase();
@@ -100,14 +103,14 @@ export function analyzePlan(plan: Pick<PlanDocument, 'changes' | 'rebuilt_tables
   const settings = ctx.settings ?? DEFAULT_LINT_SETTINGS;
   const facts = ctx.facts;
   const out: LintFinding[] = [];
-  const add = (code: string, f: Omit<LintFinding, 'code' | 'rule' | 'family' | 'severity' | 'location'> & { cap?: Severity }) => {
+  const add = (code: string, f: Omit<LintFinding, 'code' | 'rule' | 'family' | 'severity' | 'location'> & { cap?: Severity; kind?: 'node' | 'rel' }) => {
     const setting = severityOf(code, settings);
     if (setting === 'off') return;
     const r = ruleFor(code);
-    const { cap, ...rest } = f;
+    const { cap, kind, ...rest } = f;
     // `cap` lowers (never raises) the configured severity: policy-allowed or uncounted findings.
     const severity = cap && rank(setting) > rank(cap) ? cap : setting;
-    const location = ctx.locate?.(f.table, f.property) ?? ctx.locate?.(f.table) ?? ctx.locate?.();
+    const location = ctx.locate?.(f.table, f.property, kind) ?? ctx.locate?.();
     out.push({ code, rule: r.name, family: r.family, severity, ...rest, ...(location ? { location } : {}) });
   };
   const desiredTable = (name: string): Table | undefined => allTables(plan.desired_schema).find((t) => sameName(t.name, name));
@@ -126,6 +129,7 @@ export function analyzePlan(plan: Pick<PlanDocument, 'changes' | 'rebuilt_tables
       case 'drop_table':
         add('KM101', {
           ...base,
+          kind: c.table_kind,
           rows,
           cap: accepted.cap,
           message:

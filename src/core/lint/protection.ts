@@ -67,16 +67,19 @@ export function protectionViolations(plan: Pick<PlanDocument, 'changes' | 'rebui
     if (!c.destructive) return;
     if (isProtected(protect, c.table, c.property)) out.push({ change: i, table: c.table, property: c.property, what: destroyVerb(c) });
   });
+  // A rebuild is reported only for what no destructive change above already named.
+  const named = new Set(out.map((v) => (v.property ? `${v.table}.${v.property}` : v.table).toLowerCase()));
   for (const t of plan.rebuilt_tables) {
     const why = plan.changes.filter((c) => sameName(c.table, t) && !c.in_place).map((c) => c.kind);
     const reason = why.length ? why.join(', ') : 'an endpoint node table is rebuilt';
     if (isProtected(protect, t)) {
+      if (named.has(t.toLowerCase())) continue;
       out.push({ change: null, table: t, what: `rebuilt (${reason})` });
       continue;
     }
     const table = [...plan.desired_schema.nodes, ...plan.desired_schema.rels].find((x) => sameName(x.name, t));
     for (const p of table?.properties ?? []) {
-      if (isProtected(protect, t, p.name)) out.push({ change: null, table: t, property: p.name, what: `rewritten by the rebuild of ${t} (${reason})` });
+      if (isProtected(protect, t, p.name) && !named.has(`${t}.${p.name}`.toLowerCase())) out.push({ change: null, table: t, property: p.name, what: `rewritten by the rebuild of ${t} (${reason})` });
     }
   }
   return out;
