@@ -5,6 +5,7 @@ import { applyMigration, ApplyResult } from '../apply/apply';
 import { RefusedError, UsageError } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
+import { parsePlanFile } from '../core/plan-integrity';
 import { confirmOnTerminal, progressPrinter } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
@@ -52,12 +53,7 @@ same database gets exit 4.`;
     let plan: PlanDocument | undefined;
     if (this.args.plan) {
       if (!fs.existsSync(this.args.plan)) throw new UsageError(`plan file ${this.args.plan} does not exist`);
-      try {
-        plan = JSON.parse(fs.readFileSync(this.args.plan, 'utf8')) as PlanDocument;
-      } catch (err) {
-        throw new UsageError(`plan file ${this.args.plan} is not JSON: ${(err as Error).message}`);
-      }
-      if (plan.format_version !== 1 || !plan.desired_schema) throw new UsageError(`${this.args.plan} is not a kuzu-migrate plan (format_version 1)`);
+      plan = parsePlanFile(fs.readFileSync(this.args.plan, 'utf8'), this.args.plan);
     }
     const allow = parseAllowance(this.flags['allow-destructive']);
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
@@ -68,7 +64,9 @@ same database gets exit 4.`;
       allowDropsOnFirstRun: this.flags['allow-drops-on-first-run'],
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
-      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+      // KUZU_MIGRATE_PROGRESS=1 prints progress without a terminal too (CI logs, crash tests that
+      // time a kill from the "committing" line).
+      onEvent: !this.jsonEnabled() && (process.stderr.isTTY || process.env.KUZU_MIGRATE_PROGRESS === '1') ? progressPrinter() : undefined,
       confirm: async (p) => {
         this.out(renderText(p));
         if (autoApprove || plan) return true;

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { ConfigError, UsageError, type Diagnostic } from '../core/errors';
+import { expressionProblem, readQueryProblem } from '../core/cypher-guard';
 import { identifierProblem } from '../core/identifiers';
 import {
   MULTIPLICITIES,
@@ -265,6 +266,23 @@ class ConfigReader {
     return `${origin.src.display}:${p.line}:${p.column}`;
   }
 
+  /**
+   * The plain value of a parsed file, or null with a diagnostic when it cannot be expanded: yaml
+   * throws a ReferenceError past maxAliasCount, which is what a "billion laughs" alias bomb hits.
+   */
+  private expand(src: YamlSource): { value: unknown } | null {
+    try {
+      return { value: src.value() };
+    } catch (err) {
+      this.diagnostics.push({
+        ...src.diag({ line: 1, column: 1 }),
+        message: `YAML cannot be expanded: ${(err as Error).message}`,
+        hint: 'remove the nested aliases (*name): aliases that expand to more than 100 nodes are refused',
+      });
+      return null;
+    }
+  }
+
   read(): ResolvedConfig | null {
     const { src } = this;
     const syntax = src.syntaxDiagnostics();
@@ -272,7 +290,9 @@ class ConfigReader {
       this.diagnostics.push(...syntax);
       return null;
     }
-    const root = src.value();
+    const expanded = this.expand(src);
+    if (!expanded) return null;
+    const root = expanded.value;
     this.diagnostics.push(...structuralDiagnostics('config', root, src));
     if (!isObject(root)) return null;
     const dir = dirname(src.file);
@@ -350,7 +370,9 @@ class ConfigReader {
         this.diagnostics.push(...syntax);
         continue;
       }
-      const v = src.value() ?? {}; // an empty file declares nothing
+      const expanded = this.expand(src);
+      if (!expanded) continue;
+      const v = expanded.value ?? {}; // an empty file declares nothing
       this.diagnostics.push(...structuralDiagnostics('schemaFile', v, src));
       if (isObject(v)) parts.push({ src, base: [], value: v });
     }
@@ -533,7 +555,10 @@ class ConfigReader {
         this.report(at, 'value', `property "${name}" is renamed from itself`, { hint: 'remove renamed_from (Kuzu names are case-insensitive)' });
       }
     }
-    if (typeof def.using === 'string' && def.using.trim() !== '') prop.using = def.using;
+    if (typeof def.using === 'string' && def.using.trim() !== '') {
+      prop.using = def.using;
+      this.guardExpression(def.using, { ...origin, path: [...origin.path, 'using'] }, 'using');
+    }
     return prop;
   }
 
@@ -554,9 +579,16 @@ class ConfigReader {
         this.report(origin, 'value', 'default is an empty expression', { hint: `for an empty string write default: "''"` });
         return null;
       }
+      this.guardExpression(value, origin, 'default');
       return value;
     }
     return null; // structural error already
+  }
+
+  /** `default` and `using` are each exactly one expression (core/cypher-guard.ts), reported where the problem is. */
+  private guardExpression(text: string, origin: Origin, what: 'default' | 'using'): void {
+    const problem = expressionProblem(text, what);
+    if (problem) this.reportAt(origin.src, origin.src.locateInScalar(origin.path, problem.offset), problem.message, { hint: problem.hint });
   }
 
   private tableRenames(declared: DeclaredTable[], byName: Map<string, DeclaredTable>): void {
@@ -630,6 +662,9 @@ class ConfigReader {
       if (!isObject(c) || typeof c.name !== 'string' || typeof c.query !== 'string') return;
       if (seen.has(c.name)) this.report({ src: this.src, path: ['checks', i, 'name'] }, 'value', `check "${c.name}" is declared twice`, { hint: 'check names must be unique' });
       seen.add(c.name);
+      const path: Path = ['checks', i, 'query'];
+      const problem = readQueryProblem(c.query, 'check');
+      if (problem) this.reportAt(this.src, this.src.locateInScalar(path, problem.offset), `check "${c.name}": ${problem.message}`, { hint: problem.hint });
       out.push({ name: c.name, query: c.query });
     });
     return out;

@@ -7,54 +7,13 @@ import type { Change } from '../changes';
 import { isNonConstantDefault } from '../diff';
 import { allTables, sameName, type Connection, type Table } from '../model';
 import type { PlanDocument } from '../plan';
-import { LintFamily, LintSettings, Severity, DEFAULT_LINT_SETTINGS, followsConvention, ruleFor, severityOf, NamingConvention } from './codes';
-import { estimateRebuild, formatBytes, formatSeconds, COST_SOURCE, RebuildEstimate } from './cost';
+import { fromPlanSchema } from '../plan-document';
+import { LintSettings, Severity, DEFAULT_LINT_SETTINGS, followsConvention, ruleFor, severityOf, NamingConvention } from './codes';
+import { estimateRebuild, formatBytes, formatSeconds, COST_SOURCE } from './cost';
+import type { LintFinding, LintReport, LintSummary, RebuildEstimate, SourceLocation } from './types';
+
+export type { LintFinding, LintReport, LintSummary, RebuildEstimate, SourceLocation };
 import { DestructivePolicy, destructiveAllowed, dropsAnything, protectionViolations } from './protection';
-
-/** A position in a YAML file (1-based line and column). */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
-
-/**
- * One finding. A superset of the plan-time finding shape {code, severity, message, hint, table?,
- * property?, location?} so both kinds can be listed together.
- */
-export interface LintFinding {
-  /** Stable code, e.g. `KM101` (docs/lint.md has a section per code). */
-  code: string;
-  /** The rule's stable name, e.g. `drop-table`. */
-  rule: string;
-  family: LintFamily;
-  severity: Severity;
-  message: string;
-  /** How to fix it, or how to accept it. */
-  hint: string;
-  table?: string;
-  property?: string;
-  /** Where in the YAML the finding is about (the declaration, or the section it was removed from). */
-  location?: SourceLocation;
-  /** Index into plan.changes of the change it is about, when one. */
-  change?: number;
-  /** Rows or relationships involved, when counted. */
-  rows?: number;
-}
-
-export interface LintSummary {
-  error: number;
-  warning: number;
-  notice: number;
-}
-
-/** The `lint` field of the plan JSON. */
-export interface LintReport {
-  findings: LintFinding[];
-  summary: LintSummary;
-  /** The rebuild estimate, when the plan rebuilds tables and the database was measured. */
-  estimate?: RebuildEstimate;
-}
 
 /**
  * Facts counted in the live database (src/lint/facts.ts). Absent when linting without a database
@@ -113,7 +72,8 @@ export function analyzePlan(plan: Pick<PlanDocument, 'changes' | 'rebuilt_tables
     const location = ctx.locate?.(f.table, f.property, kind) ?? ctx.locate?.();
     out.push({ code, rule: r.name, family: r.family, severity, ...rest, ...(location ? { location } : {}) });
   };
-  const desiredTable = (name: string): Table | undefined => allTables(plan.desired_schema).find((t) => sameName(t.name, name));
+  const desired = fromPlanSchema(plan.desired_schema);
+  const desiredTable = (name: string): Table | undefined => allTables(desired).find((t) => sameName(t.name, name));
 
   plan.changes.forEach((c, i) => {
     const base = { table: c.table, ...(c.property ? { property: c.property } : {}), change: i };

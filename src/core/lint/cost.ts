@@ -3,7 +3,9 @@
  * measured by `npm run bench` on the development machine (docs/benchmarks.md §2, "Rewrite apply",
  * 1M nodes / 5M rels, Kuzu 0.11.3). Other machines and other data shapes differ; the plan says so.
  */
-import type { RewriteStrategy } from '../plan';
+import type { RebuildEstimate } from './types';
+
+type RewriteStrategy = RebuildEstimate['strategy'];
 
 /**
  * Rows (nodes + relationships) a rewrite copies and verifies per second.
@@ -19,19 +21,6 @@ export const APPLY_FIXED_SECONDS = 0.35;
 /** Where the constants come from, quoted in the findings. */
 export const COST_SOURCE = 'docs/benchmarks.md §2 (measured on the development machine)';
 
-export interface RebuildEstimate {
-  strategy: RewriteStrategy;
-  /** Rows (nodes + relationships) copied. */
-  rows: number;
-  /** Bytes of the rebuilt tables, estimated as their share of the database file by row count. */
-  bytes: number;
-  /** Estimated wall-clock seconds of the apply. */
-  seconds: number;
-  /** Estimated bytes of free disk the apply needs next to the database (backup included). */
-  disk_needed: number;
-  /** Free bytes where the database lives, when known. */
-  disk_free: number | null;
-}
 
 /**
  * Estimates a rewrite. Inputs: rows of the rebuilt tables, rows of the whole database, and the

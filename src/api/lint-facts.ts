@@ -7,11 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RelTable, Schema, allTables, sameName } from '../core/model';
 import { liveProperty, liveSource, PlanDocument } from '../core/plan';
+import { fromPlanSchema } from '../core/plan-document';
 import { quoteIdent } from '../core/identifiers';
 import { castFailureCondition } from '../core/types';
 import type { LintFacts } from '../core/lint/analyze';
 import { isNonConstantDefault } from '../core/diff';
-import { KuzuEngine } from '../kuzu/engine';
+import type { QueryRunner } from '../engines/runner';
 import { countRows } from '../kuzu/introspect';
 import { hasHistoryTable } from '../apply/history';
 import { COMPANION_SUFFIXES } from '../apply/files';
@@ -22,8 +23,8 @@ import { COMPANION_SUFFIXES } from '../apply/files';
  * rebuilt, every table, for the byte share); cast failures of type changes without `using`;
  * nodes violating a narrower multiplicity. Sizes in bytes; free space via statfs.
  */
-export async function gatherFacts(engine: KuzuEngine, dbPath: string, live: Schema, plan: PlanDocument): Promise<LintFacts> {
-  const desired = plan.desired_schema;
+export async function gatherFacts(engine: QueryRunner, dbPath: string, live: Schema, plan: PlanDocument): Promise<LintFacts> {
+  const desired = fromPlanSchema(plan.desired_schema);
   const facts: LintFacts = {
     tableRows: {},
     totalRows: 0,
@@ -85,7 +86,7 @@ export async function gatherFacts(engine: KuzuEngine, dbPath: string, live: Sche
  * has at most one relationship (the second word bounds the destinations per source); ONE_MANY
  * bounds the sources per destination; ONE_ONE both.
  */
-async function multiplicityViolations(engine: KuzuEngine, rel: RelTable, to: string): Promise<number> {
+async function multiplicityViolations(engine: QueryRunner, rel: RelTable, to: string): Promise<number> {
   const [src, dst] = to.split('_');
   const r = quoteIdent(rel.name);
   let n = 0;

@@ -1,0 +1,236 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.PlanError = void 0;
+exports.isNonConstantDefault = isNonConstantDefault;
+exports.diffSchemas = diffSchemas;
+/**
+ * Diff: live schema + desired schema → semantic changes. Pure. Renames are never guessed: only an
+ * explicit `renamed_from` turns a missing name into a rename; otherwise it is a drop plus a create.
+ */
+const changes_1 = require("./changes");
+const errors_1 = require("./errors");
+const model_1 = require("./model");
+const types_1 = require("./types");
+/** A `renamed_from` that matches nothing, or a rename whose both ends exist. */
+class PlanError extends errors_1.KuzuMigrateError {
+    constructor(message, hints = []) {
+        super(message, 'E_PLAN', hints);
+    }
+}
+exports.PlanError = PlanError;
+function change(kind, table, fields, ctx = {}) {
+    const decision = ctx.rewriteReason ? { inPlace: false, reason: ctx.rewriteReason } : (0, changes_1.inPlaceDecision)(kind, ctx);
+    const destructive = fields.destructive ?? false;
+    return {
+        kind,
+        table: table.name,
+        table_kind: table.kind,
+        ...fields,
+        action: (0, changes_1.actionFor)(kind, decision.inPlace),
+        destructive,
+        in_place: decision.inPlace,
+        reason: decision.reason ? `${fields.reason}; ${decision.reason}` : fields.reason,
+    };
+}
+function findByName(items, name) {
+    return items.find((x) => (0, model_1.sameName)(x.name, name));
+}
+/** Whether a default expression calls a function, so ALTER ADD would give every old row the same value (kuzu#3604). */
+function isNonConstantDefault(expr) {
+    return expr !== null && /[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(expr.replace(/'(?:\\.|[^'\\])*'/g, "''")) && !/^\s*(date|timestamp|interval|uuid|blob)\s*\(\s*'[^']*'\s*\)\s*$/i.test(expr);
+}
+function diffSchemas(live, desired) {
+    const changes = [];
+    const warnings = [];
+    const liveTables = (0, model_1.allTables)(live);
+    const liveIsEmpty = liveTables.length === 0;
+    const matchedLive = new Set();
+    /** live node name (lower case) → desired node name, for rel endpoints. */
+    const nodeRename = new Map();
+    const pairs = [];
+    for (const d of (0, model_1.allTables)(desired)) {
+        let l = liveTables.find((t) => !matchedLive.has(t) && (0, model_1.sameName)(t.name, d.name));
+        if (l && l.kind !== d.kind) {
+            // Same name, other kind: the old table goes and a new one is made.
+            changes.push(dropChange(l, `${l.name} is a ${l.kind} table and is declared as a ${d.kind} table`));
+            matchedLive.add(l);
+            l = undefined;
+        }
+        if (!l && d.renamedFrom && !liveIsEmpty) {
+            const old = liveTables.find((t) => !matchedLive.has(t) && (0, model_1.sameName)(t.name, d.renamedFrom));
+            if (!old) {
+                throw new PlanError(`table ${d.name}: renamed_from ${d.renamedFrom} matches no table in the live database`, [
+                    'remove renamed_from once the rename has been applied, or correct the old name',
+                ]);
+            }
+            if (old.kind !== d.kind) {
+                throw new PlanError(`table ${d.name}: renamed_from ${d.renamedFrom} is a ${old.kind} table, not a ${d.kind} table`);
+            }
+            changes.push(change('rename_table', d, { from: old.name, to: d.name, reason: `declared renamed_from ${old.name}` }));
+            l = old;
+        }
+        else if (l && d.renamedFrom && liveTables.some((t) => t !== l && (0, model_1.sameName)(t.name, d.renamedFrom))) {
+            throw new PlanError(`table ${d.name}: both ${d.name} and its renamed_from ${d.renamedFrom} exist in the live database`, [
+                'drop one of them first, or remove renamed_from',
+            ]);
+        }
+        if (!l) {
+            changes.push(change(d.kind === 'node' ? 'create_node_table' : 'create_rel_table', d, {
+                reason: `${d.name} is declared and does not exist`,
+            }));
+            continue;
+        }
+        matchedLive.add(l);
+        if (l.kind === 'node')
+            nodeRename.set(l.name.toLowerCase(), d.name);
+        pairs.push({ live: l, desired: d });
+    }
+    for (const l of liveTables) {
+        if (!matchedLive.has(l))
+            changes.push(dropChange(l, `${l.name} exists and is not declared`));
+    }
+    const mapNode = (n) => nodeRename.get(n.toLowerCase()) ?? n;
+    for (const { live: l, desired: d } of pairs) {
+        changes.push(...diffProperties(l, d, liveIsEmpty));
+        if (l.kind === 'node' && d.kind === 'node') {
+            const livePk = renamedPropertyName(l, d, l.primaryKey);
+            if (!(0, model_1.sameName)(livePk, d.primaryKey)) {
+                changes.push(change('alter_primary_key', d, {
+                    from: l.primaryKey,
+                    to: d.primaryKey,
+                    destructive: true,
+                    reason: `primary key changes from ${l.primaryKey} to ${d.primaryKey}; duplicate or NULL keys would fail`,
+                }));
+            }
+        }
+        if (l.kind === 'rel' && d.kind === 'rel') {
+            changes.push(...diffRel(l, d, mapNode));
+        }
+        if (l.comment !== d.comment) {
+            changes.push(change('set_table_comment', d, { from: l.comment, to: d.comment, reason: 'table comment differs' }));
+        }
+    }
+    return { changes, warnings };
+}
+function dropChange(l, reason) {
+    return change('drop_table', l, { destructive: true, reason: `${reason}; dropping it deletes its data` });
+}
+/** The live name a desired property had, following renamed_from when the live table has it. */
+function renamedPropertyName(l, d, liveName) {
+    const renamed = d.properties.find((p) => p.renamedFrom && (0, model_1.sameName)(p.renamedFrom, liveName) && !findByName(l.properties, p.name));
+    return renamed ? renamed.name : liveName;
+}
+function diffProperties(l, d, liveIsEmpty) {
+    const out = [];
+    const matched = new Set();
+    for (const p of d.properties) {
+        let lp = findByName(l.properties, p.name);
+        if (lp && p.renamedFrom && findByName(l.properties, p.renamedFrom)) {
+            throw new PlanError(`${d.name}.${p.name}: both ${p.name} and its renamed_from ${p.renamedFrom} exist in the live table`, [
+                'remove renamed_from, or drop one of the two properties first',
+            ]);
+        }
+        if (!lp && p.renamedFrom) {
+            lp = findByName(l.properties, p.renamedFrom);
+            if (!lp && !liveIsEmpty) {
+                throw new PlanError(`${d.name}.${p.name}: renamed_from ${p.renamedFrom} matches no property of ${l.name}`, [
+                    'remove renamed_from once the rename has been applied, or correct the old name',
+                ]);
+            }
+            if (lp) {
+                out.push(change('rename_property', d, { property: p.name, from: lp.name, to: p.name, reason: `declared renamed_from ${lp.name}` }));
+            }
+        }
+        if (!lp) {
+            out.push(change('add_property', d, {
+                property: p.name,
+                to: p.type,
+                using: p.using,
+                reason: p.using
+                    ? `${p.name} is declared and does not exist; existing rows get ${p.using}`
+                    : p.default !== null
+                        ? `${p.name} is declared and does not exist; existing rows get the default ${p.default}`
+                        : `${p.name} is declared and does not exist; existing rows get NULL`,
+            }, { type: p.type }));
+            continue;
+        }
+        matched.add(lp);
+        if (lp.type !== p.type) {
+            const cast = (0, types_1.castSafety)(lp.type, p.type);
+            const destructive = cast !== 'identical' && cast !== 'lossless';
+            out.push(change('alter_property_type', d, {
+                property: p.name,
+                from: lp.type,
+                to: p.type,
+                cast,
+                using: p.using,
+                destructive,
+                reason: `type changes from ${lp.type} to ${p.type}` +
+                    (p.using ? ` using ${p.using}` : '') +
+                    (cast === 'impossible' && !p.using ? ' (Kuzu has no such cast: declare `using`)' : destructive ? ` (${cast} cast: some values may fail or change)` : ''),
+            }));
+        }
+        if ((0, model_1.canonicalDefault)(lp.default) !== (0, model_1.canonicalDefault)(p.default)) {
+            out.push(change('alter_property_default', d, {
+                property: p.name,
+                from: lp.default,
+                to: p.default,
+                reason: `default changes from ${lp.default ?? 'none'} to ${p.default ?? 'none'}`,
+            }));
+        }
+    }
+    for (const lp of l.properties) {
+        if (matched.has(lp))
+            continue;
+        if (l.kind === 'node' && (0, model_1.sameName)(lp.name, l.primaryKey)) {
+            // Dropping the old key is part of the primary-key change, which rebuilds the table.
+            out.push(change('drop_property', d, { property: lp.name, from: lp.type, destructive: true, reason: `${lp.name} (the old primary key) is not declared` }, { rewriteReason: 'Kuzu cannot drop a primary key in place; it goes with the primary-key rebuild' }));
+            continue;
+        }
+        out.push(change('drop_property', d, { property: lp.name, from: lp.type, destructive: true, reason: `${lp.name} exists and is not declared` }));
+    }
+    return out;
+}
+function diffRel(l, d, mapNode) {
+    const out = [];
+    const liveConns = l.connections.map((c) => ({ from: mapNode(c.from), to: mapNode(c.to) }));
+    const key = (c) => (0, model_1.connectionKey)(c).toLowerCase();
+    const desiredKeys = new Set(d.connections.map(key));
+    const liveKeys = new Set(liveConns.map(key));
+    for (const c of d.connections) {
+        if (!liveKeys.has(key(c)))
+            out.push(change('add_connection', d, { to: c, reason: `connection ${c.from} → ${c.to} is declared and does not exist` }));
+    }
+    for (const c of liveConns) {
+        if (!desiredKeys.has(key(c))) {
+            out.push(change('drop_connection', d, {
+                from: c,
+                destructive: true,
+                reason: `connection ${c.from} → ${c.to} exists and is not declared; Kuzu deletes its relationships`,
+            }));
+        }
+    }
+    if (l.multiplicity !== d.multiplicity) {
+        out.push(change('alter_multiplicity', d, {
+            from: l.multiplicity,
+            to: d.multiplicity,
+            destructive: narrowsMultiplicity(l.multiplicity, d.multiplicity),
+            reason: `multiplicity changes from ${l.multiplicity} to ${d.multiplicity}`,
+        }));
+    }
+    if (l.storageDirection !== d.storageDirection) {
+        out.push(change('alter_storage_direction', d, {
+            from: l.storageDirection,
+            to: d.storageDirection,
+            reason: `storage_direction changes from ${l.storageDirection} to ${d.storageDirection}`,
+        }));
+    }
+    return out;
+}
+/** A multiplicity that allows fewer edges than before can make existing data fail to load. */
+function narrowsMultiplicity(from, to) {
+    const [fromSrc, fromDst] = from.split('_');
+    const [toSrc, toDst] = to.split('_');
+    return (fromSrc === 'MANY' && toSrc === 'ONE') || (fromDst === 'MANY' && toDst === 'ONE');
+}
+//# sourceMappingURL=diff.js.map

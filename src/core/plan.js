@@ -1,0 +1,322 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.DEFAULT_REWRITE_STRATEGY = exports.REWRITE_STRATEGIES = exports.PLAN_FORMAT_VERSION = void 0;
+exports.defaultRewriteStrategy = defaultRewriteStrategy;
+exports.desiredSchemaOf = desiredSchemaOf;
+exports.summarize = summarize;
+exports.buildPlan = buildPlan;
+exports.rebuiltTables = rebuiltTables;
+exports.liveSource = liveSource;
+exports.liveProperty = liveProperty;
+exports.projection = projection;
+exports.stagingName = stagingName;
+exports.serialSequenceCandidates = serialSequenceCandidates;
+exports.liveNodeName = liveNodeName;
+exports.nodeKeyExpression = nodeKeyExpression;
+const ddl = __importStar(require("./ddl"));
+const types_1 = require("./types");
+const identifiers_1 = require("./identifiers");
+const model_1 = require("./model");
+const engine_1 = require("./engine");
+const plan_document_1 = require("./plan-document");
+/**
+ * The plan JSON's format. 2: snake_case throughout (format 1 had camelCase keys in desired_schema);
+ * apply refuses a plan of another format, asking to plan again (core/plan-document.ts).
+ */
+exports.PLAN_FORMAT_VERSION = 2;
+exports.REWRITE_STRATEGIES = ['transaction', 'export'];
+/**
+ * Default rewrite strategy. In-transaction rebuild measured ≈ 4 s against ≈ 6.3 s for EXPORT +
+ * IMPORT on 1M nodes / 5M rels (kuzu-notes §7) and moves no value through a file.
+ */
+exports.DEFAULT_REWRITE_STRATEGY = 'transaction';
+/**
+ * The rewrite strategy when none is asked for: the transaction rewrite, unless the engine does not
+ * make a committed COPY durable at COMMIT (LadybugDB 0.19.1, measured: the transaction rewrite's
+ * CREATE + COPY + DROP + RENAME, committed, then kill -9 before the checkpoint: the table reopens
+ * with 0 rows while the history row survives; Kuzu 0.11.3 keeps the rows). There the default
+ * rewrite builds a fresh file, which is closed (checkpointed) and verified before the swap;
+ * `--strategy transaction` still works when asked for.
+ */
+function defaultRewriteStrategy(capabilities = engine_1.KUZU_PLANNING_CAPABILITIES) {
+    return capabilities.durableCommittedCopy ? exports.DEFAULT_REWRITE_STRATEGY : 'export';
+}
+/** The plan's desired schema as the model (the JSON spells its keys in snake_case). */
+function desiredSchemaOf(plan) {
+    return (0, plan_document_1.fromPlanSchema)(plan.desired_schema);
+}
+function summarize(changes) {
+    const count = (a) => changes.filter((c) => c.action === a).length;
+    return {
+        create: count('create'),
+        update: count('update'),
+        delete: count('delete'),
+        replace: count('replace'),
+        destructive: changes.filter((c) => c.destructive).length,
+        total: changes.length,
+    };
+}
+function buildPlan(input) {
+    const { live, desired, changes } = input;
+    const rebuilt = rebuiltTables(live, desired, changes);
+    const strategy = changes.length === 0 ? 'none' : rebuilt.size === 0 ? 'in_place' : 'rewrite';
+    const rewriteStrategy = strategy === 'rewrite' ? (input.rewriteStrategy ?? defaultRewriteStrategy(input.capabilities)) : null;
+    const strategyReason = strategy === 'none'
+        ? 'the live database matches the declaration'
+        : strategy === 'in_place'
+            ? 'every change can be made in place, in one transaction'
+            : `${[...new Set(changes.filter((c) => !c.in_place).map((c) => c.kind))].join(', ')} cannot be done in place; ` +
+                (rewriteStrategy === 'transaction'
+                    ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file)'
+                    : 'the database is exported, rebuilt in a fresh file, verified and swapped in');
+    return {
+        format_version: exports.PLAN_FORMAT_VERSION,
+        tool: { name: 'kuzu-migrate', version: input.meta.toolVersion },
+        kuzu_version: input.meta.kuzuVersion,
+        engine: input.meta.engine ?? 'kuzu',
+        created_at: (input.meta.now ?? new Date()).toISOString(),
+        version: input.meta.version,
+        environment: input.meta.environment,
+        database: input.meta.database,
+        database_exists: input.databaseExists,
+        live_fingerprint: (0, model_1.schemaFingerprint)(live),
+        desired_fingerprint: (0, model_1.schemaFingerprint)(desired),
+        strategy,
+        rewrite_strategy: rewriteStrategy,
+        strategy_reason: strategyReason,
+        changes,
+        rebuilt_tables: [...rebuilt].sort(),
+        steps: buildSteps(live, desired, changes, rebuilt),
+        warnings: input.warnings,
+        summary: summarize(changes),
+        desired_schema: (0, plan_document_1.toPlanSchema)(desired),
+    };
+}
+/**
+ * Desired tables that a rewrite rebuilds: those with a change Kuzu cannot make in place, and every
+ * rel table attached to a rebuilt node table (a node table cannot be dropped while a rel table
+ * points at it, and a PK change changes the keys the rel table is loaded by).
+ */
+function rebuiltTables(live, desired, changes) {
+    const out = new Set();
+    for (const c of changes) {
+        if (!c.in_place && findDesired(desired, c.table))
+            out.add(c.table);
+    }
+    for (const rel of desired.rels) {
+        if (!liveSource(live, rel))
+            continue; // new rel tables are simply created
+        if (rel.connections.some((conn) => [...out].some((n) => (0, model_1.sameName)(n, conn.from) || (0, model_1.sameName)(n, conn.to))))
+            out.add(rel.name);
+    }
+    return out;
+}
+function findDesired(desired, name) {
+    return (0, model_1.allTables)(desired).find((t) => (0, model_1.sameName)(t.name, name));
+}
+/** The live table a desired table is built from: same name, or its renamed_from. */
+function liveSource(live, d) {
+    const tables = (0, model_1.allTables)(live).filter((t) => t.kind === d.kind);
+    return tables.find((t) => (0, model_1.sameName)(t.name, d.name)) ?? (d.renamedFrom ? tables.find((t) => (0, model_1.sameName)(t.name, d.renamedFrom)) : undefined);
+}
+/** The live property a desired property is computed from, if any. */
+function liveProperty(l, p) {
+    return l.properties.find((x) => (0, model_1.sameName)(x.name, p.name)) ?? (p.renamedFrom ? l.properties.find((x) => (0, model_1.sameName)(x.name, p.renamedFrom)) : undefined);
+}
+/** Expression computing desired property `p` from the old row bound to `v`; null when it has no source (gets its default). */
+function projection(l, p, v) {
+    // `using` is written over `n` (nodes) or `r` (rels), the variables every projection binds.
+    if (p.using)
+        return p.using;
+    const lp = liveProperty(l, p);
+    if (!lp)
+        return null;
+    const ref = `${v}.${(0, identifiers_1.quoteIdent)(lp.name)}`;
+    return lp.type === p.type ? ref : (0, types_1.castExpression)(ref, lp.type, p.type);
+}
+function stagingName(table) {
+    return `${identifiers_1.STAGING_PREFIX}new_${table}`;
+}
+/**
+ * Where the sequence behind SERIAL property `property` of `table` can be. Kuzu names it
+ * `<table>_<property>_serial` when the table is created and keeps that name through a table
+ * rename, while DROP TABLE looks for the name derived from the table's current name (measured on
+ * 0.11.3). A table kuzu-migrate rebuilt therefore runs on its staging table's sequence.
+ */
+function serialSequenceCandidates(table, property) {
+    return [`${table}_${property}_serial`, `${stagingName(table)}_${property}_serial`];
+}
+function serialProps(t) {
+    return t.properties.filter((p) => p.type === 'SERIAL');
+}
+/** Before DROP TABLE of a table with SERIAL properties: the sequence DROP TABLE looks for must exist. */
+function dropGuards(t) {
+    return serialProps(t).map((p) => `CREATE SEQUENCE IF NOT EXISTS ${(0, identifiers_1.quoteIdent)(`${t.name}_${p.name}_serial`)}`);
+}
+/** Steps in execution order; see the phase comments for why that order. */
+function buildSteps(live, desired, changes, rebuilt) {
+    const steps = [];
+    const isRebuilt = (name) => [...rebuilt].some((r) => (0, model_1.sameName)(r, name));
+    const idx = (c) => changes.indexOf(c);
+    const of = (kind, filter = () => true) => changes.filter((c) => c.kind === kind && !isRebuilt(c.table) && filter(c));
+    const add = (phase, statement, comment, cs) => steps.push({ phase, statement, comment, changes: cs.map(idx) });
+    const desiredTable = (name) => findDesired(desired, name);
+    // Phase 1, in place. Renames first so later statements use the new names; drops of connections
+    // and rel tables before node tables (a node table cannot be dropped while a rel points at it).
+    for (const c of of('rename_table'))
+        add('in_place', ddl.renameTable(String(c.from), c.table), `rename table ${c.from} to ${c.table}`, [c]);
+    for (const c of of('rename_property'))
+        add('in_place', ddl.renameProperty(c.table, String(c.from), c.property), `rename ${c.table}.${c.from} to ${c.property}`, [c]);
+    for (const c of of('drop_connection')) {
+        const conn = c.from;
+        add('in_place', ddl.dropConnection(c.table, conn), `drop connection ${conn.from} → ${conn.to} of ${c.table} (deletes its relationships)`, [c]);
+    }
+    for (const c of of('drop_table', (c) => c.table_kind === 'rel'))
+        add('in_place', ddl.dropTable(c.table), `drop rel table ${c.table}`, [c]);
+    for (const c of of('drop_property'))
+        add('in_place', ddl.dropProperty(c.table, c.property), `drop ${c.table}.${c.property}`, [c]);
+    for (const c of of('create_node_table')) {
+        const t = desiredTable(c.table);
+        add('in_place', ddl.createNodeTable(t), `create node table ${c.table}`, [c]);
+        if (t.comment)
+            add('in_place', ddl.commentOnTable(t.name, t.comment), `set the comment of ${c.table}`, [c]);
+    }
+    for (const c of of('add_property')) {
+        const t = desiredTable(c.table);
+        const p = t.properties.find((x) => (0, model_1.sameName)(x.name, c.property));
+        add('in_place', ddl.addProperty(c.table, p), `add ${c.table}.${c.property} ${p.type}`, [c]);
+        // A function default (gen_random_uuid(), current_timestamp()) added by ALTER gives every old row
+        // the same value (kuzu#3604); `using` computes from the row. Both are set per row.
+        const fill = p.using ?? (p.default !== null && /\(/.test(p.default) ? p.default : null);
+        if (fill)
+            add('in_place', ddl.backfillProperty(t, p.name, fill), `fill ${c.table}.${c.property} for existing rows`, [c]);
+    }
+    // Phase 2, rebuild: staging tables built from the old ones (renames, casts and defaults in the
+    // projection), then old tables dropped and staging tables renamed into place.
+    const rebuiltNodes = desired.nodes.filter((t) => isRebuilt(t.name));
+    const rebuiltRels = desired.rels.filter((t) => isRebuilt(t.name));
+    const tableChanges = (name) => changes.filter((c) => (0, model_1.sameName)(c.table, name));
+    const endpoint = (n) => (isRebuilt(n) ? stagingName(n) : n);
+    for (const t of rebuiltNodes) {
+        // The staging table's SERIAL sequence name may still be held by the table being replaced.
+        for (const p of serialProps(t)) {
+            add('rebuild', `DROP SEQUENCE IF EXISTS ${(0, identifiers_1.quoteIdent)(`${stagingName(t.name)}_${p.name}_serial`)}`, `free the sequence name for ${t.name}.${p.name}`, tableChanges(t.name));
+        }
+        add('rebuild', ddl.createNodeTable(t, stagingName(t.name)), `create staging table for ${t.name}`, tableChanges(t.name));
+    }
+    for (const t of rebuiltRels) {
+        add('rebuild', ddl.createRelTable(t, stagingName(t.name), endpoint), `create staging table for ${t.name}`, tableChanges(t.name));
+    }
+    for (const t of rebuiltNodes) {
+        const l = liveSource(live, t);
+        const cols = t.properties.map((p) => ({ p, expr: projection(l, p, 'n') })).filter((x) => x.expr !== null);
+        add('rebuild', `COPY ${(0, identifiers_1.quoteIdent)(stagingName(t.name))} (${cols.map((x) => (0, identifiers_1.quoteIdent)(x.p.name)).join(', ')}) FROM (MATCH (n:${(0, identifiers_1.quoteIdent)(l.name)}) RETURN ${cols.map((x) => x.expr).join(', ')})`, `copy ${l.name} into the staging table of ${t.name}`, tableChanges(t.name));
+        for (const p of serialProps(t)) {
+            const seq = (0, identifiers_1.quoteIdent)(`${stagingName(t.name)}_${p.name}_serial`);
+            const lp = liveProperty(l, p);
+            add('rebuild', `DROP SEQUENCE ${seq}`, `restart the sequence of ${t.name}.${p.name} after the copied values`, tableChanges(t.name));
+            steps.push({
+                phase: 'rebuild',
+                statement: `CREATE SEQUENCE ${seq} START {next}`,
+                comment: `continue ${t.name}.${p.name} after the old sequence and the largest copied value`,
+                changes: tableChanges(t.name).map(idx),
+                resume_sequence: { table: t.name, property: p.name, live_table: l.name, live_property: lp && lp.type === 'SERIAL' ? lp.name : null },
+            });
+        }
+    }
+    for (const t of rebuiltRels) {
+        const l = liveSource(live, t);
+        const cols = t.properties.map((p) => ({ p, expr: projection(l, p, 'r') })).filter((x) => x.expr !== null);
+        for (const conn of t.connections) {
+            const liveFrom = liveNodeName(live, desired, conn.from);
+            const liveTo = liveNodeName(live, desired, conn.to);
+            if (!liveFrom || !liveTo || !l.connections.some((lc) => (0, model_1.sameName)(lc.from, liveFrom) && (0, model_1.sameName)(lc.to, liveTo)))
+                continue; // a new pair has no rows yet
+            const fromKey = nodeKeyExpression(live, desired, conn.from, 'a');
+            const toKey = nodeKeyExpression(live, desired, conn.to, 'b');
+            const options = t.connections.length > 1 ? ` (from=${(0, identifiers_1.cypherString)(endpoint(conn.from))}, to=${(0, identifiers_1.cypherString)(endpoint(conn.to))})` : '';
+            add('rebuild', `COPY ${(0, identifiers_1.quoteIdent)(stagingName(t.name))} FROM (MATCH (a:${(0, identifiers_1.quoteIdent)(liveFrom)})-[r:${(0, identifiers_1.quoteIdent)(l.name)}]->(b:${(0, identifiers_1.quoteIdent)(liveTo)}) RETURN ${[fromKey, toKey, ...cols.map((x) => x.expr)].join(', ')})${options}`, `copy ${l.name} (${liveFrom} → ${liveTo}) into the staging table of ${t.name}`, tableChanges(t.name));
+        }
+    }
+    for (const t of rebuiltRels)
+        add('rebuild', ddl.dropTable(liveSource(live, t).name), `drop the old ${t.name}`, tableChanges(t.name));
+    for (const t of rebuiltNodes) {
+        const l = liveSource(live, t);
+        for (const g of dropGuards(l))
+            add('rebuild', g, `make sure DROP TABLE finds the sequence of the old ${t.name}`, tableChanges(t.name));
+        add('rebuild', ddl.dropTable(l.name), `drop the old ${t.name}`, tableChanges(t.name));
+    }
+    for (const t of [...rebuiltNodes, ...rebuiltRels]) {
+        add('rebuild', ddl.renameTable(stagingName(t.name), t.name), `move the staging table into place as ${t.name}`, tableChanges(t.name));
+        if (t.comment)
+            add('rebuild', ddl.commentOnTable(t.name, t.comment), `restore the comment of ${t.name}`, tableChanges(t.name));
+    }
+    // Phase 3: what needs every node table in place: new rel tables and connections, then node drops.
+    for (const c of of('create_rel_table')) {
+        const t = desiredTable(c.table);
+        add('finish', ddl.createRelTable(t), `create rel table ${c.table}`, [c]);
+        if (t.comment)
+            add('finish', ddl.commentOnTable(t.name, t.comment), `set the comment of ${c.table}`, [c]);
+    }
+    for (const c of of('add_connection')) {
+        const conn = c.to;
+        add('finish', ddl.addConnection(c.table, conn), `add connection ${conn.from} → ${conn.to} to ${c.table}`, [c]);
+    }
+    for (const c of of('set_table_comment'))
+        add('finish', ddl.commentOnTable(c.table, String(c.to ?? '')), `set the comment of ${c.table}`, [c]);
+    for (const c of of('drop_table', (c) => c.table_kind === 'node')) {
+        const l = live.nodes.find((t) => (0, model_1.sameName)(t.name, c.table));
+        for (const g of l ? dropGuards(l) : [])
+            add('finish', g, `make sure DROP TABLE finds the sequence of ${c.table}`, [c]);
+        add('finish', ddl.dropTable(c.table), `drop node table ${c.table}`, [c]);
+    }
+    return steps.map((s, i) => ({ id: i + 1, ...s }));
+}
+/** The live name of the node table that desired node `name` is built from. */
+function liveNodeName(live, desired, name) {
+    const d = desired.nodes.find((t) => (0, model_1.sameName)(t.name, name));
+    return d ? liveSource(live, d)?.name : undefined;
+}
+/** Expression for the desired primary key of node `name`, computed from its live row bound to `v`. */
+function nodeKeyExpression(live, desired, name, v) {
+    const d = desired.nodes.find((t) => (0, model_1.sameName)(t.name, name));
+    const l = liveSource(live, d);
+    const pk = d.properties.find((p) => (0, model_1.sameName)(p.name, d.primaryKey));
+    // Projections are written over `n`; the rel copy binds the endpoints as `a` and `b`.
+    const expr = projection(l, pk, 'n');
+    return expr ? expr.replace(/\bn\./g, `${v}.`) : `${v}.${(0, identifiers_1.quoteIdent)(pk.name)}`;
+}
+//# sourceMappingURL=plan.js.map
