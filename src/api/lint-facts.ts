@@ -15,7 +15,7 @@ import { isNonConstantDefault } from '../core/diff';
 import type { QueryRunner } from '../engines/runner';
 import { countRows } from '../kuzu/introspect';
 import { hasHistoryTable } from '../apply/history';
-import { COMPANION_SUFFIXES } from '../apply/files';
+import { COMPANION_SUFFIXES } from '../state/files';
 
 /**
  * Gathers the facts for `plan` from the open read-only `engine` on `dbPath` whose schema is `live`.

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { applyMigration, ApplyResult } from '../apply/apply';
 import { RefusedError, UsageError } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
@@ -40,6 +42,7 @@ same database gets exit 4.`;
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
     'allow-drops-on-first-run': Flags.boolean({ summary: 'Consent to drops on a database kuzu-migrate never applied to (first-run guard, docs/lint.md KM602).' }),
+    ...fleetFlags,
   };
 
   public override async init(): Promise<void> {
@@ -48,7 +51,14 @@ same database gets exit 4.`;
     await super.init();
   }
 
-  public async run(): Promise<ApplyResult> {
+  public async run(): Promise<ApplyResult | FleetResult> {
+    if (this.flags.all) {
+      if (this.args.plan) throw new UsageError('a saved plan is for one database; --all plans each target itself', ['drop the plan file, or drop --all']);
+      // A rollout is never interactive: each target would prompt on its own.
+      if (!this.flags['auto-approve']) throw new RefusedError('apply --all needs --auto-approve', 'E_NEEDS_APPROVAL', ['review `plan --all` first, then run apply --all --auto-approve']);
+      const allow = this.flags['allow-destructive'];
+      return (await this.runAll('apply', [...(allow !== undefined ? [`--allow-destructive=${allow}`] : []), ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []), ...(this.flags['allow-drops-on-first-run'] ? ['--allow-drops-on-first-run'] : [])])) as FleetResult;
+    }
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     let plan: PlanDocument | undefined;
     if (this.args.plan) {

@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
 import { describeChange, renderMarkdown, renderText } from '../core/render';
@@ -27,9 +29,12 @@ and prints each difference as the change that would undo it. Exit codes: 0 no dr
   static override flags = {
     format: Flags.string({ char: 'f', summary: 'Output format for people.', options: ['text', 'markdown'], default: 'text' }),
     database: Flags.string({ char: 'd', summary: 'Database file to check, instead of the one in the YAML.' }),
+    ...fleetFlags,
   };
 
-  public async run(): Promise<DriftResult> {
+  public async run(): Promise<DriftResult | FleetResult> {
+    const fleet = await this.runAll('drift', [], { markdown: this.flags.format === 'markdown' });
+    if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const plan = await planMigration(config);
     const result: DriftResult = {

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
@@ -31,9 +33,12 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     statements: Flags.boolean({ summary: 'Also list every Cypher statement apply would run (text format).' }),
     database: Flags.string({ char: 'd', summary: 'Database file to plan against, instead of the one in the YAML.' }),
+    ...fleetFlags,
   };
 
-  public async run(): Promise<PlanDocument> {
+  public async run(): Promise<PlanDocument | FleetResult> {
+    const fleet = await this.runAll('plan', [...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []), ...(this.flags['detailed-exitcode'] ? ['--detailed-exitcode'] : [])], { markdown: this.flags.format === 'markdown' });
+    if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const plan = await planMigration(config, { rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined });
     if (this.flags.out) {

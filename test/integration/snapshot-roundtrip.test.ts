@@ -34,6 +34,7 @@ function testConfig(dir: string, database: string): ResolvedConfig {
     protect: [],
     unmanaged: [],
     locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
+    targets: null,
   } as ResolvedConfig;
 }
 
