@@ -13,6 +13,7 @@ import { stringify } from 'yaml';
 import { withEngine } from '../../src/kuzu/engine';
 import { applyMigration, ApplyOptions } from '../../src/apply/apply';
 import { planMigration } from '../../src/api/planning';
+import { verifyDatabase } from '../../src/snapshot/inspect';
 import { loadConfig } from '../../src/config/config';
 import { KuzuMigrateError } from '../../src/core/errors';
 import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
@@ -226,6 +227,7 @@ describe('protection, unmanaged tables, first-run guard, size-aware policy (appl
     expect((await planMigration(loadConfig(p.yamlPath))).changes.map((c) => `${c.kind} ${c.table}`)).toEqual(['drop_table app_sessions']);
     const yaml = variant(p, 'unmanaged', baseSchema(), { unmanaged: ['app_*'] });
     expect(runCli(['drift', '-c', yaml]).status).toBe(0);
+    expect((await verifyDatabase(loadConfig(yaml))).checks[0]).toMatchObject({ ok: true });
     expect(await applyWith(yaml, { allowDestructive: true })).toBeNull();
     expect(Number(await scalar(p.dbPath, 'MATCH (s:app_sessions) RETURN count(*)'))).toBe(1);
 
