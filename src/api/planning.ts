@@ -23,6 +23,11 @@ export interface PlanOptions {
   rewriteStrategy?: RewriteStrategy;
   /** Count the rows destructive changes touch (count queries inside Kuzu). Default true. */
   countRows?: boolean;
+  /**
+   * Run lint's count queries (rebuilt rows, failing casts, multiplicity violations). Default true;
+   * apply turns it off: its pre-check counts failing casts itself, and a rewrite should not scan twice.
+   */
+  lintCounts?: boolean;
   now?: Date;
 }
 
@@ -104,7 +109,7 @@ export async function planLive(live: LiveSchema, engine: QueryRunner | null, con
       now: options.now,
     },
   });
-  const facts = counting ? await gatherFacts(engine, config.database, managed.schema, plan) : undefined;
+  const facts = counting ? await gatherFacts(engine, config.database, managed.schema, plan, { counts: options.lintCounts !== false }) : undefined;
   plan.lint = analyzePlan(plan, lintContext(config, facts));
   return plan;
 }

@@ -211,7 +211,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
     const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
-    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy }));
+    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy, lintCounts: false }));
     if (options.plan && options.plan.live_fingerprint !== plan.live_fingerprint) {
       throw new RefusedError(
         `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map((c) => c.kind + ' ' + c.table + (c.property ? '.' + c.property : '')).join(', ') || 'nothing'}`,
