@@ -8,7 +8,7 @@ import { RefusedError, UsageError } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
 import { parsePlanFile } from '../core/plan-integrity';
-import { confirmOnTerminal, progressPrinter } from '../cli/interact';
+import { confirmOnTerminal } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
@@ -68,24 +68,25 @@ same database gets exit 4.`;
     const allow = parseAllowance(this.flags['allow-destructive']);
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
     const autoApprove = this.flags['auto-approve'];
-    const result = await applyMigration(config, {
+    const progress = this.progress('Applying');
+    const result = await progress.around(() => applyMigration(config, {
       plan,
       allowDestructive: allow,
       allowDropsOnFirstRun: this.flags['allow-drops-on-first-run'],
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
-      // KUZU_MIGRATE_PROGRESS=1 prints progress without a terminal too (CI logs, crash tests that
-      // time a kill from the "committing" line).
-      onEvent: !this.jsonEnabled() && (process.stderr.isTTY || process.env.KUZU_MIGRATE_PROGRESS === '1') ? progressPrinter() : undefined,
+      // Progress lines on stderr, on a terminal and in CI logs alike (crash tests time a kill from
+      // the "commit" line); KUZU_MIGRATE_PROGRESS=0 or --json turns them off.
+      onEvent: (e) => progress.event(e),
       confirm: async (p) => {
-        this.out(renderText(p));
+        this.out(renderText(p, { colors: this.colors, baseDir: config.dir }));
         if (autoApprove || plan) return true;
         if (!interactive) {
           throw new RefusedError('apply needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve, or apply a reviewed plan file']);
         }
         return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ');
       },
-    });
+    }));
     if (result.recovered) this.out(result.recovered.message);
     if (result.status === 'no_changes') this.out(`No changes. ${config.database} already matches ${config.version}.`);
     else if (result.status === 'aborted') this.out('Apply cancelled; nothing was changed.');

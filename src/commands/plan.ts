@@ -8,6 +8,7 @@ import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderMarkdown, renderText } from '../core/render';
+import { policyVerdict } from '../cli/policy-verdict';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override summary = 'Show what apply would change in the live database to match the declared schema.';
@@ -46,8 +47,8 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
       fs.writeFileSync(this.flags.out, JSON.stringify(plan, null, 2) + '\n');
     }
     if (this.flags.format === 'json') this.out(JSON.stringify(plan, null, 2));
-    else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan));
-    else this.out(renderText(plan, { statements: this.flags.statements }));
+    else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan, { baseDir: config.dir, policy: policyVerdict(plan, config) }));
+    else this.out(renderText(plan, { statements: this.flags.statements, colors: this.colors, baseDir: config.dir }));
     if (this.flags['detailed-exitcode'] && plan.changes.length > 0) process.exitCode = ExitCode.Changes;
     return plan;
   }
