@@ -61,7 +61,7 @@ describe('lint against a live database, one family at a time', () => {
     expect(r.status).toBe(1);
     const ajv = new Ajv2020({ strict: true, validateFormats: false });
     ajv.addSchema(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'plan.schema.json'), 'utf8')));
-    const validateResult = ajv.compile(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'lint.schema.json'), 'utf8')));
+    const validateResult = ajv.compile(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'lint.output.schema.json'), 'utf8')));
     expect(validateResult(json(r)) ? [] : validateResult.errors).toEqual([]);
     const f = json(r).findings.find((x: any) => x.code === 'KM102');
     expect(f).toMatchObject({ severity: 'error', table: 'Component', property: 'owner', rows: Number(await scalar(p.dbPath, 'MATCH (c:Component) WHERE c.owner IS NOT NULL RETURN count(*)')) });
