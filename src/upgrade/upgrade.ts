@@ -30,7 +30,7 @@ import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
-import { schemaToCypher } from '../core/ddl';
+import { createIndex, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -153,6 +153,28 @@ async function exportSource(release: EngineRelease, modulePath: string, dbPath: 
   }
 }
 
+/**
+ * A target without built-in FTS/vector indexes (LadybugDB 0.19.1 has them only as downloaded
+ * extensions) cannot carry the source's indexes: refused before anything is written, naming them.
+ */
+async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath: string, dbPath: string): Promise<void> {
+  const engine = await EngineProcess.open(from, fromPath, dbPath, { readOnly: true });
+  let names: string[] = [];
+  try {
+    const rows = await engine.query('CALL SHOW_INDEXES() RETURN table_name, index_name, index_type').catch(() => [] as Record<string, unknown>[]);
+    names = rows.filter((r) => /^(FTS|HNSW)$/i.test(String(r['index_type']))).map((r) => `${String(r['table_name'])}.${String(r['index_name'])} (${String(r['index_type'])})`);
+  } finally {
+    await engine.close();
+  }
+  if (names.length) {
+    throw new RefusedError(
+      `${to.id} has no built-in FTS or vector indexes (only as extensions downloaded by INSTALL), so the indexes ${names.join(', ')} cannot be carried; nothing was changed`,
+      'E_UNSUPPORTED_INDEXES',
+      ['drop the indexes (remove them from kuzu-migrate.yaml and apply) before upgrading, and recreate them on the new engine once its extensions are installed'],
+    );
+  }
+}
+
 /** Steps 7 and 8: a fresh database of the target release, loaded and verified. */
 async function loadTarget(
   release: EngineRelease,
@@ -174,6 +196,17 @@ async function loadTarget(
       emit('load', f.path, f.kind === 'node' ? { table: f.table, rows: exported.fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
     }
     for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
+    // Indexes after the data, each on its own (no engine takes index DDL inside a transaction).
+    // A target that cannot build one fails here, before anything replaces the original.
+    for (const i of intended.indexes ?? []) {
+      try {
+        await engine.query(createIndex(i));
+      } catch (err) {
+        throw new RuntimeError(`${release.id} cannot build ${i.type} index ${i.name} on ${i.table}: ${(err as Error).message.split('\n')[0]}; the original is unchanged`, 'E_UPGRADE_INDEX', [
+          'drop the index (remove it from the YAML and apply) before upgrading, and build it again afterwards if the target supports it',
+        ]);
+      }
+    }
     emit('load', `${release.id}: loaded ${exported.files.length} data files`);
 
     const after = await introspect(engine);
@@ -298,6 +331,7 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
     const fromPath = await ensureEngine(from, { dir: options.enginesDir, onEvent: onInstall });
     const toPath = await ensureEngine(to, { dir: options.enginesDir, onEvent: onInstall });
 
+    if (!to.capabilities.builtinIndexes) await refuseIndexesFor(to, from, fromPath, dbPath);
     if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
 
     const upgradeId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-upgrade-${crypto.randomBytes(3).toString('hex')}`;
