@@ -51,6 +51,7 @@ import { readManifest } from '../snapshot/files';
 import { sha256File } from '../state/files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
+import { destructiveAllowed, isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
 
 export type ApplyEvent = { phase: string; message: string };
 
@@ -62,6 +63,8 @@ export interface ApplyOptions {
   rewriteStrategy?: RewriteStrategy;
   /** Called before the transaction with the plan; return false to abort (confirmation prompt). */
   confirm?: (plan: PlanDocument) => Promise<boolean>;
+  /** First-run guard: consent to drops on a database kuzu-migrate never applied to (`--allow-drops-on-first-run`). */
+  allowDropsOnFirstRun?: boolean;
   onEvent?: (e: ApplyEvent) => void;
   command?: string;
 }
@@ -90,10 +93,7 @@ export interface RecoveryResult {
 
 /** Whether a destructive change is covered by the allowance (`Table` covers its properties). */
 export function isAllowed(c: Change, allow: boolean | string[]): boolean {
-  if (allow === true) return true;
-  if (allow === false) return false;
-  const names = allow.map((a) => a.toLowerCase());
-  return names.includes(c.table.toLowerCase()) || (c.property !== undefined && names.includes(`${c.table}.${c.property}`.toLowerCase()));
+  return isAllowedByName(c, allow);
 }
 
 function mergeAllowance(a: boolean | string[] | undefined, b: boolean | string[]): boolean | string[] {
@@ -213,7 +213,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
     const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
-    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy }));
+    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy, lintCounts: false }));
     if (options.plan && options.plan.live_fingerprint !== plan.live_fingerprint) {
       throw new RefusedError(
         `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map((c) => c.kind + ' ' + c.table + (c.property ? '.' + c.property : '')).join(', ') || 'nothing'}`,
@@ -247,8 +247,26 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       return { ...base, status: 'no_changes', apply_id: recorded, duration_ms: Date.now() - started };
     }
 
+    // Protection first: no allowance, not even --allow-destructive, lets a protected object be destroyed.
+    const violations = protectionViolations(plan, config.protect ?? []);
+    if (violations.length > 0) {
+      throw new RefusedError(
+        `${violations.length} change${violations.length === 1 ? '' : 's'} would destroy or rebuild protected objects: ` +
+          violations.map((v) => `${v.property ? `${v.table}.${v.property}` : v.table} (${v.what})`).join(', '),
+        'E_PROTECTED',
+        ['protect: true (or the environment\'s protect: list) refuses this whatever --allow-destructive says; remove the protection in its own reviewed change first'],
+      );
+    }
+    if (plan.lint?.findings.some((f) => f.code === 'KM602') && !options.allowDropsOnFirstRun) {
+      throw new RefusedError(
+        `kuzu-migrate never applied to ${dbPath} and the plan drops: ${plan.changes.filter((c) => c.kind.startsWith('drop_')).map((c) => c.table + (c.property ? '.' + c.property : '')).join(', ')}`,
+        'E_FIRST_RUN',
+        ['check that the YAML declares everything the database holds (or list other tables under unmanaged:), then pass --allow-drops-on-first-run'],
+      );
+    }
     const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
-    const refused = plan.changes.filter((c) => c.destructive && !isAllowed(c, allowance));
+    const policy = { allowDestructive: allowance, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows ?? null };
+    const refused = plan.changes.filter((c) => c.destructive && !destructiveAllowed(c, policy).allowed);
     if (refused.length > 0) {
       throw new RefusedError(
         `${refused.length} destructive change${refused.length === 1 ? '' : 's'} not allowed: ` +
@@ -378,6 +396,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // Post-verify: the database must now be exactly the declared schema.
     emit('post-verify', 'checking the schema equals the declaration');
     const after = await withEngine(dbPath, { readOnly: true }, (e) => introspect(e));
+    after.schema = withoutUnmanaged(after.schema, config.unmanaged ?? []).schema; // as planning does: unmanaged tables are not ours
     adoptUnknownStorageDirections(after, desired); // as planning does: what cannot be read is not a difference
     if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
       const residual = diffSchemas(after.schema, desired).changes;
