@@ -1,6 +1,5 @@
 /** Terminal interaction for commands: confirmation prompts and progress lines on stderr. */
 import * as readline from 'node:readline';
-import { ApplyEvent } from '../apply/apply';
 
 export async function confirmOnTerminal(question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
@@ -12,8 +11,11 @@ export async function confirmOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-/** Progress on stderr (stdout stays the result), with elapsed time per line. */
-export function progressPrinter(): (e: ApplyEvent) => void {
+/**
+ * Progress of any use case (apply, rollback, upgrade) on stderr (stdout stays the result), as
+ * `[seconds] phase: message`.
+ */
+export function progressPrinter(): (e: { phase: string; message: string }) => void {
   const start = Date.now();
   return (e) => {
     const s = ((Date.now() - start) / 1000).toFixed(1).padStart(6);
