@@ -37,7 +37,7 @@ import { introspect, readLive } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
-import { COMPANION_SUFFIXES, removeDatabaseFiles } from './files';
+import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../state/files';
 import { compareDigests, digestDatabase, writeReceipt } from '../state/digest';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { copyFileExclusive } from '../state/private';
@@ -46,7 +46,7 @@ import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistory
 import { exportSnapshot } from '../snapshot/export';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { readManifest } from '../snapshot/files';
-import { sha256File } from './files';
+import { sha256File } from '../state/files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
 

@@ -5,7 +5,7 @@
  * says exactly whether it happened.
  */
 import * as fs from 'node:fs';
-import { readJsonFile, writeJsonAtomic } from './files';
+import { readJsonFile, writeJsonAtomic } from '../state/files';
 
 import type { ContentDigest } from '../state/digest';
 

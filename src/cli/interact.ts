@@ -1,4 +1,4 @@
-/** Terminal interaction for commands: confirmation prompts and progress lines on stderr. */
+/** Terminal interaction for commands: confirmation prompts (progress is in output.ts). */
 import * as readline from 'node:readline';
 
 export async function confirmOnTerminal(question: string): Promise<boolean> {
@@ -9,16 +9,4 @@ export async function confirmOnTerminal(question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
-}
-
-/**
- * Progress of any use case (apply, rollback, upgrade) on stderr (stdout stays the result), as
- * `[seconds] phase: message`.
- */
-export function progressPrinter(): (e: { phase: string; message: string }) => void {
-  const start = Date.now();
-  return (e) => {
-    const s = ((Date.now() - start) / 1000).toFixed(1).padStart(6);
-    process.stderr.write(`[${s}s] ${e.phase}: ${e.message}\n`);
-  };
 }

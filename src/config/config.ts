@@ -67,13 +67,20 @@ export interface ResolvedConfig {
   schema: Schema;
   /** Every YAML file the schema was read from (the config itself when it is inline). */
   schemaFiles: string[];
+  /** Fleet targets (`targets:`, an environment's replaces it), unresolved; null when none are declared. See src/fleet/targets.ts. */
+  targets: TargetSpec[] | null;
 }
+
+/** One entry of `targets:`: a path or glob, a command that prints paths, or a JSON file listing them. */
+export type TargetSpec = { kind: 'path' | 'command' | 'file'; value: string };
 
 export interface LoadOptions {
   /** Environment to apply (`--env`); must be declared under `environments:`. */
   env?: string;
   /** Database path overriding the config and environment (`--database`), relative to the cwd. */
   database?: string;
+  /** Backup folder overriding the config and environment (`KUZU_MIGRATE_BACKUPS`), relative to the cwd. */
+  backups?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'kuzu-migrate.yaml';
@@ -161,6 +168,16 @@ function displayPath(abs: string): string {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** `targets:` as specs (its structure is checked by the JSON Schema); null when absent. */
+function targetSpecs(v: unknown): TargetSpec[] | null {
+  if (!Array.isArray(v)) return null;
+  return v.flatMap((e): TargetSpec[] => {
+    if (typeof e === 'string') return [{ kind: 'path', value: e }];
+    if (isObject(e)) for (const kind of ['path', 'command', 'file'] as const) if (typeof e[kind] === 'string') return [{ kind, value: e[kind] as string }];
+    return [];
+  });
+}
 
 /** Where a declared thing is, for diagnostics and for "also declared at". */
 interface Origin {
@@ -265,12 +282,13 @@ class ConfigReader {
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
       database: this.options.database !== undefined ? resolve(this.options.database) : at(envValue.database ?? root.database, ''),
       migrations: at(root.migrations, './migrations'),
-      backups: at(envValue.backups ?? root.backups, './backups'),
+      backups: this.options.backups !== undefined ? resolve(this.options.backups) : at(envValue.backups ?? root.backups, './backups'),
       environment: env,
       policy,
       checks,
       schema,
       schemaFiles: [...new Set(parts.map((p) => p.src.file))],
+      targets: targetSpecs(envValue.targets ?? root.targets),
     };
   }
 

@@ -58,8 +58,11 @@ export interface ErrorSpec {
  */
 export const ERRORS = {
   E_CONFIG: { exit: ExitCode.InvalidConfig, meaning: 'the YAML or the declared schema is invalid', hint: 'fix every problem listed at file:line:column, then run `kuzu-migrate validate`' },
+  E_TARGETS: { exit: ExitCode.InvalidConfig, meaning: 'a `targets:` inventory file or command could not be read or printed no paths', hint: 'run the command by hand in the YAML\'s folder, or check the inventory is a JSON array of paths' },
+  E_CONFIG_ENV: { exit: ExitCode.InvalidConfig, meaning: 'a `${VAR}` in the YAML names an environment variable that is not set', hint: 'set the variable, or write the path without it' },
   E_PLAN: { exit: ExitCode.InvalidConfig, meaning: 'the declaration cannot be planned against the live database (e.g. a renamed_from that matches nothing)', hint: 'fix the declaration as the message says, then plan again' },
   E_USAGE: { exit: ExitCode.Usage, meaning: 'bad flags or arguments, or a missing configuration file', hint: 'see `kuzu-migrate <command> --help`' },
+  E_NO_TARGETS: { exit: ExitCode.Usage, meaning: '`--all` found no targets: none declared, or a pattern matches nothing', hint: 'declare targets: in the YAML, e.g. targets: ["tenants/*.kuzu"] (docs/fleet.md)' },
   E_LOCKED: { exit: ExitCode.Locked, meaning: 'the migration lock is held, or the database file is open in another process', hint: 'wait for the other process, or `kuzu-migrate unlock ID` when it is gone' },
   E_REFUSED: { exit: ExitCode.Refused, meaning: 'refused by policy', hint: 'read the message: it names what would be allowed' },
   E_DESTRUCTIVE: { exit: ExitCode.Refused, meaning: 'the plan has destructive changes that are not allowed', hint: 'pass --allow-destructive (or Table / Table.prop), or set policy.allow_destructive' },
@@ -101,6 +104,7 @@ export const ERRORS = {
   E_CHECKPOINT_INTERRUPTED: { exit: ExitCode.Error, meaning: 'the database was interrupted during a checkpoint and cannot be read until it is completed', hint: 'run `kuzu-migrate recover` (it completes the checkpoint)' },
   E_SNAPSHOT_UNSAFE: { exit: ExitCode.Error, meaning: 'a snapshot folder holds what kuzu-migrate never writes (symlinks, paths that leave it, a version that disagrees with its folder)', hint: 'export the snapshot again from its source, or restore the folder from version control' },
   E_SWAP: { exit: ExitCode.Error, meaning: 'the new database was not closed cleanly, so it was not swapped in; nothing was replaced', hint: 'run the command again; report it if it repeats' },
+  E_CHILD: { exit: ExitCode.Error, meaning: 'a fleet target\'s own process ended without a result (killed, or crashed)', hint: 'run the command on that target alone (--database) to see its error; the target is old or new' },
   E_INTERNAL: { exit: ExitCode.Error, meaning: 'kuzu-migrate is broken or incomplete (a bug, or a missing build)', hint: 'run `npm run build`; if it persists, report it' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -31,7 +31,7 @@ export function parsePlanFile(text: string, name: string): PlanDocument {
     throw new UsageError(`plan file ${name} is not JSON: ${(err as Error).message}`, ['write it with `kuzu-migrate plan --out FILE`']);
   }
   // An older format_version is refused with the hint to re-plan (exit 3), before its shape is judged.
-  checkPlanFormat(value, `plan file ${name}`, PLAN_FORMAT_VERSION);
+  if (isObject(value) && typeof value.format_version === 'number' && value.format_version !== PLAN_FORMAT_VERSION) checkPlanFormat(value, `plan file ${name}`, PLAN_FORMAT_VERSION);
   const problem = planShapeProblem(value);
   if (problem) throw new UsageError(`plan file ${name} is not a kuzu-migrate plan: ${problem}`, ['write it with `kuzu-migrate plan --out FILE`']);
   return value as PlanDocument;

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
-import { COMPANION_SUFFIXES } from '../apply/files';
+import { COMPANION_SUFFIXES } from './files';
 import { fsyncDir, makePrivateDir } from './private';
 
 export interface Staged {

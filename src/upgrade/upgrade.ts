@@ -29,7 +29,7 @@ import { fileMode, folderModeFor } from '../state/paths';
 import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
-import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
+import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
 import { schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';

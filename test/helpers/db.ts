@@ -52,7 +52,8 @@ export interface CliResult {
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // Progress off unless a test asks for it (KUZU_MIGRATE_PROGRESS=1): tests read stderr for errors.
+    env: { ...process.env, NO_COLOR: '1', KUZU_MIGRATE_PROGRESS: '0', ...options.env },
     encoding: 'utf8',
     timeout: 120_000,
   });

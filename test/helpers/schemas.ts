@@ -28,6 +28,8 @@ function validators(): Map<string, ValidateFunction> {
 /** The schema file `command`'s `--json` output follows; the error envelope when `doc` is one. */
 export function outputSchemaFile(command: string, doc: unknown): string {
   if (doc && typeof doc === 'object' && 'error' in doc) return 'error.output.schema.json';
+  // `--all` runs (and `fleet report`) print a FleetResult whatever the command.
+  if (doc && typeof doc === 'object' && 'fleet_format' in doc) return 'fleet.output.schema.json';
   return command === 'plan' ? 'plan.schema.json' : `${command}.output.schema.json`;
 }
 

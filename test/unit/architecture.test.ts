@@ -17,7 +17,6 @@ const SRC = path.resolve(__dirname, '..', '..', 'src');
 const KNOWN_CYCLE_EDGES: Record<string, string> = {
   'snapshot -> apply': 'snapshot import/inspect/doctor use apply/{lock,backup,files,history}; these move to src/state',
   'api -> apply': 'api/planning reads apply/journal; the journal moves to src/state',
-  'state -> apply': 'state/swap.ts takes COMPANION_SUFFIXES from apply/files; files.ts moves to src/state',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 /** File helpers for database files: the main file travels with its `.wal` and `.shadow`. */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { writeFileAtomic } from '../state/private';
+import { writeFileAtomic } from './private';
 
 /**
  * Companions of a database file: Kuzu 0.11 writes `.wal` and, during a checkpoint, `.shadow`
