@@ -111,7 +111,7 @@ export { introspectDatabase } from './api/init';
 export const applyMigration: typeof applyImpl.applyMigration = applyImpl.applyMigration;
 export const recoverInterrupted: typeof applyImpl.recoverInterrupted = applyImpl.recoverInterrupted;
 export const isAllowed: typeof applyImpl.isAllowed = applyImpl.isAllowed;
-export type { ApplyOptions, ApplyResult, ApplyEvent, RecoveryResult } from './apply/apply';
+export type { ApplyOptions, ApplyResult, ApplyEvent, ApplyPhase, RecoveryResult } from './apply/apply';
 
 /**
  * Restores the state recorded for `version`: from the backup the apply after it took, or else by

@@ -26,7 +26,7 @@ import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { consumeSequenceValue } from '../core/ddl';
 import { probeIndexes } from '../kuzu/objects';
@@ -53,7 +53,15 @@ import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './
 import { acquireLock, isProcessAlive } from './lock';
 import { destructiveAllowed, isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
 
-export type ApplyEvent = { phase: string; message: string };
+/**
+ * The phases apply reports progress in, a closed set (consumers can switch over it exhaustively):
+ * the plan's step phases while statements run (`in_place`, `rebuild`, `finish`; the message starts
+ * with `<step>/<steps>`), and the phases around them, in the order they happen.
+ */
+export type ApplyPhase =
+  | 'recover' | 'precheck' | 'backup' | 'export' | 'load' | 'copy' | StepPhase | 'checks' | 'verify' | 'commit' | 'swap' | 'post-verify' | 'done';
+/** One progress event: the phase and a line for people. */
+export type ApplyEvent = { phase: ApplyPhase; message: string };
 
 export interface ApplyOptions {
   /** A saved plan (from `plan --out`); refused when the live database changed since. */
@@ -193,7 +201,7 @@ function hasCompanions(dbPath: string): boolean {
 
 export async function applyMigration(config: ResolvedConfig, options: ApplyOptions = {}): Promise<ApplyResult> {
   const started = Date.now();
-  const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
+  const emit = (phase: ApplyPhase, message: string) => options.onEvent?.({ phase, message });
   // The real file: through a symlink we lock, journal and replace its target, never the link.
   const dbPath = realDatabasePath(config.database);
   config = { ...config, database: dbPath };
@@ -467,7 +475,7 @@ function historyEntry(config: ResolvedConfig, plan: PlanDocument, ctx: { applyId
  * one bad value fails the whole COPY, so a count query with the failure condition tells the user
  * exactly how many rows and which keys.
  */
-async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<void> {
+async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   const casts = plan.changes.filter((c) => c.kind === 'alter_property_type' && !c.using);
   if (casts.length === 0) return;
   await withEngine(dbPath, { readOnly: true }, async (engine) => {
@@ -503,7 +511,7 @@ async function runTransaction(
   config: ResolvedConfig,
   plan: PlanDocument,
   ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[] },
-  emit: (p: string, m: string) => void,
+  emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
   // Index steps run outside the transaction (runIndexSteps); everything else is one transaction.
@@ -593,7 +601,7 @@ async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument
 }
 
 /** The YAML checks, through the one evaluator verify uses too (kuzu/checks.ts: read-only, one query). */
-async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {
+async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   for (const check of config.checks) {
     emit('checks', check.name);
     const outcome = await evaluateCheck(engine, check);
@@ -606,7 +614,7 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: s
  * property the fingerprint of the old value (cast as the projection casts it) against the new
  * value, each keyed by the row's (new) primary key.
  */
-async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<string[]> {
+async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: ApplyPhase, m: string) => void): Promise<string[]> {
   const desired = desiredSchemaOf(plan);
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
@@ -720,7 +728,7 @@ async function runExportStrategy(
   plan: PlanDocument,
   stage: Staged,
   ctx: { applyId: string; backupId: string | null; started: number },
-  emit: (p: string, m: string) => void,
+  emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const dbPath = config.database;
   const workdir = path.join(stage.dir, 'export');
