@@ -48,7 +48,8 @@ import { cypherStatements } from '../snapshot/import';
 import { mergeDeclared, Restoration } from './restore';
 import { clearUpgradeJournal, moveDatabase, settleUpgrade, UpgradeJournal, UpgradeRecovery, writeUpgradeJournal } from './journal';
 
-export type UpgradeEvent = { phase: string; message: string };
+/** A step of the upgrade; `table` and `rows` when a data file was written or loaded (for progress output). */
+export type UpgradeEvent = { phase: string; message: string; table?: string; rows?: number };
 
 export interface UpgradeOptions {
   database: string;
@@ -120,6 +121,8 @@ async function readSequences(engine: EngineProcess, schema: Schema): Promise<Man
   return out;
 }
 
+type Emit = (phase: string, message: string, extra?: { table?: string; rows?: number }) => void;
+
 interface Exported {
   schema: Schema;
   unknownStorageDirection: string[];
@@ -129,7 +132,7 @@ interface Exported {
 }
 
 /** Step 6: everything is read through a read-only handle of the source's own release. */
-async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: (p: string, m: string) => void): Promise<Exported> {
+async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: Emit): Promise<Exported> {
   const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
   try {
     const live = await introspect(engine);
@@ -142,6 +145,7 @@ async function exportSource(release: EngineRelease, modulePath: string, dbPath: 
       fs.mkdirSync(path.dirname(path.join(exportDir, ...f.path.split('/'))), { recursive: true });
       await engine.query(f.statement);
       faultPoint('upgrade_during_export');
+      emit('export', f.path, f.kind === 'node' ? { table: f.table, rows: fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
     }
     return { schema, unknownStorageDirection: live.unknownStorageDirection, fingerprints, sequences, files };
   } finally {
@@ -180,7 +184,7 @@ async function loadTarget(
   format: SnapshotFormat,
   exported: Exported,
   intended: Schema,
-  emit: (p: string, m: string) => void,
+  emit: Emit,
 ): Promise<{ verified: string[]; rows: number }> {
   const engine = await EngineProcess.open(release, modulePath, newDb, { readOnly: false });
   try {
@@ -189,6 +193,7 @@ async function loadTarget(
     for (const f of [...exported.files.filter((x) => x.kind === 'node'), ...exported.files.filter((x) => x.kind === 'rel')]) {
       await engine.query(loadStatement(f.table, f.kind, f, format, (r) => path.join(exportDir, ...r.split('/'))));
       faultPoint('upgrade_during_load');
+      emit('load', f.path, f.kind === 'node' ? { table: f.table, rows: exported.fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
     }
     for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
     // Indexes after the data, each on its own (no engine takes index DDL inside a transaction).
@@ -280,7 +285,7 @@ async function backupOriginal(dbPath: string, backupsDir: string, id: string, fr
 
 export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeResult> {
   const started = Date.now();
-  const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
+  const emit: Emit = (phase, message, extra = {}) => options.onEvent?.({ phase, message, ...extra });
   const dbPath = path.resolve(options.database);
   const format = options.format ?? 'parquet';
   if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML or pass --database']);
