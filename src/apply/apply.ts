@@ -26,7 +26,7 @@ import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { consumeSequenceValue } from '../core/ddl';
 import { probeIndexes } from '../kuzu/objects';
@@ -51,8 +51,17 @@ import { readManifest } from '../snapshot/files';
 import { sha256File } from '../state/files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
+import { destructiveAllowed, isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
 
-export type ApplyEvent = { phase: string; message: string };
+/**
+ * The phases apply reports progress in, a closed set (consumers can switch over it exhaustively):
+ * the plan's step phases while statements run (`in_place`, `rebuild`, `finish`; the message starts
+ * with `<step>/<steps>`), and the phases around them, in the order they happen.
+ */
+export type ApplyPhase =
+  | 'recover' | 'precheck' | 'backup' | 'export' | 'load' | 'copy' | StepPhase | 'checks' | 'verify' | 'commit' | 'swap' | 'post-verify' | 'done';
+/** One progress event: the phase and a line for people. */
+export type ApplyEvent = { phase: ApplyPhase; message: string };
 
 export interface ApplyOptions {
   /** A saved plan (from `plan --out`); refused when the live database changed since. */
@@ -62,6 +71,8 @@ export interface ApplyOptions {
   rewriteStrategy?: RewriteStrategy;
   /** Called before the transaction with the plan; return false to abort (confirmation prompt). */
   confirm?: (plan: PlanDocument) => Promise<boolean>;
+  /** First-run guard: consent to drops on a database kuzu-migrate never applied to (`--allow-drops-on-first-run`). */
+  allowDropsOnFirstRun?: boolean;
   onEvent?: (e: ApplyEvent) => void;
   command?: string;
 }
@@ -90,10 +101,7 @@ export interface RecoveryResult {
 
 /** Whether a destructive change is covered by the allowance (`Table` covers its properties). */
 export function isAllowed(c: Change, allow: boolean | string[]): boolean {
-  if (allow === true) return true;
-  if (allow === false) return false;
-  const names = allow.map((a) => a.toLowerCase());
-  return names.includes(c.table.toLowerCase()) || (c.property !== undefined && names.includes(`${c.table}.${c.property}`.toLowerCase()));
+  return isAllowedByName(c, allow);
 }
 
 function mergeAllowance(a: boolean | string[] | undefined, b: boolean | string[]): boolean | string[] {
@@ -193,7 +201,7 @@ function hasCompanions(dbPath: string): boolean {
 
 export async function applyMigration(config: ResolvedConfig, options: ApplyOptions = {}): Promise<ApplyResult> {
   const started = Date.now();
-  const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
+  const emit = (phase: ApplyPhase, message: string) => options.onEvent?.({ phase, message });
   // The real file: through a symlink we lock, journal and replace its target, never the link.
   const dbPath = realDatabasePath(config.database);
   config = { ...config, database: dbPath };
@@ -213,7 +221,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
     const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
-    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy }));
+    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy, lintCounts: false }));
     if (options.plan && options.plan.live_fingerprint !== plan.live_fingerprint) {
       throw new RefusedError(
         `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map((c) => c.kind + ' ' + c.table + (c.property ? '.' + c.property : '')).join(', ') || 'nothing'}`,
@@ -247,8 +255,26 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       return { ...base, status: 'no_changes', apply_id: recorded, duration_ms: Date.now() - started };
     }
 
+    // Protection first: no allowance, not even --allow-destructive, lets a protected object be destroyed.
+    const violations = protectionViolations(plan, config.protect ?? []);
+    if (violations.length > 0) {
+      throw new RefusedError(
+        `${violations.length} change${violations.length === 1 ? '' : 's'} would destroy or rebuild protected objects: ` +
+          violations.map((v) => `${v.property ? `${v.table}.${v.property}` : v.table} (${v.what})`).join(', '),
+        'E_PROTECTED',
+        ['protect: true (or the environment\'s protect: list) refuses this whatever --allow-destructive says; remove the protection in its own reviewed change first'],
+      );
+    }
+    if (plan.lint?.findings.some((f) => f.code === 'KM602') && !options.allowDropsOnFirstRun) {
+      throw new RefusedError(
+        `kuzu-migrate never applied to ${dbPath} and the plan drops: ${plan.changes.filter((c) => c.kind.startsWith('drop_')).map((c) => c.table + (c.property ? '.' + c.property : '')).join(', ')}`,
+        'E_FIRST_RUN',
+        ['check that the YAML declares everything the database holds (or list other tables under unmanaged:), then pass --allow-drops-on-first-run'],
+      );
+    }
     const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
-    const refused = plan.changes.filter((c) => c.destructive && !isAllowed(c, allowance));
+    const policy = { allowDestructive: allowance, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows ?? null };
+    const refused = plan.changes.filter((c) => c.destructive && !destructiveAllowed(c, policy).allowed);
     if (refused.length > 0) {
       throw new RefusedError(
         `${refused.length} destructive change${refused.length === 1 ? '' : 's'} not allowed: ` +
@@ -378,6 +404,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // Post-verify: the database must now be exactly the declared schema.
     emit('post-verify', 'checking the schema equals the declaration');
     const after = await withEngine(dbPath, { readOnly: true }, (e) => introspect(e));
+    after.schema = withoutUnmanaged(after.schema, config.unmanaged ?? []).schema; // as planning does: unmanaged tables are not ours
     adoptUnknownStorageDirections(after, desired); // as planning does: what cannot be read is not a difference
     if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
       const residual = diffSchemas(after.schema, desired).changes;
@@ -448,7 +475,7 @@ function historyEntry(config: ResolvedConfig, plan: PlanDocument, ctx: { applyId
  * one bad value fails the whole COPY, so a count query with the failure condition tells the user
  * exactly how many rows and which keys.
  */
-async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<void> {
+async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   const casts = plan.changes.filter((c) => c.kind === 'alter_property_type' && !c.using);
   if (casts.length === 0) return;
   await withEngine(dbPath, { readOnly: true }, async (engine) => {
@@ -484,7 +511,7 @@ async function runTransaction(
   config: ResolvedConfig,
   plan: PlanDocument,
   ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[] },
-  emit: (p: string, m: string) => void,
+  emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
   // Index steps run outside the transaction (runIndexSteps); everything else is one transaction.
@@ -574,7 +601,7 @@ async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument
 }
 
 /** The YAML checks, through the one evaluator verify uses too (kuzu/checks.ts: read-only, one query). */
-async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {
+async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   for (const check of config.checks) {
     emit('checks', check.name);
     const outcome = await evaluateCheck(engine, check);
@@ -587,7 +614,7 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: s
  * property the fingerprint of the old value (cast as the projection casts it) against the new
  * value, each keyed by the row's (new) primary key.
  */
-async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<string[]> {
+async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: ApplyPhase, m: string) => void): Promise<string[]> {
   const desired = desiredSchemaOf(plan);
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
@@ -701,7 +728,7 @@ async function runExportStrategy(
   plan: PlanDocument,
   stage: Staged,
   ctx: { applyId: string; backupId: string | null; started: number },
-  emit: (p: string, m: string) => void,
+  emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const dbPath = config.database;
   const workdir = path.join(stage.dir, 'export');

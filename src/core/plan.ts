@@ -10,6 +10,7 @@ import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
 import { Index, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
+import type { LintReport } from './lint/types';
 
 /**
  * The plan JSON's format. 2: snake_case throughout (format 1 had camelCase keys in desired_schema);
@@ -125,6 +126,8 @@ export interface PlanDocument {
   summary: PlanSummary;
   /** The desired schema in full, so a saved plan can be applied without the YAML (snake_case keys). */
   desired_schema: PlanSchema;
+  /** Lint findings (docs/lint.md), set by planning; absent in plans written before lint existed. Explains only. */
+  lint?: LintReport;
 }
 
 export interface PlanInput {
