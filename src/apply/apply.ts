@@ -691,7 +691,7 @@ export { HISTORY_TABLE };
  * CREATE_FTS_INDEX, CREATE_VECTOR_INDEX and DROP_FTS_INDEX inside a transaction. Only ever called
  * on the private copy, so a failure leaves the live file as it was.
  */
-async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'drop_indexes' | 'create_indexes', emit: (p: string, m: string) => void): Promise<void> {
+async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'drop_indexes' | 'create_indexes', emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   for (const s of plan.steps.filter((x) => x.phase === phase)) {
     emit(phase, `${s.id}/${plan.steps.length} ${s.comment}`);
     const t = Date.now();
@@ -706,7 +706,7 @@ async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'dro
 }
 
 /** Every declared index must exist and answer a query (kuzu/objects.ts); throws E_VERIFY otherwise. */
-async function verifyIndexes(engine: KuzuEngine, desired: Schema, emit: (p: string, m: string) => void): Promise<void> {
+async function verifyIndexes(engine: KuzuEngine, desired: Schema, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   const indexes = desired.indexes ?? [];
   if (!indexes.length) return;
   emit('verify', `checking ${indexes.length} index${indexes.length === 1 ? '' : 'es'} exist and answer queries`);
