@@ -173,10 +173,10 @@ export function buildPlan(input: PlanInput): PlanDocument {
       : strategy === 'in_place'
         ? privateCopy
           ? 'every change besides the index statements can be made in place, in one transaction'
-          : 'every change can be made in place, in one transaction'
+          : 'every change can be made in place, in one transaction on a private copy of the database that is verified and then swapped in'
         : `${[...new Set(changes.filter((c) => !c.in_place).map((c) => c.kind))].join(', ')} cannot be done in place; ` +
           (rewriteStrategy === 'transaction'
-            ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file)'
+            ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file) on a private copy of the database that is verified and then swapped in'
             : 'the database is exported, rebuilt in a fresh file, verified and swapped in');
   return {
     format_version: PLAN_FORMAT_VERSION,
