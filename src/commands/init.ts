@@ -117,7 +117,7 @@ function leaveOutUnmanaged(schema: Schema, patterns: string[]): { schema: Schema
   const nodes = new Set(kept.nodes.map((n) => n.name.toLowerCase()));
   const orphaned = kept.rels.filter((r) => r.connections.some((c) => !nodes.has(c.from.toLowerCase()) || !nodes.has(c.to.toLowerCase())));
   return {
-    schema: { nodes: kept.nodes, rels: kept.rels.filter((r) => !orphaned.includes(r)) },
+    schema: { ...kept, rels: kept.rels.filter((r) => !orphaned.includes(r)) },
     unmanaged: [...patterns, ...orphaned.map((r) => r.name)],
   };
 }

@@ -82,7 +82,7 @@ function stripHints(schema: Schema): Schema {
     renamedFrom: undefined,
     properties: t.properties.map((p) => ({ ...p, renamedFrom: undefined, using: undefined })),
   });
-  return { nodes: schema.nodes.map(clean), rels: schema.rels.map(clean) };
+  return { ...schema, nodes: schema.nodes.map(clean), rels: schema.rels.map(clean) };
 }
 
 export type { ResolvedConfig };

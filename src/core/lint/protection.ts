@@ -29,7 +29,10 @@ export function withoutUnmanaged(live: Schema, patterns: readonly string[]): { s
   if (patterns.length === 0) return { schema: live, ignored: [] };
   const keep = <T extends { name: string }>(ts: T[]) => ts.filter((t) => !isUnmanaged(t.name, patterns));
   const ignored = [...live.nodes, ...live.rels].filter((t) => isUnmanaged(t.name, patterns)).map((t) => t.name);
-  return { schema: { nodes: keep(live.nodes), rels: keep(live.rels) }, ignored };
+  // Everything else stays: indexes of unmanaged tables are not ours either, sequences and macros are.
+  const schema: Schema = { ...live, nodes: keep(live.nodes), rels: keep(live.rels) };
+  if (live.indexes) schema.indexes = live.indexes.filter((i) => !isUnmanaged(i.table, patterns));
+  return { schema, ignored };
 }
 
 /**
