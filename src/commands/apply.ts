@@ -41,6 +41,7 @@ same database gets exit 4.`;
     }),
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
+    'allow-drops-on-first-run': Flags.boolean({ summary: 'Consent to drops on a database kuzu-migrate never applied to (first-run guard, docs/lint.md KM602).' }),
     ...fleetFlags,
   };
 
@@ -56,7 +57,7 @@ same database gets exit 4.`;
       // A rollout is never interactive: each target would prompt on its own.
       if (!this.flags['auto-approve']) throw new RefusedError('apply --all needs --auto-approve', 'E_NEEDS_APPROVAL', ['review `plan --all` first, then run apply --all --auto-approve']);
       const allow = this.flags['allow-destructive'];
-      return (await this.runAll('apply', [...(allow !== undefined ? [`--allow-destructive=${allow}`] : []), ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : [])])) as FleetResult;
+      return (await this.runAll('apply', [...(allow !== undefined ? [`--allow-destructive=${allow}`] : []), ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []), ...(this.flags['allow-drops-on-first-run'] ? ['--allow-drops-on-first-run'] : [])])) as FleetResult;
     }
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     let plan: PlanDocument | undefined;
@@ -71,6 +72,7 @@ same database gets exit 4.`;
     const result = await progress.around(() => applyMigration(config, {
       plan,
       allowDestructive: allow,
+      allowDropsOnFirstRun: this.flags['allow-drops-on-first-run'],
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
       // Progress lines on stderr, on a terminal and in CI logs alike (crash tests time a kill from

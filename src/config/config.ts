@@ -15,6 +15,12 @@ import { ConfigError, UsageError, type Diagnostic } from '../core/errors';
 import { expressionProblem, readQueryProblem } from '../core/cypher-guard';
 import { identifierProblem } from '../core/identifiers';
 import {
+  INDEX_DEFAULTS,
+  sequenceDefaults,
+  type Index,
+  type IndexType,
+  type Macro,
+  type Sequence,
   MULTIPLICITIES,
   STORAGE_DIRECTIONS,
   type Connection,
@@ -31,6 +37,9 @@ import { YamlSource, type Path } from './source';
 import { closest, didYouMean } from './suggest';
 import { isValidVersionName } from '../core/version-name';
 import type { EngineKind } from '../engines/releases';
+import { DEFAULT_LINT_SETTINGS, LINT_RULES, LintSettings, NamingConvention, SeveritySetting } from '../core/lint/codes';
+import type { SourceLocation } from '../core/lint/analyze';
+import { isUnmanaged } from '../core/lint/protection';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -39,6 +48,18 @@ export interface Policy {
   allowDestructive: boolean | string[];
   /** How many pre-apply backups to keep. */
   backupRetention: number;
+  /** Allow a destructive change touching fewer than this many rows/edges; null: no size rule. */
+  allowDestructiveBelowRows?: number | null;
+}
+
+/** Where each declared table and property is (file:line:column of its key), for findings. */
+export interface DeclarationLocations {
+  /** Lower-case table name → position of its key. */
+  tables: Record<string, SourceLocation>;
+  /** Lower-case `table.property` → position of its key. */
+  properties: Record<string, SourceLocation>;
+  /** The `nodes:` / `rels:` sections (or the schema key), for findings about undeclared tables. */
+  sections: { nodes?: SourceLocation; rels?: SourceLocation; schema: SourceLocation };
 }
 
 export interface Check {
@@ -67,8 +88,32 @@ export interface ResolvedConfig {
   schema: Schema;
   /** Every YAML file the schema was read from (the config itself when it is inline). */
   schemaFiles: string[];
+  /** Lint settings (`lint:`, the environment's overriding code by code). */
+  lint: LintSettings;
+  /** `Table` / `Table.prop` entries apply refuses to destroy or rebuild (`protect: true`, `protect:` lists). */
+  protect: string[];
+  /** Patterns of live tables never planned (`unmanaged:`, the environment's added). */
+  unmanaged: string[];
+  /** Source positions of the declarations. */
+  locations: DeclarationLocations;
   /** Fleet targets (`targets:`, an environment's replaces it), unresolved; null when none are declared. See src/fleet/targets.ts. */
   targets: TargetSpec[] | null;
+}
+
+/**
+ * Where a finding about `table` (and `property`) points in the YAML: the declaration, else its
+ * table, else the nodes:/rels: section it was removed from, else the schema key.
+ */
+export function locateDeclaration(locations: DeclarationLocations, table?: string, property?: string, kind?: 'node' | 'rel'): SourceLocation {
+  if (table && property) {
+    const p = locations.properties[`${table}.${property}`.toLowerCase()];
+    if (p) return p;
+  }
+  if (table) {
+    const t = locations.tables[table.toLowerCase()];
+    if (t) return t;
+  }
+  return (kind === 'rel' ? locations.sections.rels : kind === 'node' ? locations.sections.nodes : undefined) ?? locations.sections.nodes ?? locations.sections.rels ?? locations.sections.schema;
 }
 
 /** One entry of `targets:`: a path or glob, a command that prints paths, or a JSON file listing them. */
@@ -84,7 +129,7 @@ export interface LoadOptions {
 }
 
 export const DEFAULT_CONFIG_FILE = 'kuzu-migrate.yaml';
-export const DEFAULT_POLICY: Readonly<Policy> = { allowDestructive: false, backupRetention: 10 };
+export const DEFAULT_POLICY: Readonly<Policy> = { allowDestructive: false, backupRetention: 10, allowDestructiveBelowRows: null };
 
 
 /** A number as Cypher writes it (no exponent, hex or leading zeros). */
@@ -202,6 +247,8 @@ interface SchemaPart {
 class ConfigReader {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly fileOrder: string[] = [];
+  private readonly protect: string[] = [];
+  private readonly locations: DeclarationLocations = { tables: {}, properties: {}, sections: { schema: { file: '', line: 1, column: 1 } } };
 
   constructor(
     private readonly src: YamlSource,
@@ -229,6 +276,12 @@ class ConfigReader {
     if (extra.expected) d.expected = extra.expected;
     if (extra.hint) d.hint = extra.hint;
     this.diagnostics.push(d);
+  }
+
+  /** The position of a key, as a finding location. */
+  private at(origin: Origin): SourceLocation {
+    const p = origin.src.locate(origin.path, 'key');
+    return { file: origin.src.display, line: p.line, column: p.column };
   }
 
   private where(origin: Origin, anchor: 'key' | 'value' = 'key'): string {
@@ -273,6 +326,12 @@ class ConfigReader {
     const env = this.environment(root);
     const envValue = env && isObject(root.environments) && isObject(root.environments[env]) ? root.environments[env] : {};
     const policy = this.policy(root.policy, ['policy'], envValue.policy, ['environments', env ?? '', 'policy']);
+    const envPath = ['environments', env ?? ''];
+    const lint = this.lintSettings(root.lint, ['lint'], envValue.lint, [...envPath, 'lint']);
+    const unmanaged = [...this.stringList(root.unmanaged), ...this.stringList(envValue.unmanaged)];
+    for (const list of [this.stringList(root.protect), this.stringList(envValue.protect)]) this.protect.push(...list);
+    this.checkUnmanaged(unmanaged);
+    this.locations.sections.schema = this.at({ src: this.src, path: ['schema'] });
 
     const at = (p: unknown, fallback: string) => resolve(dir, str(p) ?? fallback);
     return {
@@ -288,6 +347,10 @@ class ConfigReader {
       checks,
       schema,
       schemaFiles: [...new Set(parts.map((p) => p.src.file))],
+      lint,
+      protect: [...new Set(this.protect)],
+      unmanaged,
+      locations: this.locations,
       targets: targetSpecs(envValue.targets ?? root.targets),
     };
   }
@@ -360,6 +423,9 @@ class ConfigReader {
             });
           }
           if (!isObject(raw)) continue;
+          if (!this.locations.sections[kind]) this.locations.sections[kind] = this.at({ src: part.src, path: [...part.base, kind] });
+          this.locations.tables[name.toLowerCase()] ??= this.at(origin);
+          if (raw.protect === true) this.protect.push(name);
           const table = kind === 'nodes' ? this.nodeTable(name, raw, origin) : this.relTable(name, raw, origin);
           const entry = { table, origin, raw };
           declared.push(entry);
@@ -369,10 +435,149 @@ class ConfigReader {
     }
     this.tableRenames(declared, byName);
     this.connections(declared, byName);
-    return {
+    const schema: Schema = {
       nodes: declared.map((d) => d.table).filter((t): t is NodeTable => t.kind === 'node'),
       rels: declared.map((d) => d.table).filter((t): t is RelTable => t.kind === 'rel'),
     };
+    const indexes = declared.flatMap((d) => (d.table.kind === 'node' ? this.indexes(d.table, d.raw.indexes, { ...d.origin, path: [...d.origin.path, 'indexes'] }) : []));
+    const sequences = this.sequences(parts, schema);
+    const macros = this.macros(parts);
+    if (indexes.length) schema.indexes = indexes;
+    if (sequences.length) schema.sequences = sequences;
+    if (macros.length) schema.macros = macros;
+    return schema;
+  }
+
+  // ---- indexes, sequences, macros ----------------------------------------------------------------
+
+  /** `indexes:` of a node table: FTS over STRING properties, vector over one FLOAT[n]/DOUBLE[n]. */
+  private indexes(table: NodeTable, value: unknown, origin: Origin): Index[] {
+    if (!isObject(value)) return [];
+    const out: Index[] = [];
+    const seen = new Set<string>();
+    const OPTION_KEYS: Record<IndexType, Record<string, string>> = {
+      fts: { stemmer: 'stemmer', stop_words: 'stopWords', ignore_pattern: 'ignore_pattern' },
+      vector: { mu: 'mu', ml: 'ml', pu: 'pu', metric: 'metric', alpha: 'alpha', efc: 'efc' },
+    };
+    for (const [name, raw] of Object.entries(value)) {
+      const at: Origin = { ...origin, path: [...origin.path, name] };
+      const problem = identifierProblem(name);
+      if (problem) this.report(at, 'key', `invalid index name in "${table.name}": ${problem}`);
+      if (seen.has(name.toLowerCase())) this.report(at, 'key', `index "${name}" is declared twice on "${table.name}"`);
+      seen.add(name.toLowerCase());
+      if (!isObject(raw) || (raw.type !== 'fts' && raw.type !== 'vector')) continue; // structural error already
+      const type = raw.type as IndexType;
+      const props: string[] = [];
+      if (type === 'fts') {
+        if (raw.property !== undefined) this.report({ ...at, path: [...at.path, 'property'] }, 'key', `an fts index lists its properties under \`properties\``, { hint: 'properties: [body, title]' });
+        if (!Array.isArray(raw.properties)) this.report(at, 'key', `fts index "${name}" has no properties`, { expected: 'properties: [a STRING property, ...]' });
+        else raw.properties.forEach((p, i) => typeof p === 'string' && props.push(this.indexProperty(table, p, 'STRING', { ...at, path: [...at.path, 'properties', i] })));
+      } else {
+        if (raw.properties !== undefined) this.report({ ...at, path: [...at.path, 'properties'] }, 'key', `a vector index covers one property: \`property\``, { hint: 'property: embedding' });
+        if (typeof raw.property !== 'string') this.report(at, 'key', `vector index "${name}" has no property`, { expected: 'property: a FLOAT[n] or DOUBLE[n] property' });
+        else props.push(this.indexProperty(table, raw.property, 'ARRAY', { ...at, path: [...at.path, 'property'] }));
+      }
+      const options: Record<string, string | number> = { ...INDEX_DEFAULTS[type] };
+      for (const [key, v] of Object.entries(raw)) {
+        if (key === 'type' || key === 'properties' || key === 'property') continue;
+        const kuzuName = OPTION_KEYS[type][key];
+        if (!kuzuName) {
+          this.report({ ...at, path: [...at.path, key] }, 'key', `"${key}" is not an option of a ${type} index`, { expected: Object.keys(OPTION_KEYS[type]).join(', ') });
+          continue;
+        }
+        if (typeof v === 'string' || typeof v === 'number') options[kuzuName] = v;
+      }
+      out.push({ name, table: table.name, type, properties: props, options });
+    }
+    return out;
+  }
+
+  /** An indexed property must exist on the table and have the type the index needs; returns its declared spelling. */
+  private indexProperty(table: NodeTable, name: string, need: 'STRING' | 'ARRAY', at: Origin): string {
+    const prop = table.properties.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    if (!prop) {
+      const names = table.properties.map((p) => p.name);
+      this.report(at, 'value', `"${name}" is not a property of "${table.name}"`, { expected: names.join(', '), hint: didYouMean(name, names) });
+      return name;
+    }
+    if (need === 'STRING' && prop.type !== 'STRING') {
+      this.report(at, 'value', `an fts index needs STRING properties; "${table.name}.${prop.name}" is ${prop.type}`);
+    } else if (need === 'ARRAY' && !/^(FLOAT|DOUBLE)\[\d+\]$/.test(prop.type)) {
+      this.report(at, 'value', `a vector index needs a FLOAT[n] or DOUBLE[n] property; "${table.name}.${prop.name}" is ${prop.type}`);
+    }
+    return prop.name;
+  }
+
+  /** `sequences:` of every schema part; left-out options take Kuzu's defaults. */
+  private sequences(parts: SchemaPart[], schema: Schema): Sequence[] {
+    const out: Sequence[] = [];
+    const seen = new Map<string, Origin>();
+    const serial = new Set<string>();
+    for (const t of [...schema.nodes, ...schema.rels]) for (const p of t.properties) if (p.type === 'SERIAL') serial.add(`${t.name}_${p.name}_serial`.toLowerCase());
+    for (const part of parts) {
+      const value = part.value.sequences;
+      if (!isObject(value)) continue;
+      for (const [name, raw] of Object.entries(value)) {
+        const at: Origin = { src: part.src, path: [...part.base, 'sequences', name] };
+        const problem = identifierProblem(name);
+        if (problem) this.report(at, 'key', `invalid sequence name: ${problem}`);
+        const other = seen.get(name.toLowerCase());
+        if (other) this.report(at, 'key', `sequence "${name}" is declared twice`, { hint: `also declared at ${this.where(other)}` });
+        else seen.set(name.toLowerCase(), at);
+        if (serial.has(name.toLowerCase())) this.report(at, 'key', `sequence "${name}" is the one Kuzu makes for a SERIAL property`, { hint: 'choose another name' });
+        if (raw !== null && !isObject(raw)) continue;
+        const r = raw ?? {};
+        const int = (k: string): string | undefined => {
+          const v = r[k];
+          if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+          if (typeof v === 'string' && /^-?[0-9]+$/.test(v)) return BigInt(v).toString();
+          return undefined;
+        };
+        const increment = int('increment') ?? '1';
+        if (increment === '0') this.report({ ...at, path: [...at.path, 'increment'] }, 'value', 'a sequence cannot have increment 0');
+        const bounds = sequenceDefaults(increment);
+        const min = int('min') ?? bounds.min;
+        const max = int('max') ?? bounds.max;
+        const start = int('start') ?? (increment.startsWith('-') ? max : min);
+        if (BigInt(min) > BigInt(max)) this.report(at, 'key', `sequence "${name}": min ${min} is above max ${max}`);
+        else if (BigInt(start) < BigInt(min) || BigInt(start) > BigInt(max)) this.report({ ...at, path: [...at.path, 'start'] }, 'value', `sequence "${name}": start ${start} is outside [${min}, ${max}]`);
+        out.push({ name, start, increment, min, max, cycle: r.cycle === true });
+      }
+    }
+    return out;
+  }
+
+  /** `macros:` of every schema part. */
+  private macros(parts: SchemaPart[]): Macro[] {
+    const out: Macro[] = [];
+    const seen = new Map<string, Origin>();
+    for (const part of parts) {
+      const value = part.value.macros;
+      if (!isObject(value)) continue;
+      for (const [name, raw] of Object.entries(value)) {
+        const at: Origin = { src: part.src, path: [...part.base, 'macros', name] };
+        const problem = identifierProblem(name);
+        if (problem) this.report(at, 'key', `invalid macro name: ${problem}`);
+        const other = seen.get(name.toLowerCase());
+        if (other) this.report(at, 'key', `macro "${name}" is declared twice`, { hint: `also declared at ${this.where(other)} (Kuzu macro names are case-insensitive)` });
+        else seen.set(name.toLowerCase(), at);
+        if (!isObject(raw) || typeof raw.body !== 'string') continue;
+        const parameters = Array.isArray(raw.parameters) ? raw.parameters.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/\s*:=\s*/, ':=').trim()) : [];
+        parameters.forEach((p, i) => {
+          const pname = p.split(':=')[0];
+          const pp = identifierProblem(pname);
+          if (pp) this.report({ ...at, path: [...at.path, 'parameters', i] }, 'value', `invalid parameter of macro "${name}": ${pp}`);
+        });
+        // Measured on 0.11.3: CREATE MACRO with a CASE body aborts the whole process (kuzu-notes §8).
+        if (/\bcase\b/i.test(raw.body.replace(/'(?:\\.|[^'\\])*'/g, "''"))) {
+          this.report({ ...at, path: [...at.path, 'body'] }, 'value', `macro "${name}": Kuzu 0.11.3 aborts the process on CREATE MACRO with a CASE expression`, {
+            hint: 'write the body without CASE, or use the expression in queries directly',
+          });
+        }
+        out.push({ name, parameters, body: raw.body.trim() });
+      }
+    }
+    return out;
   }
 
   private nodeTable(name: string, raw: Json, origin: Origin): NodeTable {
@@ -444,6 +649,8 @@ class ConfigReader {
         });
       }
       seen.set(name.toLowerCase(), dup ?? name);
+      this.locations.properties[`${table}.${name}`.toLowerCase()] ??= this.at(at);
+      if (isObject(def) && def.protect === true) this.protect.push(`${table}.${name}`);
       const prop = this.property(name, def, at);
       if (prop) out.push(prop);
     }
@@ -641,6 +848,52 @@ class ConfigReader {
     return env;
   }
 
+  private stringList(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+  }
+
+  /** A declared table matching `unmanaged:` would be planned and ignored at once: refuse it. */
+  private checkUnmanaged(patterns: string[]): void {
+    if (patterns.length === 0) return;
+    for (const [name] of Object.entries(this.locations.tables)) {
+      const pattern = patterns.find((p) => isUnmanaged(name, [p]));
+      if (!pattern) continue;
+      const loc = this.locations.tables[name];
+      this.diagnostics.push({ ...loc, message: `table "${name}" is declared but matches unmanaged: "${pattern}"`, hint: 'remove it from the schema or narrow the unmanaged: pattern' });
+    }
+  }
+
+  /** `lint:` then the environment's `lint:`, code by code; unknown codes are reported. */
+  private lintSettings(top: unknown, topPath: Path, env: unknown, envPath: Path): LintSettings {
+    const settings: LintSettings = { severity: { ...DEFAULT_LINT_SETTINGS.severity }, naming: { ...DEFAULT_LINT_SETTINGS.naming } };
+    const codes = LINT_RULES.map((r) => r.code);
+    for (const [value, path] of [[top, topPath], [env, envPath]] as const) {
+      if (!isObject(value)) continue;
+      if (isObject(value.severity)) {
+        for (const [code, sev] of Object.entries(value.severity)) {
+          const at: Origin = { src: this.src, path: [...path, 'severity', code] };
+          const rule = LINT_RULES.find((r) => r.code === code.toUpperCase());
+          if (!rule) {
+            this.report(at, 'key', `unknown lint code "${code}"`, { expected: 'a code from docs/lint.md (KM101 ...)', hint: didYouMean(code.toUpperCase(), codes) });
+            continue;
+          }
+          if (typeof sev !== 'string') continue; // structural error already
+          if (!rule.configurable && sev !== 'error') {
+            this.report(at, 'value', `${rule.code} (${rule.name}) cannot be lowered: apply refuses it whatever lint says`, { hint: `remove ${rule.code} from lint.severity` });
+            continue;
+          }
+          settings.severity[rule.code] = sev as SeveritySetting;
+        }
+      }
+      if (isObject(value.naming)) {
+        for (const k of ['node_tables', 'rel_tables', 'properties'] as const) {
+          if (typeof value.naming[k] === 'string') settings.naming[k] = value.naming[k] as NamingConvention;
+        }
+      }
+    }
+    return settings;
+  }
+
   /** The environment's policy keys override the top-level ones, key by key. */
   private policy(top: unknown, topPath: Path, env: unknown, envPath: Path): Policy {
     const policy: Policy = { ...DEFAULT_POLICY };
@@ -658,6 +911,8 @@ class ConfigReader {
           }
         });
       }
+      const below = value.allow_destructive_below_rows;
+      if (typeof below === 'number' && Number.isInteger(below) && below >= 1) policy.allowDestructiveBelowRows = below;
       if (typeof value.backup_retention === 'number' && Number.isInteger(value.backup_retention) && value.backup_retention >= 0) {
         policy.backupRetention = value.backup_retention;
       }
@@ -665,6 +920,8 @@ class ConfigReader {
     return policy;
   }
 }
+
+export { DEFAULT_LINT_SETTINGS };
 
 /** "did you mean" for a type that did not parse: the first unknown word, replaced by the closest type name. */
 function typeHint(text: string): string | undefined {

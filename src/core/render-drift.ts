@@ -67,6 +67,24 @@ export function driftItem(c: Change): DriftItem {
       return item('differs', `storage_direction of ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
     case 'set_table_comment':
       return item('differs', `comment of ${c.table}: ${JSON.stringify(c.from ?? '')} in the database, ${JSON.stringify(c.to ?? '')} declared`);
+    case 'create_index':
+      return item('missing', `index ${c.object} on ${c.table}`);
+    case 'drop_index':
+      return item('undeclared', `index ${c.object} on ${c.table}`);
+    case 'alter_index':
+      return item('differs', `index ${c.object} on ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
+    case 'create_sequence':
+      return item('missing', `sequence ${c.table}`);
+    case 'drop_sequence':
+      return item('undeclared', `sequence ${c.table}`);
+    case 'alter_sequence':
+      return item('differs', `sequence ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
+    case 'create_macro':
+      return item('missing', `macro ${c.table}`);
+    case 'drop_macro':
+      return item('undeclared', `macro ${s(c.from)}`);
+    case 'replace_macro':
+      return item('differs', `macro ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
     default:
       return assertNever(c.kind, 'change kind');
   }
@@ -107,8 +125,8 @@ export function renderDriftText(plan: PlanDocument, o: DriftRenderOptions = {}):
     lines.push('');
   }
   const cmd = driftCommands(o);
-  lines.push(`Adopt it (the YAML's table declarations from the database): ${cmd.adopt}`);
-  lines.push(`Undo it (the database back to the YAML):                   ${cmd.undo}`);
+  lines.push(`Adopt it (the YAML's schema from the database): ${cmd.adopt}`);
+  lines.push(`Undo it (the database back to the YAML):     ${cmd.undo}`);
   return lines.join('\n') + '\n';
 }
 
@@ -125,7 +143,7 @@ export function renderDriftMarkdown(plan: PlanDocument, o: DriftRenderOptions = 
   }
   const cmd = driftCommands(o);
   out.push('#### What to do', '');
-  out.push(`- Adopt it — refresh the YAML's table declarations from the database (keeps version, checks, environments, policy and comments), then review and commit:`, '', '  ```sh', `  ${cmd.adopt}`, '  ```', '');
+  out.push(`- Adopt it — refresh the YAML's schema (tables, their indexes, sequences, macros) from the database, keeping version, checks, environments, policy and comments, then review and commit:`, '', '  ```sh', `  ${cmd.adopt}`, '  ```', '');
   out.push(`- Undo it — make the database match the YAML again (review \`kuzu-migrate plan\` first; backups are taken):`, '', '  ```sh', `  ${cmd.undo}`, '  ```', '');
   return out.join('\n') + '\n';
 }

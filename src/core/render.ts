@@ -7,6 +7,7 @@ import { assertNever } from './errors';
 import { planGraph, renderMermaid } from './graph';
 import { Connection } from './model';
 import { PlanDocument, PlanSummary } from './plan';
+import { lintMarkdownLines, lintTextLines } from './lint/render';
 
 /**
  * The colour functions the renderers use (each wraps a string in ANSI codes, or returns it as is).
@@ -121,6 +122,24 @@ export function describeChange(c: Change): string {
       return `alter storage_direction of ${t}: ${c.from} → ${c.to}`;
     case 'set_table_comment':
       return `set comment of ${t}: ${JSON.stringify(c.from ?? '')} → ${JSON.stringify(c.to ?? '')}`;
+    case 'create_index':
+      return `create index ${c.object} on ${t}: ${c.to}`;
+    case 'drop_index':
+      return `drop index ${c.object} on ${t}: ${c.from}`;
+    case 'alter_index':
+      return `rebuild index ${c.object} on ${t}: ${c.from} → ${c.to}`;
+    case 'create_sequence':
+      return `create sequence ${t}: ${c.to}`;
+    case 'drop_sequence':
+      return `drop sequence ${t}`;
+    case 'alter_sequence':
+      return `alter sequence ${t}: ${c.from} → ${c.to}`;
+    case 'create_macro':
+      return `create macro ${c.to}`;
+    case 'drop_macro':
+      return `drop macro ${c.from}`;
+    case 'replace_macro':
+      return `replace macro ${c.from} → ${c.to}`;
     default:
       return assertNever(c.kind, 'change kind');
   }
@@ -159,7 +178,9 @@ export function renderText(plan: PlanDocument, options: RenderOptions = {}): str
   if (plan.strategy !== 'none') {
     lines.push(`Strategy: ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`);
     if (plan.rebuilt_tables.length) lines.push(`Rebuilt tables: ${plan.rebuilt_tables.join(', ')}.`);
+    if (plan.private_copy) lines.push(`Runs on a private copy (${plan.private_copy.method}): ${plan.private_copy.reason}.`);
   }
+  if (plan.lint?.findings.length) lines.push('', ...lintTextLines(plan.lint).slice(0, -1));
   if (options.statements && plan.steps.length) {
     lines.push('', 'Statements:');
     for (const s of plan.steps) lines.push(`  ${String(s.id).padStart(3)}. [${s.phase}] ${s.statement};`, `       -- ${s.comment}`);
@@ -192,8 +213,10 @@ export function renderMarkdown(plan: PlanDocument, options: RenderOptions = {}):
   }
   out.push('```', '');
   out.push(`**Strategy:** ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`, '');
+  if (plan.private_copy) out.push(`**Runs on a private copy** (${plan.private_copy.method}): ${plan.private_copy.reason}.`, '');
   for (const w of plan.warnings) out.push(`- ⚠️ ${w}`);
   if (plan.warnings.length) out.push('');
+  out.push(...lintMarkdownLines(plan.lint));
   if (plan.steps.length) {
     out.push('<details><summary>Statements (' + plan.steps.length + ')</summary>', '', '```cypher');
     for (const st of plan.steps) out.push(`// ${st.id}. [${st.phase}] ${st.comment}`, `${st.statement};`);

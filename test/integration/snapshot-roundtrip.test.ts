@@ -30,6 +30,10 @@ function testConfig(dir: string, database: string): ResolvedConfig {
     checks: [],
     schema: emptySchema(),
     schemaFiles: [],
+    lint: { severity: {}, naming: {} },
+    protect: [],
+    unmanaged: [],
+    locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
     targets: null,
   } as ResolvedConfig;
 }

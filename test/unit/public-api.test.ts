@@ -20,6 +20,7 @@ describe('public API', () => {
         'exportSnapshot', 'importSnapshot', 'listSnapshots', 'diffVersions', 'renderDiffText', 'renderDiffMarkdown', 'verifyDatabase', 'runDoctor',
         'configureEngine', 'loadEngine', 'configuredEngine', 'engineVersion', 'upgradeDatabase',
         'ERRORS', 'ExitCode', 'KuzuMigrateError', 'ConfigError', 'UsageError', 'LockedError', 'RefusedError', 'RuntimeError', 'formatDiagnostic',
+        'analyzePlan', 'LINT_RULES', 'loadBase', 'toSarif',
       ].sort(),
     );
     for (const f of ['applyMigration', 'exportSnapshot', 'importSnapshot', 'upgradeDatabase', 'rollback', 'diffSchemas', 'buildPlan', 'planMigration'] as const) {
