@@ -37,8 +37,11 @@ export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'parquet'];
 
 /** How one column travels through a file. */
 export interface ColumnCodec {
-  /** `native`: written as is; `encoded`: written as the encoded STRING described above. */
-  mode: 'native' | 'encoded';
+  /**
+   * `native`: written as is; `encoded`: written as the encoded STRING described above;
+   * `list_text`: a one-level list of integers or DATE as its own text (plainListCodec).
+   */
+  mode: 'native' | 'encoded' | 'list_text';
   /** Expression written to the file, given the expression of the value. */
   encode(value: string): string;
   /** Expression producing the value of the declared type, given the file column's expression. */
@@ -266,11 +269,36 @@ export function isNativeSafe(t: KuzuType, format: SnapshotFormat): boolean {
   return /^(TIMESTAMP|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_SEC|TIMESTAMP_TZ)$/.test(n);
 }
 
+/** Element types whose CAST text is exact, has no `;` and parses back (integers, DATE). */
+const TEXT_EXACT = /^(INT8|INT16|INT32|INT64|INT128|UINT8|UINT16|UINT32|UINT64|DATE)$/;
+
+/**
+ * A one-level list or array of TEXT_EXACT values, in CSV: written as the whole list's own text,
+ * with no list lambda (a lambda is wrong past 2,048 elements per batch, kuzu-notes §3).
+ * `CAST([1,NULL,3] AS STRING)` is `[1,,3]` and parses back with its NULL; only a one-element list
+ * holding NULL prints `[]` like the empty list, so it is written `[NULL]`, which parses back.
+ * Commas become `;` so the CSV field needs no quoting. Values: `N` (NULL) or the list text.
+ */
+function plainListCodec(t: KuzuType): ColumnCodec | null {
+  if ((t.kind !== 'list' && t.kind !== 'array') || t.element.kind !== 'primitive' || !TEXT_EXACT.test(t.element.name)) return null;
+  const asList = (x: string) => (t.kind === 'array' ? `CAST(${x} AS ${renderType(t.element)}[])` : x);
+  return {
+    mode: 'list_text',
+    encode: (x) =>
+      `CASE WHEN ${x} IS NULL THEN 'N' WHEN size(${asList(x)}) = 1 AND CAST(${x} AS STRING) = '[]' THEN '[NULL]' ELSE regexp_replace(CAST(${x} AS STRING), ',', ';', 'g') END`,
+    // (list_extract(x, 1) is not usable to spot it: Kuzu evaluates it for the empty list too, and fails.)
+    // The input is guarded, not the CAST (Kuzu evaluates every CASE branch: kuzu-notes §4).
+    decode: (c) => `CAST(CASE WHEN ${c} IS NULL OR ${c} = 'N' THEN NULL ELSE regexp_replace(${c}, ';', ',', 'g') END AS ${renderType(t)})`,
+  };
+}
+
 /** The codec of a column of type `typeText` (canonical Kuzu spelling) in `format`. */
 export function columnCodec(typeText: string, format: SnapshotFormat): ColumnCodec {
   const t = parseType(typeText);
   // Checks up front that every part of the type has an encoding (throws UnsupportedTypeError).
   textOf(t, 'x', new Builder());
+  const plain = format === 'csv' ? plainListCodec(t) : null;
+  if (plain) return plain;
   if (isNativeSafe(t, format)) {
     return {
       mode: 'native',
@@ -284,7 +312,12 @@ export function columnCodec(typeText: string, format: SnapshotFormat): ColumnCod
 }
 
 /** The decoder of a column as a manifest describes it (the encoding that was actually written). */
-export function decodeColumn(typeText: string, encoding: 'native' | 'encoded', column: string): string {
+export function decodeColumn(typeText: string, encoding: 'native' | 'encoded' | 'list_text', column: string): string {
   const t = parseType(typeText);
+  if (encoding === 'list_text') {
+    const plain = plainListCodec(t);
+    if (!plain) throw new UnsupportedTypeError(typeText, 'the list_text encoding is only written for lists of integers or DATE');
+    return plain.decode(column);
+  }
   return encoding === 'native' ? `CAST(${column} AS ${castType(t)})` : dec(t, column, new Builder());
 }

@@ -26,8 +26,11 @@ export interface ManifestColumn {
   name: string;
   /** The property's (or endpoint key's) Kuzu type. */
   type: string;
-  /** `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding. */
-  encoding: 'native' | 'encoded';
+  /**
+   * `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding;
+   * `list_text`: a one-level list of integers or DATE as its own text (CSV; codec.ts).
+   */
+  encoding: 'native' | 'encoded' | 'list_text';
 }
 
 /** One data file: all rows of a node table, or the rows of one FROM→TO pair of a rel table. */
