@@ -277,7 +277,9 @@ const TEXT_EXACT = /^(INT8|INT16|INT32|INT64|INT128|UINT8|UINT16|UINT32|UINT64|D
  * with no list lambda (a lambda is wrong past 2,048 elements per batch, kuzu-notes §3).
  * `CAST([1,NULL,3] AS STRING)` is `[1,,3]` and parses back with its NULL; only a one-element list
  * holding NULL prints `[]` like the empty list, so it is written `[NULL]`, which parses back.
- * Commas become `;` so the CSV field needs no quoting. Values: `N` (NULL) or the list text.
+ * Commas become `;` so the CSV field needs no quoting. Values: `N` (NULL) or `=` + the list text:
+ * the `=` keeps Kuzu's CSV reader from typing the column as a list (measured: LOAD FROM with
+ * auto_detect=false still read a column of `[0;1;2]` as STRING[]; `l = 'N'` then failed).
  */
 function plainListCodec(t: KuzuType): ColumnCodec | null {
   if ((t.kind !== 'list' && t.kind !== 'array') || t.element.kind !== 'primitive' || !TEXT_EXACT.test(t.element.name)) return null;
@@ -285,10 +287,10 @@ function plainListCodec(t: KuzuType): ColumnCodec | null {
   return {
     mode: 'list_text',
     encode: (x) =>
-      `CASE WHEN ${x} IS NULL THEN 'N' WHEN size(${asList(x)}) = 1 AND CAST(${x} AS STRING) = '[]' THEN '[NULL]' ELSE regexp_replace(CAST(${x} AS STRING), ',', ';', 'g') END`,
+      `CASE WHEN ${x} IS NULL THEN 'N' WHEN size(${asList(x)}) = 1 AND CAST(${x} AS STRING) = '[]' THEN '=[NULL]' ELSE '=' + regexp_replace(CAST(${x} AS STRING), ',', ';', 'g') END`,
     // (list_extract(x, 1) is not usable to spot it: Kuzu evaluates it for the empty list too, and fails.)
     // The input is guarded, not the CAST (Kuzu evaluates every CASE branch: kuzu-notes §4).
-    decode: (c) => `CAST(CASE WHEN ${c} IS NULL OR ${c} = 'N' THEN NULL ELSE regexp_replace(${c}, ';', ',', 'g') END AS ${renderType(t)})`,
+    decode: (c) => `CAST(CASE WHEN ${c} IS NULL OR ${c} = 'N' THEN NULL ELSE regexp_replace(regexp_replace(${c}, '^=', ''), ';', ',', 'g') END AS ${renderType(t)})`,
   };
 }
 
