@@ -84,14 +84,52 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
     .flatMap((s) => [`DROP SEQUENCE ${quoteIdent(s.name)}`, `CREATE SEQUENCE ${quoteIdent(s.name)} START ${BigInt(s.current!) + 1n}`]);
 }
 
-/** Values Kuzu can store but not load back (codec.ts): refused with table, property and reason. */
+/** The nil UUID's text: Kuzu 0.11.3 stores it as INT128's minimum, which a CHECKPOINT cannot write. */
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** A value that breaks Kuzu itself when loaded back: refused with table, column, row key and a hint. */
+export class UnloadableValueError extends RefusedError {
+  constructor(readonly table: string, readonly property: string, readonly key: string | null, reason: string, hint: string) {
+    super(`cannot export ${table}.${property}${key !== null ? ` (row with key ${key})` : ''}: ${reason}`, 'E_UNEXPORTABLE', [hint]);
+  }
+}
+
+/**
+ * Values Kuzu can store but not load back (codec.ts, kuzu-notes §3), found before anything is
+ * written and refused naming table, property, the first row's key (node tables) and why:
+ *   - INT128's minimum: no file parses it back ("INT128 is out of range: cannot negate INT128_MIN");
+ *   - the nil UUID (also inside a UUID list): a table holding it cannot be checkpointed (the same
+ *     error, at CHECKPOINT or close), so every import of it would fail.
+ */
 async function refuseUnloadableValues(engine: KuzuEngine, schema: Schema): Promise<void> {
   for (const t of [...schema.nodes, ...schema.rels]) {
-    for (const p of t.properties.filter((x) => x.type === 'INT128')) {
-      const v = t.kind === 'node' ? 'n' : 'r';
-      const n = Number(await engine.scalar(`${matchAll(t)} WHERE CAST(${v}.${quoteIdent(p.name)} AS STRING) = ${cypherString(INT128_MIN)} RETURN count(*)`));
+    const v = t.kind === 'node' ? 'n' : 'r';
+    const keyOf = t.kind === 'node' ? `CAST(n.${quoteIdent(t.primaryKey)} AS STRING)` : `CAST(NULL AS STRING)`;
+    for (const p of t.properties) {
+      const x = `${v}.${quoteIdent(p.name)}`;
+      let where: string | null = null;
+      let reason = '';
+      let hint = '';
+      if (p.type === 'INT128') {
+        where = `CAST(${x} AS STRING) = ${cypherString(INT128_MIN)}`;
+        reason = `holds INT128's minimum ${INT128_MIN}, which Kuzu 0.11.3 stores but cannot load back from any file ("INT128 is out of range: cannot negate INT128_MIN")`;
+        hint = 'change that value (INT128 minimum + 1 loads back), or the property type';
+      } else if (p.type === 'UUID') {
+        where = `CAST(${x} AS STRING) = ${cypherString(NIL_UUID)}`;
+      } else if (/^UUID(\[\d*\])$/.test(p.type)) {
+        // One level of list: CAST to STRING[] needs no list lambda (lambdas are wrong past 2,048 elements).
+        where = `list_contains(CAST(${x} AS STRING[]), ${cypherString(NIL_UUID)})`;
+      }
+      if (where === null) continue;
+      if (p.type !== 'INT128') {
+        reason = `holds the nil UUID ${NIL_UUID}, which Kuzu 0.11.3 cannot checkpoint ("INT128 is out of range: cannot negate INT128_MIN"): a database loaded from this snapshot could never be written to disk`;
+        hint = `replace it first, e.g. \`${matchAll(t)} WHERE ${where} SET ${x} = NULL\` (or gen_random_uuid() for a UUID), then export again`;
+      }
+      const rows = await engine.query(`${matchAll(t)} WHERE ${where} RETURN count(*) AS n, min(${keyOf}) AS k`);
+      const n = Number(rows[0]?.['n'] ?? 0);
       if (n > 0) {
-        throw new UnexportableError(t.name, p.name, `${n} row${n === 1 ? ' holds' : 's hold'} INT128's minimum ${INT128_MIN}, which Kuzu 0.11.3 stores but cannot load back from any file ("INT128 is out of range: cannot negate INT128_MIN")`);
+        const key = rows[0]['k'] === null || rows[0]['k'] === undefined ? null : String(rows[0]['k']);
+        throw new UnloadableValueError(t.name, p.name, key, `${n} row${n === 1 ? '' : 's'} ${reason.replace(/^holds/, n === 1 ? 'holds' : 'hold')}`, hint);
       }
     }
   }
