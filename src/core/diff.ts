@@ -208,7 +208,7 @@ function diffProperties(l: Table, d: Table, liveIsEmpty: boolean): Change[] {
         }),
       );
     }
-    if (canonicalDefault(lp.default) !== canonicalDefault(p.default)) {
+    if (canonicalDefault(lp.default, lp.type) !== canonicalDefault(p.default, p.type)) {
       out.push(
         change('alter_property_default', d, {
           property: p.name,

@@ -86,7 +86,39 @@ export function connectionKey(c: Connection): string {
  * literals removed and unary minus signs on numeric literals dropped. A declared change from -1 to
  * 1 is therefore invisible to planning; that is Kuzu's catalog hiding it, documented in the README.
  */
-export function canonicalDefault(expr: string | null): string | null {
+export function canonicalDefault(expr: string | null, type?: string): string | null {
+  const text = canonicalDefaultText(expr);
+  return text === null || type === undefined ? text : canonicalNumber(text, type);
+}
+
+/**
+ * A numeric literal default in its value's canonical spelling for a numeric `type`, so defaults
+ * compare by value, not spelling (issue 9 item 3c): on DOUBLE `1`, `1.0`, `1.00` and `1e0` are all
+ * `1`; on DECIMAL trailing zeros go; on integers leading zeros and `+` go. Anything else (a function
+ * call, an expression, a non-numeric type, a literal the type cannot hold exactly) is returned
+ * unchanged. `text` is canonicalDefaultText's output (unary minus already dropped).
+ */
+export function canonicalNumber(text: string, type: string): string {
+  const t = type.trim().toUpperCase();
+  if (/^(FLOAT|DOUBLE)$/.test(t)) {
+    if (!/^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return text;
+    const n = Number(text);
+    return Number.isFinite(n) ? String(n) : text;
+  }
+  if (/^DECIMAL\(/.test(t)) {
+    const m = /^\+?(\d*)(?:\.(\d*))?$/.exec(text);
+    if (!m || (m[1] === '' && (m[2] ?? '') === '')) return text;
+    const int = m[1].replace(/^0+(?=\d)/, '') || '0';
+    const frac = (m[2] ?? '').replace(/0+$/, '');
+    return frac ? `${int}.${frac}` : int;
+  }
+  if (/^(U?INT(8|16|32|64|128)|SERIAL)$/.test(t)) {
+    return /^\+?\d+$/.test(text) ? BigInt(text.replace(/^\+/, '')).toString() : text;
+  }
+  return text;
+}
+
+function canonicalDefaultText(expr: string | null): string | null {
   if (expr === null) return null;
   const trimmed = expr.trim();
   if (trimmed === '' || /^null$/i.test(trimmed)) return null;
