@@ -184,7 +184,19 @@ function diffProperties(l: Table, d: Table, liveIsEmpty: boolean): Change[] {
                 ? `${p.name} is declared and does not exist; existing rows get the default ${p.default}`
                 : `${p.name} is declared and does not exist; existing rows get NULL`,
           },
-          { type: p.type },
+          {
+            type: p.type,
+            // Measured on 0.11.3 (kuzu-notes §9): ALTER TABLE <rel> ADD x UUID DEFAULT
+            // gen_random_uuid() fails ("Cannot set a non-constant default value when adding
+            // columns on REL tables"); on a node table ALTER ADD gives every row one value, and a
+            // per-row SET after it reads right inside the transaction but came back as 2 distinct
+            // values for 100 rows after COMMIT once a rel COPY ran in the same transaction. A
+            // rebuild computes the default per row in its COPY and is verified.
+            rewriteReason:
+              !p.using && isNonConstantDefault(p.default)
+                ? `Kuzu cannot give existing rows their own value of a non-constant default (${p.default}) in place; the table is rebuilt and each existing row gets its own value`
+                : undefined,
+          },
         ),
       );
       continue;

@@ -3,6 +3,7 @@
  * (in place or by rewrite, and which rewrite strategy), and the exact statements. Text and Markdown
  * are rendered from it, so a reviewer reads what apply will run.
  */
+import { isNonConstantDefault } from './diff';
 import { Action, Change } from './changes';
 import * as ddl from './ddl';
 import { castExpression } from './types';
@@ -192,7 +193,9 @@ export function projection(l: Table, p: Property, v: 'n' | 'r' | 'a' | 'b'): str
   // `using` is written over `n` (nodes) or `r` (rels), the variables every projection binds.
   if (p.using) return p.using;
   const lp = liveProperty(l, p);
-  if (!lp) return null;
+  // A new property with a non-constant default (gen_random_uuid(), current_timestamp()) is computed
+  // per row in the copy; left out, a constant default is filled by COPY itself.
+  if (!lp) return isNonConstantDefault(p.default) ? p.default : null;
   const ref = `${v}.${quoteIdent(lp.name)}`;
   return lp.type === p.type ? ref : castExpression(ref, lp.type, p.type);
 }
