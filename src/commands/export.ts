@@ -9,7 +9,9 @@ export default class Export extends BaseCommand<typeof Export> {
 file per node table and per rel FROM→TO pair, manifest.json (row counts, content fingerprints,
 sha256 of every file) and CHANGELOG.md (changes since the previous version; edit it freely).
 Risky types are encoded so every value survives (Kuzu's own EXPORT loses some in both formats);
-a value that cannot be kept is refused, naming table and property. The folder is written under a
+a value that cannot be kept is refused, naming table, property and row key. Before reporting
+success every data file is read back with import's decoders and compared with the database by
+content fingerprint (exit 3, nothing kept, when a value would not come back). The folder is written under a
 staging name and renamed at the end: a failed export leaves nothing. An existing version is never
 overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`;
 
