@@ -18,6 +18,7 @@ import { recoverInterrupted, RecoveryResult } from './apply';
 import { BackupManifest, createBackup, findBackup, listBackups, restoreBackup } from './backup';
 import { createHistoryTableStatement, HistoryEntry, insertHistoryStatement, readHistory } from './history';
 import { acquireLock } from './lock';
+import { realDatabasePath } from '../state/paths';
 
 export interface RollbackTarget {
   version: string;
@@ -69,10 +70,11 @@ export function findRollbackTarget(history: HistoryEntry[], version: string, bac
 export async function rollbackTo(config: ResolvedConfig, version: string, options: RollbackOptions = {}): Promise<RollbackResult> {
   if (!isValidVersionName(version)) throw new UsageError(`${JSON.stringify(version)} is not a version name`, ['use vMAJOR.MINOR.PATCH, e.g. v4.0.0']);
   const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
-  const dbPath = config.database;
+  const dbPath = realDatabasePath(config.database);
+  config = { ...config, database: dbPath };
   if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE');
-  let lock = acquireLock(dbPath, `kuzu-migrate rollback ${version}`);
-  let released = false;
+  // Held from start to end: no apply can slip in between the backup and the restore.
+  const lock = acquireLock(dbPath, `kuzu-migrate rollback ${version}`);
   try {
     const recovered = await recoverInterrupted(dbPath);
     if (recovered) emit('recover', recovered.message);
@@ -95,11 +97,7 @@ export async function rollbackTo(config: ResolvedConfig, version: string, option
       await restoreBackup(findBackup(config.backups, target.backup_id!)!, config.backups, dbPath);
     } else {
       emit('restore', `importing ${target.description}`);
-      lock.release(); // import takes the lock itself
-      released = true;
-      await importSnapshot(config, { version, force: true });
-      lock = acquireLock(dbPath, `kuzu-migrate rollback ${version}`);
-      released = false;
+      await importSnapshot(config, { version, force: true, lockHeld: true });
     }
     await withEngine(dbPath, {}, async (engine) => {
       const live = (await introspect(engine)).schema;
@@ -123,6 +121,6 @@ export async function rollbackTo(config: ResolvedConfig, version: string, option
     });
     return { ...base, status: 'rolled_back', target, backup_id: before.id };
   } finally {
-    if (!released) lock.release();
+    lock.release();
   }
 }

@@ -4,12 +4,18 @@
  * for something the user can fix.
  */
 import * as path from 'node:path';
+import { realDatabasePath } from '../state/paths';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
-import { ConfigError, ExitCode, KuzuMigrateError, formatDiagnostic } from '../core/errors';
+import { ConfigError, KuzuMigrateError, UsageError, formatDiagnostic } from '../core/errors';
+import type { FleetCommand, FleetResult } from '../core/fleet';
+import { runFleet } from '../fleet/run';
+import { reportFleet } from './fleet';
 import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
 import type { EngineKind } from '../engines/releases';
 import { configureEngine, loadEngine } from '../kuzu/engine';
 import { confirmOnTerminal } from './interact';
+import { colorsFor, Progress, ProgressMode } from './output';
+import type { Colors } from '../core/render';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -30,6 +36,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       summary: 'Environment from the YAML `environments:` section whose overrides apply.',
       helpGroup: 'GLOBAL',
       env: 'KUZU_MIGRATE_ENV',
+    }),
+    color: Flags.boolean({
+      summary: 'Colour the output (default: on a terminal; NO_COLOR turns it off, FORCE_COLOR on).',
+      allowNo: true,
+      helpGroup: 'GLOBAL',
+    }),
+    'json-events': Flags.boolean({
+      summary: 'Stream one JSON object per line on stdout: progress events, then the result or the error.',
+      helpGroup: 'GLOBAL',
+      exclusive: ['json'],
     }),
   };
 
@@ -54,7 +70,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * Also selects the configured engine (`engine:`) for this process; nothing is loaded yet.
    */
   protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
-    const config = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+    // KUZU_MIGRATE_BACKUPS overrides `backups:`; fleet runs give each target its own folder with it.
+    const loaded = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database, backups: process.env.KUZU_MIGRATE_BACKUPS || undefined });
+    // Every command works on the REAL database file, resolved once here: through a symlink the
+    // lock, the journal and a swap are those of its target, and the link itself is never replaced.
+    const config = { ...loaded, database: realDatabasePath(loaded.database) };
     this.useEngine(config.engine);
     return config;
   }
@@ -83,6 +103,86 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return config;
   }
 
+  /**
+   * `--all` (see src/cli/fleet.ts): runs `command` on every target under `targets:`, each in its own
+   * process with `args` passed on, prints the summary and sets the worst exit code. Returns null
+   * when --all is not set, so a command starts with `const all = await this.runAll(...)`.
+   */
+  protected async runAll(command: FleetCommand, args: string[] = [], opts: { markdown?: boolean } = {}): Promise<FleetResult | null> {
+    const f = this.flags as Record<string, unknown>;
+    if (!f.all) return null;
+    if (f.database !== undefined) throw new UsageError('--all runs on the targets of the YAML; it cannot be combined with --database', ['drop --database, or drop --all']);
+    const config = await this.loadConfigAndEngine();
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    process.once('SIGINT', abort);
+    process.once('SIGTERM', abort);
+    try {
+      const result = await runFleet(config, {
+        command,
+        configFile: config.file,
+        env: config.environment,
+        waves: f.waves as string | undefined,
+        maxFailures: f['max-failures'] as number | undefined,
+        concurrency: f.concurrency as number | undefined,
+        shard: f.shard as string | undefined,
+        args,
+        signal: controller.signal,
+        // One line per target on stderr, also when not on a terminal: a CI log shows the rollout as it goes.
+        // With --json-events, one `target` event per finished target on stdout, like other progress.
+        onTarget: this.jsonEvents()
+          ? (r, done, total) => process.stdout.write(JSON.stringify({ type: 'target', done, total, ...r }) + '\n')
+          : this.jsonEnabled() || process.env.KUZU_MIGRATE_PROGRESS === '0'
+            ? undefined
+            : (r, done, total) => process.stderr.write(`[${done}/${total}] ${r.target}: ${r.status}${r.error ? ` (${r.error.code})` : ''} ${r.duration_ms} ms\n`),
+      });
+      reportFleet(result, { results: f.results as string | undefined, markdown: opts.markdown, json: this.jsonEnabled(), out: (s) => this.out(s) });
+      if (controller.signal.aborted) {
+        process.stderr.write('Interrupted: no further target was started; each finished target is complete, the rest untouched. Run the same command again to continue.\n');
+        process.exitCode = 130;
+      }
+      return result;
+    } finally {
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+    }
+  }
+
+  /** --json-events: stdout is a stream of JSON lines (progress, then `result` or `error`). */
+  protected jsonEvents(): boolean {
+    return this.argv.includes('--json-events');
+  }
+
+  /** Human output is off in both machine modes, --json and --json-events. */
+  public override jsonEnabled(): boolean {
+    return super.jsonEnabled() || (Boolean(this.ctor.enableJsonFlag) && this.jsonEvents());
+  }
+
+  /** The final result: one JSON document (--json), or the stream's last line (--json-events). */
+  public override logJson(json: unknown): void {
+    if (this.jsonEvents()) process.stdout.write(JSON.stringify({ type: 'result', exit_code: Number(process.exitCode ?? 0), result: json }) + '\n');
+    else process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  }
+
+  /** Colours for stdout output, by --color/--no-color, NO_COLOR, FORCE_COLOR and whether stdout is a terminal. */
+  protected get colors(): Colors {
+    return colorsFor({ flag: (this.flags as Record<string, unknown>)?.color as boolean | undefined, env: process.env, isTTY: Boolean(process.stdout.isTTY) });
+  }
+
+  /**
+   * Progress for long work (`activity` as a gerund: "Exporting"): JSON lines with --json-events,
+   * nothing with --json or KUZU_MIGRATE_PROGRESS=0, a redrawn status line on a terminal, plain lines with a
+   * "Still exporting… [10s elapsed]" at least every 10 s otherwise (CI logs).
+   */
+  protected progress(activity: string): Progress {
+    const tty = Boolean(process.stderr.isTTY);
+    // KUZU_MIGRATE_PROGRESS=0 turns human progress off (scripts that want a quiet stderr).
+    const off = super.jsonEnabled() || process.env.KUZU_MIGRATE_PROGRESS === '0';
+    const mode: ProgressMode = this.jsonEvents() ? 'jsonl' : off ? 'off' : tty ? 'tty' : 'lines';
+    const colors = colorsFor({ flag: (this.flags as Record<string, unknown>)?.color as boolean | undefined, env: process.env, isTTY: tty });
+    return new Progress({ mode, activity, colors });
+  }
+
   /** Prints human output unless --json, where only the final result is printed. */
   protected out(text: string): void {
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -92,7 +192,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (err instanceof Errors.ExitError) throw err;
     const known = toKnownError(err);
     if (!known) throw err; // a bug: let oclif show it in full
-    if (this.jsonEnabled()) {
+    if (this.jsonEvents()) {
+      process.stdout.write(JSON.stringify({ type: 'error', exit_code: known.exitCode, error: errorJson(known) }) + '\n');
+    } else if (this.jsonEnabled()) {
       process.stdout.write(JSON.stringify({ error: errorJson(known) }, null, 2) + '\n');
     } else {
       const body = known instanceof ConfigError ? known.message : `Error: ${known.message}`;
@@ -107,7 +209,7 @@ function toKnownError(err: Error & { oclif?: { exit?: number } }): KuzuMigrateEr
   if (err instanceof KuzuMigrateError) return err;
   // oclif's own parse errors (unknown flag, missing argument) are usage errors.
   if ('parse' in err || err.constructor?.name?.endsWith('ParseError') || /Unexpected argument|Nonexistent flag|Missing required|Expected --/.test(err.message)) {
-    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ExitCode.Usage, ['see --help for the flags and arguments']);
+    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ['see --help for the flags and arguments']);
   }
   return null;
 }

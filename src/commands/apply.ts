@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { applyMigration, ApplyResult } from '../apply/apply';
 import { RefusedError, UsageError } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
-import { confirmOnTerminal, progressPrinter } from '../cli/interact';
+import { parsePlanFile } from '../core/plan-integrity';
+import { confirmOnTerminal } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
@@ -38,6 +41,7 @@ same database gets exit 4.`;
     }),
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
+    ...fleetFlags,
   };
 
   public override async init(): Promise<void> {
@@ -46,36 +50,41 @@ same database gets exit 4.`;
     await super.init();
   }
 
-  public async run(): Promise<ApplyResult> {
+  public async run(): Promise<ApplyResult | FleetResult> {
+    if (this.flags.all) {
+      if (this.args.plan) throw new UsageError('a saved plan is for one database; --all plans each target itself', ['drop the plan file, or drop --all']);
+      // A rollout is never interactive: each target would prompt on its own.
+      if (!this.flags['auto-approve']) throw new RefusedError('apply --all needs --auto-approve', 'E_NEEDS_APPROVAL', ['review `plan --all` first, then run apply --all --auto-approve']);
+      const allow = this.flags['allow-destructive'];
+      return (await this.runAll('apply', [...(allow !== undefined ? [`--allow-destructive=${allow}`] : []), ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : [])])) as FleetResult;
+    }
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     let plan: PlanDocument | undefined;
     if (this.args.plan) {
       if (!fs.existsSync(this.args.plan)) throw new UsageError(`plan file ${this.args.plan} does not exist`);
-      try {
-        plan = JSON.parse(fs.readFileSync(this.args.plan, 'utf8')) as PlanDocument;
-      } catch (err) {
-        throw new UsageError(`plan file ${this.args.plan} is not JSON: ${(err as Error).message}`);
-      }
-      if (plan.format_version !== 1 || !plan.desired_schema) throw new UsageError(`${this.args.plan} is not a kuzu-migrate plan (format_version 1)`);
+      plan = parsePlanFile(fs.readFileSync(this.args.plan, 'utf8'), this.args.plan);
     }
     const allow = parseAllowance(this.flags['allow-destructive']);
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
     const autoApprove = this.flags['auto-approve'];
-    const result = await applyMigration(config, {
+    const progress = this.progress('Applying');
+    const result = await progress.around(() => applyMigration(config, {
       plan,
       allowDestructive: allow,
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
-      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+      // Progress lines on stderr, on a terminal and in CI logs alike (crash tests time a kill from
+      // the "commit" line); KUZU_MIGRATE_PROGRESS=0 or --json turns them off.
+      onEvent: (e) => progress.event(e),
       confirm: async (p) => {
-        this.out(renderText(p));
+        this.out(renderText(p, { colors: this.colors, baseDir: config.dir }));
         if (autoApprove || plan) return true;
         if (!interactive) {
           throw new RefusedError('apply needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve, or apply a reviewed plan file']);
         }
         return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ');
       },
-    });
+    }));
     if (result.recovered) this.out(result.recovered.message);
     if (result.status === 'no_changes') this.out(`No changes. ${config.database} already matches ${config.version}.`);
     else if (result.status === 'aborted') this.out('Apply cancelled; nothing was changed.');

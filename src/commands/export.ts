@@ -1,14 +1,18 @@
+import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { exportSnapshot, ExportResult } from '../snapshot/export';
+import { acquireLock } from '../apply/lock';
 import { SnapshotFormat } from '../snapshot/codec';
 
 export default class Export extends BaseCommand<typeof Export> {
   static override summary = 'Write a lossless, checksummed snapshot of the database to <migrations>/<version>/.';
   static override description = `Writes schema.cypher (defaults, comments and storage_direction kept), copy.cypher, one data
 file per node table and per rel FROM→TO pair, manifest.json (row counts, content fingerprints,
-sha256 of every file) and CHANGELOG.md (changes since the previous version; edit it freely).
-Risky types are encoded so every value survives (Kuzu's own EXPORT loses some in both formats);
+sha256 of every file), README.md (which columns are encoded, and how) and CHANGELOG.md (changes
+since the previous version; edit it freely). Only the columns that need it are encoded, so every
+value survives (Kuzu's own EXPORT loses some in both formats); in CSV a STRING column stays plain
+text unless it holds an empty string or a line break;
 a value that cannot be kept is refused, naming table, property and row key. Before reporting
 success every data file is read back with import's decoders and compared with the database by
 content fingerprint (exit 3, nothing kept, when a value would not come back). The folder is written under a
@@ -31,12 +35,24 @@ overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`
 
   public async run(): Promise<ExportResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
-    const r = await exportSnapshot(config, {
-      version: this.flags.version,
-      format: this.flags.format as SnapshotFormat,
-      schemaOnly: this.flags['schema-only'],
-      raw: this.flags.raw,
-    });
+    // Under the migration lock: no apply, import or rollback replaces the file while it is read.
+    // (A missing database is refused by exportSnapshot with its own message.)
+    const lock = fs.existsSync(config.database) ? acquireLock(config.database, `kuzu-migrate export ${this.flags.version}`) : null;
+    const progress = this.progress('Exporting');
+    let r: ExportResult;
+    try {
+      r = await progress.around(() =>
+        exportSnapshot(config, {
+          version: this.flags.version,
+          format: this.flags.format as SnapshotFormat,
+          schemaOnly: this.flags['schema-only'],
+          raw: this.flags.raw,
+          onEvent: (e) => progress.event(e),
+        }),
+      );
+    } finally {
+      lock?.release();
+    }
     this.out(`Exported ${r.version} to ${r.path}: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes (${r.raw ? 'raw ' : ''}${r.format}${r.schema_only ? ', schema only' : ''}).`);
     if (r.changelog_kept) this.out('Kept the existing CHANGELOG.md.');
     return r;

@@ -2,10 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderMarkdown, renderText } from '../core/render';
+import { policyVerdict } from '../cli/policy-verdict';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override summary = 'Show what apply would change in the live database to match the declared schema.';
@@ -31,9 +34,12 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     statements: Flags.boolean({ summary: 'Also list every Cypher statement apply would run (text format).' }),
     database: Flags.string({ char: 'd', summary: 'Database file to plan against, instead of the one in the YAML.' }),
+    ...fleetFlags,
   };
 
-  public async run(): Promise<PlanDocument> {
+  public async run(): Promise<PlanDocument | FleetResult> {
+    const fleet = await this.runAll('plan', [...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []), ...(this.flags['detailed-exitcode'] ? ['--detailed-exitcode'] : [])], { markdown: this.flags.format === 'markdown' });
+    if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const plan = await planMigration(config, { rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined });
     if (this.flags.out) {
@@ -41,8 +47,8 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
       fs.writeFileSync(this.flags.out, JSON.stringify(plan, null, 2) + '\n');
     }
     if (this.flags.format === 'json') this.out(JSON.stringify(plan, null, 2));
-    else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan));
-    else this.out(renderText(plan, { statements: this.flags.statements }));
+    else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan, { baseDir: config.dir, policy: policyVerdict(plan, config) }));
+    else this.out(renderText(plan, { statements: this.flags.statements, colors: this.colors, baseDir: config.dir }));
     if (this.flags['detailed-exitcode'] && plan.changes.length > 0) process.exitCode = ExitCode.Changes;
     return plan;
   }

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { RefusedError } from '../core/errors';
 import { rollbackTo, RollbackResult } from '../apply/rollback';
-import { confirmOnTerminal, progressPrinter } from '../cli/interact';
+import { confirmOnTerminal } from '../cli/interact';
 
 export default class Rollback extends BaseCommand<typeof Rollback> {
   static override summary = 'Restore the database to the state recorded for an earlier version.';
@@ -23,15 +23,16 @@ restored state was captured is replaced (it stays in the new backup). Confirms l
   public async run(): Promise<RollbackResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
-    const result = await rollbackTo(config, this.args.version, {
-      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+    const progress = this.progress('Rolling back');
+    const result = await progress.around(() => rollbackTo(config, this.args.version, {
+      onEvent: (e) => progress.event(e),
       confirm: async (target) => {
         this.out(`Rollback of ${config.database} to ${target.version} from ${target.description}.`);
         if (this.flags['auto-approve']) return true;
         if (!interactive) throw new RefusedError('rollback needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve']);
         return confirmOnTerminal('Roll back? Only "yes" is accepted: ');
       },
-    });
+    }));
     if (result.recovered) this.out(result.recovered.message);
     if (result.status === 'no_changes') this.out(`${config.database} is already at ${result.version}.`);
     else if (result.status === 'aborted') this.out('Rollback cancelled; nothing was changed.');

@@ -12,8 +12,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { ConfigError, UsageError, type Diagnostic } from '../core/errors';
+import { expressionProblem, readQueryProblem } from '../core/cypher-guard';
 import { identifierProblem } from '../core/identifiers';
 import {
+  INDEX_DEFAULTS,
+  sequenceDefaults,
+  type Index,
+  type IndexType,
+  type Macro,
+  type Sequence,
   MULTIPLICITIES,
   STORAGE_DIRECTIONS,
   type Connection,
@@ -66,13 +73,20 @@ export interface ResolvedConfig {
   schema: Schema;
   /** Every YAML file the schema was read from (the config itself when it is inline). */
   schemaFiles: string[];
+  /** Fleet targets (`targets:`, an environment's replaces it), unresolved; null when none are declared. See src/fleet/targets.ts. */
+  targets: TargetSpec[] | null;
 }
+
+/** One entry of `targets:`: a path or glob, a command that prints paths, or a JSON file listing them. */
+export type TargetSpec = { kind: 'path' | 'command' | 'file'; value: string };
 
 export interface LoadOptions {
   /** Environment to apply (`--env`); must be declared under `environments:`. */
   env?: string;
   /** Database path overriding the config and environment (`--database`), relative to the cwd. */
   database?: string;
+  /** Backup folder overriding the config and environment (`KUZU_MIGRATE_BACKUPS`), relative to the cwd. */
+  backups?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'kuzu-migrate.yaml';
@@ -161,6 +175,16 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** `targets:` as specs (its structure is checked by the JSON Schema); null when absent. */
+function targetSpecs(v: unknown): TargetSpec[] | null {
+  if (!Array.isArray(v)) return null;
+  return v.flatMap((e): TargetSpec[] => {
+    if (typeof e === 'string') return [{ kind: 'path', value: e }];
+    if (isObject(e)) for (const kind of ['path', 'command', 'file'] as const) if (typeof e[kind] === 'string') return [{ kind, value: e[kind] as string }];
+    return [];
+  });
+}
+
 /** Where a declared thing is, for diagnostics and for "also declared at". */
 interface Origin {
   src: YamlSource;
@@ -218,6 +242,23 @@ class ConfigReader {
     return `${origin.src.display}:${p.line}:${p.column}`;
   }
 
+  /**
+   * The plain value of a parsed file, or null with a diagnostic when it cannot be expanded: yaml
+   * throws a ReferenceError past maxAliasCount, which is what a "billion laughs" alias bomb hits.
+   */
+  private expand(src: YamlSource): { value: unknown } | null {
+    try {
+      return { value: src.value() };
+    } catch (err) {
+      this.diagnostics.push({
+        ...src.diag({ line: 1, column: 1 }),
+        message: `YAML cannot be expanded: ${(err as Error).message}`,
+        hint: 'remove the nested aliases (*name): aliases that expand to more than 100 nodes are refused',
+      });
+      return null;
+    }
+  }
+
   read(): ResolvedConfig | null {
     const { src } = this;
     const syntax = src.syntaxDiagnostics();
@@ -225,7 +266,9 @@ class ConfigReader {
       this.diagnostics.push(...syntax);
       return null;
     }
-    const root = src.value();
+    const expanded = this.expand(src);
+    if (!expanded) return null;
+    const root = expanded.value;
     this.diagnostics.push(...structuralDiagnostics('config', root, src));
     if (!isObject(root)) return null;
     const dir = dirname(src.file);
@@ -245,12 +288,13 @@ class ConfigReader {
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
       database: this.options.database !== undefined ? resolve(this.options.database) : at(envValue.database ?? root.database, ''),
       migrations: at(root.migrations, './migrations'),
-      backups: at(envValue.backups ?? root.backups, './backups'),
+      backups: this.options.backups !== undefined ? resolve(this.options.backups) : at(envValue.backups ?? root.backups, './backups'),
       environment: env,
       policy,
       checks,
       schema,
       schemaFiles: [...new Set(parts.map((p) => p.src.file))],
+      targets: targetSpecs(envValue.targets ?? root.targets),
     };
   }
 
@@ -293,7 +337,9 @@ class ConfigReader {
         this.diagnostics.push(...syntax);
         continue;
       }
-      const v = src.value() ?? {}; // an empty file declares nothing
+      const expanded = this.expand(src);
+      if (!expanded) continue;
+      const v = expanded.value ?? {}; // an empty file declares nothing
       this.diagnostics.push(...structuralDiagnostics('schemaFile', v, src));
       if (isObject(v)) parts.push({ src, base: [], value: v });
     }
@@ -329,10 +375,149 @@ class ConfigReader {
     }
     this.tableRenames(declared, byName);
     this.connections(declared, byName);
-    return {
+    const schema: Schema = {
       nodes: declared.map((d) => d.table).filter((t): t is NodeTable => t.kind === 'node'),
       rels: declared.map((d) => d.table).filter((t): t is RelTable => t.kind === 'rel'),
     };
+    const indexes = declared.flatMap((d) => (d.table.kind === 'node' ? this.indexes(d.table, d.raw.indexes, { ...d.origin, path: [...d.origin.path, 'indexes'] }) : []));
+    const sequences = this.sequences(parts, schema);
+    const macros = this.macros(parts);
+    if (indexes.length) schema.indexes = indexes;
+    if (sequences.length) schema.sequences = sequences;
+    if (macros.length) schema.macros = macros;
+    return schema;
+  }
+
+  // ---- indexes, sequences, macros ----------------------------------------------------------------
+
+  /** `indexes:` of a node table: FTS over STRING properties, vector over one FLOAT[n]/DOUBLE[n]. */
+  private indexes(table: NodeTable, value: unknown, origin: Origin): Index[] {
+    if (!isObject(value)) return [];
+    const out: Index[] = [];
+    const seen = new Set<string>();
+    const OPTION_KEYS: Record<IndexType, Record<string, string>> = {
+      fts: { stemmer: 'stemmer', stop_words: 'stopWords', ignore_pattern: 'ignore_pattern' },
+      vector: { mu: 'mu', ml: 'ml', pu: 'pu', metric: 'metric', alpha: 'alpha', efc: 'efc' },
+    };
+    for (const [name, raw] of Object.entries(value)) {
+      const at: Origin = { ...origin, path: [...origin.path, name] };
+      const problem = identifierProblem(name);
+      if (problem) this.report(at, 'key', `invalid index name in "${table.name}": ${problem}`);
+      if (seen.has(name.toLowerCase())) this.report(at, 'key', `index "${name}" is declared twice on "${table.name}"`);
+      seen.add(name.toLowerCase());
+      if (!isObject(raw) || (raw.type !== 'fts' && raw.type !== 'vector')) continue; // structural error already
+      const type = raw.type as IndexType;
+      const props: string[] = [];
+      if (type === 'fts') {
+        if (raw.property !== undefined) this.report({ ...at, path: [...at.path, 'property'] }, 'key', `an fts index lists its properties under \`properties\``, { hint: 'properties: [body, title]' });
+        if (!Array.isArray(raw.properties)) this.report(at, 'key', `fts index "${name}" has no properties`, { expected: 'properties: [a STRING property, ...]' });
+        else raw.properties.forEach((p, i) => typeof p === 'string' && props.push(this.indexProperty(table, p, 'STRING', { ...at, path: [...at.path, 'properties', i] })));
+      } else {
+        if (raw.properties !== undefined) this.report({ ...at, path: [...at.path, 'properties'] }, 'key', `a vector index covers one property: \`property\``, { hint: 'property: embedding' });
+        if (typeof raw.property !== 'string') this.report(at, 'key', `vector index "${name}" has no property`, { expected: 'property: a FLOAT[n] or DOUBLE[n] property' });
+        else props.push(this.indexProperty(table, raw.property, 'ARRAY', { ...at, path: [...at.path, 'property'] }));
+      }
+      const options: Record<string, string | number> = { ...INDEX_DEFAULTS[type] };
+      for (const [key, v] of Object.entries(raw)) {
+        if (key === 'type' || key === 'properties' || key === 'property') continue;
+        const kuzuName = OPTION_KEYS[type][key];
+        if (!kuzuName) {
+          this.report({ ...at, path: [...at.path, key] }, 'key', `"${key}" is not an option of a ${type} index`, { expected: Object.keys(OPTION_KEYS[type]).join(', ') });
+          continue;
+        }
+        if (typeof v === 'string' || typeof v === 'number') options[kuzuName] = v;
+      }
+      out.push({ name, table: table.name, type, properties: props, options });
+    }
+    return out;
+  }
+
+  /** An indexed property must exist on the table and have the type the index needs; returns its declared spelling. */
+  private indexProperty(table: NodeTable, name: string, need: 'STRING' | 'ARRAY', at: Origin): string {
+    const prop = table.properties.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    if (!prop) {
+      const names = table.properties.map((p) => p.name);
+      this.report(at, 'value', `"${name}" is not a property of "${table.name}"`, { expected: names.join(', '), hint: didYouMean(name, names) });
+      return name;
+    }
+    if (need === 'STRING' && prop.type !== 'STRING') {
+      this.report(at, 'value', `an fts index needs STRING properties; "${table.name}.${prop.name}" is ${prop.type}`);
+    } else if (need === 'ARRAY' && !/^(FLOAT|DOUBLE)\[\d+\]$/.test(prop.type)) {
+      this.report(at, 'value', `a vector index needs a FLOAT[n] or DOUBLE[n] property; "${table.name}.${prop.name}" is ${prop.type}`);
+    }
+    return prop.name;
+  }
+
+  /** `sequences:` of every schema part; left-out options take Kuzu's defaults. */
+  private sequences(parts: SchemaPart[], schema: Schema): Sequence[] {
+    const out: Sequence[] = [];
+    const seen = new Map<string, Origin>();
+    const serial = new Set<string>();
+    for (const t of [...schema.nodes, ...schema.rels]) for (const p of t.properties) if (p.type === 'SERIAL') serial.add(`${t.name}_${p.name}_serial`.toLowerCase());
+    for (const part of parts) {
+      const value = part.value.sequences;
+      if (!isObject(value)) continue;
+      for (const [name, raw] of Object.entries(value)) {
+        const at: Origin = { src: part.src, path: [...part.base, 'sequences', name] };
+        const problem = identifierProblem(name);
+        if (problem) this.report(at, 'key', `invalid sequence name: ${problem}`);
+        const other = seen.get(name.toLowerCase());
+        if (other) this.report(at, 'key', `sequence "${name}" is declared twice`, { hint: `also declared at ${this.where(other)}` });
+        else seen.set(name.toLowerCase(), at);
+        if (serial.has(name.toLowerCase())) this.report(at, 'key', `sequence "${name}" is the one Kuzu makes for a SERIAL property`, { hint: 'choose another name' });
+        if (raw !== null && !isObject(raw)) continue;
+        const r = raw ?? {};
+        const int = (k: string): string | undefined => {
+          const v = r[k];
+          if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+          if (typeof v === 'string' && /^-?[0-9]+$/.test(v)) return BigInt(v).toString();
+          return undefined;
+        };
+        const increment = int('increment') ?? '1';
+        if (increment === '0') this.report({ ...at, path: [...at.path, 'increment'] }, 'value', 'a sequence cannot have increment 0');
+        const bounds = sequenceDefaults(increment);
+        const min = int('min') ?? bounds.min;
+        const max = int('max') ?? bounds.max;
+        const start = int('start') ?? (increment.startsWith('-') ? max : min);
+        if (BigInt(min) > BigInt(max)) this.report(at, 'key', `sequence "${name}": min ${min} is above max ${max}`);
+        else if (BigInt(start) < BigInt(min) || BigInt(start) > BigInt(max)) this.report({ ...at, path: [...at.path, 'start'] }, 'value', `sequence "${name}": start ${start} is outside [${min}, ${max}]`);
+        out.push({ name, start, increment, min, max, cycle: r.cycle === true });
+      }
+    }
+    return out;
+  }
+
+  /** `macros:` of every schema part. */
+  private macros(parts: SchemaPart[]): Macro[] {
+    const out: Macro[] = [];
+    const seen = new Map<string, Origin>();
+    for (const part of parts) {
+      const value = part.value.macros;
+      if (!isObject(value)) continue;
+      for (const [name, raw] of Object.entries(value)) {
+        const at: Origin = { src: part.src, path: [...part.base, 'macros', name] };
+        const problem = identifierProblem(name);
+        if (problem) this.report(at, 'key', `invalid macro name: ${problem}`);
+        const other = seen.get(name.toLowerCase());
+        if (other) this.report(at, 'key', `macro "${name}" is declared twice`, { hint: `also declared at ${this.where(other)} (Kuzu macro names are case-insensitive)` });
+        else seen.set(name.toLowerCase(), at);
+        if (!isObject(raw) || typeof raw.body !== 'string') continue;
+        const parameters = Array.isArray(raw.parameters) ? raw.parameters.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/\s*:=\s*/, ':=').trim()) : [];
+        parameters.forEach((p, i) => {
+          const pname = p.split(':=')[0];
+          const pp = identifierProblem(pname);
+          if (pp) this.report({ ...at, path: [...at.path, 'parameters', i] }, 'value', `invalid parameter of macro "${name}": ${pp}`);
+        });
+        // Measured on 0.11.3: CREATE MACRO with a CASE body aborts the whole process (kuzu-notes §8).
+        if (/\bcase\b/i.test(raw.body.replace(/'(?:\\.|[^'\\])*'/g, "''"))) {
+          this.report({ ...at, path: [...at.path, 'body'] }, 'value', `macro "${name}": Kuzu 0.11.3 aborts the process on CREATE MACRO with a CASE expression`, {
+            hint: 'write the body without CASE, or use the expression in queries directly',
+          });
+        }
+        out.push({ name, parameters, body: raw.body.trim() });
+      }
+    }
+    return out;
   }
 
   private nodeTable(name: string, raw: Json, origin: Origin): NodeTable {
@@ -471,7 +656,10 @@ class ConfigReader {
         this.report(at, 'value', `property "${name}" is renamed from itself`, { hint: 'remove renamed_from (Kuzu names are case-insensitive)' });
       }
     }
-    if (typeof def.using === 'string' && def.using.trim() !== '') prop.using = def.using;
+    if (typeof def.using === 'string' && def.using.trim() !== '') {
+      prop.using = def.using;
+      this.guardExpression(def.using, { ...origin, path: [...origin.path, 'using'] }, 'using');
+    }
     return prop;
   }
 
@@ -492,9 +680,16 @@ class ConfigReader {
         this.report(origin, 'value', 'default is an empty expression', { hint: `for an empty string write default: "''"` });
         return null;
       }
+      this.guardExpression(value, origin, 'default');
       return value;
     }
     return null; // structural error already
+  }
+
+  /** `default` and `using` are each exactly one expression (core/cypher-guard.ts), reported where the problem is. */
+  private guardExpression(text: string, origin: Origin, what: 'default' | 'using'): void {
+    const problem = expressionProblem(text, what);
+    if (problem) this.reportAt(origin.src, origin.src.locateInScalar(origin.path, problem.offset), problem.message, { hint: problem.hint });
   }
 
   private tableRenames(declared: DeclaredTable[], byName: Map<string, DeclaredTable>): void {
@@ -568,6 +763,9 @@ class ConfigReader {
       if (!isObject(c) || typeof c.name !== 'string' || typeof c.query !== 'string') return;
       if (seen.has(c.name)) this.report({ src: this.src, path: ['checks', i, 'name'] }, 'value', `check "${c.name}" is declared twice`, { hint: 'check names must be unique' });
       seen.add(c.name);
+      const path: Path = ['checks', i, 'query'];
+      const problem = readQueryProblem(c.query, 'check');
+      if (problem) this.reportAt(this.src, this.src.locateInScalar(path, problem.offset), `check "${c.name}": ${problem.message}`, { hint: problem.hint });
       out.push({ name: c.name, query: c.query });
     });
     return out;

@@ -9,9 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cypherString, identifierProblem, quoteIdent, RESERVED_PREFIXES } from '../core/identifiers';
 import { RefusedError } from '../core/errors';
-import { Multiplicity, MULTIPLICITIES, NodeTable, Property, RelTable, Schema, StorageDirection, emptySchema } from '../core/model';
+import { Index, INDEX_DEFAULTS, isEngineMacro, Macro, Multiplicity, MULTIPLICITIES, NodeTable, Property, RelTable, Schema, Sequence, StorageDirection, emptySchema } from '../core/model';
+import { serialSequenceCandidates } from '../core/plan';
 import { tryParseType, renderType } from '../core/types';
-import { KuzuEngine, withEngine } from './engine';
+import { withEngine } from './engine';
+import type { QueryRunner } from '../engines/runner';
 
 export interface LiveSchema {
   schema: Schema;
@@ -41,7 +43,7 @@ function toProperty(row: Record<string, unknown>): Property {
   return { name: String(row['name']), type, default: type === 'SERIAL' ? null : def };
 }
 
-export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
+export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
   const schema = emptySchema();
   const unknownStorageDirection: string[] = [];
   const warnings: string[] = [];
@@ -56,17 +58,18 @@ export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
     const problem = identifierProblem(String(t['name']));
     if (problem) throw new UnsupportedNameError(`table ${String(t['name'])}`, problem);
   }
-  let multiplicities = new Map<string, Multiplicity>();
-  if (tables.some((t) => t['type'] === 'REL')) {
-    try {
-      multiplicities = await readMultiplicities(engine);
-    } catch (err) {
-      // Kuzu's schema-only EXPORT fails on some names (a property `a.b`): name the cause below.
-      const bad = await firstBadPropertyName(engine, tables.map((t) => String(t['name'])));
-      if (bad) throw new UnsupportedNameError(`property ${bad.table}.${bad.property}`, identifierProblem(bad.property)!);
-      throw err;
-    }
+  // One schema-only export per read: multiplicities, macros and FTS ignore patterns are visible
+  // nowhere else (kuzu-notes §5, §8). ~30 ms for 200 tables.
+  let exported: string;
+  try {
+    exported = await schemaExport(engine);
+  } catch (err) {
+    // Kuzu's schema-only EXPORT fails on some names (a property `a.b`, kuzu-notes §9): name it.
+    const bad = await firstBadPropertyName(engine, tables.map((t) => String(t['name'])));
+    if (bad) throw new UnsupportedNameError(`property ${bad.table}.${bad.property}`, identifierProblem(bad.property)!);
+    throw err;
   }
+  const multiplicities = parseMultiplicities(exported);
   for (const t of tables) {
     const name = String(t['name']);
     const comment = String(t['comment'] ?? '');
@@ -100,6 +103,7 @@ export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
       warnings.push(`table ${name} of type ${String(t['type'])} is not managed by kuzu-migrate`);
     }
   }
+  await readCatalogObjects(engine, schema, exported);
   return { schema, exists: true, unknownStorageDirection, warnings };
 }
 
@@ -112,7 +116,7 @@ export class UnsupportedNameError extends RefusedError {
   }
 }
 
-async function firstBadPropertyName(engine: KuzuEngine, tables: string[]): Promise<{ table: string; property: string } | null> {
+async function firstBadPropertyName(engine: QueryRunner, tables: string[]): Promise<{ table: string; property: string } | null> {
   for (const t of tables) {
     for (const r of await engine.query(`CALL table_info(${cypherString(t)}) RETURN name`)) {
       if (identifierProblem(String(r['name']))) return { table: t, property: String(r['name']) };
@@ -122,16 +126,108 @@ async function firstBadPropertyName(engine: KuzuEngine, tables: string[]): Promi
 }
 
 /**
- * Multiplicity is visible only in `EXPORT DATABASE ... (schema_only=true)` (kuzu-notes §5). The
- * export goes to a private temporary folder (Kuzu wants a folder that does not exist yet) and is
- * removed afterwards; it takes ~30 ms for 200 tables.
+ * Indexes, standalone sequences and macros, into `schema`. Engine objects are left out: the
+ * sequences behind SERIAL properties (`<table>_<prop>_serial`, a rebuilt table's staging name too)
+ * and the tokenizer macros FTS indexes make (`0_<INDEX>_TOKENIZE`). `CALL show_functions()` is
+ * never called: it segfaults whenever a macro exists (kuzu-notes §8).
  */
-async function readMultiplicities(engine: KuzuEngine): Promise<Map<string, Multiplicity>> {
+export async function readCatalogObjects(engine: QueryRunner, schema: Schema, exported: string): Promise<void> {
+  const tokenizers = parseMacros(exported, true);
+  const indexes: Index[] = [];
+  // Releases before FTS/vector indexes (and engines built without them) have no SHOW_INDEXES: no indexes.
+  const indexRows = await engine.query('CALL SHOW_INDEXES() RETURN *').catch(() => [] as Record<string, unknown>[]);
+  for (const r of indexRows) {
+    const table = String(r['table_name']);
+    if (isReservedTable(table)) continue;
+    const idx = parseIndexDefinition(String(r['index_definition'] ?? ''), table, String(r['index_name']), String(r['index_type']));
+    if (!idx) continue;
+    if (idx.type === 'fts') {
+      const tok = tokenizers.find((m) => m.name.toUpperCase() === `0_${idx.name.toUpperCase()}_TOKENIZE`);
+      const pattern = tok ? /regexp_replace\(\s*CAST\(query as STRING\),\s*('(?:\\.|[^'\\])*')/i.exec(tok.body) : null;
+      if (pattern) idx.options.ignore_pattern = unquoteCypher(pattern[1]);
+    }
+    indexes.push(idx);
+  }
+  const serials = new Set<string>();
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    for (const p of t.properties) if (p.type === 'SERIAL') for (const n of serialSequenceCandidates(t.name, p.name)) serials.add(n.toLowerCase());
+  }
+  const sequences: Sequence[] = [];
+  const seqRows = await engine
+    .query('CALL show_sequences() RETURN name, `database name` AS db, CAST(`start value` AS STRING) AS start, CAST(`increment` AS STRING) AS inc, CAST(`min value` AS STRING) AS min, CAST(`max value` AS STRING) AS max, `cycle` AS cycle')
+    .catch(() => [] as Record<string, unknown>[]);
+  for (const r of seqRows) {
+    const name = String(r['name']);
+    if (!/^(local|main)\(/.test(String(r['db'] ?? 'local('))) continue;
+    if (serials.has(name.toLowerCase()) || isReservedTable(name)) continue;
+    sequences.push({ name, start: String(r['start']), increment: String(r['inc']), min: String(r['min']), max: String(r['max']), cycle: r['cycle'] === true, position: await sequencePosition(engine, name) });
+  }
+  const macros = parseMacros(exported, false);
+  if (indexes.length) schema.indexes = indexes;
+  if (sequences.length) schema.sequences = sequences;
+  if (macros.length) schema.macros = macros;
+}
+
+/** The last value a sequence handed out, as a decimal string; null while it was never used. */
+export async function sequencePosition(engine: QueryRunner, name: string): Promise<string | null> {
+  try {
+    const v = await engine.scalar(`RETURN CAST(currval(${cypherString(name)}) AS STRING)`);
+    return v === null || v === undefined ? null : String(v);
+  } catch {
+    return null; // "sequence is not yet defined. To define the sequence, call nextval first."
+  }
+}
+
+/** A Cypher string literal's value (`'a\\'b'` → `a'b`): the inverse of cypherString. */
+export function unquoteCypher(literal: string): string {
+  return literal.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+/**
+ * Parses `index_definition` of SHOW_INDEXES(): the full `CALL CREATE_FTS_INDEX('T', 'i', ['p'],
+ * stemmer := 'english', ...)` / `CALL CREATE_VECTOR_INDEX('T', 'i', 'p', mu := 30, ...)` with
+ * every option filled in. Null for an index type kuzu-migrate does not know.
+ */
+export function parseIndexDefinition(definition: string, table: string, name: string, kuzuType: string): Index | null {
+  const type = /^FTS$/i.test(kuzuType) ? 'fts' : /^HNSW$/i.test(kuzuType) ? 'vector' : null;
+  if (!type) return null;
+  const props: string[] = [];
+  const propsMatch = type === 'fts' ? /\[([^\]]*)\]/.exec(definition) : /^CALL\s+\w+\(\s*'(?:\\.|[^'\\])*'\s*,\s*'(?:\\.|[^'\\])*'\s*,\s*('(?:\\.|[^'\\])*')/i.exec(definition);
+  if (propsMatch) for (const m of propsMatch[1].matchAll(/'(?:\\.|[^'\\])*'/g)) props.push(unquoteCypher(m[0]));
+  const options: Record<string, string | number> = { ...INDEX_DEFAULTS[type] };
+  for (const m of definition.matchAll(/(\w+)\s*:=\s*('(?:\\.|[^'\\])*'|-?[0-9.eE+-]+)/g)) {
+    options[m[1]] = m[2].startsWith("'") ? unquoteCypher(m[2]) : Number(m[2]);
+  }
+  return { name, table, type, properties: props, options };
+}
+
+/**
+ * `CREATE MACRO \`NAME\` (params) AS body;` statements of a schema export. `engine` selects the
+ * FTS tokenizer macros (true) or the user's (false).
+ */
+export function parseMacros(schemaCypher: string, engineOnes: boolean): Macro[] {
+  const out: Macro[] = [];
+  // 0.11 quotes the name (`CREATE MACRO \`ADDONE\` (x)`); 0.9/0.10 do not (`CREATE MACRO ADDONE (x)`).
+  for (const m of schemaCypher.matchAll(/^CREATE MACRO (?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*)) \(([^)]*)\) AS ([\s\S]*?);[ \t]*$/gm)) {
+    const name = m[1] ?? m[2];
+    if (isEngineMacro(name) !== engineOnes) continue;
+    const parameters = m[3].split(',').map((p) => p.trim()).filter(Boolean);
+    out.push({ name, parameters, body: m[4].trim() });
+  }
+  return out;
+}
+
+/**
+ * `schema.cypher` of `EXPORT DATABASE ... (schema_only=true)`: the only place multiplicity and
+ * macros are visible (kuzu-notes §5, §8). The export goes to a private temporary folder (Kuzu
+ * wants a folder that does not exist yet) and is removed afterwards; ~30 ms for 200 tables.
+ */
+export async function schemaExport(engine: QueryRunner): Promise<string> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-introspect-'));
   const target = path.join(parent, 'schema');
   try {
     await engine.query(`EXPORT DATABASE ${cypherString(target)} (schema_only=true)`);
-    return parseMultiplicities(fs.readFileSync(path.join(target, 'schema.cypher'), 'utf8'));
+    return fs.readFileSync(path.join(target, 'schema.cypher'), 'utf8');
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }
@@ -152,7 +248,7 @@ export function parseMultiplicities(schemaCypher: string): Map<string, Multiplic
  * for further read-only queries (row counts, history), to `fn`. A missing file is an empty schema
  * and no engine, not an error: planning against it creates everything.
  */
-export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: KuzuEngine | null) => Promise<T>): Promise<T> {
+export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: QueryRunner | null) => Promise<T>): Promise<T> {
   if (!fs.existsSync(dbPath)) return fn({ schema: emptySchema(), exists: false, unknownStorageDirection: [], warnings: [] }, null);
   return withEngine(dbPath, { readOnly: true }, async (engine) => fn(await introspect(engine), engine));
 }
@@ -163,7 +259,7 @@ export async function introspectPath(dbPath: string): Promise<LiveSchema> {
 }
 
 /** Number of rows (nodes or relationships) of a table, counted inside Kuzu. */
-export async function countRows(engine: KuzuEngine, table: { kind: 'node' | 'rel'; name: string }): Promise<number> {
+export async function countRows(engine: QueryRunner, table: { kind: 'node' | 'rel'; name: string }): Promise<number> {
   const q =
     table.kind === 'node'
       ? `MATCH (n:${quoteIdent(table.name)}) RETURN count(*)`
@@ -172,13 +268,13 @@ export async function countRows(engine: KuzuEngine, table: { kind: 'node' | 'rel
 }
 
 /** Rows whose `property` is not NULL: the data a drop of that property removes. */
-export async function countNonNull(engine: KuzuEngine, table: { kind: 'node' | 'rel'; name: string }, property: string): Promise<number> {
+export async function countNonNull(engine: QueryRunner, table: { kind: 'node' | 'rel'; name: string }, property: string): Promise<number> {
   const v = table.kind === 'node' ? 'n' : 'r';
   const pattern = table.kind === 'node' ? `(n:${quoteIdent(table.name)})` : `()-[r:${quoteIdent(table.name)}]->()`;
   return Number(await engine.scalar(`MATCH ${pattern} WHERE ${v}.${quoteIdent(property)} IS NOT NULL RETURN count(*)`));
 }
 
 /** Relationships of `rel` between `from` and `to` nodes: what dropping that connection deletes. */
-export async function countEdges(engine: KuzuEngine, rel: string, from: string, to: string): Promise<number> {
+export async function countEdges(engine: QueryRunner, rel: string, from: string, to: string): Promise<number> {
   return Number(await engine.scalar(`MATCH (:${quoteIdent(from)})-[r:${quoteIdent(rel)}]->(:${quoteIdent(to)}) RETURN count(*)`));
 }

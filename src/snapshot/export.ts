@@ -6,24 +6,27 @@
 import { serialSequenceCandidates } from '../core/plan';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileMode, folderModeFor } from '../state/paths';
+import { makePrivateDir } from '../state/private';
 import { ResolvedConfig } from '../config/config';
-import { matchAll, schemaToCypher } from '../core/ddl';
+import { createIndex, matchAll, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
-import { engineKind, KuzuEngine, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
+import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { NodeTable } from '../core/model';
 import { introspect } from '../kuzu/introspect';
 import { TOOL_VERSION } from '../version';
 import { renderChangelog } from './changelog';
-import { INT128_MIN, SnapshotFormat } from './codec';
+import { COLUMN_ENCODINGS, csvPlainCandidate, csvStringNeedsEncoding, INT128_MIN, SnapshotFormat } from './codec';
 import { diffLenient } from './inspect';
 import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
-import { exportFiles, ExportFile, firstDifferingRow, loadStatement, proofOf, UnexportableError } from './statements';
+import { exportFiles, ExportFile, firstDifferingRow, loadStatement, plainColumnKey, proofOf, UnexportableError } from './statements';
 import { compareFingerprints, ColumnFingerprint, fingerprintQuery, TableFingerprint } from '../kuzu/fingerprint';
-import { checkVersionName, previousVersion, snapshotStagingName, versionDir } from './version-name';
+import { checkVersionName, previousVersion, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ExportOptions {
   version: string;
@@ -31,6 +34,8 @@ export interface ExportOptions {
   schemaOnly?: boolean;
   raw?: boolean;
   now?: Date;
+  /** Called after each data file is written, with the rows it holds (for progress output). */
+  onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
 export interface ExportResult {
@@ -53,7 +58,7 @@ export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current
   );
 }
 
-async function readSequences(engine: KuzuEngine, schema: Schema): Promise<ManifestSequence[]> {
+async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
   const out: ManifestSequence[] = [];
   const starts = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start')).map((r) => [String(r['name']), BigInt(String(r['start']))]));
   const names = new Set(starts.keys());
@@ -84,6 +89,25 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
     .flatMap((s) => [`DROP SEQUENCE ${quoteIdent(s.name)}`, `CREATE SEQUENCE ${quoteIdent(s.name)} START ${BigInt(s.current!) + 1n}`]);
 }
 
+/**
+ * CSV STRING columns none of whose values needs the encoding (codec.ts, "Plain CSV strings"),
+ * found with one scan per table; they are written as plain text. Keys from plainColumnKey.
+ */
+async function plainCsvColumns(engine: QueryRunner, schema: Schema): Promise<Set<string>> {
+  const plain = new Set<string>();
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    const props = t.properties.filter((p) => csvPlainCandidate(p.type, 'csv'));
+    if (!props.length) continue;
+    const v = t.kind === 'node' ? 'n' : 'r';
+    const counts = props.map((p, i) => `sum(CASE WHEN ${csvStringNeedsEncoding(`${v}.${quoteIdent(p.name)}`)} THEN 1 ELSE 0 END) AS c${i}`);
+    const [row] = await engine.query(`${matchAll(t)} RETURN ${counts.join(', ')}`);
+    props.forEach((p, i) => {
+      if (!Number(row?.[`c${i}`] ?? 0)) plain.add(plainColumnKey(t.name, p.name));
+    });
+  }
+  return plain;
+}
+
 /** The nil UUID's text: Kuzu 0.11.3 stores it as INT128's minimum, which a CHECKPOINT cannot write. */
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -103,7 +127,7 @@ export class UnloadableValueError extends RefusedError {
  *   - a NULL value inside a MAP: map_values() reads it as 0 / '' (an empty string value is
  *     refused too: the text form `{k=}` cannot tell them apart).
  */
-async function refuseUnloadableValues(engine: KuzuEngine, schema: Schema): Promise<void> {
+async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Promise<void> {
   for (const t of [...schema.nodes, ...schema.rels]) {
     const v = t.kind === 'node' ? 'n' : 'r';
     const keyOf = t.kind === 'node' ? `CAST(n.${quoteIdent(t.primaryKey)} AS STRING)` : `CAST(NULL AS STRING)`;
@@ -169,7 +193,7 @@ export class UnrestorableError extends RefusedError {
  * What it does not prove: that Kuzu accepts the rows into a table (keys, checkpoint) — those are
  * checked up front (refuseUnloadableValues) and by import's own verification.
  */
-async function proveRestorable(engine: KuzuEngine, schema: Schema, files: ExportFile[], expected: TableFingerprint[], format: SnapshotFormat, resolve: (rel: string) => string): Promise<void> {
+async function proveRestorable(engine: QueryRunner, schema: Schema, files: ExportFile[], expected: TableFingerprint[], format: SnapshotFormat, resolve: (rel: string) => string): Promise<void> {
   const got = new Map<string, TableFingerprint>();
   for (const f of files) {
     const node = f.kind === 'node' ? schema.nodes.find((t) => t.name === f.table) : undefined;
@@ -220,16 +244,61 @@ function existingChangelog(dir: string): string | null {
   ]);
 }
 
-function copyCypher(manifest: Manifest): string {
+export const README_FILE = 'README.md';
+
+/** README.md of a snapshot: what the files are and how each column was written (the same words as the manifest's column_encodings). */
+function snapshotReadme(m: Manifest): string {
+  const lines = [
+    `# Snapshot ${m.version}`,
+    '',
+    `Written by kuzu-migrate ${m.tool.version} from ${m.engine ?? 'kuzu'} ${m.kuzu_version} on ${m.created_at}: ${m.total_rows} rows in ${m.format.toUpperCase()} files.`,
+    '`schema.cypher` creates the tables, `copy.cypher` loads the files (run from this folder), `manifest.json` holds',
+    'row counts, content fingerprints and the sha256 of every file; `kuzu-migrate import` checks and verifies all of it.',
+    '',
+    '## Column encodings',
+    '',
+    `- **native**: ${COLUMN_ENCODINGS.native}.`,
+    `- **encoded**: ${COLUMN_ENCODINGS.encoded}`,
+    `- **list_text**: ${COLUMN_ENCODINGS.list_text}`,
+    '',
+    '| file | encoded columns |',
+    '|---|---|',
+  ];
+  for (const t of m.tables) {
+    for (const f of t.files) {
+      const enc = f.columns.filter((c) => c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
+      lines.push(`| \`${f.path}\` | ${enc.length ? enc.join(', ') : 'none: every column is plain'} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** copy.cypher of a snapshot; `legacyCsv`: as kuzu-migrate wrote it before CSV columns were named (see loadStatement). */
+export function copyCypher(manifest: Manifest, legacyCsv = false): string {
   const lines = [
     '// Loads this snapshot into a database created with schema.cypher. Run from this folder:',
     '// file paths are relative to it. `kuzu-migrate import` runs the same statements and then',
     '// verifies row counts and content fingerprints against manifest.json.',
   ];
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
-  for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r) + ';');
+  for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r, legacyCsv) + ';');
   for (const s of sequenceStatements(manifest.sequences)) lines.push(s + ';');
+  const indexes = manifest.schema.indexes ?? [];
+  if (indexes.length) {
+    lines.push('// Indexes, after the data, each statement on its own (Kuzu refuses them inside a transaction):');
+    for (const i of indexes) lines.push(createIndex(i) + ';');
+  }
   return lines.join('\n') + '\n';
+}
+
+/** Gives every file under `dir` the mode `mode` and every folder (dir included) folderModeFor(mode); symlinks are not followed. */
+function applyModes(dir: string, mode: number): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) applyModes(p, mode);
+    else if (e.isFile()) fs.chmodSync(p, mode);
+  }
+  fs.chmodSync(dir, folderModeFor(mode));
 }
 
 export async function exportSnapshot(config: ResolvedConfig, options: ExportOptions): Promise<ExportResult> {
@@ -242,13 +311,18 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
     throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML or pass --database']);
   }
   try {
-    fs.mkdirSync(migrations, { recursive: true });
+    fs.mkdirSync(migrations, { recursive: true, mode: folderModeFor(fileMode(config.database)) });
     fs.accessSync(migrations, fs.constants.W_OK);
   } catch (err) {
     throw folderError(err, 'migrations', migrations);
   }
-  const staging = path.join(migrations, snapshotStagingName(version));
-  fs.rmSync(staging, { recursive: true, force: true });
+  // A private folder (random name, exclusive, 0700) holds the snapshot until it is whole: a
+  // symlink planted at a predictable name cannot redirect what we write. The snapshot itself goes
+  // in a subfolder that does not exist yet (EXPORT DATABASE insists on that).
+  const priv = makePrivateDir(migrations, 'export');
+  const staging = path.join(priv, version);
+  // The snapshot holds the database's data: it gets the database's permissions (issue 16 item 7).
+  const mode = fileMode(config.database);
   try {
     const manifest = await withEngine(config.database, { readOnly: true }, async (engine) => {
       const live = await introspect(engine);
@@ -280,9 +354,10 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         await engine.query(`EXPORT DATABASE ${cypherString(staging)} (format=${cypherString(format)}${options.schemaOnly ? ', schema_only=true' : ''})`);
       } else {
         // Planned (and refused on an unexportable type or value) before anything is written.
-        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')));
+        const plainColumns = options.schemaOnly || format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
+        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')), { plainColumns });
         if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
-        fs.mkdirSync(staging, { recursive: true });
+        fs.mkdirSync(staging, { mode: 0o700 });
         for (const f of files) {
           fs.mkdirSync(path.dirname(path.join(staging, ...f.path.split('/'))), { recursive: true });
           await engine.query(f.statement);
@@ -291,13 +366,15 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
             : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
           const { statement: _s, table: _t, kind: _k, ...file } = f;
           tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
+          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows });
         }
         await proveRestorable(engine, schema, files, fingerprints, format, (r) => path.join(staging, ...r.split('/')));
         fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
       }
       const total = tables.reduce((n, t) => n + t.rows, 0);
-      const m: Manifest = { ...base, sequences, tables, files: [], total_rows: total };
+      const m: Manifest = { ...base, sequences, tables, files: [], total_rows: total, ...(options.raw ? {} : { column_encodings: { ...COLUMN_ENCODINGS } }) };
       if (!options.raw) fs.writeFileSync(path.join(staging, COPY_FILE), copyCypher(m));
+      if (!options.raw && !options.schemaOnly) fs.writeFileSync(path.join(staging, README_FILE), snapshotReadme(m));
       return m;
     });
     manifest.files = await checksumFolder(staging);
@@ -317,9 +394,11 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
       );
     }
     for (const f of manifest.files) fsyncPath(path.join(staging, ...f.path.split('/')));
+    applyModes(staging, mode);
     if (keptChangelog !== null) fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
     fsyncPath(migrations);
+    fs.rmSync(priv, { recursive: true, force: true });
     return {
       version,
       path: dir,
@@ -333,7 +412,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
       changelog_kept: keptChangelog !== null,
     };
   } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(priv, { recursive: true, force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw folderError(err, 'migrations', migrations);
     throw err;
   }

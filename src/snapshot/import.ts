@@ -12,28 +12,37 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
+import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
 import { createBackup } from '../apply/backup';
 import { acquireLock } from '../apply/lock';
 import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
-import { schemaFingerprint } from '../core/model';
-import { KuzuEngine, withEngine } from '../kuzu/engine';
+import { Schema, schemaFingerprint } from '../core/model';
+import { createIndexes, probeIndexes } from '../kuzu/objects';
+import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
-import { introspect } from '../kuzu/introspect';
-import { checkFiles, fsyncPath, readManifest } from './files';
-import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../apply/files';
-import { Manifest, SCHEMA_FILE } from './manifest';
+import { introspect, sequencePosition } from '../kuzu/introspect';
+import { checkFiles, readManifest } from './files';
+import { Manifest } from './manifest';
+import { assertSnapshotLoadable, linksIn } from './trust';
+import { schemaToCypher } from '../core/ddl';
 import { sequenceStatements } from './export';
 import { loadStatement } from './statements';
 import { checkVersionName, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ImportOptions {
   version: string;
   /** Target database (defaults to the config's). */
   database?: string;
   force?: boolean;
+  /** The caller already holds the migration lock of the target (rollback holds it throughout). */
+  lockHeld?: boolean;
+  /** Called after each data file is loaded, with its rows (for progress output). */
+  onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
 export interface ImportResult {
@@ -65,30 +74,66 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 }
 
 
-/** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+export interface LoadOptions {
+  /** Macros left out of the loaded database (the export strategy dropping or replacing them). */
+  omitMacros?: string[];
+  onEvent?: ImportOptions['onEvent'];
+}
+
+/**
+ * Loads snapshot folder `dir` into an empty database: schema (tables, sequences at their
+ * positions, macros), data, SERIAL positions, then indexes (after the data, each on its own).
+ */
+export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest, options: LoadOptions = {}): Promise<void> {
+  const onEvent = options.onEvent;
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
   }
-  for (const s of cypherStatements(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'))) await engine.query(s);
+  // The DDL is generated from the manifest's (checked) schema, never read from schema.cypher: a
+  // snapshot is data, and this runs no statement kuzu-migrate did not generate (trust.ts).
+  const omit = (options.omitMacros ?? []).map((m) => m.toLowerCase());
+  const schema = omit.length ? { ...manifest.schema, macros: (manifest.schema.macros ?? []).filter((m) => !omit.includes(m.name.toLowerCase())) } : manifest.schema;
+  for (const s of cypherStatements(schemaToCypher(schema))) await engine.query(s);
   // Nodes before rels: a rel COPY looks its endpoints up by primary key.
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) {
-    for (const f of t.files) await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
+    for (const f of t.files) {
+      await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
+      onEvent?.({ phase: 'import', message: f.path, table: t.table, rows: f.rows });
+    }
   }
   for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
+  await createIndexes(engine, manifest.schema.indexes ?? []);
 }
 
 /** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
-export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+export async function verifyLoaded(engine: QueryRunner, manifest: Manifest, options: LoadOptions = {}): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
+  const omit = (options.omitMacros ?? []).map((m) => m.toLowerCase());
+  const expected = omit.length ? schemaFingerprint({ ...manifest.schema, macros: (manifest.schema.macros ?? []).filter((m) => !omit.includes(m.name.toLowerCase())) }) : manifest.live_fingerprint;
   // Kuzu's own EXPORT (--raw) drops defaults, comments and storage_direction: not comparable.
-  if (!manifest.raw && fp !== manifest.live_fingerprint) problems.push(`schema fingerprint ${fp} differs from the manifest's ${manifest.live_fingerprint}`);
+  if (!manifest.raw && fp !== expected) problems.push(`schema fingerprint ${fp} differs from the manifest's ${expected}`);
+  if (!manifest.raw) problems.push(...(await catalogStateProblems(engine, manifest.schema)));
   if (!manifest.schema_only) {
     problems.push(...compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintDatabase(engine, manifest.schema)));
+  }
+  return problems;
+}
+
+/**
+ * What the schema fingerprint does not cover: every index answers a query, and every standalone
+ * sequence continues where the exported one was (same last value, or still unused).
+ */
+export async function catalogStateProblems(engine: QueryRunner, schema: Schema): Promise<string[]> {
+  const problems: string[] = [];
+  for (const p of await probeIndexes(engine, schema.indexes ?? [])) if (!p.ok) problems.push(`index ${p.table}.${p.name}: ${p.problem}`);
+  for (const q of schema.sequences ?? []) {
+    if (q.position === undefined) continue;
+    const now = await sequencePosition(engine, q.name);
+    if (now !== q.position) problems.push(`sequence ${q.name}: last value ${now ?? 'none (unused)'}, expected ${q.position ?? 'none (unused)'}`);
   }
   return problems;
 }
@@ -100,17 +145,30 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     throw new RuntimeError(`version ${version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list` to see the versions that exist']);
   }
   const manifest = readManifest(dir);
+  // Links first: a checksum must not be computed through a symlink to a file outside the folder.
+  const links = linksIn(dir);
+  if (links.length) {
+    throw new RuntimeError(`snapshot ${version} is not safe to load, nothing was changed: symbolic links or special files are not allowed in a snapshot: ${links.slice(0, 5).join(', ')}`, 'E_SNAPSHOT_UNSAFE', [
+      `restore ${dir} from version control or re-export it with kuzu-migrate`,
+    ]);
+  }
   const bad = await checkFiles(dir, manifest);
   if (bad.length) {
     throw new RuntimeError(`snapshot ${version} is damaged, nothing was changed:\n  ${bad.join('\n  ')}`, 'E_CHECKSUM', [
       `restore ${dir} from version control or re-export it`,
     ]);
   }
-  const target = path.resolve(options.database ?? config.database);
+  assertSnapshotLoadable(dir, version, manifest);
+  // The real file (a symlink is followed, never replaced).
+  const target = realDatabasePath(options.database ?? config.database);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const lock = acquireLock(target, 'import');
-  const staging = path.join(path.dirname(target), `${IMPORT_STAGING_PREFIX}${process.pid}_${path.basename(target)}`);
+  const lock = options.lockHeld ? null : acquireLock(target, 'import');
+  // Built in a private folder (random name, 0700) beside the target, swapped in by one rename.
+  let stage: Staged | null = null;
   try {
+    refuseHardLinked(target);
+    // The database keeps its permissions; a new one gets the snapshot's (its data's) own.
+    const mode = fs.existsSync(target) ? fileMode(target) : fileMode(path.join(dir, 'manifest.json'));
     let backup: string | null = null;
     if (!(await isEmptyDatabase(target))) {
       if (!options.force) {
@@ -120,11 +178,13 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       }
       backup = (await createBackup(target, config.backups, { reason: 'import', version: null })).id;
     }
-    removeDatabaseFiles(staging);
+    stage = stageBeside(target, 'import');
+    const staging = stage.file;
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
-        await loadSnapshot(engine, dir, manifest);
+        await loadSnapshot(engine, dir, manifest, { onEvent: options.onEvent });
+        options.onEvent?.({ phase: 'verify', message: 'counts and content fingerprints against the manifest' });
         problems = await verifyLoaded(engine, manifest);
       });
     } catch (err) {
@@ -134,22 +194,10 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       throw new RuntimeError(`the loaded data does not match snapshot ${version}, nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
     // Closing checkpointed the staging file: it is complete on its own. Now swap.
-    fsyncPath(staging);
-    const aside: string[] = [];
-    for (const s of COMPANION_SUFFIXES) {
-      if (fs.existsSync(target + s)) {
-        const moved = `${staging}.old${s}`;
-        fs.renameSync(target + s, moved);
-        aside.push(moved);
-      }
-    }
-    fs.renameSync(staging, target);
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(staging + s)) fs.renameSync(staging + s, target + s);
-    fsyncPath(path.dirname(target));
-    for (const a of aside) fs.rmSync(a, { force: true });
+    swapIntoPlace(staging, target, mode);
     return { version, database: target, tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows, backup, verified: true };
   } finally {
-    removeDatabaseFiles(staging);
-    lock.release();
+    if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
+    lock?.release();
   }
 }

@@ -6,18 +6,21 @@ import { readLive } from '../api/planning';
 import { HistoryEntry, readHistory } from '../apply/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareDigests, currentReceipt, digestWith } from '../state/digest';
 import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../apply/backup';
 import { ResolvedConfig } from '../config/config';
 import { Change } from '../core/changes';
-import { schemaToCypher } from '../core/ddl';
+import { createIndex, schemaToCypher as tablesToCypher } from '../core/ddl';
 import { diffSchemas, PlanError } from '../core/diff';
 import { quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { ACTION_SYMBOLS, describeChange } from '../core/render';
 import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
-import { introspect, introspectPath } from '../kuzu/introspect';
+import { evaluateCheck } from '../kuzu/checks';
+import { sequencePosition, introspect, introspectPath } from '../kuzu/introspect';
+import { probeIndexes } from '../kuzu/objects';
 import { readManifest } from './files';
 import { Manifest, MANIFEST_FILE, SCHEMA_FILE } from './manifest';
 import { fingerprintContent } from './fingerprint';
@@ -144,6 +147,11 @@ async function side(config: ResolvedConfig, s: DiffSide): Promise<SchemaSide> {
   return { label: 'declared', schema: config.schema, cypher: schemaToCypher(config.schema) };
 }
 
+/** schema.cypher plus the indexes (which a snapshot keeps in copy.cypher, after the data), for the diff's patch. */
+function schemaToCypher(schema: Schema): string {
+  return tablesToCypher(schema) + (schema.indexes ?? []).map((i) => createIndex(i) + ';\n').join('');
+}
+
 /** Declared renames refer to the live database; between arbitrary versions they may not apply. */
 export function diffLenient(from: Schema, to: Schema, warnings: string[]): Change[] {
   try {
@@ -152,6 +160,7 @@ export function diffLenient(from: Schema, to: Schema, warnings: string[]): Chang
     if (!(err instanceof PlanError)) throw err;
     warnings.push(`renamed_from hints ignored (${err.message}): renames show as drop + create`);
     const strip = (s: Schema): Schema => ({
+      ...s,
       nodes: s.nodes.map((t) => ({ ...t, renamedFrom: undefined, properties: t.properties.map((p) => ({ ...p, renamedFrom: undefined, using: undefined })) })),
       rels: s.rels.map((t) => ({ ...t, renamedFrom: undefined, properties: t.properties.map((p) => ({ ...p, renamedFrom: undefined, using: undefined })) })),
     });
@@ -206,7 +215,11 @@ export interface VerifyResult {
   checks: VerifyCheck[];
 }
 
-export async function verifyDatabase(config: ResolvedConfig, options: { version?: string } = {}): Promise<VerifyResult> {
+/**
+ * Verifies the live database (read-only). `onEvent` hears each finished check (with the rows it
+ * covered when a content comparison ran), for progress output.
+ */
+export async function verifyDatabase(config: ResolvedConfig, options: { version?: string; onEvent?: (e: { phase: string; message: string; rows?: number }) => void } = {}): Promise<VerifyResult> {
   let manifest: Manifest | null = null;
   if (options.version) {
     const dir = versionDir(config.migrations, checkVersionName(options.version));
@@ -216,14 +229,28 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
   if (!fs.existsSync(config.database)) throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE');
   const expected = manifest ? manifest.schema : config.schema;
   const checks = await withEngine(config.database, { readOnly: true }, async (engine) => {
-    const out: VerifyCheck[] = [];
+    const checksDone: VerifyCheck[] = [];
+    const out = {
+      push(c: VerifyCheck, rows?: number) {
+        checksDone.push(c);
+        options.onEvent?.({ phase: 'verify', message: `${c.ok ? 'ok' : 'FAIL'}: ${c.name}`, ...(rows !== undefined ? { rows } : {}) });
+      },
+    };
     const live = (await introspect(engine)).schema;
     const schemaProblems = schemaFingerprint(live) === schemaFingerprint(expected) ? [] : diffLenient(live, expected, []).map((c) => `would need: ${describeChange(c)}`);
     if (schemaFingerprint(live) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
     out.push({ name: `schema equals ${manifest ? manifest.version : 'the declaration'}`, ok: schemaProblems.length === 0, problems: schemaProblems });
     if (manifest && !manifest.schema_only) {
       const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
-      out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems });
+      out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems }, manifest.total_rows);
+    }
+    // Right after an apply (or the recovery of one), while the file is unchanged since: its
+    // content must be what the apply recorded before putting it in place.
+    const last = manifest ? undefined : (await readHistory(engine)).pop();
+    const receipt = last && last.backup_id ? currentReceipt(config.database, path.resolve(config.backups), last.backup_id, last.id) : null;
+    if (receipt) {
+      const problems = compareDigests(receipt.expected, await digestWith(engine, receipt.rebuilt_tables));
+      out.push({ name: `row counts and content equal what apply ${receipt.apply_id} recorded`, ok: problems.length === 0, problems });
     }
     const keyProblems: string[] = [];
     for (const t of live.nodes) {
@@ -245,18 +272,29 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
       if (matched !== all) endpointProblems.push(`${r.name}: ${all - matched} of ${all} relationships have an endpoint outside their declared node tables`);
     }
     out.push({ name: 'every relationship has both endpoints', ok: endpointProblems.length === 0, problems: endpointProblems });
-    for (const check of config.checks) {
-      let problems: string[] = [];
-      try {
-        const rows = await engine.query(check.query);
-        const v = rows.length === 1 ? Object.values(rows[0]) : [];
-        if (!(v.length === 1 && v[0] === true)) problems = [`returned ${JSON.stringify(rows.slice(0, 3))}, expected a single true`];
-      } catch (err) {
-        problems = [`failed: ${(err as Error).message}`];
-      }
-      out.push({ name: `check ${check.name}`, ok: problems.length === 0, problems });
+    // Present is not enough: an index must answer a query (QUERY_FTS_INDEX / QUERY_VECTOR_INDEX).
+    const expectedIndexes = expected.indexes ?? [];
+    if (expectedIndexes.length) {
+      const probes = await probeIndexes(engine, expectedIndexes);
+      out.push({ name: 'every index exists and answers a query', ok: probes.every((p) => p.ok), problems: probes.filter((p) => !p.ok).map((p) => `${p.table}.${p.name}: ${p.problem}`) });
     }
-    return out;
+    if (manifest) {
+      const seqProblems: string[] = [];
+      for (const q of manifest.schema.sequences ?? []) {
+        if (q.position === undefined) continue;
+        const now = await sequencePosition(engine, q.name);
+        // Used since the snapshot is fine; behind it would hand out values again.
+        if (q.position !== null && (now === null || (BigInt(q.increment) > 0n ? BigInt(now) < BigInt(q.position) : BigInt(now) > BigInt(q.position)))) {
+          seqProblems.push(`sequence ${q.name}: last value ${now ?? 'none'} is behind ${manifest.version}'s ${q.position}; nextval would repeat values`);
+        }
+      }
+      if ((manifest.schema.sequences ?? []).length) out.push({ name: `sequences are not behind ${manifest.version}`, ok: seqProblems.length === 0, problems: seqProblems });
+    }
+    for (const check of config.checks) {
+      const outcome = await evaluateCheck(engine, check);
+      out.push({ name: `check ${check.name}`, ok: outcome.ok, problems: outcome.problem ? [outcome.problem] : [] });
+    }
+    return checksDone;
   });
   return { ok: checks.every((c) => c.ok), database: config.database, against: manifest ? manifest.version : 'declaration', checks };
 }

@@ -25,10 +25,12 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileMode, folderModeFor } from '../state/paths';
+import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
-import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
-import { schemaToCypher } from '../core/ddl';
+import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
+import { createIndex, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -36,7 +38,7 @@ import { compareFingerprints, fingerprintDatabase, TableFingerprint } from '../k
 import { introspect } from '../kuzu/introspect';
 import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
-import { asKuzuEngine, EngineProcess } from '../engines/process';
+import { EngineProcess } from '../engines/process';
 import { DEFAULT_TARGET, EngineRelease, findRelease, knownReleaseNames } from '../engines/releases';
 import { SnapshotFormat } from '../snapshot/codec';
 import { ManifestSequence } from '../snapshot/manifest';
@@ -46,7 +48,8 @@ import { cypherStatements } from '../snapshot/import';
 import { mergeDeclared, Restoration } from './restore';
 import { clearUpgradeJournal, moveDatabase, settleUpgrade, UpgradeJournal, UpgradeRecovery, writeUpgradeJournal } from './journal';
 
-export type UpgradeEvent = { phase: string; message: string };
+/** A step of the upgrade; `table` and `rows` when a data file was written or loaded (for progress output). */
+export type UpgradeEvent = { phase: string; message: string; table?: string; rows?: number };
 
 export interface UpgradeOptions {
   database: string;
@@ -118,6 +121,8 @@ async function readSequences(engine: EngineProcess, schema: Schema): Promise<Man
   return out;
 }
 
+type Emit = (phase: string, message: string, extra?: { table?: string; rows?: number }) => void;
+
 interface Exported {
   schema: Schema;
   unknownStorageDirection: string[];
@@ -127,23 +132,46 @@ interface Exported {
 }
 
 /** Step 6: everything is read through a read-only handle of the source's own release. */
-async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: (p: string, m: string) => void): Promise<Exported> {
+async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: Emit): Promise<Exported> {
   const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
   try {
-    const live = await introspect(asKuzuEngine(engine));
+    const live = await introspect(engine);
     const schema = live.schema;
     emit('export', `${release.id}: ${schema.nodes.length} node tables, ${schema.rels.length} rel tables`);
-    const fingerprints = await fingerprintDatabase(asKuzuEngine(engine), schema);
+    const fingerprints = await fingerprintDatabase(engine, schema);
     const sequences = await readSequences(engine, schema);
     const files = exportFiles(schema, format, (r) => path.join(exportDir, ...r.split('/')));
     for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(exportDir, ...f.path.split('/'))), { recursive: true });
       await engine.query(f.statement);
       faultPoint('upgrade_during_export');
+      emit('export', f.path, f.kind === 'node' ? { table: f.table, rows: fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
     }
     return { schema, unknownStorageDirection: live.unknownStorageDirection, fingerprints, sequences, files };
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * A target without built-in FTS/vector indexes (LadybugDB 0.19.1 has them only as downloaded
+ * extensions) cannot carry the source's indexes: refused before anything is written, naming them.
+ */
+async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath: string, dbPath: string): Promise<void> {
+  const engine = await EngineProcess.open(from, fromPath, dbPath, { readOnly: true });
+  let names: string[] = [];
+  try {
+    const rows = await engine.query('CALL SHOW_INDEXES() RETURN table_name, index_name, index_type').catch(() => [] as Record<string, unknown>[]);
+    names = rows.filter((r) => /^(FTS|HNSW)$/i.test(String(r['index_type']))).map((r) => `${String(r['table_name'])}.${String(r['index_name'])} (${String(r['index_type'])})`);
+  } finally {
+    await engine.close();
+  }
+  if (names.length) {
+    throw new RefusedError(
+      `${to.id} has no built-in FTS or vector indexes (only as extensions downloaded by INSTALL), so the indexes ${names.join(', ')} cannot be carried; nothing was changed`,
+      'E_UNSUPPORTED_INDEXES',
+      ['drop the indexes (remove them from kuzu-migrate.yaml and apply) before upgrading, and recreate them on the new engine once its extensions are installed'],
+    );
   }
 }
 
@@ -156,7 +184,7 @@ async function loadTarget(
   format: SnapshotFormat,
   exported: Exported,
   intended: Schema,
-  emit: (p: string, m: string) => void,
+  emit: Emit,
 ): Promise<{ verified: string[]; rows: number }> {
   const engine = await EngineProcess.open(release, modulePath, newDb, { readOnly: false });
   try {
@@ -165,11 +193,23 @@ async function loadTarget(
     for (const f of [...exported.files.filter((x) => x.kind === 'node'), ...exported.files.filter((x) => x.kind === 'rel')]) {
       await engine.query(loadStatement(f.table, f.kind, f, format, (r) => path.join(exportDir, ...r.split('/'))));
       faultPoint('upgrade_during_load');
+      emit('load', f.path, f.kind === 'node' ? { table: f.table, rows: exported.fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
     }
     for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
+    // Indexes after the data, each on its own (no engine takes index DDL inside a transaction).
+    // A target that cannot build one fails here, before anything replaces the original.
+    for (const i of intended.indexes ?? []) {
+      try {
+        await engine.query(createIndex(i));
+      } catch (err) {
+        throw new RuntimeError(`${release.id} cannot build ${i.type} index ${i.name} on ${i.table}: ${(err as Error).message.split('\n')[0]}; the original is unchanged`, 'E_UPGRADE_INDEX', [
+          'drop the index (remove it from the YAML and apply) before upgrading, and build it again afterwards if the target supports it',
+        ]);
+      }
+    }
     emit('load', `${release.id}: loaded ${exported.files.length} data files`);
 
-    const after = await introspect(asKuzuEngine(engine));
+    const after = await introspect(engine);
     // A rel table without properties has no readable storage direction on either side: the
     // intended value is what was created.
     for (const r of after.schema.rels) {
@@ -179,7 +219,7 @@ async function loadTarget(
     if (schemaFingerprint(after.schema) !== schemaFingerprint(intended)) {
       problems.push(`the schema of the new database differs from the source's (${schemaFingerprint(after.schema).slice(0, 19)}…, expected ${schemaFingerprint(intended).slice(0, 19)}…)`);
     }
-    const fps = await fingerprintDatabase(asKuzuEngine(engine), after.schema);
+    const fps = await fingerprintDatabase(engine, after.schema);
     problems.push(...compareFingerprints(exported.fingerprints, fps));
     if (problems.length) {
       throw new RuntimeError(`verification of the ${release.id} database failed; the original is unchanged:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
@@ -202,9 +242,10 @@ function copyDatabase(from: string, to: string): void {
 /** Step 9: a copy of the original, with a backup.json like apply's backups (`list` shows it). */
 async function backupOriginal(dbPath: string, backupsDir: string, id: string, from: EngineRelease, detected: DetectedEngine): Promise<{ id: string; dir: string }> {
   const dir = path.join(backupsDir, id);
-  const partial = dir + '.partial';
-  fs.rmSync(partial, { recursive: true, force: true });
-  fs.mkdirSync(partial, { recursive: true });
+  const mode = fileMode(dbPath);
+  fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
+  // Private staging (random name, exclusive, 0700): a planted symlink cannot receive the copy.
+  const partial = makePrivateDir(backupsDir, 'backup');
   try {
     const file = path.basename(dbPath);
     copyDatabase(dbPath, path.join(partial, file));
@@ -229,6 +270,10 @@ async function backupOriginal(dbPath: string, backupsDir: string, id: string, fr
         2,
       ) + '\n',
     );
+    if (!fs.statSync(path.join(partial, path.basename(dbPath))).isDirectory()) fs.chmodSync(path.join(partial, path.basename(dbPath)), mode);
+    fs.chmodSync(path.join(partial, 'backup.json'), mode);
+    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
+    fs.chmodSync(partial, folderModeFor(mode));
     fs.renameSync(partial, dir);
     fsyncPath(backupsDir);
     return { id, dir };
@@ -240,7 +285,7 @@ async function backupOriginal(dbPath: string, backupsDir: string, id: string, fr
 
 export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeResult> {
   const started = Date.now();
-  const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
+  const emit: Emit = (phase, message, extra = {}) => options.onEvent?.({ phase, message, ...extra });
   const dbPath = path.resolve(options.database);
   const format = options.format ?? 'parquet';
   if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML or pass --database']);
@@ -286,6 +331,7 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
     const fromPath = await ensureEngine(from, { dir: options.enginesDir, onEvent: onInstall });
     const toPath = await ensureEngine(to, { dir: options.enginesDir, onEvent: onInstall });
 
+    if (!to.capabilities.builtinIndexes) await refuseIndexesFor(to, from, fromPath, dbPath);
     if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
 
     const upgradeId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-upgrade-${crypto.randomBytes(3).toString('hex')}`;
@@ -308,7 +354,9 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
       updated_at: '',
     });
     try {
-      fs.mkdirSync(exportDir, { recursive: true });
+      // Created exclusively (mkdir fails on any existing entry, a planted symlink included), 0700.
+      fs.mkdirSync(workDir, { mode: 0o700 });
+      fs.mkdirSync(exportDir, { mode: 0o700 });
       emit('export', `exporting ${dbPath} with ${from.id} (read-only)`);
       const exported = await exportSource(from, fromPath, dbPath, exportDir, format, emit);
       const { schema: intended, restored } = mergeDeclared(exported.schema, options.declared ?? null, exported.unknownStorageDirection);

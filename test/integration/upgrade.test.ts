@@ -9,7 +9,7 @@ import { Schema } from '../../src/core/model';
 import { fingerprintDatabase, TableFingerprint } from '../../src/kuzu/fingerprint';
 import { introspect } from '../../src/kuzu/introspect';
 import { ensureEngine, installedPath } from '../../src/engines/install';
-import { asKuzuEngine, EngineProcess } from '../../src/engines/process';
+import { EngineProcess } from '../../src/engines/process';
 import { EngineRelease, findRelease } from '../../src/engines/releases';
 import { loadDataset, REPO_ROOT } from '../helpers/db';
 
@@ -74,8 +74,8 @@ async function loadExtra(p: EngineProcess): Promise<void> {
 /** Schema and content fingerprints of a database, read with `name`'s own release. */
 async function snapshotOf(name: string, dbPath: string): Promise<{ schema: Schema; fingerprints: TableFingerprint[] }> {
   return withRelease(name, dbPath, true, async (p) => {
-    const schema = (await introspect(asKuzuEngine(p))).schema;
-    return { schema, fingerprints: await fingerprintDatabase(asKuzuEngine(p), schema) };
+    const schema = (await introspect(p)).schema;
+    return { schema, fingerprints: await fingerprintDatabase(p, schema) };
   });
 }
 
@@ -236,5 +236,47 @@ describe('refusals', () => {
     expect(err.message).toMatch(/ladybug@0\.19\.1 must be installed first/);
     expect(detectEngine(db)).toMatchObject({ engine: 'kuzu', storage_version: 39 });
     expect(fs.readdirSync(empty)).toEqual([]);
+  });
+});
+
+describe('sequences, macros and indexes through upgrade', () => {
+  test('kuzu 0.10.1 → 0.11.3 and kuzu 0.11.3 → LadybugDB carry a sequence at its position and a macro', async () => {
+    const dir = tempDir('km-upgrade-objects-');
+    const db = path.join(dir, 'graph.kuzu');
+    await withRelease('kuzu@0.10.1', db, false, async (p) => {
+      await p.query('CREATE NODE TABLE T(id INT64, PRIMARY KEY(id))');
+      await p.query('CREATE (:T {id: 1})');
+      await p.query('CREATE SEQUENCE order_no START 100');
+      await p.query("RETURN nextval('order_no')");
+      await p.query("RETURN nextval('order_no')");
+      await p.query('CREATE MACRO addOne(x) AS x + 1');
+    });
+    const r = await upgradeDatabase({ database: db, backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR });
+    expect(r.status).toBe('upgraded');
+    await withRelease('kuzu@0.11.3', db, false, async (p) => {
+      expect(await p.query("RETURN nextval('order_no') AS v, addOne(41) AS m")).toEqual([{ v: 102, m: 42 }]);
+    });
+    const r2 = await upgradeDatabase({ database: db, to: 'ladybug', backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR });
+    expect(r2.status).toBe('upgraded');
+    await withRelease('ladybug', db, false, async (p) => {
+      expect(await p.query("RETURN nextval('order_no') AS v, addOne(1) AS m")).toEqual([{ v: 103, m: 2 }]);
+    });
+  });
+
+  test('kuzu 0.11.3 with an FTS index → LadybugDB is refused before anything is written, naming the index', async () => {
+    const dir = tempDir('km-upgrade-objects-');
+    const db = path.join(dir, 'graph.kuzu');
+    await withRelease('kuzu@0.11.3', db, false, async (p) => {
+      await p.query('CREATE NODE TABLE Doc(id INT64, body STRING, PRIMARY KEY(id))');
+      await p.query("CREATE (:Doc {id: 1, body: 'zebra'})");
+      await p.query("CALL CREATE_FTS_INDEX('Doc', 'doc_fts', ['body'])");
+    });
+    const before = fs.readFileSync(db);
+    const err = await upgradeDatabase({ database: db, to: 'ladybug', backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR }).catch((e) => e);
+    expect(err).toBeInstanceOf(KuzuMigrateError);
+    expect((err as KuzuMigrateError).code).toBe('E_UNSUPPORTED_INDEXES');
+    expect((err as Error).message).toContain('Doc.doc_fts');
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(['graph.kuzu']);
   });
 });

@@ -214,7 +214,7 @@ const errorCases: ErrorCase[] = [
       {
         at: `${K}:6:7`,
         message: 'unknown key "primarykey" in schema.nodes.A',
-        expected: 'one of primary_key, comment, renamed_from, properties',
+        expected: 'one of primary_key, comment, renamed_from, properties, indexes',
         hint: 'did you mean "primary_key"?',
       },
     ],
@@ -382,6 +382,24 @@ const errorCases: ErrorCase[] = [
     ],
   },
   {
+    name: 'default, using and checks that are not one expression / one read-only query point at the offending token',
+    files: {
+      [K]: config(
+        ...personNode,
+        `        a: { type: INT64, default: "0 ; COPY (RETURN 1) TO '/tmp/x'" }`,
+        `        b: { type: STRING, using: "n.id SET n.id = 'x'" }`,
+        `        c: { type: STRING, default: "'a;b'" }`,
+        'checks:',
+        '  - { name: evil, query: "MATCH (t:Person) DETACH DELETE t RETURN true" }',
+      ),
+    },
+    expected: [
+      { at: `${K}:9:39`, message: 'default contains a statement separator ";"', hint: /exactly one expression/ },
+      { at: `${K}:10:41`, message: 'using contains SET (a write clause)' },
+      { at: `${K}:13:44`, message: 'check "evil": check contains DETACH (DETACH DELETE writes; DETACH detaches a database)' },
+    ],
+  },
+  {
     name: 'check names unique; policy entries',
     files: {
       [K]: config(
@@ -441,7 +459,7 @@ const errorCases: ErrorCase[] = [
     expected: [
       { at: 'schema/b.yaml:2:3', message: 'table "PERSON" is declared twice', hint: 'also declared as "Person" at schema/a.yaml:2:3 (Kuzu table names are case-insensitive)' },
       { at: 'schema/b.yaml:6:30', message: 'rel "knows": "Nobody" is not a declared node table' },
-      { at: 'schema/b.yaml:7:1', message: 'unknown key "tables" in the file', expected: 'one of nodes, rels' },
+      { at: 'schema/b.yaml:7:1', message: 'unknown key "tables" in the file', expected: 'one of nodes, rels, sequences, macros' },
       { at: 'schema/c.yaml:3:1', message: /^YAML syntax error/ },
     ],
   },
