@@ -303,7 +303,7 @@ function diffProperties(l: Table, d: Table, liveIsEmpty: boolean): Change[] {
           },
           {
             type: p.type,
-            // Measured on 0.11.3 (kuzu-notes §9): ALTER TABLE <rel> ADD x UUID DEFAULT
+            // Measured on 0.11.3 (kuzu-notes §10): ALTER TABLE <rel> ADD x UUID DEFAULT
             // gen_random_uuid() fails ("Cannot set a non-constant default value when adding
             // columns on REL tables"); on a node table ALTER ADD gives every row one value, and a
             // per-row SET after it reads right inside the transaction but came back as 2 distinct

@@ -24,7 +24,7 @@ export function identifierProblem(name: unknown): string | null {
   if (name.length > MAX_IDENT_LENGTH) return `a name may be at most ${MAX_IDENT_LENGTH} characters long`;
   if (/[`\\]/.test(name)) return `"${name}" contains a backtick or backslash, which cannot be quoted in Cypher (Kuzu has no escape for them)`;
   if (!IDENT.test(name)) return `"${name}" contains a control character (a line break or tab), which kuzu-migrate does not write into Cypher or file names`;
-  // Measured on 0.11.3 (kuzu-notes §9): CALL table_info('a.b') reads `a.b` as table b of a database
+  // Measured on 0.11.3 (kuzu-notes §10): CALL table_info('a.b') reads `a.b` as table b of a database
   // a ("No database named a"), and EXPORT DATABASE fails on a property named `a.b` ("Cannot find
   // property a for a"), so neither can be introspected or snapshotted.
   if (name.includes('.')) return `"${name}" contains ".", which Kuzu 0.11.3 cannot introspect (table_info('a.b') looks for a database a) or export (EXPORT DATABASE fails on a property a.b)`;

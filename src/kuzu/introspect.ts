@@ -64,7 +64,7 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
   try {
     exported = await schemaExport(engine);
   } catch (err) {
-    // Kuzu's schema-only EXPORT fails on some names (a property `a.b`, kuzu-notes §9): name it.
+    // Kuzu's schema-only EXPORT fails on some names (a property `a.b`, kuzu-notes §10): name it.
     const bad = await firstBadPropertyName(engine, tables.map((t) => String(t['name'])));
     if (bad) throw new UnsupportedNameError(`property ${bad.table}.${bad.property}`, identifierProblem(bad.property)!);
     throw err;

@@ -259,8 +259,8 @@ function dec(t: KuzuType, s: string, b: Builder): string {
 export function isNativeSafe(t: KuzuType, format: SnapshotFormat): boolean {
   // Lists and arrays of such values go into Parquet as Parquet lists, untouched: the encoded form
   // needs a list lambda, which Kuzu 0.11.3 evaluates wrongly past 2,048 elements per batch
-  // (kuzu-notes §3, "Lists past the vector size"). Measured exact both ways, NULL elements, empty
-  // lists and lists of 5,000 elements included (test/integration/snapshot-lists.test.ts).
+  // (kuzu-notes §10, "Lists past the vector size"). Measured exact both ways, NULL elements, empty
+  // lists and lists of 5,000 elements included (test/e2e/snapshot-values.test.ts, test/integration/values-property.test.ts).
   if (format === 'parquet' && (t.kind === 'list' || t.kind === 'array')) return isNativeSafe(t.element, format);
   if (t.kind !== 'primitive') return false;
   const n = t.name;
@@ -355,7 +355,7 @@ export function plainCsvStringCodec(): ColumnCodec {
 export const COLUMN_ENCODINGS: Readonly<Record<'native' | 'encoded' | 'list_text', string>> = {
   list_text:
     "a one-level list of integers or DATE as its own text after `=`, with `;` for `,` (`=[1;;3]` is [1, NULL, 3], " +
-    '`=[NULL]` a list holding one NULL, `N` NULL): CSV only, read without any list lambda (kuzu-notes §9).',
+    '`=[NULL]` a list holding one NULL, `N` NULL): CSV only, read without any list lambda (kuzu-notes §10).',
   native: 'the value as Kuzu writes it (CSV: plain text, NULL as an empty field; Parquet: the native type)',
   encoded:
     "kuzu-migrate's exact text: `N` is NULL; otherwise `=` followed by the value's exact text form with " +

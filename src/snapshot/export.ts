@@ -175,7 +175,7 @@ export class UnrestorableError extends RefusedError {
       `cannot export ${table}.${property}${key !== null ? ` (row with key ${key})` : ''}: the written file does not load back to the same values (${detail}); nothing was written`,
       'E_UNRESTORABLE',
       [
-        'try the other --format (Parquet keeps lists of plain values natively); kuzu-notes §3 lists what Kuzu 0.11.3 cannot round-trip',
+        'try the other --format (Parquet keeps lists of plain values natively); kuzu-notes §3 and §10 list what Kuzu 0.11.3 cannot round-trip',
         'report the table and type: this is a value kuzu-migrate cannot snapshot yet',
       ],
     );
