@@ -16,6 +16,7 @@ import {
   Table,
   allTables,
   canonicalDefault,
+  isNonConstantDefault,
   connectionKey,
   sameName,
 } from './model';
@@ -59,10 +60,7 @@ function findByName<T extends { name: string }>(items: T[], name: string): T | u
   return items.find((x) => sameName(x.name, name));
 }
 
-/** Whether a default expression calls a function, so ALTER ADD would give every old row the same value (kuzu#3604). */
-export function isNonConstantDefault(expr: string | null): boolean {
-  return expr !== null && /[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(expr.replace(/'(?:\\.|[^'\\])*'/g, "''")) && !/^\s*(date|timestamp|interval|uuid|blob)\s*\(\s*'[^']*'\s*\)\s*$/i.test(expr);
-}
+export { isNonConstantDefault } from './model';
 
 export function diffSchemas(live: Schema, desired: Schema): DiffResult {
   const changes: Change[] = [];

@@ -307,3 +307,8 @@ export function canonicalSchema(schema: Schema): Schema {
 export function schemaFingerprint(schema: Schema): string {
   return 'sha256:' + createHash('sha256').update(JSON.stringify(canonicalSchema(schema))).digest('hex');
 }
+
+/** Whether a default expression calls a function, so ALTER ADD would give every old row the same value (kuzu#3604). */
+export function isNonConstantDefault(expr: string | null): boolean {
+  return expr !== null && /[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(expr.replace(/'(?:\\.|[^'\\])*'/g, "''")) && !/^\s*(date|timestamp|interval|uuid|blob)\s*\(\s*'[^']*'\s*\)\s*$/i.test(expr);
+}

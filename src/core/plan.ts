@@ -3,12 +3,11 @@
  * (in place or by rewrite, and which rewrite strategy), and the exact statements. Text and Markdown
  * are rendered from it, so a reviewer reads what apply will run.
  */
-import { isNonConstantDefault } from './diff';
 import { Action, Change, isCatalogObjectChange } from './changes';
 import * as ddl from './ddl';
 import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
-import { Index, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
+import { Index, isNonConstantDefault, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 
