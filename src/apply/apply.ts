@@ -25,8 +25,8 @@ import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
-import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
+import { NodeTable, Property, RelTable, Schema, sameName, schemaFingerprint, Table } from '../core/model';
+import { desiredSchemaOf, liveNodeName, liveProperty, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { consumeSequenceValue } from '../core/ddl';
 import { probeIndexes } from '../kuzu/objects';
@@ -610,6 +610,16 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: A
 }
 
 /**
+ * The old row's expression a rebuilt property is compared with, or null when it has none: a new
+ * property computed per row from a non-constant default (gen_random_uuid()) has no old value to
+ * match — evaluating the default again would give other values.
+ */
+function carried(l: Table, p: Property, v: 'n' | 'r'): string | null {
+  if (!p.using && !liveProperty(l, p)) return null;
+  return projection(l, p, v);
+}
+
+/**
  * Compares every rebuilt table with the old one it was built from: row counts, and per carried
  * property the fingerprint of the old value (cast as the projection casts it) against the new
  * value, each keyed by the row's (new) primary key.
@@ -635,7 +645,7 @@ async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocumen
     const d = [...desired.nodes, ...desired.rels].find((t) => sameName(t.name, name))!;
     const l = liveSource(live, d)!;
     if (d.kind === 'node') {
-      const cols = d.properties.map((p) => ({ p, old: projection(l, p, 'n') })).filter((x) => x.old !== null);
+      const cols = d.properties.map((p) => ({ p, old: carried(l, p, 'n') })).filter((x) => x.old !== null);
       const { oldKey } = pkExpr(d.name, 'n');
       const oldFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(l.name)})`, [oldKey], cols.map((x) => ({ name: x.p.name, expr: x.old! })));
       const newFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(stagingName(d.name))})`, [`n.${quoteIdent(d.primaryKey)}`], cols.map((x) => ({ name: x.p.name, expr: `n.${quoteIdent(x.p.name)}` })));
@@ -643,7 +653,7 @@ async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocumen
     } else {
       const rel = d as RelTable;
       const lr = l as RelTable;
-      const cols = rel.properties.map((p) => ({ p, old: projection(l, p, 'r') })).filter((x) => x.old !== null);
+      const cols = rel.properties.map((p) => ({ p, old: carried(l, p, 'r') })).filter((x) => x.old !== null);
       for (const conn of rel.connections) {
         const a = pkExpr(conn.from, 'a');
         const b = pkExpr(conn.to, 'b');

@@ -13,7 +13,9 @@ sha256 of every file), README.md (which columns are encoded, and how) and CHANGE
 since the previous version; edit it freely). Only the columns that need it are encoded, so every
 value survives (Kuzu's own EXPORT loses some in both formats); in CSV a STRING column stays plain
 text unless it holds an empty string or a line break;
-a value that cannot be kept is refused, naming table and property. The folder is written under a
+a value that cannot be kept is refused, naming table, property and row key. Before reporting
+success every data file is read back with import's decoders and compared with the database by
+content fingerprint (exit 3, nothing kept, when a value would not come back). The folder is written under a
 staging name and renamed at the end: a failed export leaves nothing. An existing version is never
 overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`;
 

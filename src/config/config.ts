@@ -904,7 +904,7 @@ class ConfigReader {
       else if (Array.isArray(allow)) {
         policy.allowDestructive = allow.filter((a): a is string => typeof a === 'string');
         allow.forEach((a, i) => {
-          if (typeof a !== 'string' || !/^[^.\s]+(\.[^.\s]+)?$/.test(a)) return; // structural error already
+          if (typeof a !== 'string' || !/^[^.]+(\.[^.]+)?$/.test(a)) return; // structural error already
           for (const part of a.split('.')) {
             const problem = identifierProblem(part);
             if (problem) this.report({ src: this.src, path: [...path, 'allow_destructive', i] }, 'value', `invalid allow_destructive entry "${a}": ${problem}`);

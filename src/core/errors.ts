@@ -80,6 +80,8 @@ export const ERRORS = {
   E_NOT_EMPTY: { exit: ExitCode.Refused, meaning: 'import loads only into an empty or new database', hint: 'pass --force to replace the database (it is backed up first)' },
   E_VERSION_EXISTS: { exit: ExitCode.Refused, meaning: 'a snapshot of that version exists; snapshots are never overwritten', hint: 'choose a new version name' },
   E_UNEXPORTABLE: { exit: ExitCode.Refused, meaning: 'a value cannot be exported without losing it', hint: 'change or remove the value named in the message, then export again' },
+  E_UNRESTORABLE: { exit: ExitCode.Refused, meaning: 'a written snapshot file does not read back to the database\'s values; nothing was kept', hint: 'try the other --format; the message names table, property and row' },
+  E_UNSUPPORTED_NAME: { exit: ExitCode.Refused, meaning: 'a table or property name Kuzu accepts but kuzu-migrate cannot introspect or quote', hint: 'rename it in Kuzu first (ALTER TABLE ... RENAME)' },
   E_ENGINE_NOT_INSTALLED: { exit: ExitCode.Refused, meaning: 'the engine release needed is not installed and its download was not approved', hint: 'run on a terminal and answer yes, or pass --auto-approve' },
   E_UNKNOWN_ENGINE: { exit: ExitCode.Refused, meaning: 'the database bytes are not a Kuzu or LadybugDB database kuzu-migrate knows', hint: 'pass --from <release> if you know which release wrote it' },
   E_UNKNOWN_STORAGE_VERSION: { exit: ExitCode.Refused, meaning: 'no release kuzu-migrate knows reads this storage version', hint: 'export it with the release that wrote it and import that into a new database' },

@@ -9,7 +9,12 @@ export const RESERVED_PREFIXES = ['_km_', '_kuzu_migrate'] as const;
 /** Prefix of staging tables built during a rewrite. */
 export const STAGING_PREFIX = '_km_';
 
-const IDENT = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+/**
+ * Any name Kuzu takes in back-quotes (issue 9 item 6: `ALL CUSTODIANS`, `a.b`, `MATCH`, `é ü` were
+ * all accepted by Kuzu 0.11.3 and refused here before), except what cannot be quoted or written
+ * safely: a backtick or backslash (no escape exists, see above) and control characters.
+ */
+const IDENT = /^[^`\\\p{Cc}]+$/u;
 const MAX_IDENT_LENGTH = 128;
 
 /** Returns why `name` is not a legal identifier for kuzu-migrate, or null when it is. */
@@ -17,8 +22,13 @@ export function identifierProblem(name: unknown): string | null {
   if (typeof name !== 'string') return 'a name must be a string';
   if (name.length === 0) return 'a name may not be empty';
   if (name.length > MAX_IDENT_LENGTH) return `a name may be at most ${MAX_IDENT_LENGTH} characters long`;
-  if (/[`'"\\]/.test(name)) return `"${name}" contains a quote or backtick, which cannot be quoted safely in Cypher`;
-  if (!IDENT.test(name)) return `"${name}" is not an identifier: use letters, digits and _ and start with a letter or _`;
+  if (/[`\\]/.test(name)) return `"${name}" contains a backtick or backslash, which cannot be quoted in Cypher (Kuzu has no escape for them)`;
+  if (!IDENT.test(name)) return `"${name}" contains a control character (a line break or tab), which kuzu-migrate does not write into Cypher or file names`;
+  // Measured on 0.11.3 (kuzu-notes §10): CALL table_info('a.b') reads `a.b` as table b of a database
+  // a ("No database named a"), and EXPORT DATABASE fails on a property named `a.b` ("Cannot find
+  // property a for a"), so neither can be introspected or snapshotted.
+  if (name.includes('.')) return `"${name}" contains ".", which Kuzu 0.11.3 cannot introspect (table_info('a.b') looks for a database a) or export (EXPORT DATABASE fails on a property a.b)`;
+  if (name.trim() !== name) return `"${name}" starts or ends with white space, which YAML and Kuzu treat inconsistently`;
   const reserved = RESERVED_PREFIXES.find((p) => name.toLowerCase().startsWith(p));
   if (reserved) return `"${name}" starts with ${reserved}, which is reserved for kuzu-migrate`;
   return null;

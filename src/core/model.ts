@@ -185,7 +185,39 @@ export function connectionKey(c: Connection): string {
  * literals removed and unary minus signs on numeric literals dropped. A declared change from -1 to
  * 1 is therefore invisible to planning; that is Kuzu's catalog hiding it, documented in the README.
  */
-export function canonicalDefault(expr: string | null): string | null {
+export function canonicalDefault(expr: string | null, type?: string): string | null {
+  const text = canonicalDefaultText(expr);
+  return text === null || type === undefined ? text : canonicalNumber(text, type);
+}
+
+/**
+ * A numeric literal default in its value's canonical spelling for a numeric `type`, so defaults
+ * compare by value, not spelling (issue 9 item 3c): on DOUBLE `1`, `1.0`, `1.00` and `1e0` are all
+ * `1`; on DECIMAL trailing zeros go; on integers leading zeros and `+` go. Anything else (a function
+ * call, an expression, a non-numeric type, a literal the type cannot hold exactly) is returned
+ * unchanged. `text` is canonicalDefaultText's output (unary minus already dropped).
+ */
+export function canonicalNumber(text: string, type: string): string {
+  const t = type.trim().toUpperCase();
+  if (/^(FLOAT|DOUBLE)$/.test(t)) {
+    if (!/^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return text;
+    const n = Number(text);
+    return Number.isFinite(n) ? String(n) : text;
+  }
+  if (/^DECIMAL\(/.test(t)) {
+    const m = /^\+?(\d*)(?:\.(\d*))?$/.exec(text);
+    if (!m || (m[1] === '' && (m[2] ?? '') === '')) return text;
+    const int = m[1].replace(/^0+(?=\d)/, '') || '0';
+    const frac = (m[2] ?? '').replace(/0+$/, '');
+    return frac ? `${int}.${frac}` : int;
+  }
+  if (/^(U?INT(8|16|32|64|128)|SERIAL)$/.test(t)) {
+    return /^\+?\d+$/.test(text) ? BigInt(text.replace(/^\+/, '')).toString() : text;
+  }
+  return text;
+}
+
+function canonicalDefaultText(expr: string | null): string | null {
   if (expr === null) return null;
   const trimmed = expr.trim();
   if (trimmed === '' || /^null$/i.test(trimmed)) return null;
@@ -274,4 +306,9 @@ export function canonicalSchema(schema: Schema): Schema {
 /** sha256 of the canonical schema: equal fingerprints mean nothing to plan. */
 export function schemaFingerprint(schema: Schema): string {
   return 'sha256:' + createHash('sha256').update(JSON.stringify(canonicalSchema(schema))).digest('hex');
+}
+
+/** Whether a default expression calls a function, so ALTER ADD would give every old row the same value (kuzu#3604). */
+export function isNonConstantDefault(expr: string | null): boolean {
+  return expr !== null && /[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(expr.replace(/'(?:\\.|[^'\\])*'/g, "''")) && !/^\s*(date|timestamp|interval|uuid|blob)\s*\(\s*'[^']*'\s*\)\s*$/i.test(expr);
 }

@@ -7,7 +7,7 @@ import { Action, Change, isCatalogObjectChange } from './changes';
 import * as ddl from './ddl';
 import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
-import { Index, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
+import { Index, isNonConstantDefault, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 import type { LintReport } from './lint/types';
@@ -280,7 +280,9 @@ export function projection(l: Table, p: Property, v: 'n' | 'r' | 'a' | 'b'): str
   // `using` is written over `n` (nodes) or `r` (rels), the variables every projection binds.
   if (p.using) return p.using;
   const lp = liveProperty(l, p);
-  if (!lp) return null;
+  // A new property with a non-constant default (gen_random_uuid(), current_timestamp()) is computed
+  // per row in the copy; left out, a constant default is filled by COPY itself.
+  if (!lp) return isNonConstantDefault(p.default) ? p.default : null;
   const ref = `${v}.${quoteIdent(lp.name)}`;
   return lp.type === p.type ? ref : castExpression(ref, lp.type, p.type);
 }

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cypherString, quoteIdent, RESERVED_PREFIXES } from '../core/identifiers';
+import { cypherString, identifierProblem, quoteIdent, RESERVED_PREFIXES } from '../core/identifiers';
+import { RefusedError } from '../core/errors';
 import { Index, INDEX_DEFAULTS, isEngineMacro, Macro, Multiplicity, MULTIPLICITIES, NodeTable, Property, RelTable, Schema, Sequence, StorageDirection, emptySchema } from '../core/model';
 import { serialSequenceCandidates } from '../core/plan';
 import { tryParseType, renderType } from '../core/types';
@@ -51,15 +52,33 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
   const tables = (await engine.query('CALL show_tables() RETURN *')).filter(
     (t) => !isReservedTable(String(t['name'])) && /^(local|main)\(/.test(String(t['database name'] ?? '')),
   );
+  // A name Kuzu accepts but cannot introspect (identifierProblem says why) is refused here, so
+  // init says so instead of writing a YAML that validate then rejects.
+  for (const t of tables) {
+    const problem = identifierProblem(String(t['name']));
+    if (problem) throw new UnsupportedNameError(`table ${String(t['name'])}`, problem);
+  }
   // One schema-only export per read: multiplicities, macros and FTS ignore patterns are visible
   // nowhere else (kuzu-notes §5, §8). ~30 ms for 200 tables.
-  const exported = await schemaExport(engine);
+  let exported: string;
+  try {
+    exported = await schemaExport(engine);
+  } catch (err) {
+    // Kuzu's schema-only EXPORT fails on some names (a property `a.b`, kuzu-notes §10): name it.
+    const bad = await firstBadPropertyName(engine, tables.map((t) => String(t['name'])));
+    if (bad) throw new UnsupportedNameError(`property ${bad.table}.${bad.property}`, identifierProblem(bad.property)!);
+    throw err;
+  }
   const multiplicities = parseMultiplicities(exported);
   for (const t of tables) {
     const name = String(t['name']);
     const comment = String(t['comment'] ?? '');
     const info = await engine.query(`CALL table_info(${cypherString(name)}) RETURN *`);
     const properties = info.map(toProperty);
+    for (const p of properties) {
+      const problem = identifierProblem(p.name);
+      if (problem) throw new UnsupportedNameError(`property ${name}.${p.name}`, problem);
+    }
     if (t['type'] === 'NODE') {
       const pk = info.find((r) => r['primary key'] === true);
       const node: NodeTable = { kind: 'node', name, primaryKey: pk ? String(pk['name']) : '', properties, comment };
@@ -86,6 +105,24 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
   }
   await readCatalogObjects(engine, schema, exported);
   return { schema, exists: true, unknownStorageDirection, warnings };
+}
+
+/** A table or property name kuzu-migrate cannot manage, found in a live database (exit 3). */
+export class UnsupportedNameError extends RefusedError {
+  constructor(what: string, problem: string) {
+    super(`${what}: ${problem}`, 'E_UNSUPPORTED_NAME', [
+      'rename it in Kuzu first (ALTER TABLE ... RENAME TO / RENAME x TO y), then run the command again',
+    ]);
+  }
+}
+
+async function firstBadPropertyName(engine: QueryRunner, tables: string[]): Promise<{ table: string; property: string } | null> {
+  for (const t of tables) {
+    for (const r of await engine.query(`CALL table_info(${cypherString(t)}) RETURN name`)) {
+      if (identifierProblem(String(r['name']))) return { table: t, property: String(r['name']) };
+    }
+  }
+  return null;
 }
 
 /**

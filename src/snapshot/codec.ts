@@ -37,8 +37,11 @@ export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'parquet'];
 
 /** How one column travels through a file. */
 export interface ColumnCodec {
-  /** `native`: written as is; `encoded`: written as the encoded STRING described above. */
-  mode: 'native' | 'encoded';
+  /**
+   * `native`: written as is; `encoded`: written as the encoded STRING described above;
+   * `list_text`: a one-level list of integers or DATE as its own text (plainListCodec).
+   */
+  mode: 'native' | 'encoded' | 'list_text';
   /** Expression written to the file, given the expression of the value. */
   encode(value: string): string;
   /** Expression producing the value of the declared type, given the file column's expression. */
@@ -254,6 +257,11 @@ function dec(t: KuzuType, s: string, b: Builder): string {
  * Everything else is encoded. A STRING in CSV is encoded too: '' would come back as NULL.
  */
 export function isNativeSafe(t: KuzuType, format: SnapshotFormat): boolean {
+  // Lists and arrays of such values go into Parquet as Parquet lists, untouched: the encoded form
+  // needs a list lambda, which Kuzu 0.11.3 evaluates wrongly past 2,048 elements per batch
+  // (kuzu-notes §10, "Lists past the vector size"). Measured exact both ways, NULL elements, empty
+  // lists and lists of 5,000 elements included (test/e2e/snapshot-values.test.ts, test/integration/values-property.test.ts).
+  if (format === 'parquet' && (t.kind === 'list' || t.kind === 'array')) return isNativeSafe(t.element, format);
   if (t.kind !== 'primitive') return false;
   const n = t.name;
   if (/^(INT8|INT16|INT32|INT64|UINT8|UINT16|UINT32|UINT64|SERIAL|BOOL|DATE)$/.test(n)) return true;
@@ -261,11 +269,38 @@ export function isNativeSafe(t: KuzuType, format: SnapshotFormat): boolean {
   return /^(TIMESTAMP|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_SEC|TIMESTAMP_TZ)$/.test(n);
 }
 
+/** Element types whose CAST text is exact, has no `;` and parses back (integers, DATE). */
+const TEXT_EXACT = /^(INT8|INT16|INT32|INT64|INT128|UINT8|UINT16|UINT32|UINT64|DATE)$/;
+
+/**
+ * A one-level list or array of TEXT_EXACT values, in CSV: written as the whole list's own text,
+ * with no list lambda (a lambda is wrong past 2,048 elements per batch, kuzu-notes §3).
+ * `CAST([1,NULL,3] AS STRING)` is `[1,,3]` and parses back with its NULL; only a one-element list
+ * holding NULL prints `[]` like the empty list, so it is written `[NULL]`, which parses back.
+ * Commas become `;` so the CSV field needs no quoting. Values: `N` (NULL) or `=` + the list text:
+ * the `=` keeps Kuzu's CSV reader from typing the column as a list (measured: LOAD FROM with
+ * auto_detect=false still read a column of `[0;1;2]` as STRING[]; `l = 'N'` then failed).
+ */
+function plainListCodec(t: KuzuType): ColumnCodec | null {
+  if ((t.kind !== 'list' && t.kind !== 'array') || t.element.kind !== 'primitive' || !TEXT_EXACT.test(t.element.name)) return null;
+  const asList = (x: string) => (t.kind === 'array' ? `CAST(${x} AS ${renderType(t.element)}[])` : x);
+  return {
+    mode: 'list_text',
+    encode: (x) =>
+      `CASE WHEN ${x} IS NULL THEN 'N' WHEN size(${asList(x)}) = 1 AND CAST(${x} AS STRING) = '[]' THEN '=[NULL]' ELSE '=' + regexp_replace(CAST(${x} AS STRING), ',', ';', 'g') END`,
+    // (list_extract(x, 1) is not usable to spot it: Kuzu evaluates it for the empty list too, and fails.)
+    // The input is guarded, not the CAST (Kuzu evaluates every CASE branch: kuzu-notes §4).
+    decode: (c) => `CAST(CASE WHEN ${c} IS NULL OR ${c} = 'N' THEN NULL ELSE regexp_replace(regexp_replace(${c}, '^=', ''), ';', ',', 'g') END AS ${renderType(t)})`,
+  };
+}
+
 /** The codec of a column of type `typeText` (canonical Kuzu spelling) in `format`. */
 export function columnCodec(typeText: string, format: SnapshotFormat): ColumnCodec {
   const t = parseType(typeText);
   // Checks up front that every part of the type has an encoding (throws UnsupportedTypeError).
   textOf(t, 'x', new Builder());
+  const plain = format === 'csv' ? plainListCodec(t) : null;
+  if (plain) return plain;
   if (isNativeSafe(t, format)) {
     return {
       mode: 'native',
@@ -279,8 +314,13 @@ export function columnCodec(typeText: string, format: SnapshotFormat): ColumnCod
 }
 
 /** The decoder of a column as a manifest describes it (the encoding that was actually written). */
-export function decodeColumn(typeText: string, encoding: 'native' | 'encoded', column: string): string {
+export function decodeColumn(typeText: string, encoding: 'native' | 'encoded' | 'list_text', column: string): string {
   const t = parseType(typeText);
+  if (encoding === 'list_text') {
+    const plain = plainListCodec(t);
+    if (!plain) throw new UnsupportedTypeError(typeText, 'the list_text encoding is only written for lists of integers or DATE');
+    return plain.decode(column);
+  }
   return encoding === 'native' ? `CAST(${column} AS ${castType(t)})` : dec(t, column, new Builder());
 }
 
@@ -312,7 +352,10 @@ export function plainCsvStringCodec(): ColumnCodec {
 }
 
 /** The encodings a snapshot's columns use, as written into its manifest and README. */
-export const COLUMN_ENCODINGS: Readonly<Record<'native' | 'encoded', string>> = {
+export const COLUMN_ENCODINGS: Readonly<Record<'native' | 'encoded' | 'list_text', string>> = {
+  list_text:
+    "a one-level list of integers or DATE as its own text after `=`, with `;` for `,` (`=[1;;3]` is [1, NULL, 3], " +
+    '`=[NULL]` a list holding one NULL, `N` NULL): CSV only, read without any list lambda (kuzu-notes §10).',
   native: 'the value as Kuzu writes it (CSV: plain text, NULL as an empty field; Parquet: the native type)',
   encoded:
     "kuzu-migrate's exact text: `N` is NULL; otherwise `=` followed by the value's exact text form with " +

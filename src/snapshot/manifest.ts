@@ -26,8 +26,11 @@ export interface ManifestColumn {
   name: string;
   /** The property's (or endpoint key's) Kuzu type. */
   type: string;
-  /** `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding. */
-  encoding: 'native' | 'encoded';
+  /**
+   * `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding;
+   * `list_text`: a one-level list of integers or DATE as its own text (CSV; codec.ts).
+   */
+  encoding: 'native' | 'encoded' | 'list_text';
 }
 
 /** One data file: all rows of a node table, or the rows of one FROM→TO pair of a rel table. */
@@ -94,21 +97,33 @@ export interface Manifest {
   files: ManifestFile[];
   total_rows: number;
   /** What each column `encoding` means, in words (also in the snapshot's README.md); absent in older manifests and --raw. */
-  column_encodings?: { native: string; encoded: string };
+  column_encodings?: { native: string; encoded: string; list_text?: string };
+}
+
+/**
+ * A table name as one file-name component: letters, digits and `_` as they are, every other
+ * character (space, `.`, `/`, `-`, `%`, non-ASCII) as `%XX` of its UTF-8 bytes. Names Kuzu takes in
+ * back-quotes (`ALL CUSTODIANS`, `a.b`, `a/b`) so never leave their folder or meet the `-`
+ * separator below, and the plain names of earlier snapshots keep their file names.
+ */
+export function fileComponent(name: string): string {
+  return Array.from(Buffer.from(name, 'utf8'))
+    .map((b) => (/[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0')))
+    .join('');
 }
 
 /** `nodes/<Table>.<fmt>`; table names are unique (case-insensitively) in Kuzu, so is this. */
 export function nodeFilePath(table: string, format: SnapshotFormat): string {
-  return `nodes/${table}.${format}`;
+  return `nodes/${fileComponent(table)}.${format}`;
 }
 
 /**
- * `rels/<Rel>/<From>-<To>.<fmt>`: one folder per rel table and `-`, which no identifier contains,
+ * `rels/<Rel>/<From>-<To>.<fmt>`: one folder per rel table and `-`, which no encoded name contains,
  * between the endpoints, so no two pairs of any two rel tables share a file (Kuzu's own EXPORT
  * writes `<Rel>_<From>_<To>`, where rel `A_B` (C→D) and rel `A` (B_C→D) collide).
  */
 export function relFilePath(rel: string, from: string, to: string, format: SnapshotFormat): string {
-  return `rels/${rel}/${from}-${to}.${format}`;
+  return `rels/${fileComponent(rel)}/${fileComponent(from)}-${fileComponent(to)}.${format}`;
 }
 
 /** Light structural check of a parsed manifest (the JSON schema is the full contract). */

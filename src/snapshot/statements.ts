@@ -136,3 +136,44 @@ export function loadStatement(table: string, kind: 'node' | 'rel', file: Manifes
   const pair = file.from && file.to ? ` (from=${cypherString(file.from)}, to=${cypherString(file.to)})` : '';
   return `COPY ${quoteIdent(table)} FROM (${source} RETURN ${values.join(', ')})${pair}`;
 }
+
+/**
+ * What `export` reads back to prove a data file restorable: the file loaded with the very
+ * decoders `import` uses, every decoded column bound once (`LOAD FROM ... WITH <decoded> AS _p<i>`,
+ * so the long decoder text is not repeated per aggregate), the row keys as the live fingerprint
+ * keys them (node: its primary key; rel: the FROM and TO keys) and every property.
+ *
+ * `match` ends before RETURN, for fingerprintQuery; `keys`/`columns` are expressions over the
+ * bound names. For a node file, `pk` names the bound primary-key column (to find a failing row).
+ */
+export interface FileProof {
+  match: string;
+  keys: string[];
+  columns: { name: string; expr: string }[];
+}
+
+export function proofOf(kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, primaryKey?: string): FileProof {
+  const bound = file.columns.map((c, i) => `${decoded(c)} AS _p${i}`);
+  const match = `${loadFrom(resolve(file.path), format, file.columns)} WITH ${bound.join(', ')}`;
+  if (kind === 'node') {
+    const pk = file.columns.findIndex((c) => c.name === primaryKey);
+    if (pk < 0) throw new Error(`node file ${file.path}: primary key ${primaryKey} is not one of its columns`);
+    return { match, keys: [`_p${pk}`], columns: file.columns.map((c, i) => ({ name: c.name, expr: `_p${i}` })) };
+  }
+  // Rel files start with the FROM and TO keys (relExports).
+  return { match, keys: ['_p0', '_p1'], columns: file.columns.slice(2).map((c, i) => ({ name: c.name, expr: `_p${i + 2}` })) };
+}
+
+/**
+ * The first node row whose `property` does not read back from the file as it is in the table:
+ * a query returning that row's primary key as text (`key`), or no row.
+ */
+export function firstDifferingRow(table: NodeTable, file: ManifestDataFile, property: string, format: SnapshotFormat, resolve: (rel: string) => string): string {
+  const proof = proofOf('node', file, format, resolve, table.primaryKey);
+  const col = proof.columns.find((c) => c.name === property);
+  if (!col) throw new Error(`node file ${file.path}: no column ${property}`);
+  const live = `n.${quoteIdent(property)}`;
+  // NULLs compared as NULLs, values by hash (kuzu-notes §6: hash of a NULL STRUCT varies).
+  const differs = `(${live} IS NULL) <> (${col.expr} IS NULL) OR (${live} IS NOT NULL AND hash({v: ${live}}) <> hash({v: ${col.expr}}))`;
+  return `${proof.match} MATCH (n:${quoteIdent(table.name)}) WHERE n.${quoteIdent(table.primaryKey)} = ${proof.keys[0]} AND (${differs}) RETURN CAST(${proof.keys[0]} AS STRING) AS key LIMIT 1`;
+}

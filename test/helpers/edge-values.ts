@@ -23,7 +23,8 @@ const EDGE_VALUES: Record<string, string[]> = {
   ls: ['$l', 'CAST([] AS STRING[])', 'CAST([NULL] AS STRING[])'],
   st: [`{a: 'x', b: CAST(NULL AS ${B})}`, `CAST(NULL AS STRUCT(a STRING, b ${B}))`, `{a: CAST(NULL AS STRING), b: {c: CAST(NULL AS INT64), d: [NULL, 2.5e-300]}}`, `{a: '', b: {c: 1, d: CAST(NULL AS DOUBLE[])}}`],
   un: ['union_value(b := 7)', `union_value(a := '')`, 'union_value(c := 1.0/3)', `union_value(a := '7')`],
-  m: [`map(['k,1', ''], [[1, NULL], NULL])`, 'map(CAST([] AS STRING[]), CAST([] AS INT64[][]))', `map(['a'], [CAST([] AS INT64[])])`],
+  // A NULL map value is refused by export (map_values() reads it as [] and hash() cannot tell: kuzu-notes §10).
+  m: [`map(['k,1', ''], [[1, NULL], CAST([] AS INT64[])])`, 'map(CAST([] AS STRING[]), CAST([] AS INT64[][]))', `map(['a'], [CAST([] AS INT64[])])`],
   u: [`UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')`, `UUID('ffffffff-ffff-ffff-ffff-ffffffffffff')`],
   j: [`to_json({a: [1, null], b: 'x,"y'})`, `to_json('')`, `to_json(1.0/3)`],
   ts: [`CAST('2020-01-01 00:00:00.123456789' AS TIMESTAMP_NS)`, `CAST('1677-09-22 00:00:00' AS TIMESTAMP_NS)`],

@@ -325,10 +325,10 @@ const errorCases: ErrorCase[] = [
   },
   {
     name: 'illegal identifiers',
-    files: { [K]: config('  nodes:', '    my-table:', '      primary_key: id', '      properties:', '        id: STRING', '        _km_x: STRING') },
+    files: { [K]: config('  nodes:', '    my.table:', '      primary_key: id', '      properties:', '        id: STRING', '        _km_x: STRING') },
     expected: [
-      { at: `${K}:5:5`, message: /^invalid table name: "my-table" is not an identifier/ },
-      { at: `${K}:9:9`, message: /^invalid property name in "my-table": "_km_x" starts with _km_/ },
+      { at: `${K}:5:5`, message: /^invalid table name: "my\.table" contains "\.", which Kuzu 0\.11\.3 cannot introspect/ },
+      { at: `${K}:9:9`, message: /^invalid property name in "my.table": "_km_x" starts with _km_/ },
     ],
   },
   {
@@ -346,7 +346,7 @@ const errorCases: ErrorCase[] = [
         '  nodes:',
         '    Person:',
         '      primary_key: id',
-        '      renamed_from: "old person"',
+        '      renamed_from: "old`person"',
         '      properties:',
         '        id: STRING',
         '        state: STRING',
@@ -359,7 +359,7 @@ const errorCases: ErrorCase[] = [
       ),
     },
     expected: [
-      { at: `${K}:7:21`, message: /^invalid renamed_from: "old person" is not an identifier/ },
+      { at: `${K}:7:21`, message: /^invalid renamed_from: "old`person" contains a backtick or backslash/ },
       { at: `${K}:11:47`, message: '"status" is renamed from "state", but "state" is also declared in "Person"' },
       { at: `${K}:12:45`, message: 'property "name" is renamed from itself' },
       { at: `${K}:15:21`, message: `"Org" is renamed from "Person", but "Person" is also declared (${K}:5:5)` },
@@ -408,14 +408,14 @@ const errorCases: ErrorCase[] = [
         '  - { name: c, query: RETURN true }',
         '  - { name: c, query: RETURN true }',
         'policy:',
-        '  allow_destructive: [A.b.c, "1x"]',
+        '  allow_destructive: [A.b.c, "a`b", ALL CUSTODIANS.new prop]',
         '  backup_retention: -1',
       ),
     },
     expected: [
       { at: `${K}:7:13`, message: 'check "c" is declared twice' },
       { at: `${K}:9:23`, message: /^invalid value "A.b.c"/, expected: 'a table name or Table.property' },
-      { at: `${K}:9:30`, message: /^invalid allow_destructive entry "1x"/ },
+      { at: `${K}:9:30`, message: /^invalid allow_destructive entry "a`b"/ },
       { at: `${K}:10:21`, message: 'policy.backup_retention must be at least 0' },
     ],
   },

@@ -50,6 +50,15 @@ describe('codec classification', () => {
     ['INTERVAL', 'parquet', 'encoded'],
     ['STRUCT(a STRING, b STRUCT(c INT64))', 'parquet', 'encoded'],
     ['UUID', 'parquet', 'encoded'],
+    // Lists without a list lambda where a format allows (lambdas are wrong past 2,048 elements).
+    ['INT64[]', 'parquet', 'native'],
+    ['FLOAT[1536]', 'parquet', 'native'],
+    ['STRING[][]', 'parquet', 'native'],
+    ['INT128[]', 'parquet', 'encoded'],
+    ['INT64[]', 'csv', 'list_text'],
+    ['DATE[3]', 'csv', 'list_text'],
+    ['INT64[][]', 'csv', 'encoded'],
+    ['DOUBLE[]', 'csv', 'encoded'],
   ] as const)('%s in %s is %s', (type, format, mode) => expect(columnCodec(type, format).mode).toBe(mode));
 });
 

@@ -1,0 +1,49 @@
+/** Issue 9 item 3c: defaults are compared by value for the property's type, not by spelling. */
+import { diffSchemas } from '../../src/core/diff';
+import { canonicalDefault, canonicalNumber, Schema } from '../../src/core/model';
+
+describe('canonicalNumber', () => {
+  test.each([
+    ['1', 'DOUBLE', '1'],
+    ['1.0', 'DOUBLE', '1'],
+    ['1.00', 'DOUBLE', '1'],
+    ['1e0', 'DOUBLE', '1'],
+    ['.5', 'FLOAT', '0.5'],
+    ['0.1', 'DOUBLE', '0.1'],
+    ['1.50', 'DECIMAL(18, 4)', '1.5'],
+    ['001.000', 'DECIMAL(18, 4)', '1'],
+    ['007', 'INT64', '7'],
+    ['170141183460469231731687303715884105727', 'INT128', '170141183460469231731687303715884105727'],
+    // Not numeric literals, or not numeric types: unchanged.
+    ['1.0', 'STRING', '1.0'],
+    ['1.0', 'INT64', '1.0'],
+    ["'1.0'", 'DOUBLE', "'1.0'"],
+    ['abs(1.0)', 'DOUBLE', 'abs(1.0)'],
+    ['1+0.0', 'DOUBLE', '1+0.0'],
+  ])('%s on %s is %s', (text, type, out) => expect(canonicalNumber(text, type)).toBe(out));
+
+  test('without a type the spelling is kept (callers that do not know the type)', () => {
+    expect(canonicalDefault('1.0')).toBe('1.0');
+    expect(canonicalDefault('1.0', 'DOUBLE')).toBe('1');
+  });
+});
+
+function schema(type: string, def: string | null): Schema {
+  return { nodes: [{ kind: 'node', name: 'T', primaryKey: 'id', comment: '', properties: [{ name: 'id', type: 'INT64', default: null }, { name: 'x', type, default: def }] }], rels: [] };
+}
+
+describe('default changes are planned by value', () => {
+  test.each([
+    // live (as table_info prints it), declared, type, planned?
+    ['1.0', '1', 'DOUBLE', false],
+    ['1.0', '1.00', 'DOUBLE', false],
+    ['1.0', '1.5', 'DOUBLE', true],
+    ['1.5000', '1.5', 'DECIMAL(18, 4)', false],
+    ['1', '2', 'INT64', true],
+    ['2', '02', 'INT64', false],
+    ["'a'", "'A'", 'STRING', true],
+  ] as const)('live %s, declared %s on %s: change planned = %s', (live, declared, type, planned) => {
+    const kinds = diffSchemas(schema(type, live), schema(type, declared)).changes.map((c) => c.kind);
+    expect(kinds.includes('alter_property_default')).toBe(planned);
+  });
+});
