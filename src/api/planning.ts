@@ -13,12 +13,20 @@ import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../ku
 export { readLive };
 import { TOOL_VERSION } from '../version';
 import { readJournal } from '../apply/journal';
+import { readHistory } from '../apply/history';
+import { precheck, PrecheckOptions } from '../apply/precheck';
+import { sortFindings } from '../core/findings';
 
 export interface PlanOptions {
   rewriteStrategy?: RewriteStrategy;
   /** Count the rows destructive changes touch (count queries inside Kuzu). Default true. */
   countRows?: boolean;
   now?: Date;
+  /**
+   * Run the pre-checks (apply/precheck.ts) and fill `findings`: what apply would refuse or fail
+   * on. Plan and apply ask for them; drift does not.
+   */
+  precheck?: PrecheckOptions;
 }
 
 /**
@@ -77,7 +85,7 @@ export async function planLive(live: LiveSchema, engine: KuzuEngine | null, conf
   }
   const diff = diffSchemas(live.schema, desired);
   if (engine && options.countRows !== false) await annotateRowCounts(engine, live.schema, desired, diff.changes);
-  return buildPlan({
+  const plan = buildPlan({
     live: live.schema,
     desired,
     changes: diff.changes,
@@ -94,6 +102,11 @@ export async function planLive(live: LiveSchema, engine: KuzuEngine | null, conf
       now: options.now,
     },
   });
+  if (options.precheck) {
+    const history = options.precheck.history ?? (engine ? await readHistory(engine) : []);
+    plan.findings = sortFindings(await precheck(engine, live.schema, plan, config, { ...options.precheck, history }));
+  }
+  return plan;
 }
 
 /** Plans the migration of `config.database` to the declared schema. Opens the database read-only. */

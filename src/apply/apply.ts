@@ -23,7 +23,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
-import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
+import { InterruptedError, KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
+import { blockingFindings, Finding } from '../core/findings';
+import { changeName } from '../core/rules';
+import { stepsDigest } from '../core/plan';
+import { missingDatabaseFinding } from './precheck';
 import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
 import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
@@ -56,6 +60,16 @@ export interface ApplyOptions {
   confirm?: (plan: PlanDocument) => Promise<boolean>;
   onEvent?: (e: ApplyEvent) => void;
   command?: string;
+  /** `--create` (or `create: true` in the YAML): a missing database may be created. */
+  create?: boolean;
+  /** `--allow-same-version`: apply a changed schema under a version the history already holds. */
+  allowSameVersion?: boolean;
+  /**
+   * Aborted by the CLI on SIGINT/SIGTERM (reason: the signal name). Checked at the prompt, before
+   * the backup and between statements: the transaction is rolled back, the lock released, and an
+   * InterruptedError says what state the database is in.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -79,18 +93,7 @@ export interface RecoveryResult {
   message: string;
 }
 
-/** Whether a destructive change is covered by the allowance (`Table` covers its properties). */
-export function isAllowed(c: Change, allow: boolean | string[]): boolean {
-  if (allow === true) return true;
-  if (allow === false) return false;
-  const names = allow.map((a) => a.toLowerCase());
-  return names.includes(c.table.toLowerCase()) || (c.property !== undefined && names.includes(`${c.table}.${c.property}`.toLowerCase()));
-}
-
-function mergeAllowance(a: boolean | string[] | undefined, b: boolean | string[]): boolean | string[] {
-  if (a === true || b === true) return true;
-  return [...(Array.isArray(a) ? a : []), ...(Array.isArray(b) ? b : [])];
-}
+export { isAllowed } from '../core/rules';
 
 /**
  * Settles an apply interrupted by a crash: if its history row is in the database it committed
@@ -115,9 +118,13 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
 }
 
 export async function applyMigration(config: ResolvedConfig, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const started = Date.now();
+  let started = Date.now();
   const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
   const dbPath = config.database;
+  // A mistyped path must not become a new database: refuse before anything (even the lock file or
+  // its folder) is created.
+  const missing = missingDatabaseFinding(config, fs.existsSync(dbPath), options.create);
+  if (missing) throw findingError([missing]);
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate apply');
   faultPoint('after_lock');
@@ -130,14 +137,22 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
     const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
-    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy }));
+    if (options.plan) savedPlanGuard(options.plan, config);
+    let plan = await readLive(dbPath, (live, engine) =>
+      planLive(live, engine, config, desired, {
+        rewriteStrategy,
+        precheck: { allowDestructive: options.allowDestructive, create: options.create, allowSameVersion: options.allowSameVersion, onEvent: emit },
+      }),
+    );
     if (options.plan && options.plan.live_fingerprint !== plan.live_fingerprint) {
       throw new RefusedError(
-        `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map((c) => c.kind + ' ' + c.table + (c.property ? '.' + c.property : '')).join(', ') || 'nothing'}`,
+        `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map(changeName).join(', ') || 'nothing'}`,
         'E_STALE_PLAN',
         ['run `kuzu-migrate plan --out PLAN.json` again and review it'],
       );
     }
+    // Exactly what was reviewed is what runs: the saved plan's own statements (their digest was checked).
+    if (options.plan) plan = { ...plan, steps: options.plan.steps };
     const base: Omit<ApplyResult, 'status'> = {
       apply_id: null,
       version: config.version,
@@ -158,18 +173,16 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       return { ...base, status: 'no_changes', apply_id: recorded, duration_ms: Date.now() - started };
     }
 
-    const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
-    const refused = plan.changes.filter((c) => c.destructive && !isAllowed(c, allowance));
-    if (refused.length > 0) {
-      throw new RefusedError(
-        `${refused.length} destructive change${refused.length === 1 ? '' : 's'} not allowed: ` +
-          refused.map((c) => `${c.kind} ${c.table}${c.property ? '.' + c.property : ''}${c.rows_affected !== undefined ? ` (${c.rows_affected} rows)` : ''}`).join(', '),
-        'E_DESTRUCTIVE',
-        [`allow them with --allow-destructive=${[...new Set(refused.map((c) => (c.property ? `${c.table}.${c.property}` : c.table)))].join(',')}, or in the environment's policy`],
-      );
+    // The same findings plan reports: what apply would refuse or fail on stops it here, before
+    // the backup, with the count and sample keys (policy, versions, casts, multiplicity, expressions).
+    const blocking = blockingFindings(plan.findings ?? []);
+    if (blocking.length > 0) throw findingError(blocking);
+    if (options.confirm && !(await options.confirm(plan))) {
+      throw new RefusedError('Cancelled; nothing changed', 'E_CANCELLED', ['answer "yes" to apply, or pass --auto-approve']);
     }
-    if (exists) await precheckCasts(dbPath, plan, emit);
-    if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
+    // Time reported and recorded is the apply's own, without the time spent at the prompt.
+    started = Date.now();
+    checkSignal(options.signal, 'before the backup: nothing changed');
 
     const applyId = newApplyId();
     const journal: Journal = {
@@ -205,7 +218,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         verified = await runExportStrategy(config, plan, { applyId, backupId, started, backupSha: backupSha!, journal }, emit);
       } else {
         await withEngine(dbPath, {}, async (engine) => {
-          verified = await runTransaction(engine, config, plan, { applyId, backupId, started }, emit);
+          verified = await runTransaction(engine, config, plan, { applyId, backupId, started, signal: options.signal }, emit);
         });
       }
     } catch (err) {
@@ -284,38 +297,63 @@ function historyEntry(config: ResolvedConfig, plan: PlanDocument, ctx: { applyId
   };
 }
 
+/** Throws InterruptedError when the CLI received SIGINT/SIGTERM; `state` says where and what state the database is in. */
+function checkSignal(signal: AbortSignal | undefined, state: string): void {
+  if (!signal?.aborted) return;
+  const name = signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+  throw new InterruptedError(name, `interrupted by ${name} ${state}`);
+}
+
 /**
- * Finds values a type change cannot convert, before anything is changed. Kuzu has no TRY_CAST and
- * one bad value fails the whole COPY, so a count query with the failure condition tells the user
- * exactly how many rows and which keys.
+ * The error apply ends with for blocking findings, most fundamental first: a missing database,
+ * then versions and policy (refused, exit 3), then what the data or an expression would fail on
+ * (exit 1). Every blocking finding is listed; nothing was changed.
  */
-async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<void> {
-  const casts = plan.changes.filter((c) => c.kind === 'alter_property_type' && !c.using);
-  if (casts.length === 0) return;
-  await withEngine(dbPath, { readOnly: true }, async (engine) => {
-    const live = (await introspect(engine)).schema;
-    for (const c of casts) {
-      const d = [...plan.desired_schema.nodes, ...plan.desired_schema.rels].find((t) => sameName(t.name, c.table))!;
-      const l = liveSource(live, d)!;
-      const p = d.properties.find((x) => sameName(x.name, c.property!))!;
-      const lp = l.properties.find((x) => sameName(x.name, p.name) || (p.renamedFrom !== undefined && sameName(x.name, p.renamedFrom)))!;
-      const v = l.kind === 'node' ? 'n' : 'r';
-      const cond = castFailureCondition(`${v}.${quoteIdent(lp.name)}`, String(c.from), String(c.to));
-      if (cond === null) continue;
-      emit('precheck', `checking ${l.name}.${lp.name} converts to ${c.to}`);
-      const match = l.kind === 'node' ? `MATCH (n:${quoteIdent(l.name)})` : `MATCH (a)-[r:${quoteIdent(l.name)}]->(b)`;
-      const bad = Number(await engine.scalar(`${match} WHERE ${cond} RETURN count(*)`));
-      if (bad > 0) {
-        const key = l.kind === 'node' ? `n.${quoteIdent((l as NodeTable).primaryKey)}` : `id(r)`;
-        const samples = await engine.query(`${match} WHERE ${cond} RETURN CAST(${key} AS STRING) AS k, CAST(${v}.${quoteIdent(lp.name)} AS STRING) AS v LIMIT 5`);
-        throw new RuntimeError(
-          `${bad} value${bad === 1 ? '' : 's'} of ${l.name}.${lp.name} cannot be converted from ${c.from} to ${c.to} (e.g. ${samples.map((s) => `${s['k']}: ${JSON.stringify(s['v'])}`).join(', ')}); nothing was changed`,
-          'E_CAST',
-          [`fix those rows, or declare how to convert them with \`using:\` on ${c.table}.${c.property}`],
-        );
-      }
-    }
-  });
+export function findingError(blocking: Finding[]): KuzuMigrateError {
+  const of = (...codes: string[]) => blocking.filter((f) => codes.includes(f.code));
+  const list = (fs: Finding[]) => fs.map((f) => (f.source ? `${f.source.file}:${f.source.line}:${f.source.column}: ` : '') + f.message).join('; ');
+  const hints = (fs: Finding[]) => [...new Set(fs.map((f) => f.hint).filter((h): h is string => !!h))];
+  const missing = of('database-missing');
+  if (missing.length) return new RuntimeError(missing[0].message, 'E_NO_DATABASE', hints(missing));
+  const version = of('version-reused', 'version-downgrade');
+  if (version.length) return new RefusedError(list(version), 'E_VERSION', hints(version));
+  const policy = of('policy-refused');
+  if (policy.length) {
+    const names = [...new Set(policy.map((f) => (f.property ? `${f.table}.${f.property}` : f.table!)))];
+    return new RefusedError(
+      `${policy.length} destructive change${policy.length === 1 ? '' : 's'} not allowed: ${list(policy)}`,
+      'E_DESTRUCTIVE',
+      [`allow them with --allow-destructive=${names.join(',')}, or in the environment's policy`],
+    );
+  }
+  const casts = of('cast-fails');
+  const rest = blocking.filter((f) => !casts.includes(f));
+  if (casts.length && !rest.length) return new RuntimeError(`${list(casts)}; nothing was changed`, 'E_CAST', hints(casts));
+  const code = rest.every((f) => f.code.endsWith('-invalid')) ? 'E_EXPRESSION' : 'E_PRECHECK';
+  return new RuntimeError(`${blocking.length} problem${blocking.length === 1 ? '' : 's'} would make apply fail: ${list(blocking)}; nothing was changed`, code, hints(blocking));
+}
+
+/**
+ * A saved plan is applied only to what it was made for, by the tool that made it, with the
+ * statements that were reviewed: each mismatch is refused (exit 3) naming which. (A changed live
+ * database is "stale" and checked after re-planning.)
+ */
+export function savedPlanGuard(saved: PlanDocument, config: ResolvedConfig): void {
+  const refuse = (code: string, message: string, hint: string) => {
+    throw new RefusedError(message, code, [hint]);
+  };
+  if (path.resolve(saved.database) !== path.resolve(config.database)) {
+    refuse('E_PLAN_DATABASE', `the plan was made for database ${saved.database}, not ${config.database}`, 'apply it with the --env / --database it was planned with, or plan again for this database');
+  }
+  if ((saved.environment ?? null) !== (config.environment ?? null)) {
+    refuse('E_PLAN_ENVIRONMENT', `the plan was made for ${saved.environment ? `environment ${saved.environment}` : 'no environment'}, not ${config.environment ? `environment ${config.environment}` : 'no environment'}`, 'apply it with the --env it was planned with, or plan again');
+  }
+  if (saved.tool?.version !== TOOL_VERSION) {
+    refuse('E_PLAN_TOOL_VERSION', `the plan was made by kuzu-migrate ${saved.tool?.version ?? '(unknown)'}, this is ${TOOL_VERSION}`, 'plan again with this version and review it');
+  }
+  if (!saved.steps_digest || saved.steps_digest !== stepsDigest(saved)) {
+    refuse('E_PLAN_EDITED', `the plan's statements or desired schema were edited after it was made (${saved.steps_digest ? 'steps_digest does not match' : 'it has no steps_digest'})`, 'plan again with `kuzu-migrate plan --out PLAN.json` and review it; never edit a saved plan');
+  }
 }
 
 /** Runs the plan's statements in one transaction, verifying rebuilt tables before their old versions go. */
@@ -323,7 +361,7 @@ async function runTransaction(
   engine: KuzuEngine,
   config: ResolvedConfig,
   plan: PlanDocument,
-  ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[] },
+  ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[]; signal?: AbortSignal },
   emit: (p: string, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
@@ -335,6 +373,7 @@ async function runTransaction(
   try {
     for (let i = 0; i < plan.steps.length; i++) {
       const s = plan.steps[i];
+      checkSignal(ctx.signal, `at step ${s.id} of ${plan.steps.length}: the transaction was rolled back and the database is unchanged${ctx.backupId ? ` (backup ${ctx.backupId} kept)` : ''}`);
       failedAt = `step ${s.id} (${s.comment})`;
       emit(s.phase, `${s.id}/${plan.steps.length} ${s.comment}`);
       const stepStart = Date.now();
@@ -349,6 +388,7 @@ async function runTransaction(
         verified = await verifyRebuilt(engine, live, plan, emit);
       }
     }
+    checkSignal(ctx.signal, `before commit: the transaction was rolled back and the database is unchanged${ctx.backupId ? ` (backup ${ctx.backupId} kept)` : ''}`);
     failedAt = 'checks';
     await runChecks(engine, config, emit);
     failedAt = 'history';

@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { applyMigration, ApplyResult } from '../apply/apply';
-import { RefusedError, UsageError } from '../core/errors';
+import { InterruptedError, RefusedError, UsageError } from '../core/errors';
+import { planSchemaProblems } from '../apply/plan-file';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
-import { confirmOnTerminal, progressPrinter } from '../cli/interact';
+import { confirmOnTerminal, progressPrinter, trapSignals } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
@@ -16,8 +17,11 @@ fingerprints before the old ones are dropped, YAML checks, history row, commit, 
 check that the schema equals the declaration. A failure or a killed process leaves the database
 as it was, or fully migrated.
 Destructive changes are refused (exit 3) unless allowed by --allow-destructive or the policy.
-A saved plan whose database changed since is refused as stale (exit 3). A second apply on the
-same database gets exit 4.`;
+A saved plan is applied as saved; it is refused (exit 3, naming why) when the database changed
+since (stale), when it was made for another database or environment, by another tool version,
+or when its statements were edited. A missing database is created only with --create (or
+create: true). A declined confirmation exits 3; SIGINT/SIGTERM roll back, release the lock and
+exit 130/143. A second apply on the same database gets exit 4.`;
 
   static override examples = [
     { description: 'Plan, review, confirm and apply', command: '<%= config.bin %> apply' },
@@ -38,6 +42,8 @@ same database gets exit 4.`;
     }),
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
+    create: Flags.boolean({ summary: 'Create the database when it does not exist (otherwise a missing database is an error; or set create: true in the YAML).' }),
+    'allow-same-version': Flags.boolean({ summary: 'Apply a schema that differs from what the history recorded under the same version.' }),
   };
 
   public override async init(): Promise<void> {
@@ -56,13 +62,20 @@ same database gets exit 4.`;
       } catch (err) {
         throw new UsageError(`plan file ${this.args.plan} is not JSON: ${(err as Error).message}`);
       }
-      if (plan.format_version !== 1 || !plan.desired_schema) throw new UsageError(`${this.args.plan} is not a kuzu-migrate plan (format_version 1)`);
+      const problems = planSchemaProblems(plan);
+      if (problems.length) throw new UsageError(`${this.args.plan} is not a valid kuzu-migrate plan: ${problems.slice(0, 3).join('; ')}`, ['save plans with `kuzu-migrate plan --out PLAN.json`; see schemas/plan.schema.json']);
     }
     const allow = parseAllowance(this.flags['allow-destructive']);
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
+    const interactive = this.interactive();
     const autoApprove = this.flags['auto-approve'];
-    const result = await applyMigration(config, {
+    const signals = trapSignals();
+    let result: ApplyResult;
+    try {
+      result = await applyMigration(config, {
       plan,
+      signal: signals.signal,
+      create: this.flags.create,
+      allowSameVersion: this.flags['allow-same-version'],
       allowDestructive: allow,
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
@@ -73,12 +86,19 @@ same database gets exit 4.`;
         if (!interactive) {
           throw new RefusedError('apply needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve, or apply a reviewed plan file']);
         }
-        return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ');
+        return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ', signals.signal);
       },
     });
+    } finally {
+      signals.dispose();
+    }
+    if (signals.signal.aborted && result.status === 'applied') {
+      // The signal came after the commit: the apply finished, say so rather than pretend it did not.
+      const name = signals.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+      throw new InterruptedError(name, `interrupted by ${name} after the commit: the apply is complete and ${result.database} is at ${result.version}`);
+    }
     if (result.recovered) this.out(result.recovered.message);
     if (result.status === 'no_changes') this.out(`No changes. ${config.database} already matches ${config.version}.`);
-    else if (result.status === 'aborted') this.out('Apply cancelled; nothing was changed.');
     else {
       this.out(
         `Applied ${result.changes} change${result.changes === 1 ? '' : 's'} to ${result.database} (${result.strategy}${result.rewrite_strategy ? ', ' + result.rewrite_strategy : ''}) in ${result.duration_ms} ms.` +

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import { RuntimeError } from '../core/errors';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { planMigration } from '../api/planning';
@@ -31,6 +33,10 @@ and prints each difference as the change that would undo it. Exit codes: 0 no dr
 
   public async run(): Promise<DriftResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
+    // A missing database is not "drift": it is a wrong path or an environment not set up yet.
+    if (!fs.existsSync(config.database)) {
+      throw new RuntimeError(`database ${config.database} does not exist (${config.databaseOrigin})`, 'E_NO_DATABASE', ['check the path for a typo, or create it with `kuzu-migrate apply --create`']);
+    }
     const plan = await planMigration(config);
     const result: DriftResult = {
       drift: plan.changes.length > 0,

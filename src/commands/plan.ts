@@ -6,6 +6,8 @@ import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderMarkdown, renderText } from '../core/render';
+import { blockingFindings } from '../core/findings';
+import { parseAllowance } from './apply';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override summary = 'Show what apply would change in the live database to match the declared schema.';
@@ -27,15 +29,29 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
   static override flags = {
     out: Flags.string({ char: 'o', summary: 'Write the plan JSON to this file (for `apply PLAN.json`).' }),
     format: Flags.string({ char: 'f', summary: 'Output format.', options: ['text', 'json', 'markdown'], default: 'text' }),
-    'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there are no changes, 2 when there are, 1 on error.' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there are no changes, 2 when there are, 1 on error or when apply would fail or be refused (an error finding).' }),
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     statements: Flags.boolean({ summary: 'Also list every Cypher statement apply would run (text format).' }),
     database: Flags.string({ char: 'd', summary: 'Database file to plan against, instead of the one in the YAML.' }),
+    'allow-destructive': Flags.string({
+      summary: 'Plan with the allowance apply will get: all (no value), or a comma-separated list of Table or Table.property.',
+      parse: async (v) => v,
+    }),
+    create: Flags.boolean({ summary: 'Plan as for `apply --create`: a missing database will be created.' }),
+    'allow-same-version': Flags.boolean({ summary: 'Plan as for `apply --allow-same-version`.' }),
   };
+
+  public override async init(): Promise<void> {
+    this.argv = this.argv.map((a) => (a === '--allow-destructive' ? '--allow-destructive=all' : a));
+    await super.init();
+  }
 
   public async run(): Promise<PlanDocument> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
-    const plan = await planMigration(config, { rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined });
+    const plan = await planMigration(config, {
+      rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
+      precheck: { allowDestructive: parseAllowance(this.flags['allow-destructive']), create: this.flags.create, allowSameVersion: this.flags['allow-same-version'] },
+    });
     if (this.flags.out) {
       fs.mkdirSync(path.dirname(path.resolve(this.flags.out)), { recursive: true });
       fs.writeFileSync(this.flags.out, JSON.stringify(plan, null, 2) + '\n');
@@ -43,7 +59,11 @@ can be given to \`kuzu-migrate apply\`, which refuses it if the database changed
     if (this.flags.format === 'json') this.out(JSON.stringify(plan, null, 2));
     else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan));
     else this.out(renderText(plan, { statements: this.flags.statements }));
-    if (this.flags['detailed-exitcode'] && plan.changes.length > 0) process.exitCode = ExitCode.Changes;
+    // 1 when apply would certainly fail or be refused (an error finding), 2 for changes, 0 for none.
+    if (this.flags['detailed-exitcode']) {
+      if (blockingFindings(plan.findings ?? []).length > 0) process.exitCode = ExitCode.Error;
+      else if (plan.changes.length > 0) process.exitCode = ExitCode.Changes;
+    }
     return plan;
   }
 }

@@ -22,7 +22,7 @@ restored state was captured is replaced (it stays in the new backup). Confirms l
 
   public async run(): Promise<RollbackResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
+    const interactive = this.interactive();
     const result = await rollbackTo(config, this.args.version, {
       onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
       confirm: async (target) => {

@@ -19,6 +19,10 @@ export const ExitCode = {
   Usage: 64,
   /** Invalid configuration: the YAML or the declared schema is wrong. */
   InvalidConfig: 65,
+  /** Interrupted by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
+  Interrupted: 130,
+  /** Terminated by SIGTERM: 128 + 15. */
+  Terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -90,6 +94,16 @@ export class RefusedError extends KuzuMigrateError {
 export class RuntimeError extends KuzuMigrateError {
   constructor(message: string, code = 'E_RUNTIME', hints: string[] = []) {
     super(message, code, ExitCode.Error, hints);
+  }
+}
+
+/**
+ * The operation was stopped by a signal: the message says what state the database is in. Exit
+ * 130 for SIGINT, 143 for SIGTERM.
+ */
+export class InterruptedError extends KuzuMigrateError {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM', message: string, hints: string[] = []) {
+    super(message, 'E_INTERRUPTED', signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted, hints);
   }
 }
 

@@ -9,6 +9,8 @@ import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
 import { NodeTable, Property, RelTable, Schema, Table, allTables, sameName, schemaFingerprint } from './model';
 import type { EngineKind } from '../engines/releases';
+import { createHash } from 'node:crypto';
+import type { Finding } from './findings';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -93,6 +95,21 @@ export interface PlanDocument {
   summary: PlanSummary;
   /** The desired schema in full, so a saved plan can be applied without the YAML. */
   desired_schema: Schema;
+  /**
+   * What planning found that apply would refuse or fail on (severity error), or that a person
+   * should look at (core/findings.ts). Absent in plans written before findings existed.
+   */
+  findings?: Finding[];
+  /**
+   * sha256 over the steps and the desired schema (stepsDigest): apply refuses a saved plan whose
+   * statements were edited after review. Absent in plans written before it existed.
+   */
+  steps_digest?: string;
+}
+
+/** `sha256:<hex>` over the canonical JSON of the steps and the desired schema (what apply runs and checks against). */
+export function stepsDigest(plan: Pick<PlanDocument, 'steps' | 'desired_schema'>): string {
+  return 'sha256:' + createHash('sha256').update(JSON.stringify({ steps: plan.steps, desired_schema: plan.desired_schema })).digest('hex');
 }
 
 export interface PlanInput {
@@ -131,7 +148,7 @@ export function buildPlan(input: PlanInput): PlanDocument {
           (rewriteStrategy === 'transaction'
             ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file)'
             : 'the database is exported, rebuilt in a fresh file, verified and swapped in');
-  return {
+  const doc: PlanDocument = {
     format_version: PLAN_FORMAT_VERSION,
     tool: { name: 'kuzu-migrate', version: input.meta.toolVersion },
     kuzu_version: input.meta.kuzuVersion,
@@ -152,7 +169,10 @@ export function buildPlan(input: PlanInput): PlanDocument {
     warnings: input.warnings,
     summary: summarize(changes),
     desired_schema: desired,
+    findings: [],
   };
+  doc.steps_digest = stepsDigest(doc);
+  return doc;
 }
 
 /**

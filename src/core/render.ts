@@ -6,6 +6,19 @@ import { Action, Change } from './changes';
 import { assertNever } from './errors';
 import { Connection } from './model';
 import { PlanDocument, PlanSummary } from './plan';
+import { blockingFindings, formatFinding, sourcePrefix } from './findings';
+
+/** The findings block of the text plan ('' when there are none). */
+function findingsText(plan: PlanDocument): string[] {
+  const fs = plan.findings ?? [];
+  if (fs.length === 0) return [];
+  const blocking = blockingFindings(fs).length;
+  return [
+    blocking ? `Apply would fail or be refused: ${blocking} finding${blocking === 1 ? '' : 's'} (error).` : 'Findings:',
+    ...fs.map((f) => '  ' + formatFinding(f).replace(/\n/g, '\n  ')),
+    '',
+  ];
+}
 
 export const ACTION_SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
@@ -79,6 +92,7 @@ export function renderText(plan: PlanDocument, options: { statements?: boolean }
     lines.push(`      ${c.reason}`);
   }
   if (plan.changes.length) lines.push('');
+  lines.push(...findingsText(plan));
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
   if (plan.warnings.length) lines.push('');
   if (plan.strategy !== 'none') {
@@ -98,6 +112,15 @@ export function renderMarkdown(plan: PlanDocument): string {
   const out: string[] = [];
   out.push(`### kuzu-migrate plan → \`${plan.version}\``, '');
   out.push(`Database \`${plan.database}\`${plan.environment ? `, environment \`${plan.environment}\`` : ''}.`, '');
+  const findings = plan.findings ?? [];
+  if (findings.length) {
+    const blocking = blockingFindings(findings).length;
+    if (blocking) out.push(`> [!CAUTION]\n> Apply would fail or be refused: ${blocking} finding${blocking === 1 ? '' : 's'} below.`, '');
+    out.push('| severity | code | finding | hint |', '|---|---|---|---|');
+    const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    for (const f of findings) out.push(`| ${f.severity} | \`${f.code}\` | ${cell(sourcePrefix(f) + f.message)} | ${cell(f.hint ?? '')} |`);
+    out.push('');
+  }
   if (plan.changes.length === 0) {
     out.push('**No changes.** The live database matches the declared schema.');
     return out.join('\n') + '\n';

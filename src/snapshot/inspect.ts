@@ -213,7 +213,9 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     if (!fs.existsSync(dir)) throw new RuntimeError(`version ${options.version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list`']);
     manifest = readManifest(dir);
   }
-  if (!fs.existsSync(config.database)) throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE');
+  if (!fs.existsSync(config.database)) {
+    throw new RuntimeError(`database ${config.database} does not exist (${config.databaseOrigin})`, 'E_NO_DATABASE', ['check the path for a typo, or create it with `kuzu-migrate apply --create`']);
+  }
   const expected = manifest ? manifest.schema : config.schema;
   const checks = await withEngine(config.database, { readOnly: true }, async (engine) => {
     const out: VerifyCheck[] = [];
