@@ -47,6 +47,7 @@ import { readManifest } from '../snapshot/files';
 import { sha256File } from './files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
+import { appendHistoryLog } from './history-log';
 
 export type ApplyEvent = { phase: string; message: string };
 
@@ -138,12 +139,15 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // through a read-only handle; the write handle opens later.
     const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
     if (options.plan) savedPlanGuard(options.plan, config);
-    let plan = await readLive(dbPath, (live, engine) =>
-      planLive(live, engine, config, desired, {
+    let liveHistory: HistoryEntry[] = [];
+    let plan = await readLive(dbPath, async (live, engine) => {
+      liveHistory = engine ? await readHistory(engine) : [];
+      return planLive(live, engine, config, desired, {
         rewriteStrategy,
-        precheck: { allowDestructive: options.allowDestructive, create: options.create, allowSameVersion: options.allowSameVersion, onEvent: emit },
-      }),
-    );
+        precheck: { allowDestructive: options.allowDestructive, create: options.create, allowSameVersion: options.allowSameVersion, history: liveHistory, onEvent: emit },
+      });
+    });
+    const liveVersion = liveHistory.length ? liveHistory[liveHistory.length - 1].version : null;
     if (options.plan && options.plan.live_fingerprint !== plan.live_fingerprint) {
       throw new RefusedError(
         `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map(changeName).join(', ') || 'nothing'}`,
@@ -205,7 +209,9 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       writeJournal(journal);
       if (exists) {
         emit('backup', `backing up ${dbPath}`);
-        const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: null });
+        // The version the database is at (its last history entry); null for an adopted database
+        // without history: rollback treats that backup as the adopted state.
+        const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: liveVersion });
         backupId = b.id;
         backupSha = b.sha256;
         emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
@@ -250,6 +256,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       );
     }
     clearJournal(dbPath);
+    // The append-only copy beside the backups survives a later rollback that restores an older file.
+    appendHistoryLog(config.backups, dbPath, historyEntry(config, plan, { applyId, backupId, started }));
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
     return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified };
@@ -268,6 +276,7 @@ async function recordVersionIfNew(config: ResolvedConfig, plan: PlanDocument, st
       await engine.query(createHistoryTableStatement());
       await engine.query(insertHistoryStatement(historyEntry(config, plan, { applyId: id, backupId: null, started })));
       await engine.query('COMMIT');
+      appendHistoryLog(config.backups, config.database, historyEntry(config, plan, { applyId: id, backupId: null, started }));
     } catch (err) {
       await engine.query('ROLLBACK').catch(() => undefined);
       throw err;

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../apply/backup';
+import { mergeHistory, MergedEntry, readHistoryLog } from '../apply/history-log';
 import { ResolvedConfig } from '../config/config';
 import { Change } from '../core/changes';
 import { schemaToCypher } from '../core/ddl';
@@ -53,8 +54,11 @@ export interface ListResult {
   live_fingerprint: string | null;
   versions: VersionInfo[];
   backups: BackupInfo[];
-  /** The apply history, from the database's own `_kuzu_migrate_history` table. */
-  history: HistoryEntry[];
+  /**
+   * The apply history: the database's own `_kuzu_migrate_history` table merged with the
+   * append-only backups/history.jsonl; entries only the log holds are `rolled_back`.
+   */
+  history: MergedEntry[];
   warnings: string[];
 }
 
@@ -105,7 +109,8 @@ export async function listSnapshots(config: ResolvedConfig): Promise<ListResult>
       if (e.endsWith('.kuzu') && fs.statSync(p).isFile()) backups.push({ id: e, path: p, created_at: fs.statSync(p).mtime.toISOString(), reason: null, bytes: fs.statSync(p).size });
     }
   }
-  return { migrations: root, database: config.database, live_fingerprint: liveFp, versions, backups, history, warnings };
+  const merged = mergeHistory(history, readHistoryLog(config.backups, config.database));
+  return { migrations: root, database: config.database, live_fingerprint: liveFp, versions, backups, history: merged, warnings };
 }
 
 // ------------------------------------------------------------------------------------------ diff
