@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { introspectDatabase } from '../api/init';
+import { adoptDatabase } from '../api/init';
 import { isValidVersionName, schemaToYaml } from '../config/config';
 import { RuntimeError, UsageError } from '../core/errors';
 import { detectEngine } from '../engines/detect';
@@ -30,14 +30,14 @@ types, primary keys, defaults, comments, connections, multiplicity and storage d
 
   static override flags = {
     database: Flags.string({ char: 'd', summary: 'The database file to read.', required: true }),
-    version: Flags.string({ summary: 'Version to declare (vMAJOR.MINOR.PATCH).', default: 'v0.1.0' }),
+    version: Flags.string({ summary: 'Version to declare (vMAJOR.MINOR.PATCH); default: the version the history recorded last, else v0.1.0.' }),
     force: Flags.boolean({ summary: 'Overwrite an existing YAML file.' }),
   };
 
   public async run(): Promise<InitResult> {
     const file = path.resolve(this.flags.config);
-    const version = this.flags.version;
-    if (!isValidVersionName(version)) throw new UsageError(`--version ${version} is not a version name`, ['use vMAJOR.MINOR.PATCH, e.g. v1.0.0']);
+    const asked = this.flags.version;
+    if (asked !== undefined && !isValidVersionName(asked)) throw new UsageError(`--version ${asked} is not a version name`, ['use vMAJOR.MINOR.PATCH, e.g. v1.0.0']);
     if (fs.existsSync(file) && !this.flags.force) {
       throw new UsageError(`${file} already exists`, ['pass --force to overwrite it, or choose another file with --config']);
     }
@@ -47,7 +47,8 @@ types, primary keys, defaults, comments, connections, multiplicity and storage d
     const engine = detectEngine(dbPath).engine === 'ladybug' ? 'ladybug' : 'kuzu';
     this.useEngine(engine);
     await loadEngine();
-    const schema = await introspectDatabase(dbPath);
+    const { schema, recordedVersion } = await adoptDatabase(dbPath);
+    const version = asked ?? recordedVersion ?? 'v0.1.0';
     let rel = path.relative(path.dirname(file), dbPath);
     if (!rel.startsWith('.') && !path.isAbsolute(rel)) rel = './' + rel;
     const yaml = schemaToYaml(schema, { version, engine, database: rel, migrations: './migrations', backups: './backups' });
