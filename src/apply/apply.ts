@@ -330,7 +330,7 @@ export function findingError(blocking: Finding[]): KuzuMigrateError {
   if (policy.length) {
     const names = [...new Set(policy.map((f) => (f.property ? `${f.table}.${f.property}` : f.table!)))];
     return new RefusedError(
-      `${policy.length} destructive change${policy.length === 1 ? '' : 's'} not allowed: ${list(policy)}`,
+      `${policy.length} destructive change${policy.length === 1 ? '' : 's'} not allowed: ${policy.map((f) => f.message.replace(/^refused by policy of [^:]+: /, '')).join(', ')} (${policy[0].message.replace(/:.*$/, '')})`,
       'E_DESTRUCTIVE',
       [`allow them with --allow-destructive=${names.join(',')}, or in the environment's policy`],
     );

@@ -123,7 +123,7 @@ export async function rollbackTo(config: ResolvedConfig, selector: RollbackSelec
     const recovered = await recoverInterrupted(dbPath);
     if (recovered) emit('recover', recovered.message);
     const history = await withEngine(dbPath, { readOnly: true }, readHistory);
-    const snapshotExists = fs.existsSync(versionDir(config.migrations, version));
+    const snapshotExists = 'version' in sel && fs.existsSync(versionDir(config.migrations, version));
     let target: RollbackTarget | 'current' | null;
     if ('version' in sel) target = findRollbackTarget(history, version, listBackups(config.backups), snapshotExists);
     else {
