@@ -109,7 +109,13 @@ describe('plan, drift and golden plans', () => {
   }
 
   /** Golden output must not depend on the temp folder or the clock. */
-  const stable = (s: string, dir: string) => s.split(dir).join('<project>').replace(/"created_at": "[^"]+"/, '"created_at": "<now>"').replace(/"version": "\d+\.\d+\.\d+"/g, '"version": "<v>"');
+  const stable = (s: string, dir: string) =>
+    s
+      .split(dir)
+      .join('<project>')
+      .replace(/"created_at": "[^"]+"/, '"created_at": "<now>"')
+      .replace(/"version": "\d+\.\d+\.\d+"/g, '"version": "<v>"')
+      .replace(/"steps_digest": "[^"]+"/, '"steps_digest": "<digest>"'); // covers the tool version
 
   it('drift exits 0 when equal and 2 with differences; plan --detailed-exitcode likewise', async () => {
     const { p, desired } = await project();
@@ -119,7 +125,9 @@ describe('plan, drift and golden plans', () => {
     const d = runCli(['drift', '-c', p.yamlPath, '--json']);
     expect(d.status).toBe(2);
     expect(JSON.parse(d.stdout)).toMatchObject({ drift: true, differences: expect.arrayContaining([expect.objectContaining({ kind: 'drop_property', table: 'Component', property: 'owner' })]) });
-    expect(runCli(['plan', '--detailed-exitcode', '-c', p.yamlPath]).status).toBe(2);
+    // The drop is destructive and nothing allows it: apply would refuse it, so 1; allowed, 2.
+    expect(runCli(['plan', '--detailed-exitcode', '-c', p.yamlPath]).status).toBe(1);
+    expect(runCli(['plan', '--detailed-exitcode', '--allow-destructive', '-c', p.yamlPath]).status).toBe(2);
     expect(runCli(['plan', '-c', p.yamlPath]).status).toBe(0);
   });
 
