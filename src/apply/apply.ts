@@ -57,7 +57,10 @@ export interface ApplyOptions {
   /** true: allow every destructive change; a list: `Table` or `Table.prop` names. */
   allowDestructive?: boolean | string[];
   rewriteStrategy?: RewriteStrategy;
-  /** Called before the transaction with the plan; return false to abort (confirmation prompt). */
+  /**
+   * Called after the pre-checks, before the backup, with the plan (the confirmation prompt).
+   * Returning false cancels: RefusedError E_CANCELLED ("Cancelled; nothing changed", exit 3).
+   */
   confirm?: (plan: PlanDocument) => Promise<boolean>;
   onEvent?: (e: ApplyEvent) => void;
   command?: string;

@@ -207,7 +207,8 @@ export class KuzuEngine {
    */
   static async openInMemory(): Promise<KuzuEngine> {
     const native = await nativeModule();
-    const db = new native.Database(':memory:', 0, true, false);
+    // A catalog only, no data: a small buffer pool instead of the default share of memory.
+    const db = new native.Database(':memory:', 64 * 1024 * 1024, true, false);
     await db.init();
     const conn = new native.Connection(db);
     await conn.init();
