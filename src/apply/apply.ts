@@ -47,7 +47,7 @@ import { readManifest } from '../snapshot/files';
 import { sha256File } from './files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
-import { appendHistoryLog } from './history-log';
+import { appendHistoryLog, readHistoryLog } from './history-log';
 
 export type ApplyEvent = { phase: string; message: string };
 
@@ -103,16 +103,18 @@ export { isAllowed } from '../core/rules';
  * Settles an apply interrupted by a crash: if its history row is in the database it committed
  * (finish: clear the journal), otherwise Kuzu rolled it back (undo: nothing to do but clear).
  */
-export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult | null> {
+export async function recoverInterrupted(dbPath: string, backupsDir?: string): Promise<RecoveryResult | null> {
   const j = readJournal(dbPath);
   if (!j) return null;
   if (j.host === os.hostname() && j.pid !== process.pid && isProcessAlive(j.pid)) {
     throw new RuntimeError(`an apply (pid ${j.pid}) is still running on ${dbPath}`, 'E_BUSY', ['wait for it to finish']);
   }
-  let committed = false;
+  let committed: HistoryEntry | undefined;
   if (fs.existsSync(dbPath)) {
-    committed = await withEngine(dbPath, {}, async (engine) => (await readHistory(engine)).some((h) => h.id === j.apply_id));
+    committed = await withEngine(dbPath, {}, async (engine) => (await readHistory(engine)).find((h) => h.id === j.apply_id));
   }
+  // A commit the process did not live to log: the append-only copy gets it now.
+  if (committed && backupsDir && !readHistoryLog(backupsDir, dbPath).some((h) => h.id === committed!.id)) appendHistoryLog(backupsDir, dbPath, committed);
   if (j.staging) removeDatabaseFiles(j.staging);
   if (j.workdir) fs.rmSync(j.workdir, { recursive: true, force: true });
   clearJournal(dbPath);
@@ -133,7 +135,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
   const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate apply');
   faultPoint('after_lock');
   try {
-    const recovered = await recoverInterrupted(dbPath);
+    const recovered = await recoverInterrupted(dbPath, config.backups);
     if (recovered) emit('recover', recovered.message);
 
     const desired = options.plan ? options.plan.desired_schema : config.schema;

@@ -120,7 +120,7 @@ export async function rollbackTo(config: ResolvedConfig, selector: RollbackSelec
   let lock = acquireLock(dbPath, `kuzu-migrate rollback ${what}`);
   let released = false;
   try {
-    const recovered = await recoverInterrupted(dbPath);
+    const recovered = await recoverInterrupted(dbPath, config.backups);
     if (recovered) emit('recover', recovered.message);
     const history = await withEngine(dbPath, { readOnly: true }, readHistory);
     const snapshotExists = 'version' in sel && fs.existsSync(versionDir(config.migrations, version));

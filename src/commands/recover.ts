@@ -16,7 +16,7 @@ was. Staging files are removed, the journal cleared, a stale lock taken over.`;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const lock = acquireLock(config.database, 'kuzu-migrate recover');
     try {
-      const recovered = await recoverInterrupted(config.database);
+      const recovered = await recoverInterrupted(config.database, config.backups);
       this.out(recovered ? recovered.message : `Nothing to recover: no interrupted apply on ${config.database}.`);
       return { recovered };
     } finally {
