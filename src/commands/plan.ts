@@ -16,8 +16,15 @@ the data), diffs it against the schema declared in kuzu-migrate.yaml and prints 
   +   create            ~   update in place
   -   destroy           -/+ rewrite (the table is rebuilt)
 Destructive changes are marked with the number of rows they touch. A missing database plans
-creating everything. The plan JSON (--out, --format json) follows schemas/plan.schema.json and
-can be given to \`kuzu-migrate apply\`, which refuses it if the database changed since.`;
+creating everything (apply needs --create or create: true for it).
+Every check apply runs that needs no write runs here too, with the same code: values a type
+change cannot convert (count, sample keys), multiplicity and primary-key violations, default /
+using / checks expressions compiled against the catalog, the environment's policy, versions.
+Each is a finding with a stable code (text, JSON \`findings\`, Markdown); an error finding means
+apply would fail or refuse, and --detailed-exitcode exits 1. Pass the flags apply will get.
+The plan JSON (--out, --format json) follows schemas/plan.schema.json and can be given to
+\`kuzu-migrate apply\`, which applies it as saved, and refuses it if the database changed since,
+if it was made for another database, environment or tool version, or if it was edited.`;
 
   static override examples = [
     { description: 'Review the plan for the default database', command: '<%= config.bin %> plan' },
