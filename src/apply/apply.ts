@@ -175,6 +175,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       recovered,
       plan,
     };
+    const versionBlocking = blockingFindings(plan.findings ?? []).filter((f) => f.code.startsWith('version-'));
+    if (plan.changes.length === 0 && versionBlocking.length > 0) throw findingError(versionBlocking);
     if (plan.changes.length === 0) {
       // A new version without schema changes is still a version the database is now at: record it,
       // so list, verify and rollback know it. Nothing else is written.

@@ -43,8 +43,9 @@ export async function precheck(engine: KuzuEngine | null, live: Schema, plan: Pl
   const out: Finding[] = [];
   const missing = missingDatabaseFinding(config, plan.database_exists, options.create);
   if (missing) out.push(missing);
+  // Versions are checked even without changes: recording a lower version would be a silent downgrade.
+  out.push(...versionFindings(options.history ?? [], config.version, plan.desired_fingerprint, { allowSameVersion: options.allowSameVersion }));
   if (plan.changes.length > 0) {
-    out.push(...versionFindings(options.history ?? [], config.version, plan.desired_fingerprint, { allowSameVersion: options.allowSameVersion }));
     out.push(...policyFindings(plan.changes, mergeAllowance(options.allowDestructive, config.policy.allowDestructive), config.environment));
   }
   if (engine && plan.changes.length > 0) out.push(...(await dataFindings(engine, live, plan, options.onEvent)));
