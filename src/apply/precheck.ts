@@ -182,7 +182,7 @@ async function primaryKeyFinding(engine: KuzuEngine, c: Change, d: NodeTable, l:
 export async function expressionFindings(engine: KuzuEngine | null, live: Schema, plan: PlanDocument, config: ResolvedConfig): Promise<Finding[]> {
   const out: Finding[] = [];
   const desired = plan.desired_schema;
-  const at = (key: string) => (config.sources[key] ? { source: config.sources[key] } : {});
+  const at = (key: string) => (config.sources?.[key] ? { source: config.sources[key] } : {});
   if (engine) {
     for (const d of [...desired.nodes, ...desired.rels]) {
       const l = liveSource(live, d);
