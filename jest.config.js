@@ -1,9 +1,28 @@
-/** Unit tests are pure and fast; e2e tests run the built CLI (npm test builds first). */
-module.exports = {
-  preset: 'ts-jest',
+/**
+ * Three projects, one gate (`npm test` runs all three after a build):
+ *   unit         pure code in-process, no database, no CLI: `npm run test:unit`, well under 15 s
+ *   integration  real Kuzu databases in temporary folders, through the library
+ *   e2e          the built CLI (bin/run.js over dist/) as users run it
+ * ts-jest only transpiles (isolatedModules): type errors in tests are caught once, by
+ * `npm run typecheck` (tsc over src and test), instead of once per test file and worker.
+ */
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    { tsconfig: { module: 'commonjs', esModuleInterop: true, strict: true, skipLibCheck: true, resolveJsonModule: true, target: 'ES2022', isolatedModules: true } },
+  ],
+};
+
+const project = (name, timeout) => ({
+  displayName: name,
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: [`<rootDir>/test/${name}`],
   testMatch: ['**/*.test.ts'],
+  transform,
+  testTimeout: timeout,
+});
+
+module.exports = {
   testTimeout: 120000,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', esModuleInterop: true, strict: true, skipLibCheck: true, resolveJsonModule: true, target: 'ES2022' }, diagnostics: { warnOnly: false } }] },
+  projects: [project('unit', 10000), project('integration', 120000), project('e2e', 120000)],
 };

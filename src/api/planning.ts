@@ -7,7 +7,7 @@ import { diffSchemas } from '../core/diff';
 import { Schema, findTable, sameName } from '../core/model';
 import { buildPlan, liveProperty, liveSource, PlanDocument, RewriteStrategy } from '../core/plan';
 import { ResolvedConfig } from '../config/config';
-import { engineKind, KuzuEngine, kuzuVersion } from '../kuzu/engine';
+import { configuredEngine, engineKind, kuzuVersion } from '../kuzu/engine';
 import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../kuzu/introspect';
 
 export { readLive };
@@ -16,6 +16,7 @@ import { readJournal } from '../apply/journal';
 import { readHistory } from '../apply/history';
 import { precheck, PrecheckOptions } from '../apply/precheck';
 import { sortFindings } from '../core/findings';
+import type { QueryRunner } from '../engines/runner';
 
 export interface PlanOptions {
   rewriteStrategy?: RewriteStrategy;
@@ -51,7 +52,7 @@ export function adoptUnknownStorageDirections(live: LiveSchema, desired: Schema)
  * tables and properties as declared; the rows are counted on the live table and property they
  * come from (renamed_from followed), or on the live table itself for drops.
  */
-export async function annotateRowCounts(engine: KuzuEngine, live: Schema, desired: Schema, changes: Change[]): Promise<void> {
+export async function annotateRowCounts(engine: QueryRunner, live: Schema, desired: Schema, changes: Change[]): Promise<void> {
   for (const c of changes) {
     if (!c.destructive) continue;
     const d = findTable(desired, c.table);
@@ -77,7 +78,7 @@ export async function annotateRowCounts(engine: KuzuEngine, live: Schema, desire
  * nobody can read taken as declared), diffed against `desired`, destructive changes counted through
  * the same read-only handle, and the plan document built.
  */
-export async function planLive(live: LiveSchema, engine: KuzuEngine | null, config: ResolvedConfig, desired: Schema, options: PlanOptions = {}): Promise<PlanDocument> {
+export async function planLive(live: LiveSchema, engine: QueryRunner | null, config: ResolvedConfig, desired: Schema, options: PlanOptions = {}): Promise<PlanDocument> {
   const warnings = [...live.warnings, ...adoptUnknownStorageDirections(live, desired)];
   const interrupted = readJournal(config.database);
   if (interrupted) {
@@ -92,6 +93,7 @@ export async function planLive(live: LiveSchema, engine: KuzuEngine | null, conf
     warnings: [...warnings, ...diff.warnings],
     databaseExists: live.exists,
     rewriteStrategy: options.rewriteStrategy,
+    capabilities: configuredEngine().capabilities,
     meta: {
       toolVersion: TOOL_VERSION,
       kuzuVersion: kuzuVersion(),

@@ -23,28 +23,33 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
-import { InterruptedError, KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
+import { ErrorCode, InterruptedError, KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { blockingFindings, Finding } from '../core/findings';
 import { changeName } from '../core/rules';
-import { stepsDigest } from '../core/plan';
 import { missingDatabaseFinding } from './precheck';
-import { cypherString, quoteIdent, STAGING_PREFIX } from '../core/identifiers';
+import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
+import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
+import { evaluateCheck } from '../kuzu/checks';
 import { introspect, readLive } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
-import { COMPANION_SUFFIXES, fsyncPath, removeDatabaseFiles } from './files';
+import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../state/files';
+import { compareDigests, digestDatabase, writeReceipt } from '../state/digest';
+import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
+import { copyFileExclusive } from '../state/private';
+import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
 import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistoryStatement, readHistory } from './history';
 import { exportSnapshot } from '../snapshot/export';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { readManifest } from '../snapshot/files';
-import { sha256File } from './files';
+import { sha256File } from '../state/files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
 import { appendHistoryLog, readHistoryLog } from './history-log';
@@ -93,15 +98,26 @@ export interface ApplyResult {
 
 export interface RecoveryResult {
   apply_id: string;
-  outcome: 'completed' | 'rolled_back';
+  /** completed: the new database is in place; rolled_back: the old one never left; restored: the backup was put back. */
+  outcome: 'completed' | 'rolled_back' | 'restored';
   message: string;
 }
 
 export { isAllowed } from '../core/rules';
 
 /**
- * Settles an apply interrupted by a crash: if its history row is in the database it committed
- * (finish: clear the journal), otherwise Kuzu rolled it back (undo: nothing to do but clear).
+ * Settles an apply interrupted by a crash, deciding by the CONTENT of the live file, never by the
+ * presence of a history row alone (Kuzu 0.11.3 can reopen a killed COMMIT with its history row
+ * and empty tables, docs/security.md "Crash safety"):
+ * - killed before the swap (phases up to `executing`): the live file was never replaced, it is
+ *   the original; the private staging folder is removed.
+ * - killed at or after the swap (`swapping`, `committed`): the live file's digest (row counts,
+ *   and content fingerprints of the rebuilt tables) is compared with the one the apply recorded
+ *   in the journal before the swap. Equal: the apply is complete. Otherwise, if the file is
+ *   byte-for-byte the backup, the rename never happened (rolled back); if it is anything else, the
+ *   backup is restored (a database the apply created is removed).
+ * - killed while restoring the backup after a failed post-verify: the restore is redone.
+ * Returns null when there is no journal. Throws E_BUSY when the apply's process still runs.
  */
 export async function recoverInterrupted(dbPath: string, backupsDir?: string): Promise<RecoveryResult | null> {
   const j = readJournal(dbPath);
@@ -109,36 +125,110 @@ export async function recoverInterrupted(dbPath: string, backupsDir?: string): P
   if (j.host === os.hostname() && j.pid !== process.pid && isProcessAlive(j.pid)) {
     throw new RuntimeError(`an apply (pid ${j.pid}) is still running on ${dbPath}`, 'E_BUSY', ['wait for it to finish']);
   }
-  let committed: HistoryEntry | undefined;
-  if (fs.existsSync(dbPath)) {
-    committed = await withEngine(dbPath, {}, async (engine) => (await readHistory(engine)).find((h) => h.id === j.apply_id));
+  const cleanup = () => {
+    if (j.stage_dir) fs.rmSync(j.stage_dir, { recursive: true, force: true });
+    if (j.staging) removeDatabaseFiles(j.staging);
+    if (j.workdir) fs.rmSync(j.workdir, { recursive: true, force: true });
+  };
+  const backup = j.backup_id && j.backups_dir ? findBackup(j.backups_dir, j.backup_id) : undefined;
+  const putBack = async (why: string): Promise<RecoveryResult> => {
+    if (j.backup_id && !backup) {
+      throw new RuntimeError(`apply ${j.apply_id} was interrupted and ${dbPath} is not the database it built (${why}), but its backup ${j.backup_id} is missing`, 'E_RECOVER', [
+        `restore a backup by hand (see ${j.backups_dir ?? 'backups/'}), then run kuzu-migrate recover again`,
+      ]);
+    }
+    if (backup) await restoreBackup(backup, j.backups_dir!, dbPath);
+    else removeDatabaseFiles(dbPath); // the apply created the database: "as it was" is no file
+    cleanup();
+    clearJournal(dbPath);
+    return {
+      apply_id: j.apply_id,
+      outcome: 'restored',
+      message: `apply ${j.apply_id} (to ${j.version}) was interrupted and ${dbPath} was not what it built (${why}); ${backup ? `backup ${backup.id} was restored` : 'the database it was creating was removed'}, the database is as before`,
+    };
+  };
+  const rolledBack = (): RecoveryResult => {
+    cleanup();
+    clearJournal(dbPath);
+    return { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before its result was put in place; the database is as before` };
+  };
+
+  if (j.phase === 'restoring') return putBack('interrupted while restoring the backup');
+  if (!j.expected) {
+    if (j.stage_dir || j.phase === 'locked' || j.phase === 'backed_up') return rolledBack();
+    // A journal of an earlier kuzu-migrate (in-place transaction, no recorded digest): the
+    // history row is all there is to go by.
+    const committed = fs.existsSync(dbPath) && (await withEngine(dbPath, {}, async (engine) => (await readHistory(engine)).some((h) => h.id === j.apply_id)));
+    if (committed) await logCommitted(dbPath, j.apply_id, j.backups_dir ?? backupsDir);
+    cleanup();
+    clearJournal(dbPath);
+    return committed
+      ? { apply_id: j.apply_id, outcome: 'completed', message: `apply ${j.apply_id} (to ${j.version}) had committed before it was interrupted (journal of an earlier version: run kuzu-migrate verify)` }
+      : { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before commit; Kuzu rolled it back and the database is as before` };
   }
-  // A commit the process did not live to log: the append-only copy gets it now.
-  if (committed && backupsDir && !readHistoryLog(backupsDir, dbPath).some((h) => h.id === committed!.id)) appendHistoryLog(backupsDir, dbPath, committed);
-  if (j.staging) removeDatabaseFiles(j.staging);
-  if (j.workdir) fs.rmSync(j.workdir, { recursive: true, force: true });
-  clearJournal(dbPath);
-  return committed
-    ? { apply_id: j.apply_id, outcome: 'completed', message: `apply ${j.apply_id} (to ${j.version}) had committed before it was interrupted; it is complete` }
-    : { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before commit; Kuzu rolled it back and the database is as before` };
+  // At or after the swap: decide by content. The original's exact bytes first (cheap and
+  // definitive: a schema-only change leaves the digest of the data equal).
+  if (fs.existsSync(dbPath) && j.backup_sha256 !== undefined && !hasCompanions(dbPath) && (await sha256File(dbPath)) === j.backup_sha256) return rolledBack();
+  let problems: string[];
+  if (!fs.existsSync(dbPath)) problems = ['the file is missing'];
+  else {
+    try {
+      problems = compareDigests(j.expected, await digestDatabase(dbPath, j.rebuilt_tables ?? []));
+    } catch (err) {
+      problems = [`it does not open: ${(err as Error).message.split('\n')[0]}`];
+    }
+  }
+  if (problems.length === 0) {
+    await logCommitted(dbPath, j.apply_id, j.backups_dir ?? backupsDir);
+    cleanup();
+    if (j.backup_id && j.backups_dir) writeReceipt(dbPath, j.backups_dir, j.backup_id, { apply_id: j.apply_id, version: j.version, rebuilt_tables: j.rebuilt_tables ?? [], expected: j.expected });
+    clearJournal(dbPath);
+    return {
+      apply_id: j.apply_id,
+      outcome: 'completed',
+      message: `apply ${j.apply_id} (to ${j.version}) had put its result in place before it was interrupted; its content matches what the apply recorded, it is complete`,
+    };
+  }
+  if (!fs.existsSync(dbPath) && !j.backup_id) return rolledBack();
+  return putBack(problems.slice(0, 3).join('; '));
+}
+
+function hasCompanions(dbPath: string): boolean {
+  return COMPANION_SUFFIXES.some((s) => fs.existsSync(dbPath + s));
+}
+
+/**
+ * An apply whose result is in place but whose process did not live to append it to the history
+ * log (backups/history.jsonl): the entry is copied from the database's own history now.
+ */
+async function logCommitted(dbPath: string, applyId: string, backupsDir: string | undefined): Promise<void> {
+  if (!backupsDir || readHistoryLog(backupsDir, dbPath).some((h) => h.id === applyId)) return;
+  const entry = await withEngine(dbPath, { readOnly: true }, async (engine) => (await readHistory(engine)).find((h) => h.id === applyId)).catch(() => undefined);
+  if (entry) appendHistoryLog(backupsDir, dbPath, entry);
 }
 
 export async function applyMigration(config: ResolvedConfig, options: ApplyOptions = {}): Promise<ApplyResult> {
   let started = Date.now();
   const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
-  const dbPath = config.database;
+  // The real file: through a symlink we lock, journal and replace its target, never the link.
+  const dbPath = realDatabasePath(config.database);
+  config = { ...config, database: dbPath };
   // A mistyped path must not become a new database: refuse before anything (even the lock file or
   // its folder) is created.
   const missing = missingDatabaseFinding(config, fs.existsSync(dbPath), options.create);
   if (missing) throw findingError([missing]);
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  refuseHardLinked(dbPath);
   const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate apply');
   faultPoint('after_lock');
   try {
     const recovered = await recoverInterrupted(dbPath, config.backups);
     if (recovered) emit('recover', recovered.message);
 
-    const desired = options.plan ? options.plan.desired_schema : config.schema;
+    // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
+    const shape = options.plan ? planShapeProblem(options.plan) : null;
+    if (shape) throw new UsageError(`the plan is not a kuzu-migrate plan: ${shape}`);
+    const desired = options.plan ? desiredSchemaOf(options.plan) : config.schema;
     const exists = fs.existsSync(dbPath);
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
@@ -160,8 +250,12 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         ['run `kuzu-migrate plan --out PLAN.json` again and review it'],
       );
     }
-    // Exactly what was reviewed is what runs: the saved plan's own statements (their digest was checked).
-    if (options.plan) plan = { ...plan, steps: options.plan.steps };
+    const tampered = options.plan ? planIntegrityProblems(options.plan, plan, TOOL_VERSION) : [];
+    if (tampered.length) {
+      throw new RefusedError(`the plan file is not what was planned, nothing was changed: ${tampered.join('; ')}`, 'E_PLAN_MODIFIED', [
+        'run `kuzu-migrate plan --out PLAN.json` again with this kuzu-migrate and review it',
+      ]);
+    }
     const base: Omit<ApplyResult, 'status'> = {
       apply_id: null,
       version: config.version,
@@ -212,6 +306,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     let backupId: string | null = null;
     let backupSha: string | null = null;
     let verified: string[] = [];
+    const mode = exists ? fileMode(dbPath) : undefined;
+    let stage: Staged | null = null;
+    let swapped = false;
+    let swapping: Journal | null = null;
     try {
       writeJournal(journal);
       if (exists) {
@@ -224,25 +322,63 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
         faultPoint('after_backup');
       }
-      writeJournal({ ...journal, phase: 'executing', backup_id: backupId });
+      // Everything is built in a private copy and swapped in by one rename (state/swap.ts: Kuzu
+      // does not make a COMMIT of copied tables crash-atomic, so the live file is never written).
+      stage = stageBeside(dbPath);
+      const withBackup = { ...journal, phase: 'executing' as const, backup_id: backupId, backups_dir: config.backups, backup_sha256: backupSha ?? undefined, stage_dir: stage.dir };
+      writeJournal(withBackup);
       faultPoint('after_journal');
 
       if (plan.rewrite_strategy === 'export' && exists) {
-        verified = await runExportStrategy(config, plan, { applyId, backupId, started, backupSha: backupSha!, journal }, emit);
+        verified = await runExportStrategy(config, plan, stage, { applyId, backupId, started }, emit);
       } else {
-        await withEngine(dbPath, {}, async (engine) => {
+        if (exists) {
+          emit('copy', `copying ${dbPath} into a private staging folder`);
+          copyFileExclusive(dbPath, stage.file, 0o600);
+        }
+        await withEngine(stage.file, {}, async (engine) => {
           verified = await runTransaction(engine, config, plan, { applyId, backupId, started, signal: options.signal }, emit);
         });
       }
+      // The new database is closed (checkpointed). Record what it holds BEFORE it is swapped in,
+      // so that recovery can tell the new file from anything else by content.
+      emit('swap', 'fingerprinting the new database');
+      const expected = await digestDatabase(stage.file, plan.rebuilt_tables);
+      swapping = { ...withBackup, phase: 'swapping', rebuilt_tables: plan.rebuilt_tables, expected };
+      writeJournal(swapping);
+      faultPoint('before_swap');
+      if (exists) {
+        // Nothing may have written to the original since the backup, or the swap would lose it.
+        const walLeft = hasCompanions(dbPath);
+        if (walLeft || (await sha256File(dbPath)) !== backupSha) {
+          throw new RuntimeError(`${dbPath} was written to by another program during the apply; nothing was changed`, 'E_CONCURRENT', ['stop other writers and run apply again']);
+        }
+      }
+      emit('swap', `moving the new database into place`);
+      swapIntoPlace(stage.file, dbPath, mode);
+      swapped = true;
+      faultPoint('after_swap');
     } catch (err) {
-      // Nothing was committed (Kuzu rolled the transaction back, or the swap never happened):
-      // the apply is over and the database is as it was. A database this apply created goes too.
-      clearJournal(dbPath);
-      if (!exists) removeDatabaseFiles(dbPath);
+      // Not swapped: the live file is the original (or absent, for a new database); the apply is
+      // over and the database is as it was.
+      if (!swapped) {
+        if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
+        clearJournal(dbPath);
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!(err instanceof KuzuMigrateError) && (code === 'ENOSPC' || code === 'EDQUOT')) {
+        throw new RuntimeError(`no space left in ${path.dirname(dbPath)} for the new database (an apply needs about the size of the database again, beside it)`, 'E_DISK_FULL', [
+          'free disk space and run apply again; nothing was changed',
+        ]);
+      }
+      if (!(err instanceof KuzuMigrateError) && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) {
+        throw new RuntimeError(`cannot write beside ${dbPath}: ${(err as Error).message}`, 'E_IO', ['the database folder must be writable; nothing was changed']);
+      }
       throw err;
     }
-    writeJournal({ ...journal, phase: 'committed', backup_id: backupId });
+    writeJournal({ ...swapping!, phase: 'committed' });
     faultPoint('after_commit');
+    fs.rmSync(stage.dir, { recursive: true, force: true });
 
     // Post-verify: the database must now be exactly the declared schema.
     emit('post-verify', 'checking the schema equals the declaration');
@@ -251,7 +387,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
       const residual = diffSchemas(after.schema, desired).changes;
       if (backupId) {
-        writeJournal({ ...journal, phase: 'restoring', backup_id: backupId });
+        writeJournal({ ...journal, phase: 'restoring', backup_id: backupId, backups_dir: config.backups });
         await restoreBackup(findBackup(config.backups, backupId)!, config.backups, dbPath);
       } else {
         removeDatabaseFiles(dbPath); // it did not exist before: "as it was" is no file
@@ -262,6 +398,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         'E_VERIFY',
       );
     }
+    // What verify compares with while the file is unchanged (state/digest.ts Receipt).
+    if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping!.expected! });
     clearJournal(dbPath);
     // The append-only copy beside the backups survives a later rollback that restores an older file.
     appendHistoryLog(config.backups, dbPath, historyEntry(config, plan, { applyId, backupId, started }));
@@ -345,17 +483,17 @@ export function findingError(blocking: Finding[]): KuzuMigrateError {
   const casts = of('cast-fails');
   const rest = blocking.filter((f) => !casts.includes(f));
   if (casts.length && !rest.length) return new RuntimeError(`${list(casts)}; nothing was changed`, 'E_CAST', hints(casts));
-  const code = rest.every((f) => f.code.endsWith('-invalid')) ? 'E_EXPRESSION' : 'E_PRECHECK';
+  const code: ErrorCode = rest.every((f) => f.code.endsWith('-invalid')) ? 'E_EXPRESSION' : 'E_PRECHECK';
   return new RuntimeError(`${blocking.length} problem${blocking.length === 1 ? '' : 's'} would make apply fail: ${list(blocking)}; nothing was changed`, code, hints(blocking));
 }
 
 /**
- * A saved plan is applied only to what it was made for, by the tool that made it, with the
- * statements that were reviewed: each mismatch is refused (exit 3) naming which. (A changed live
- * database is "stale" and checked after re-planning.)
+ * A saved plan is applied only to the database and environment it was made for: each mismatch
+ * is refused (exit 3) naming which — not called stale. (After re-planning, a changed live
+ * database is "stale", and planIntegrityProblems refuses another tool version or edited steps.)
  */
 export function savedPlanGuard(saved: PlanDocument, config: ResolvedConfig): void {
-  const refuse = (code: string, message: string, hint: string) => {
+  const refuse = (code: ErrorCode, message: string, hint: string) => {
     throw new RefusedError(message, code, [hint]);
   };
   if (path.resolve(saved.database) !== path.resolve(config.database)) {
@@ -363,12 +501,6 @@ export function savedPlanGuard(saved: PlanDocument, config: ResolvedConfig): voi
   }
   if ((saved.environment ?? null) !== (config.environment ?? null)) {
     refuse('E_PLAN_ENVIRONMENT', `the plan was made for ${saved.environment ? `environment ${saved.environment}` : 'no environment'}, not ${config.environment ? `environment ${config.environment}` : 'no environment'}`, 'apply it with the --env it was planned with, or plan again');
-  }
-  if (saved.tool?.version !== TOOL_VERSION) {
-    refuse('E_PLAN_TOOL_VERSION', `the plan was made by kuzu-migrate ${saved.tool?.version ?? '(unknown)'}, this is ${TOOL_VERSION}`, 'plan again with this version and review it');
-  }
-  if (!saved.steps_digest || saved.steps_digest !== stepsDigest(saved)) {
-    refuse('E_PLAN_EDITED', `the plan's statements or desired schema were edited after it was made (${saved.steps_digest ? 'steps_digest does not match' : 'it has no steps_digest'})`, 'plan again with `kuzu-migrate plan --out PLAN.json` and review it; never edit a saved plan');
   }
 }
 
@@ -461,16 +593,12 @@ async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument
   return next.toString();
 }
 
+/** The YAML checks, through the one evaluator verify uses too (kuzu/checks.ts: read-only, one query). */
 async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {
   for (const check of config.checks) {
     emit('checks', check.name);
-    let value: unknown;
-    try {
-      value = await engine.scalar(check.query);
-    } catch (err) {
-      throw new RuntimeError(`check "${check.name}" failed to run: ${(err as Error).message.split('\n')[0]}; nothing changed`, 'E_CHECK');
-    }
-    if (value !== true) throw new RuntimeError(`check "${check.name}" returned ${JSON.stringify(value)}, not true; nothing changed`, 'E_CHECK');
+    const outcome = await evaluateCheck(engine, check);
+    if (!outcome.ok) throw new RuntimeError(`check "${check.name}" ${outcome.problem}; nothing changed`, 'E_CHECK');
   }
 }
 
@@ -480,7 +608,7 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: s
  * value, each keyed by the row's (new) primary key.
  */
 async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<string[]> {
-  const desired = plan.desired_schema;
+  const desired = desiredSchemaOf(plan);
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
   const problems: string[] = [];
@@ -551,69 +679,42 @@ function compare(
 
 export { HISTORY_TABLE };
 
-/** Name of the fresh database file an export rewrite builds next to the original (same file system, so the swap is a rename). */
-export function exportStagingPath(dbPath: string): string {
-  return path.join(path.dirname(dbPath), `${STAGING_PREFIX}rewrite_${process.pid}_${path.basename(dbPath)}`);
-}
-
 /**
- * The `export` strategy: the design's EXPORT → fresh database → verify → swap. The live database
- * is exported with kuzu-migrate's lossless snapshot codec (Kuzu's own EXPORT loses values, see the
- * notes), loaded into a fresh file next to it and verified against the snapshot's manifest
- * (schema, counts, content); the plan's statements then run there in one transaction, with the
- * same verification as the transaction strategy; the history (which lives in the database) is
- * carried over. Only when all of that holds is the file swapped in, by one rename, after checking
- * that the original is byte-for-byte what was backed up (nothing wrote to it meanwhile). The new
- * file is also compacted: a rebuild leaves no freed pages behind.
+ * The `export` strategy: the design's EXPORT → fresh database → verify. The live database is
+ * exported with kuzu-migrate's lossless snapshot codec (Kuzu's own EXPORT loses values, see the
+ * notes), loaded into a fresh file in the private staging folder and verified against the
+ * snapshot's manifest (schema, counts, content); the plan's statements then run there in one
+ * transaction, with the same verification as the transaction strategy; the history (which lives
+ * in the database) is carried over. The caller swaps the file in (it is also compacted: a rebuild
+ * leaves no freed pages behind).
  */
 async function runExportStrategy(
   config: ResolvedConfig,
   plan: PlanDocument,
-  ctx: { applyId: string; backupId: string | null; started: number; backupSha: string; journal: Journal },
+  stage: Staged,
+  ctx: { applyId: string; backupId: string | null; started: number },
   emit: (p: string, m: string) => void,
 ): Promise<string[]> {
   const dbPath = config.database;
-  const staging = exportStagingPath(dbPath);
-  const workdir = fs.mkdtempSync(path.join(path.dirname(dbPath), `.${STAGING_PREFIX}export-`));
-  writeJournal({ ...ctx.journal, phase: 'executing', backup_id: ctx.backupId, staging, workdir });
-  let swapped = false;
-  try {
-    emit('export', `exporting ${dbPath} (lossless snapshot codec, parquet)`);
-    await exportSnapshot({ ...config, migrations: workdir }, { version: 'v0.0.0', format: 'parquet' });
-    const dir = path.join(workdir, 'v0.0.0');
-    const manifest = readManifest(dir);
-    faultPoint('after_export');
-    const history = await withEngine(dbPath, { readOnly: true }, readHistory);
-    removeDatabaseFiles(staging);
-    let verified: string[] = [];
-    await withEngine(staging, {}, async (engine) => {
-      emit('load', `loading into ${staging}`);
-      await loadSnapshot(engine, dir, manifest);
-      emit('verify', 'verifying the loaded copy against the export');
-      const problems = await verifyLoaded(engine, manifest);
-      if (problems.length) {
-        throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
-      }
-      verified = await runTransaction(engine, config, plan, { ...ctx, carryHistory: history }, emit);
-    });
-    faultPoint('before_swap');
-    // Nothing may have written to the original since the backup, or the swap would lose it.
-    const walLeft = fs.existsSync(dbPath + '.wal') && fs.statSync(dbPath + '.wal').size > 0;
-    if (walLeft || (await sha256File(dbPath)) !== ctx.backupSha) {
-      throw new RuntimeError(`${dbPath} was written to by another program during the apply; nothing was changed`, 'E_CONCURRENT', [
-        'stop other writers and run apply again',
-      ]);
+  const workdir = path.join(stage.dir, 'export');
+  fs.mkdirSync(workdir, { mode: 0o700 });
+  emit('export', `exporting ${dbPath} (lossless snapshot codec, parquet)`);
+  await exportSnapshot({ ...config, migrations: workdir }, { version: 'v0.0.0', format: 'parquet' });
+  const dir = path.join(workdir, 'v0.0.0');
+  const manifest = readManifest(dir);
+  faultPoint('after_export');
+  const history = await withEngine(dbPath, { readOnly: true }, readHistory);
+  let verified: string[] = [];
+  await withEngine(stage.file, {}, async (engine) => {
+    emit('load', `loading into ${stage.file}`);
+    await loadSnapshot(engine, dir, manifest);
+    emit('verify', 'verifying the loaded copy against the export');
+    const problems = await verifyLoaded(engine, manifest);
+    if (problems.length) {
+      throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
-    emit('swap', `moving ${path.basename(staging)} into place`);
-    fsyncPath(staging);
-    for (const s of COMPANION_SUFFIXES) fs.rmSync(dbPath + s, { force: true });
-    fs.renameSync(staging, dbPath);
-    swapped = true;
-    fsyncPath(path.dirname(dbPath));
-    faultPoint('after_swap');
-    return verified;
-  } finally {
-    if (!swapped) removeDatabaseFiles(staging);
-    fs.rmSync(workdir, { recursive: true, force: true });
-  }
+    verified = await runTransaction(engine, config, plan, { ...ctx, carryHistory: history }, emit);
+  });
+  fs.rmSync(workdir, { recursive: true, force: true });
+  return verified;
 }

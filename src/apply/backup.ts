@@ -3,11 +3,15 @@
  * the database is checkpointed first (the WAL folded in) and copied while our lock is held; each
  * copy is checksummed, and restoring one verifies the checksum before anything is replaced.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { withEngine } from '../kuzu/engine';
-import { COMPANION_SUFFIXES, fsyncPath, removeDatabaseFiles, sha256File } from './files';
+import { COMPANION_SUFFIXES, fsyncPath, sha256File } from '../state/files';
+import { fileMode, folderModeFor } from '../state/paths';
+import { copyFileExclusive, makePrivateDir, OWNER_FILE, writeFileExclusive } from '../state/private';
+import { stageBeside, swapIntoPlace } from '../state/swap';
 
 export interface BackupManifest {
   id: string;
@@ -28,7 +32,8 @@ const DB_FILE = 'database.kuzu';
 
 function backupId(now: Date, reason: string): string {
   const ts = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${ts}-${reason}-${process.pid}`;
+  // A random tail: nobody can predict (and plant a symlink at) the folder name in advance.
+  return `${ts}-${reason}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
 /** Folds the WAL into the main file so the file alone is the whole database. */
@@ -43,13 +48,17 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
   await checkpoint(dbPath);
   const id = backupId(options.now ?? new Date(), options.reason);
   const dir = path.join(backupsDir, id);
-  const partial = dir + '.partial';
+  // Copies of the database get its permissions, and their folders no wider (issue 16 item 7).
+  const mode = fileMode(dbPath);
+  let partial: string | null = null;
   try {
-    fs.mkdirSync(partial, { recursive: true });
+    fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
+    // Built in a private folder (random name, exclusive, 0700), renamed to its id when whole.
+    partial = makePrivateDir(backupsDir, 'backup');
     const target = path.join(partial, DB_FILE);
-    fs.copyFileSync(dbPath, target);
+    copyFileExclusive(dbPath, target, mode);
     // After a checkpoint there is no WAL; copy one anyway if a crash left it, so the copy is whole.
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) fs.copyFileSync(dbPath + s, target + s);
+    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
     const [srcSum, copySum] = await Promise.all([sha256File(dbPath), sha256File(target)]);
     if (srcSum !== copySum) throw new RuntimeError(`backup copy of ${dbPath} does not match the original (checksum)`, 'E_BACKUP');
     const manifest: BackupManifest = {
@@ -62,13 +71,16 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
       size: fs.statSync(target).size,
       sha256: copySum,
     };
-    fs.writeFileSync(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+    writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', mode);
     fsyncPath(target);
+    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
+    fs.chmodSync(partial, folderModeFor(mode));
     fs.renameSync(partial, dir);
+    partial = null;
     fsyncPath(backupsDir);
     return manifest;
   } catch (err) {
-    fs.rmSync(partial, { recursive: true, force: true });
+    if (partial) fs.rmSync(partial, { recursive: true, force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
       throw new RuntimeError(`no space left for the backup in ${backupsDir}`, 'E_DISK_FULL', ['free disk space or point `backups:` at a larger disk; nothing was changed']);
     }
@@ -112,18 +124,17 @@ export function pruneBackups(backupsDir: string, keep: number): string[] {
 export async function restoreBackup(b: BackupManifest, backupsDir: string, dbPath: string): Promise<void> {
   const source = path.join(backupsDir, b.id, b.file);
   if (!fs.existsSync(source)) throw new RuntimeError(`backup ${b.id} has no database file (${source})`, 'E_BACKUP');
-  const staging = `${dbPath}.km-restore`;
-  removeDatabaseFiles(staging);
-  fs.copyFileSync(source, staging);
-  for (const s of COMPANION_SUFFIXES) if (fs.existsSync(source + s)) fs.copyFileSync(source + s, staging + s);
-  const sum = await sha256File(staging);
-  if (sum !== b.sha256) {
-    removeDatabaseFiles(staging);
-    throw new RuntimeError(`backup ${b.id} is damaged (checksum mismatch); nothing was changed`, 'E_BACKUP');
+  // A private staging folder beside the target (same file system: the swap is one rename).
+  const stage = stageBeside(dbPath, 'restore');
+  try {
+    copyFileExclusive(source, stage.file, fs.existsSync(dbPath) ? fileMode(dbPath) : fileMode(source));
+    const sum = await sha256File(stage.file);
+    if (sum !== b.sha256) throw new RuntimeError(`backup ${b.id} is damaged (checksum mismatch); nothing was changed`, 'E_BACKUP');
+    // A backup is taken after a checkpoint: a companion file in it would be a damaged backup.
+    const extra = COMPANION_SUFFIXES.filter((s) => fs.existsSync(source + s));
+    if (extra.length) throw new RuntimeError(`backup ${b.id} has ${extra.join(', ')} beside its file; nothing was changed`, 'E_BACKUP');
+    swapIntoPlace(stage.file, dbPath);
+  } finally {
+    fs.rmSync(stage.dir, { recursive: true, force: true });
   }
-  fsyncPath(staging);
-  for (const s of COMPANION_SUFFIXES) fs.rmSync(dbPath + s, { force: true });
-  fs.renameSync(staging, dbPath);
-  for (const s of COMPANION_SUFFIXES) if (fs.existsSync(staging + s)) fs.renameSync(staging + s, dbPath + s);
-  fsyncPath(path.dirname(dbPath));
 }

@@ -6,7 +6,7 @@
  * ignores reserved tables, and a rewrite carries the table over like any other.
  */
 import { cypherString } from '../core/identifiers';
-import { KuzuEngine } from '../kuzu/engine';
+import type { QueryRunner } from '../engines/runner';
 
 export const HISTORY_TABLE = '_kuzu_migrate_history';
 
@@ -51,12 +51,12 @@ export function insertHistoryStatement(e: HistoryEntry): string {
   return `CREATE (:${HISTORY_TABLE} {${values.join(', ')}})`;
 }
 
-export async function hasHistoryTable(engine: KuzuEngine): Promise<boolean> {
+export async function hasHistoryTable(engine: QueryRunner): Promise<boolean> {
   const rows = await engine.query('CALL show_tables() RETURN name');
   return rows.some((r) => String(r['name']) === HISTORY_TABLE);
 }
 
-export async function readHistory(engine: KuzuEngine): Promise<HistoryEntry[]> {
+export async function readHistory(engine: QueryRunner): Promise<HistoryEntry[]> {
   if (!(await hasHistoryTable(engine))) return [];
   const rows = await engine.query(`MATCH (h:${HISTORY_TABLE}) RETURN h.* ORDER BY h.applied_at`);
   return rows.map((r) => {

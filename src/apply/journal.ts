@@ -5,9 +5,17 @@
  * says exactly whether it happened.
  */
 import * as fs from 'node:fs';
-import { readJsonFile, writeJsonAtomic } from './files';
+import { readJsonFile, writeJsonAtomic } from '../state/files';
 
-export type JournalPhase = 'locked' | 'backed_up' | 'executing' | 'committed' | 'restoring';
+import type { ContentDigest } from '../state/digest';
+
+/**
+ * `locked` → `executing` (building in the private copy; the live file untouched) → `swapping`
+ * (the copy is complete, `expected` holds its digest; the rename may or may not have happened)
+ * → `committed` (swapped; post-verify running) → cleared. `restoring`: post-verify failed and the
+ * backup is being put back.
+ */
+export type JournalPhase = 'locked' | 'backed_up' | 'executing' | 'swapping' | 'committed' | 'restoring';
 
 export interface Journal {
   apply_id: string;
@@ -22,6 +30,16 @@ export interface Journal {
   staging?: string;
   /** Export strategy: the folder holding the export. */
   workdir?: string;
+  /** The private folder (0700) the new database is built in; removed when the apply is over. */
+  stage_dir?: string;
+  /** Where the backup lives (recovery restores it without the YAML). */
+  backups_dir?: string;
+  /** sha256 of the backup = of the database as it was (recovery recognises an untouched file). */
+  backup_sha256?: string;
+  /** Tables the apply rebuilt (fingerprinted in full in `expected`). */
+  rebuilt_tables?: string[];
+  /** Digest of the database the apply built, recorded BEFORE it is swapped in. */
+  expected?: ContentDigest;
   started_at: string;
   updated_at: string;
 }
@@ -41,7 +59,6 @@ export function writeJournal(j: Journal): void {
 
 export function clearJournal(dbPath: string): void {
   fs.rmSync(journalPath(dbPath), { force: true });
-  fs.rmSync(journalPath(dbPath) + '.tmp', { force: true });
 }
 
 /**

@@ -16,11 +16,12 @@ import * as ddl from '../core/ddl';
 import { Finding } from '../core/findings';
 import { quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, Table, sameName } from '../core/model';
-import { liveNodeName, liveProperty, liveSource, PlanDocument } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveProperty, liveSource, PlanDocument } from '../core/plan';
 import { mergeAllowance, policyFindings, versionFindings } from '../core/rules';
 import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine } from '../kuzu/engine';
+import type { QueryRunner } from '../engines/runner';
 import { HistoryEntry } from './history';
 
 export interface PrecheckOptions {
@@ -39,7 +40,7 @@ export interface PrecheckOptions {
  * Every finding for `plan` against the live schema `live`, read through `engine` (read-only; null
  * when the database does not exist). Sorted by the caller; never throws for a finding.
  */
-export async function precheck(engine: KuzuEngine | null, live: Schema, plan: PlanDocument, config: ResolvedConfig, options: PrecheckOptions = {}): Promise<Finding[]> {
+export async function precheck(engine: QueryRunner | null, live: Schema, plan: PlanDocument, config: ResolvedConfig, options: PrecheckOptions = {}): Promise<Finding[]> {
   const out: Finding[] = [];
   const missing = missingDatabaseFinding(config, plan.database_exists, options.create);
   if (missing) out.push(missing);
@@ -65,9 +66,9 @@ export function missingDatabaseFinding(config: ResolvedConfig, exists: boolean, 
 }
 
 /** Type changes, multiplicity narrowing and primary-key changes checked against the live rows. */
-export async function dataFindings(engine: KuzuEngine, live: Schema, plan: PlanDocument, onEvent?: (p: string, m: string) => void): Promise<Finding[]> {
+export async function dataFindings(engine: QueryRunner, live: Schema, plan: PlanDocument, onEvent?: (p: string, m: string) => void): Promise<Finding[]> {
   const out: Finding[] = [];
-  const desired = plan.desired_schema;
+  const desired = desiredSchemaOf(plan);
   const desiredTable = (name: string) => [...desired.nodes, ...desired.rels].find((t) => sameName(t.name, name));
   for (const c of plan.changes) {
     const d = desiredTable(c.table);
@@ -87,7 +88,7 @@ export async function dataFindings(engine: KuzuEngine, live: Schema, plan: PlanD
 }
 
 /** Values of a type change that cannot be converted: Kuzu has no TRY_CAST, one bad value fails the COPY. */
-async function castFinding(engine: KuzuEngine, c: Change, d: Table, l: Table, onEvent?: (p: string, m: string) => void): Promise<Finding | null> {
+async function castFinding(engine: QueryRunner, c: Change, d: Table, l: Table, onEvent?: (p: string, m: string) => void): Promise<Finding | null> {
   const p = d.properties.find((x) => sameName(x.name, c.property!));
   const lp = p && liveProperty(l, p);
   if (!lp) return null;
@@ -118,7 +119,7 @@ async function castFinding(engine: KuzuEngine, c: Change, d: Table, l: Table, on
  * node with more than one relationship on the constrained side ("violates the rel multiplicity
  * constraint", measured); count those nodes per endpoint table.
  */
-async function multiplicityFindings(engine: KuzuEngine, live: Schema, desired: Schema, c: Change, d: RelTable, l: RelTable): Promise<Finding[]> {
+async function multiplicityFindings(engine: QueryRunner, live: Schema, desired: Schema, c: Change, d: RelTable, l: RelTable): Promise<Finding[]> {
   const to = String(c.to);
   const sides: { side: 'from' | 'to'; arrow: (label: string) => string }[] = [];
   // MANY_ONE: each FROM node has at most one; ONE_MANY: each TO node at most one.
@@ -151,7 +152,7 @@ async function multiplicityFindings(engine: KuzuEngine, live: Schema, desired: S
 }
 
 /** A new primary key must be unique and non-NULL over the existing rows. */
-async function primaryKeyFinding(engine: KuzuEngine, c: Change, d: NodeTable, l: NodeTable): Promise<Finding | null> {
+async function primaryKeyFinding(engine: QueryRunner, c: Change, d: NodeTable, l: NodeTable): Promise<Finding | null> {
   const pk = d.properties.find((p) => sameName(p.name, d.primaryKey));
   const lp = pk && liveProperty(l, pk);
   if (!lp) return null;
@@ -179,18 +180,18 @@ async function primaryKeyFinding(engine: KuzuEngine, c: Change, d: NodeTable, l:
  * defaults and checks against the declared catalog, created without defaults in an in-memory
  * scratch database (checks run after the change, on the declared schema).
  */
-export async function expressionFindings(engine: KuzuEngine | null, live: Schema, plan: PlanDocument, config: ResolvedConfig): Promise<Finding[]> {
+export async function expressionFindings(engine: QueryRunner | null, live: Schema, plan: PlanDocument, config: ResolvedConfig): Promise<Finding[]> {
   const out: Finding[] = [];
-  const desired = plan.desired_schema;
+  const desired = desiredSchemaOf(plan);
   const at = (key: string) => (config.sources?.[key] ? { source: config.sources[key] } : {});
-  if (engine) {
+  if (engine?.compile) {
     for (const d of [...desired.nodes, ...desired.rels]) {
       const l = liveSource(live, d);
       if (!l) continue;
       for (const p of d.properties) {
         if (!p.using) continue;
         const match = l.kind === 'node' ? `MATCH (n:${quoteIdent(l.name)})` : `MATCH (a)-[r:${quoteIdent(l.name)}]->(b)`;
-        const err = await engine.compile(`${match} RETURN ${p.using} LIMIT 0`);
+        const err = await engine.compile!(`${match} RETURN ${p.using} LIMIT 0`);
         if (err) {
           out.push({
             code: 'using-invalid',

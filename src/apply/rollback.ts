@@ -20,6 +20,7 @@ import { recoverInterrupted, RecoveryResult } from './apply';
 import { BackupManifest, createBackup, findBackup, listBackups, restoreBackup } from './backup';
 import { createHistoryTableStatement, HistoryEntry, insertHistoryStatement, readHistory } from './history';
 import { acquireLock } from './lock';
+import { realDatabasePath } from '../state/paths';
 
 export interface RollbackTarget {
   version: string;
@@ -114,11 +115,12 @@ export async function rollbackTo(config: ResolvedConfig, selector: RollbackSelec
   const version = 'version' in sel ? sel.version : '';
   if ('version' in sel && !isValidVersionName(version)) throw new UsageError(`${JSON.stringify(version)} is not a version name`, ['use vMAJOR.MINOR.PATCH, e.g. v4.0.0']);
   const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
-  const dbPath = config.database;
+  const dbPath = realDatabasePath(config.database);
+  config = { ...config, database: dbPath };
   if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist (${config.databaseOrigin})`, 'E_NO_DATABASE');
   const what = 'version' in sel ? version : 'backup' in sel ? `--backup ${sel.backup}` : '--last';
-  let lock = acquireLock(dbPath, `kuzu-migrate rollback ${what}`);
-  let released = false;
+  // Held from start to end: no apply can slip in between the backup and the restore.
+  const lock = acquireLock(dbPath, `kuzu-migrate rollback ${what}`);
   try {
     const recovered = await recoverInterrupted(dbPath, config.backups);
     if (recovered) emit('recover', recovered.message);
@@ -149,11 +151,7 @@ export async function rollbackTo(config: ResolvedConfig, selector: RollbackSelec
       await restoreBackup(findBackup(config.backups, target.backup_id!)!, config.backups, dbPath);
     } else {
       emit('restore', `importing ${target.description}`);
-      lock.release(); // import takes the lock itself
-      released = true;
-      await importSnapshot(config, { version, force: true });
-      lock = acquireLock(dbPath, `kuzu-migrate rollback ${version}`);
-      released = false;
+      await importSnapshot(config, { version, force: true, lockHeld: true });
     }
     const entry = await withEngine(dbPath, {}, async (engine) => {
       const live = (await introspect(engine)).schema;
@@ -181,6 +179,6 @@ export async function rollbackTo(config: ResolvedConfig, selector: RollbackSelec
     appendHistoryLog(config.backups, dbPath, entry);
     return { ...base, version: entry.version, status: 'rolled_back', target, backup_id: before.id };
   } finally {
-    if (!released) lock.release();
+    lock.release();
   }
 }

@@ -4,8 +4,12 @@
  * for something the user can fix.
  */
 import * as path from 'node:path';
+import { realDatabasePath } from '../state/paths';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
-import { ConfigError, ExitCode, KuzuMigrateError, formatDiagnostic } from '../core/errors';
+import { ConfigError, KuzuMigrateError, UsageError, formatDiagnostic } from '../core/errors';
+import type { FleetCommand, FleetResult } from '../core/fleet';
+import { runFleet } from '../fleet/run';
+import { reportFleet } from './fleet';
 import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
 import type { EngineKind } from '../engines/releases';
 import { configureEngine, loadEngine } from '../kuzu/engine';
@@ -54,7 +58,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * Also selects the configured engine (`engine:`) for this process; nothing is loaded yet.
    */
   protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
-    const config = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database });
+    // KUZU_MIGRATE_BACKUPS overrides `backups:`; fleet runs give each target its own folder with it.
+    const loaded = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database, backups: process.env.KUZU_MIGRATE_BACKUPS || undefined });
+    // Every command works on the REAL database file, resolved once here: through a symlink the
+    // lock, the journal and a swap are those of its target, and the link itself is never replaced.
+    const config = { ...loaded, database: realDatabasePath(loaded.database) };
     this.useEngine(config.engine);
     return config;
   }
@@ -91,6 +99,46 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return Boolean(process.stdin.isTTY) && !this.jsonEnabled();
   }
 
+  /**
+   * `--all` (see src/cli/fleet.ts): runs `command` on every target under `targets:`, each in its own
+   * process with `args` passed on, prints the summary and sets the worst exit code. Returns null
+   * when --all is not set, so a command starts with `const all = await this.runAll(...)`.
+   */
+  protected async runAll(command: FleetCommand, args: string[] = [], opts: { markdown?: boolean } = {}): Promise<FleetResult | null> {
+    const f = this.flags as Record<string, unknown>;
+    if (!f.all) return null;
+    if (f.database !== undefined) throw new UsageError('--all runs on the targets of the YAML; it cannot be combined with --database', ['drop --database, or drop --all']);
+    const config = await this.loadConfigAndEngine();
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    process.once('SIGINT', abort);
+    process.once('SIGTERM', abort);
+    try {
+      const result = await runFleet(config, {
+        command,
+        configFile: config.file,
+        env: config.environment,
+        waves: f.waves as string | undefined,
+        maxFailures: f['max-failures'] as number | undefined,
+        concurrency: f.concurrency as number | undefined,
+        shard: f.shard as string | undefined,
+        args,
+        signal: controller.signal,
+        // One line per target on stderr, also when not on a terminal: a CI log shows the rollout as it goes.
+        onTarget: this.jsonEnabled() ? undefined : (r, done, total) => process.stderr.write(`[${done}/${total}] ${r.target}: ${r.status}${r.error ? ` (${r.error.code})` : ''} ${r.duration_ms} ms\n`),
+      });
+      reportFleet(result, { results: f.results as string | undefined, markdown: opts.markdown, json: this.jsonEnabled(), out: (s) => this.out(s) });
+      if (controller.signal.aborted) {
+        process.stderr.write('Interrupted: no further target was started; each finished target is complete, the rest untouched. Run the same command again to continue.\n');
+        process.exitCode = 130;
+      }
+      return result;
+    } finally {
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+    }
+  }
+
   /** Prints human output unless --json, where only the final result is printed. */
   protected out(text: string): void {
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -115,7 +163,7 @@ function toKnownError(err: Error & { oclif?: { exit?: number } }): KuzuMigrateEr
   if (err instanceof KuzuMigrateError) return err;
   // oclif's own parse errors (unknown flag, missing argument) are usage errors.
   if ('parse' in err || err.constructor?.name?.endsWith('ParseError') || /Unexpected argument|Nonexistent flag|Missing required|Expected --/.test(err.message)) {
-    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ExitCode.Usage, ['see --help for the flags and arguments']);
+    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ['see --help for the flags and arguments']);
   }
   return null;
 }

@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { applyMigration, ApplyResult } from '../apply/apply';
 import { InterruptedError, RefusedError, UsageError } from '../core/errors';
 import { planSchemaProblems } from '../apply/plan-file';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
+import { parsePlanFile } from '../core/plan-integrity';
 import { confirmOnTerminal, progressPrinter, trapSignals } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
@@ -44,6 +47,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
     create: Flags.boolean({ summary: 'Create the database when it does not exist (otherwise a missing database is an error; or set create: true in the YAML).' }),
     'allow-same-version': Flags.boolean({ summary: 'Apply a schema that differs from what the history recorded under the same version.' }),
+    ...fleetFlags,
   };
 
   public override async init(): Promise<void> {
@@ -52,16 +56,25 @@ exit 130/143. A second apply on the same database gets exit 4.`;
     await super.init();
   }
 
-  public async run(): Promise<ApplyResult> {
+  public async run(): Promise<ApplyResult | FleetResult> {
+    if (this.flags.all) {
+      if (this.args.plan) throw new UsageError('a saved plan is for one database; --all plans each target itself', ['drop the plan file, or drop --all']);
+      // A rollout is never interactive: each target would prompt on its own.
+      if (!this.flags['auto-approve']) throw new RefusedError('apply --all needs --auto-approve', 'E_NEEDS_APPROVAL', ['review `plan --all` first, then run apply --all --auto-approve']);
+      const allow = this.flags['allow-destructive'];
+      return (await this.runAll('apply', [
+        ...(allow !== undefined ? [`--allow-destructive=${allow}`] : []),
+        ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []),
+        ...(this.flags.create ? ['--create'] : []),
+        ...(this.flags['allow-same-version'] ? ['--allow-same-version'] : []),
+      ])) as FleetResult;
+    }
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     let plan: PlanDocument | undefined;
     if (this.args.plan) {
       if (!fs.existsSync(this.args.plan)) throw new UsageError(`plan file ${this.args.plan} does not exist`);
-      try {
-        plan = JSON.parse(fs.readFileSync(this.args.plan, 'utf8')) as PlanDocument;
-      } catch (err) {
-        throw new UsageError(`plan file ${this.args.plan} is not JSON: ${(err as Error).message}`);
-      }
+      plan = parsePlanFile(fs.readFileSync(this.args.plan, 'utf8'), this.args.plan);
+      // And the published contract: the file must follow schemas/plan.schema.json.
       const problems = planSchemaProblems(plan);
       if (problems.length) throw new UsageError(`${this.args.plan} is not a valid kuzu-migrate plan: ${problems.slice(0, 3).join('; ')}`, ['save plans with `kuzu-migrate plan --out PLAN.json`; see schemas/plan.schema.json']);
     }
@@ -79,7 +92,9 @@ exit 130/143. A second apply on the same database gets exit 4.`;
       allowDestructive: allow,
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
-      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+      // KUZU_MIGRATE_PROGRESS=1 prints progress without a terminal too (CI logs, crash tests that
+      // time a kill from the "committing" line).
+      onEvent: !this.jsonEnabled() && (process.stderr.isTTY || process.env.KUZU_MIGRATE_PROGRESS === '1') ? progressPrinter() : undefined,
       confirm: async (p) => {
         this.out(renderText(p));
         if (autoApprove || plan) return true;

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import { RuntimeError } from '../core/errors';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
 import { describeChange, renderMarkdown, renderText } from '../core/render';
@@ -29,9 +31,12 @@ and prints each difference as the change that would undo it. Exit codes: 0 no dr
   static override flags = {
     format: Flags.string({ char: 'f', summary: 'Output format for people.', options: ['text', 'markdown'], default: 'text' }),
     database: Flags.string({ char: 'd', summary: 'Database file to check, instead of the one in the YAML.' }),
+    ...fleetFlags,
   };
 
-  public async run(): Promise<DriftResult> {
+  public async run(): Promise<DriftResult | FleetResult> {
+    const fleet = await this.runAll('drift', [], { markdown: this.flags.format === 'markdown' });
+    if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     // A missing database is not "drift": it is a wrong path or an environment not set up yet.
     if (!fs.existsSync(config.database)) {

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { exportSnapshot, ExportResult } from '../snapshot/export';
+import { acquireLock } from '../apply/lock';
 import { SnapshotFormat } from '../snapshot/codec';
 
 export default class Export extends BaseCommand<typeof Export> {
@@ -29,12 +31,20 @@ overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`
 
   public async run(): Promise<ExportResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
-    const r = await exportSnapshot(config, {
-      version: this.flags.version,
-      format: this.flags.format as SnapshotFormat,
-      schemaOnly: this.flags['schema-only'],
-      raw: this.flags.raw,
-    });
+    // Under the migration lock: no apply, import or rollback replaces the file while it is read.
+    // (A missing database is refused by exportSnapshot with its own message.)
+    const lock = fs.existsSync(config.database) ? acquireLock(config.database, `kuzu-migrate export ${this.flags.version}`) : null;
+    let r: ExportResult;
+    try {
+      r = await exportSnapshot(config, {
+        version: this.flags.version,
+        format: this.flags.format as SnapshotFormat,
+        schemaOnly: this.flags['schema-only'],
+        raw: this.flags.raw,
+      });
+    } finally {
+      lock?.release();
+    }
     this.out(`Exported ${r.version} to ${r.path}: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes (${r.raw ? 'raw ' : ''}${r.format}${r.schema_only ? ', schema only' : ''}).`);
     if (r.changelog_kept) this.out('Kept the existing CHANGELOG.md.');
     return r;

@@ -44,7 +44,7 @@ types, primary keys, defaults, comments, connections, multiplicity and storage d
     const dbPath = path.resolve(this.flags.database);
     if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE', ['check the path given to --database']);
     // No YAML yet names the engine: the file's magic does (a LadybugDB file is read by LadybugDB).
-    const engine = detectEngine(dbPath).engine === 'ladybug' ? 'ladybug' : 'kuzu';
+    const engine = detectEngine(dbPath).engine ?? 'kuzu';
     this.useEngine(engine);
     await loadEngine();
     const { schema, recordedVersion } = await adoptDatabase(dbPath);

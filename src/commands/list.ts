@@ -1,4 +1,7 @@
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { listSnapshots, ListResult } from '../snapshot/inspect';
 
 export default class List extends BaseCommand<typeof List> {
@@ -10,8 +13,15 @@ append-only backups/history.jsonl: an apply a rollback undid is listed as rolled
 
   static override examples = [{ description: 'List everything', command: '<%= config.bin %> list' }, { description: 'Machine-readable', command: '<%= config.bin %> list --json' }];
 
-  public async run(): Promise<ListResult> {
-    const r = await listSnapshots(this.loadConfig());
+  static override flags = {
+    database: Flags.string({ char: 'd', summary: 'Database file whose history to list, instead of the one in the YAML.' }),
+    ...fleetFlags,
+  };
+
+  public async run(): Promise<ListResult | FleetResult> {
+    const fleet = await this.runAll('list');
+    if (fleet) return fleet;
+    const r = await listSnapshots(this.loadConfig({ database: this.flags.database }));
     const lines = [`Versions in ${r.migrations}:`];
     if (!r.versions.length) lines.push('  (none)');
     for (const v of r.versions) {

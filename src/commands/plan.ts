@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
@@ -46,6 +48,7 @@ if it was made for another database, environment or tool version, or if it was e
     }),
     create: Flags.boolean({ summary: 'Plan as for `apply --create`: a missing database will be created.' }),
     'allow-same-version': Flags.boolean({ summary: 'Plan as for `apply --allow-same-version`.' }),
+    ...fleetFlags,
   };
 
   public override async init(): Promise<void> {
@@ -53,7 +56,16 @@ if it was made for another database, environment or tool version, or if it was e
     await super.init();
   }
 
-  public async run(): Promise<PlanDocument> {
+  public async run(): Promise<PlanDocument | FleetResult> {
+    const passOn = [
+      ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []),
+      ...(this.flags['detailed-exitcode'] ? ['--detailed-exitcode'] : []),
+      ...(this.flags['allow-destructive'] !== undefined ? [`--allow-destructive=${this.flags['allow-destructive']}`] : []),
+      ...(this.flags.create ? ['--create'] : []),
+      ...(this.flags['allow-same-version'] ? ['--allow-same-version'] : []),
+    ];
+    const fleet = await this.runAll('plan', passOn, { markdown: this.flags.format === 'markdown' });
+    if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const plan = await planMigration(config, {
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,

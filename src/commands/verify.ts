@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { fleetFlags } from '../cli/fleet';
+import type { FleetResult } from '../core/fleet';
 import { ExitCode } from '../core/errors';
 import { verifyDatabase, VerifyResult } from '../snapshot/inspect';
 
@@ -18,9 +20,12 @@ all hold, 1 when any fails (each failure listed).`;
   static override flags = {
     version: Flags.string({ summary: 'Compare schema and content with this version.' }),
     database: Flags.string({ char: 'd', summary: 'Database file to check, instead of the one in the YAML.' }),
+    ...fleetFlags,
   };
 
-  public async run(): Promise<VerifyResult> {
+  public async run(): Promise<VerifyResult | FleetResult> {
+    const fleet = await this.runAll('verify', this.flags.version ? ['--version', this.flags.version] : []);
+    if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const r = await verifyDatabase(config, { version: this.flags.version });
     const lines = [`Verifying ${r.database} against ${r.against}:`];

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { ConfigError, UsageError, type Diagnostic } from '../core/errors';
+import { expressionProblem, readQueryProblem } from '../core/cypher-guard';
 import { identifierProblem } from '../core/identifiers';
 import {
   MULTIPLICITIES,
@@ -78,13 +79,20 @@ export interface ResolvedConfig {
    * `using:Table.prop` and `check:<name>`.
    */
   sources: Record<string, { file: string; line: number; column: number }>;
+  /** Fleet targets (`targets:`, an environment's replaces it), unresolved; null when none are declared. See src/fleet/targets.ts. */
+  targets: TargetSpec[] | null;
 }
+
+/** One entry of `targets:`: a path or glob, a command that prints paths, or a JSON file listing them. */
+export type TargetSpec = { kind: 'path' | 'command' | 'file'; value: string };
 
 export interface LoadOptions {
   /** Environment to apply (`--env`); must be declared under `environments:`. */
   env?: string;
   /** Database path overriding the config and environment (`--database`), relative to the cwd. */
   database?: string;
+  /** Backup folder overriding the config and environment (`KUZU_MIGRATE_BACKUPS`), relative to the cwd. */
+  backups?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'kuzu-migrate.yaml';
@@ -173,6 +181,16 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** `targets:` as specs (its structure is checked by the JSON Schema); null when absent. */
+function targetSpecs(v: unknown): TargetSpec[] | null {
+  if (!Array.isArray(v)) return null;
+  return v.flatMap((e): TargetSpec[] => {
+    if (typeof e === 'string') return [{ kind: 'path', value: e }];
+    if (isObject(e)) for (const kind of ['path', 'command', 'file'] as const) if (typeof e[kind] === 'string') return [{ kind, value: e[kind] as string }];
+    return [];
+  });
+}
+
 /** Where a declared thing is, for diagnostics and for "also declared at". */
 interface Origin {
   src: YamlSource;
@@ -230,6 +248,23 @@ class ConfigReader {
     return `${origin.src.display}:${p.line}:${p.column}`;
   }
 
+  /**
+   * The plain value of a parsed file, or null with a diagnostic when it cannot be expanded: yaml
+   * throws a ReferenceError past maxAliasCount, which is what a "billion laughs" alias bomb hits.
+   */
+  private expand(src: YamlSource): { value: unknown } | null {
+    try {
+      return { value: src.value() };
+    } catch (err) {
+      this.diagnostics.push({
+        ...src.diag({ line: 1, column: 1 }),
+        message: `YAML cannot be expanded: ${(err as Error).message}`,
+        hint: 'remove the nested aliases (*name): aliases that expand to more than 100 nodes are refused',
+      });
+      return null;
+    }
+  }
+
   read(): ResolvedConfig | null {
     const { src } = this;
     const syntax = src.syntaxDiagnostics();
@@ -237,7 +272,9 @@ class ConfigReader {
       this.diagnostics.push(...syntax);
       return null;
     }
-    const root = src.value();
+    const expanded = this.expand(src);
+    if (!expanded) return null;
+    const root = expanded.value;
     this.diagnostics.push(...structuralDiagnostics('config', root, src));
     if (!isObject(root)) return null;
     const dir = dirname(src.file);
@@ -262,7 +299,7 @@ class ConfigReader {
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
       database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : at(envValue.database ?? root.database, '', dbWhere),
       migrations: at(root.migrations, './migrations', ['migrations']),
-      backups: at(envValue.backups ?? root.backups, './backups', envPath('backups')),
+      backups: this.options.backups !== undefined ? resolve(this.expandVars(this.options.backups, null)) : at(envValue.backups ?? root.backups, './backups', envPath('backups')),
       environment: env,
       policy,
       checks,
@@ -274,6 +311,7 @@ class ConfigReader {
           ? 'from --database'
           : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
       sources: this.sources,
+      targets: targetSpecs(envValue.targets ?? root.targets),
     };
   }
 
@@ -335,7 +373,9 @@ class ConfigReader {
         this.diagnostics.push(...syntax);
         continue;
       }
-      const v = src.value() ?? {}; // an empty file declares nothing
+      const expanded = this.expand(src);
+      if (!expanded) continue;
+      const v = expanded.value ?? {}; // an empty file declares nothing
       this.diagnostics.push(...structuralDiagnostics('schemaFile', v, src));
       if (isObject(v)) parts.push({ src, base: [], value: v });
     }
@@ -520,6 +560,7 @@ class ConfigReader {
     if (typeof def.using === 'string' && def.using.trim() !== '') {
       prop.using = def.using;
       this.sources[`using:${table}.${name}`] = origin.src.diag(origin.src.locate([...origin.path, 'using'], 'value'));
+      this.guardExpression(def.using, { ...origin, path: [...origin.path, 'using'] }, 'using');
     }
     return prop;
   }
@@ -551,9 +592,16 @@ class ConfigReader {
         });
         return null;
       }
+      this.guardExpression(value, origin, 'default');
       return value;
     }
     return null; // structural error already
+  }
+
+  /** `default` and `using` are each exactly one expression (core/cypher-guard.ts), reported where the problem is. */
+  private guardExpression(text: string, origin: Origin, what: 'default' | 'using'): void {
+    const problem = expressionProblem(text, what);
+    if (problem) this.reportAt(origin.src, origin.src.locateInScalar(origin.path, problem.offset), problem.message, { hint: problem.hint });
   }
 
   private tableRenames(declared: DeclaredTable[], byName: Map<string, DeclaredTable>): void {
@@ -627,6 +675,9 @@ class ConfigReader {
       if (!isObject(c) || typeof c.name !== 'string' || typeof c.query !== 'string') return;
       if (seen.has(c.name)) this.report({ src: this.src, path: ['checks', i, 'name'] }, 'value', `check "${c.name}" is declared twice`, { hint: 'check names must be unique' });
       seen.add(c.name);
+      const path: Path = ['checks', i, 'query'];
+      const problem = readQueryProblem(c.query, 'check');
+      if (problem) this.reportAt(this.src, this.src.locateInScalar(path, problem.offset), `check "${c.name}": ${problem.message}`, { hint: problem.hint });
       out.push({ name: c.name, query: c.query });
       this.sources[`check:${c.name}`] = this.src.diag(this.src.locate(['checks', i, 'query'], 'value'));
     });

@@ -3,7 +3,7 @@
  * explicit `renamed_from` turns a missing name into a rename; otherwise it is a drop plus a create.
  */
 import { Change, ChangeKind, actionFor, inPlaceDecision } from './changes';
-import { KuzuMigrateError, ExitCode } from './errors';
+import { KuzuMigrateError } from './errors';
 import {
   Connection,
   NodeTable,
@@ -21,7 +21,7 @@ import { castSafety } from './types';
 /** A `renamed_from` that matches nothing, or a rename whose both ends exist. */
 export class PlanError extends KuzuMigrateError {
   constructor(message: string, hints: string[] = []) {
-    super(message, 'E_PLAN', ExitCode.InvalidConfig, hints);
+    super(message, 'E_PLAN', hints);
   }
 }
 

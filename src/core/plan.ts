@@ -8,11 +8,15 @@ import * as ddl from './ddl';
 import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
 import { NodeTable, Property, RelTable, Schema, Table, allTables, sameName, schemaFingerprint } from './model';
-import type { EngineKind } from '../engines/releases';
-import { createHash } from 'node:crypto';
+import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
+import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 import type { Finding } from './findings';
 
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * The plan JSON's format. 2: snake_case throughout (format 1 had camelCase keys in desired_schema);
+ * apply refuses a plan of another format, asking to plan again (core/plan-document.ts).
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Strategy = 'none' | 'in_place' | 'rewrite';
 /** How a rewrite runs: inside one Kuzu transaction, or by export → fresh database → swap. */
@@ -25,15 +29,15 @@ export const REWRITE_STRATEGIES: readonly RewriteStrategy[] = ['transaction', 'e
 export const DEFAULT_REWRITE_STRATEGY: RewriteStrategy = 'transaction';
 
 /**
- * The rewrite strategy when none is asked for. LadybugDB 0.19.1 makes a committed COPY durable
- * only at the next checkpoint (measured: the transaction rewrite's CREATE + COPY + DROP + RENAME,
- * committed, then kill -9 before the checkpoint: the table reopens with 0 rows, while the history
- * row survives; Kuzu 0.11.3 keeps the rows). So on LadybugDB the default rewrite builds a fresh
- * file, which is closed (checkpointed) and verified before the swap; `--strategy transaction`
- * still works when asked for.
+ * The rewrite strategy when none is asked for: the transaction rewrite, unless the engine does not
+ * make a committed COPY durable at COMMIT (LadybugDB 0.19.1, measured: the transaction rewrite's
+ * CREATE + COPY + DROP + RENAME, committed, then kill -9 before the checkpoint: the table reopens
+ * with 0 rows while the history row survives; Kuzu 0.11.3 keeps the rows). There the default
+ * rewrite builds a fresh file, which is closed (checkpointed) and verified before the swap;
+ * `--strategy transaction` still works when asked for.
  */
-export function defaultRewriteStrategy(engine: EngineKind = 'kuzu'): RewriteStrategy {
-  return engine === 'ladybug' ? 'export' : DEFAULT_REWRITE_STRATEGY;
+export function defaultRewriteStrategy(capabilities: PlanningCapabilities = KUZU_PLANNING_CAPABILITIES): RewriteStrategy {
+  return capabilities.durableCommittedCopy ? DEFAULT_REWRITE_STRATEGY : 'export';
 }
 
 /** Which phase of apply a step belongs to. */
@@ -93,23 +97,13 @@ export interface PlanDocument {
   steps: Step[];
   warnings: string[];
   summary: PlanSummary;
-  /** The desired schema in full, so a saved plan can be applied without the YAML. */
-  desired_schema: Schema;
+  /** The desired schema in full, so a saved plan can be applied without the YAML (snake_case keys). */
+  desired_schema: PlanSchema;
   /**
    * What planning found that apply would refuse or fail on (severity error), or that a person
-   * should look at (core/findings.ts). Absent in plans written before findings existed.
+   * should look at (core/findings.ts). Filled by planning with pre-checks (plan, apply).
    */
   findings?: Finding[];
-  /**
-   * sha256 over the steps and the desired schema (stepsDigest): apply refuses a saved plan whose
-   * statements were edited after review. Absent in plans written before it existed.
-   */
-  steps_digest?: string;
-}
-
-/** `sha256:<hex>` over the canonical JSON of the steps and the desired schema (what apply runs and checks against). */
-export function stepsDigest(plan: Pick<PlanDocument, 'steps' | 'desired_schema'>): string {
-  return 'sha256:' + createHash('sha256').update(JSON.stringify({ steps: plan.steps, desired_schema: plan.desired_schema })).digest('hex');
 }
 
 export interface PlanInput {
@@ -119,7 +113,15 @@ export interface PlanInput {
   warnings: string[];
   databaseExists: boolean;
   meta: { toolVersion: string; kuzuVersion: string; engine?: EngineKind; version: string; environment: string | null; database: string; now?: Date };
+  /** The rewrite strategy asked for; default: defaultRewriteStrategy(capabilities). */
   rewriteStrategy?: RewriteStrategy;
+  /** The configured engine's capability flags; default: the bundled Kuzu's. */
+  capabilities?: PlanningCapabilities;
+}
+
+/** The plan's desired schema as the model (the JSON spells its keys in snake_case). */
+export function desiredSchemaOf(plan: Pick<PlanDocument, 'desired_schema'>): Schema {
+  return fromPlanSchema(plan.desired_schema);
 }
 
 export function summarize(changes: Change[]): PlanSummary {
@@ -138,7 +140,7 @@ export function buildPlan(input: PlanInput): PlanDocument {
   const { live, desired, changes } = input;
   const rebuilt = rebuiltTables(live, desired, changes);
   const strategy: Strategy = changes.length === 0 ? 'none' : rebuilt.size === 0 ? 'in_place' : 'rewrite';
-  const rewriteStrategy = strategy === 'rewrite' ? (input.rewriteStrategy ?? defaultRewriteStrategy(input.meta.engine)) : null;
+  const rewriteStrategy = strategy === 'rewrite' ? (input.rewriteStrategy ?? defaultRewriteStrategy(input.capabilities)) : null;
   const strategyReason =
     strategy === 'none'
       ? 'the live database matches the declaration'
@@ -148,7 +150,7 @@ export function buildPlan(input: PlanInput): PlanDocument {
           (rewriteStrategy === 'transaction'
             ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file)'
             : 'the database is exported, rebuilt in a fresh file, verified and swapped in');
-  const doc: PlanDocument = {
+  return {
     format_version: PLAN_FORMAT_VERSION,
     tool: { name: 'kuzu-migrate', version: input.meta.toolVersion },
     kuzu_version: input.meta.kuzuVersion,
@@ -168,11 +170,9 @@ export function buildPlan(input: PlanInput): PlanDocument {
     steps: buildSteps(live, desired, changes, rebuilt),
     warnings: input.warnings,
     summary: summarize(changes),
-    desired_schema: desired,
+    desired_schema: toPlanSchema(desired),
     findings: [],
   };
-  doc.steps_digest = stepsDigest(doc);
-  return doc;
 }
 
 /**

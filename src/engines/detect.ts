@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RefusedError } from '../core/errors';
-import { DatabaseLayout, EngineKind, EngineRelease, releaseForStorage, RELEASES, UNSUPPORTED_STORAGE_VERSIONS } from './releases';
+import { RefusedError, RuntimeError } from '../core/errors';
+import { DatabaseLayout, ENGINE_NAME, EngineKind, EngineRelease, releaseForStorage, RELEASES, UNSUPPORTED_STORAGE_VERSIONS } from './releases';
 
 export interface DetectedEngine {
   /** `kuzu`, `ladybug`, or null when the bytes are not a database we know. */
@@ -52,7 +52,7 @@ function describe(magic: string, version: number): string {
  * Kuzu): `needs_upgrade` and `detail` are relative to it.
  */
 export function detectEngine(dbPath: string, target: EngineRelease = RELEASES.find((r) => r.bundled)!): DetectedEngine {
-  const name = target.engine === 'kuzu' ? 'Kuzu' : 'LadybugDB';
+  const name = ENGINE_NAME[target.engine];
   const base = { engine: null, magic: null, storage_version: null, layout: null, release: null, needs_upgrade: false } as const;
   if (!fs.existsSync(dbPath)) return { ...base, exists: false, detail: `${dbPath} does not exist` };
   const isFolder = fs.statSync(dbPath).isDirectory();
@@ -91,14 +91,14 @@ export function detectEngine(dbPath: string, target: EngineRelease = RELEASES.fi
 
 /** The release that must read the database at `dbPath`; refuses (exit 3) naming what was found. */
 export function sourceRelease(dbPath: string, detected = detectEngine(dbPath)): EngineRelease {
-  if (!detected.exists) throw new RefusedError(`database ${dbPath} does not exist`, 'E_NO_DATABASE');
+  if (!detected.exists) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE');
   if (detected.engine === null || detected.storage_version === null) {
     throw new RefusedError(`cannot upgrade ${dbPath}: ${detected.detail}`, 'E_UNKNOWN_ENGINE', ['pass --from <release> if you know which release wrote it']);
   }
   const r = releaseForStorage(detected.magic!, detected.storage_version);
   if (!r) {
     throw new RefusedError(
-      `cannot upgrade ${dbPath}: it is a ${detected.engine === 'kuzu' ? 'Kuzu' : 'LadybugDB'} database with ${describe(detected.magic!, detected.storage_version)}, which no release kuzu-migrate knows reads (known: ${RELEASES.map((x) => `${x.id} = ${x.storageVersion}`).join(', ')})`,
+      `cannot upgrade ${dbPath}: it is a ${ENGINE_NAME[detected.engine]} database with ${describe(detected.magic!, detected.storage_version)}, which no release kuzu-migrate knows reads (known: ${RELEASES.map((x) => `${x.id} = ${x.storageVersion}`).join(', ')})`,
       'E_UNKNOWN_STORAGE_VERSION',
       ['export it with the release that wrote it (EXPORT DATABASE) and import that into a new database'],
     );

@@ -49,17 +49,16 @@ export function exactFloatText(v: string): string {
  * `local(kuzu)`; introspection keeps only `local…` rows, so the name is mapped back.
  */
 export function adaptRows(release: EngineRelease, statement: string, rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  if (release.engine !== 'ladybug' || !/^\s*CALL\s+show_tables\(\)/i.test(statement)) return rows;
+  if (release.capabilities.localDatabaseName === 'local' || !/^\s*CALL\s+show_tables\(\)/i.test(statement)) return rows;
   return rows.map((r) => (typeof r['database name'] === 'string' ? { ...r, 'database name': String(r['database name']).replace(/^main\(/, 'local(') } : r));
 }
 
 export function adaptStatement(release: EngineRelease, statement: string): string {
-  const oldKuzu = release.engine === 'kuzu' && release.storageVersion < 39;
   // LadybugDB 0.19.1 has schema_only, but no built-in to_json either ("function TO_JSON is not
   // defined. This function exists in the JSON extension"; measured).
-  const noToJson = oldKuzu || release.engine === 'ladybug';
+  const { exportSchemaOnly, builtinToJson } = release.capabilities;
   let s = statement;
-  if (oldKuzu) s = s.replace(/^(EXPORT DATABASE\s+'(?:[^'\\]|\\.)*'\s*)\(\s*schema_only\s*=\s*true\s*\)\s*$/i, "$1(format='csv')");
-  if (noToJson) s = s.replace(TO_JSON, (_m, v: string) => exactFloatText(v));
+  if (!exportSchemaOnly) s = s.replace(/^(EXPORT DATABASE\s+'(?:[^'\\]|\\.)*'\s*)\(\s*schema_only\s*=\s*true\s*\)\s*$/i, "$1(format='csv')");
+  if (!builtinToJson) s = s.replace(TO_JSON, (_m, v: string) => exactFloatText(v));
   return s;
 }

@@ -1,14 +1,14 @@
 /**
  * One engine release running in its own child process (worker.ts), opened on one database.
- * `EngineProcess` has the query surface of `KuzuEngine` (query, execute, scalar, close), so the
- * introspection and fingerprint code runs unchanged against any release (see asKuzuEngine).
+ * `EngineProcess` is a QueryRunner (runner.ts), like the in-process KuzuEngine, so the
+ * introspection and fingerprint code runs unchanged against any release.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { LockedError, RuntimeError } from '../core/errors';
-import type { KuzuEngine, Row } from '../kuzu/engine';
+import type { QueryRunner, Row } from './runner';
 import { EngineRelease } from './releases';
 import { adaptRows, adaptStatement } from './dialect';
 import { RESPONSE_PREFIX } from './worker';
@@ -27,7 +27,7 @@ interface Pending {
   reject(e: Error): void;
 }
 
-export class EngineProcess {
+export class EngineProcess implements QueryRunner {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private exited: string | null = null;
@@ -161,16 +161,6 @@ function translate(err: unknown, dbPath: string, release: EngineRelease): Error 
     return new LockedError(`database ${dbPath} is open in another process`, ['close the other program that holds it, then run this again']);
   }
   return new RuntimeError(`${release.id}: ${message}`, 'E_ENGINE');
-}
-
-/**
- * The introspection and fingerprint functions are typed against KuzuEngine but use only its
- * query surface (query, execute, scalar, path, readOnly), which EngineProcess has. KuzuEngine's
- * private fields make the types nominal, hence the cast; the requested follow-up is to type those
- * functions against a `QueryRunner` interface instead (docs/upgrade.md, "Changes outside upgrade").
- */
-export function asKuzuEngine(p: EngineProcess): KuzuEngine {
-  return p as unknown as KuzuEngine;
 }
 
 /** Opens, runs `fn`, and always closes. */

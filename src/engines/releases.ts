@@ -11,8 +11,24 @@
  * Storage versions must match exactly: a database opens only in a release with its number.
  */
 
-export type EngineKind = 'kuzu' | 'ladybug';
+import type { EngineKind, PlanningCapabilities } from '../core/engine';
+
+export type { EngineKind };
 export type DatabaseLayout = 'file' | 'folder';
+
+/**
+ * What differs between releases, as flags the shared code reads (kysely's
+ * `supportsTransactionalDdl`): code never checks an engine's name or version to decide. Each flag
+ * was measured on the release.
+ */
+export interface EngineCapabilities extends PlanningCapabilities {
+  /** `EXPORT DATABASE … (schema_only = true)` is accepted (not by Kuzu 0.9 / 0.10). */
+  exportSchemaOnly: boolean;
+  /** `to_json()` is built in (Kuzu 0.9 / 0.10 and LadybugDB 0.19.1 need the JSON extension, downloaded from the network). */
+  builtinToJson: boolean;
+  /** The local database's name in show_tables' `database name`: `local(kuzu)` on Kuzu, `main(<name>)` on LadybugDB. */
+  localDatabaseName: 'local' | 'main';
+}
 
 export interface EngineRelease {
   /** How the user names it: `kuzu@0.10.1`, `ladybug@0.19.1`. */
@@ -31,7 +47,11 @@ export interface EngineRelease {
   bundled: boolean;
   /** Unpacked npm size, for the install prompt. */
   approxBytes: number;
+  capabilities: EngineCapabilities;
 }
+
+/** The engine family's name, for messages. */
+export const ENGINE_NAME: Readonly<Record<EngineKind, string>> = { kuzu: 'Kuzu', ladybug: 'LadybugDB' };
 
 const MB = 1024 * 1024;
 
@@ -47,6 +67,7 @@ function kuzu(version: string, storageVersion: number, layout: DatabaseLayout, b
     layout,
     bundled,
     approxBytes: 520 * MB,
+    capabilities: { exportSchemaOnly: storageVersion >= 39, builtinToJson: storageVersion >= 39, localDatabaseName: 'local', durableCommittedCopy: true },
   };
 }
 
@@ -69,6 +90,8 @@ export const RELEASES: readonly EngineRelease[] = [
     layout: 'file',
     bundled: false,
     approxBytes: 75 * MB,
+    // COPY durable only at the next checkpoint: the default rewrite is the export strategy (core/plan.ts).
+    capabilities: { exportSchemaOnly: true, builtinToJson: false, localDatabaseName: 'main', durableCommittedCopy: false },
   },
 ];
 

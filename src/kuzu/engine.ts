@@ -15,12 +15,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as kuzu from 'kuzu';
 import { KuzuMigrateError, LockedError, RefusedError, RuntimeError } from '../core/errors';
+import { statementCount } from '../core/cypher-guard';
 import { detectEngine } from '../engines/detect';
 import { adaptStatement } from '../engines/dialect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
-import { EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
+import { ENGINE_NAME, EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
+import type { QueryRunner, Row } from '../engines/runner';
 
-export type Row = Record<string, unknown>;
+export type { QueryRunner, Row };
 
 export interface OpenOptions {
   readOnly?: boolean;
@@ -122,8 +124,6 @@ export const kuzuVersion = engineVersion;
 /** The configured engine's storage version (old name). */
 export const kuzuStorageVersion = engineStorageVersion;
 
-const ENGINE_NAME: Record<EngineKind, string> = { kuzu: 'Kuzu', ladybug: 'LadybugDB' };
-
 /**
  * Why the configured engine must not open the database at `dbPath`, as an error, or null. Bytes
  * only: nothing is loaded or opened.
@@ -158,6 +158,13 @@ export function translateKuzuError(err: unknown, dbPath: string): Error {
       'run `kuzu-migrate doctor` to see which release wrote it',
     ]);
   }
+  if (/replay shadow pages under read-only mode/i.test(message)) {
+    // A process was killed during a checkpoint; the .shadow file beside the database holds the
+    // pages to finish it with, and only a read-write open replays them (issue 16 item 8).
+    return new RuntimeError(`database ${dbPath} was interrupted during a checkpoint and cannot be read until it is completed`, 'E_CHECKPOINT_INTERRUPTED', [
+      'run `kuzu-migrate recover` (it opens the database read-write once, which completes the checkpoint)',
+    ]);
+  }
   if (/cannot be a directory/i.test(message)) {
     return new RuntimeError(`database ${dbPath} is a directory (written by Kuzu 0.10 or older)`, 'E_STORAGE_VERSION', [
       'export it with the Kuzu release that wrote it and import it into a new 0.11 database',
@@ -166,7 +173,8 @@ export function translateKuzuError(err: unknown, dbPath: string): Error {
   return err instanceof Error ? err : new Error(message);
 }
 
-export class KuzuEngine {
+/** The configured release, loaded into this process: a QueryRunner on one open database. */
+export class KuzuEngine implements QueryRunner {
   private constructor(
     readonly path: string,
     private readonly db: kuzu.Database,
@@ -223,6 +231,7 @@ export class KuzuEngine {
    */
   async compile(statement: string): Promise<string | null> {
     try {
+      assertSingleStatement(statement); // one statement, as query() requires
       const prepared = await this.conn.prepare(adaptStatement(this.release, statement));
       return prepared.isSuccess() ? null : prepared.getErrorMessage().split('\n')[0];
     } catch (err) {
@@ -230,8 +239,14 @@ export class KuzuEngine {
     }
   }
 
-  /** Runs one statement and returns all rows. Results are closed before returning (kuzu#5545). */
+  /**
+   * Runs ONE statement and returns all rows. Results are closed before returning (kuzu#5545).
+   * Kuzu's query() would run several `;`-separated statements; text with a statement separator
+   * outside string literals and comments is refused here (E_MULTI_STATEMENT), so no expression
+   * spliced into generated Cypher can append a statement of its own.
+   */
   async query(statement: string): Promise<Row[]> {
+    assertSingleStatement(statement);
     let result: kuzu.QueryResult | kuzu.QueryResult[];
     try {
       // The shared code writes Kuzu 0.11.3's Cypher; dialect.ts rewrites what another engine lacks.
@@ -265,6 +280,15 @@ export class KuzuEngine {
   async close(): Promise<void> {
     await this.conn.close().catch(() => undefined);
     await this.db.close().catch(() => undefined);
+  }
+}
+
+/** Refuses text that holds more than one statement (a trailing `;` is allowed). */
+export function assertSingleStatement(statement: string): void {
+  if (statementCount(statement) > 1) {
+    throw new RefusedError(`refusing to run more than one statement in one call: ${statement.slice(0, 120)}`, 'E_MULTI_STATEMENT', [
+      'an expression in the YAML, a plan or a snapshot contains ";"; each must be exactly one expression',
+    ]);
   }
 }
 

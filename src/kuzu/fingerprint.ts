@@ -8,7 +8,7 @@
  */
 import { quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, Table } from '../core/model';
-import { KuzuEngine } from './engine';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ColumnFingerprint {
   /** Decimal string of the sum of hashes. */
@@ -38,7 +38,7 @@ export const KEYS_COLUMN = '_keys';
  * go into ONE flat struct per hash ({k0, k1, v}): a nested key struct, and a NULL test on a
  * struct, cost 3× the scan time on 5M rels (profiled in docs/benchmarks.md).
  */
-export async function fingerprintQuery(engine: KuzuEngine, match: string, keys: string[], columns: FingerprintColumn[]): Promise<{ rows: number; columns: Record<string, ColumnFingerprint> }> {
+export async function fingerprintQuery(engine: QueryRunner, match: string, keys: string[], columns: FingerprintColumn[]): Promise<{ rows: number; columns: Record<string, ColumnFingerprint> }> {
   const k = keys.map((e, i) => `k${i}: ${e}`).join(', ');
   const parts = ['count(*) AS _rows', `CAST(sum(hash({${k}})) AS STRING) AS _keys`];
   columns.forEach((c, i) => {
@@ -67,7 +67,7 @@ function nodePk(schema: Schema, name: string): string {
   return n.primaryKey;
 }
 
-export async function fingerprintNodeTable(engine: KuzuEngine, t: NodeTable): Promise<TableFingerprint> {
+export async function fingerprintNodeTable(engine: QueryRunner, t: NodeTable): Promise<TableFingerprint> {
   const v = 'n';
   const res = await fingerprintQuery(
     engine,
@@ -79,7 +79,7 @@ export async function fingerprintNodeTable(engine: KuzuEngine, t: NodeTable): Pr
 }
 
 /** Rel rows are keyed by their endpoints' primary keys, one query per FROM→TO pair, summed. */
-export async function fingerprintRelTable(engine: KuzuEngine, t: RelTable, schema: Schema): Promise<TableFingerprint> {
+export async function fingerprintRelTable(engine: QueryRunner, t: RelTable, schema: Schema): Promise<TableFingerprint> {
   let rows = 0;
   const properties: Record<string, ColumnFingerprint> = {};
   for (const c of t.connections) {
@@ -94,12 +94,12 @@ export async function fingerprintRelTable(engine: KuzuEngine, t: RelTable, schem
   return { table: t.name, kind: 'rel', rows, properties };
 }
 
-export async function fingerprintTable(engine: KuzuEngine, t: Table, schema: Schema): Promise<TableFingerprint> {
+export async function fingerprintTable(engine: QueryRunner, t: Table, schema: Schema): Promise<TableFingerprint> {
   return t.kind === 'node' ? fingerprintNodeTable(engine, t) : fingerprintRelTable(engine, t, schema);
 }
 
 /** Every table of `schema`, in a stable order. */
-export async function fingerprintDatabase(engine: KuzuEngine, schema: Schema): Promise<TableFingerprint[]> {
+export async function fingerprintDatabase(engine: QueryRunner, schema: Schema): Promise<TableFingerprint[]> {
   const out: TableFingerprint[] = [];
   // Byte order, not localeCompare: manifests must list tables the same way on every machine.
   const byName = (x: Table, y: Table) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);

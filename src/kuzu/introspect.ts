@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { cypherString, quoteIdent, RESERVED_PREFIXES } from '../core/identifiers';
 import { Multiplicity, MULTIPLICITIES, NodeTable, Property, RelTable, Schema, StorageDirection, emptySchema } from '../core/model';
 import { tryParseType, renderType } from '../core/types';
-import { KuzuEngine, withEngine } from './engine';
+import { withEngine } from './engine';
+import type { QueryRunner } from '../engines/runner';
 
 export interface LiveSchema {
   schema: Schema;
@@ -40,7 +41,7 @@ function toProperty(row: Record<string, unknown>): Property {
   return { name: String(row['name']), type, default: type === 'SERIAL' ? null : def };
 }
 
-export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
+export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
   const schema = emptySchema();
   const unknownStorageDirection: string[] = [];
   const warnings: string[] = [];
@@ -87,7 +88,7 @@ export async function introspect(engine: KuzuEngine): Promise<LiveSchema> {
  * export goes to a private temporary folder (Kuzu wants a folder that does not exist yet) and is
  * removed afterwards; it takes ~30 ms for 200 tables.
  */
-async function readMultiplicities(engine: KuzuEngine): Promise<Map<string, Multiplicity>> {
+async function readMultiplicities(engine: QueryRunner): Promise<Map<string, Multiplicity>> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-introspect-'));
   const target = path.join(parent, 'schema');
   try {
@@ -113,7 +114,7 @@ export function parseMultiplicities(schemaCypher: string): Map<string, Multiplic
  * for further read-only queries (row counts, history), to `fn`. A missing file is an empty schema
  * and no engine, not an error: planning against it creates everything.
  */
-export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: KuzuEngine | null) => Promise<T>): Promise<T> {
+export async function readLive<T>(dbPath: string, fn: (live: LiveSchema, engine: QueryRunner | null) => Promise<T>): Promise<T> {
   if (!fs.existsSync(dbPath)) return fn({ schema: emptySchema(), exists: false, unknownStorageDirection: [], warnings: [] }, null);
   return withEngine(dbPath, { readOnly: true }, async (engine) => fn(await introspect(engine), engine));
 }
@@ -124,7 +125,7 @@ export async function introspectPath(dbPath: string): Promise<LiveSchema> {
 }
 
 /** Number of rows (nodes or relationships) of a table, counted inside Kuzu. */
-export async function countRows(engine: KuzuEngine, table: { kind: 'node' | 'rel'; name: string }): Promise<number> {
+export async function countRows(engine: QueryRunner, table: { kind: 'node' | 'rel'; name: string }): Promise<number> {
   const q =
     table.kind === 'node'
       ? `MATCH (n:${quoteIdent(table.name)}) RETURN count(*)`
@@ -133,13 +134,13 @@ export async function countRows(engine: KuzuEngine, table: { kind: 'node' | 'rel
 }
 
 /** Rows whose `property` is not NULL: the data a drop of that property removes. */
-export async function countNonNull(engine: KuzuEngine, table: { kind: 'node' | 'rel'; name: string }, property: string): Promise<number> {
+export async function countNonNull(engine: QueryRunner, table: { kind: 'node' | 'rel'; name: string }, property: string): Promise<number> {
   const v = table.kind === 'node' ? 'n' : 'r';
   const pattern = table.kind === 'node' ? `(n:${quoteIdent(table.name)})` : `()-[r:${quoteIdent(table.name)}]->()`;
   return Number(await engine.scalar(`MATCH ${pattern} WHERE ${v}.${quoteIdent(property)} IS NOT NULL RETURN count(*)`));
 }
 
 /** Relationships of `rel` between `from` and `to` nodes: what dropping that connection deletes. */
-export async function countEdges(engine: KuzuEngine, rel: string, from: string, to: string): Promise<number> {
+export async function countEdges(engine: QueryRunner, rel: string, from: string, to: string): Promise<number> {
   return Number(await engine.scalar(`MATCH (:${quoteIdent(from)})-[r:${quoteIdent(rel)}]->(:${quoteIdent(to)}) RETURN count(*)`));
 }

@@ -14,6 +14,7 @@ import { KuzuMigrateError, LockedError } from '../core/errors';
 import { journalPath, readJournal } from '../apply/journal';
 import { findRelease } from '../engines/releases';
 import { IMPORT_STAGING_PREFIX } from './import';
+import { findLeftovers } from '../state/leftovers';
 import { STAGING_FOLDER } from './version-name';
 
 export type DoctorStatus = 'ok' | 'warning' | 'error';
@@ -111,7 +112,7 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
   items.push(
     dbExists
       ? { name: 'database', status: 'ok', detail: `${db} (${fmtBytes(dbSize)})` }
-      : { name: 'database', status: 'warning', detail: `${db} does not exist yet (apply creates it)` },
+      : { name: 'database', status: 'warning', detail: `${db} does not exist yet (apply creates it only with --create or create: true)` },
   );
 
   if (dbExists) {
@@ -204,20 +205,23 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
     });
   }
 
-  const leftovers: string[] = [];
+  const leftovers: string[] = findLeftovers(db, path.resolve(config.backups), path.resolve(config.migrations)).map((l) => `${l.path} (${l.why})`);
   const mig = path.resolve(config.migrations);
   if (fs.existsSync(mig) && fs.statSync(mig).isDirectory()) {
-    for (const e of fs.readdirSync(mig)) if (STAGING_FOLDER.test(e) || e.includes('.partial-')) leftovers.push(path.join(mig, e));
+    for (const e of fs.readdirSync(mig)) if ((STAGING_FOLDER.test(e) || e.includes('.partial-')) && !leftovers.some((l) => l.startsWith(path.join(mig, e) + ' '))) leftovers.push(path.join(mig, e));
   }
   const dbDir = path.dirname(db);
   if (fs.existsSync(dbDir) && fs.statSync(dbDir).isDirectory()) {
-    for (const e of fs.readdirSync(dbDir)) if (e.startsWith('_km_') || e.startsWith(IMPORT_STAGING_PREFIX)) leftovers.push(path.join(dbDir, e));
+    for (const e of fs.readdirSync(dbDir)) {
+      if ((e.startsWith('_km_') || e.startsWith(IMPORT_STAGING_PREFIX)) && !leftovers.some((l) => l.startsWith(path.join(dbDir, e) + ' '))) leftovers.push(path.join(dbDir, e));
+    }
   }
   items.push(
     leftovers.length
-      ? { name: 'leftover staging files', status: 'warning', detail: `from an interrupted run (safe to delete when nothing runs): ${leftovers.join(', ')}` }
+      ? { name: 'leftover staging files', status: 'warning', detail: `from an interrupted run: ${leftovers.join(', ')}; \`kuzu-migrate recover\` removes the ones whose process is gone` }
       : { name: 'leftover staging files', status: 'ok', detail: 'none' },
   );
+  if (fs.existsSync(db + '.shadow')) items.push({ name: 'interrupted checkpoint', status: 'warning', detail: `${db}.shadow exists: a checkpoint was interrupted; \`kuzu-migrate recover\` completes it (read-only commands cannot)` });
   if (fs.existsSync(db + '.wal')) items.push({ name: 'write-ahead log', status: 'warning', detail: `${db}.wal exists: committed changes not yet checkpointed (or a crash); opening the database replays it` });
 
   return { ok: items.every((i) => i.status !== 'error'), items };

@@ -6,12 +6,14 @@
 import { serialSequenceCandidates } from '../core/plan';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileMode, folderModeFor } from '../state/paths';
+import { makePrivateDir } from '../state/private';
 import { ResolvedConfig } from '../config/config';
 import { matchAll, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
-import { engineKind, KuzuEngine, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
+import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { TOOL_VERSION } from '../version';
@@ -21,7 +23,8 @@ import { diffLenient } from './inspect';
 import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
 import { exportFiles, loadStatement, UnexportableError } from './statements';
-import { checkVersionName, previousVersion, snapshotStagingName, versionDir } from './version-name';
+import { checkVersionName, previousVersion, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ExportOptions {
   version: string;
@@ -51,7 +54,7 @@ export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current
   );
 }
 
-async function readSequences(engine: KuzuEngine, schema: Schema): Promise<ManifestSequence[]> {
+async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
   const out: ManifestSequence[] = [];
   const starts = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start')).map((r) => [String(r['name']), BigInt(String(r['start']))]));
   const names = new Set(starts.keys());
@@ -83,7 +86,7 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
 }
 
 /** Values Kuzu can store but not load back (codec.ts): refused with table, property and reason. */
-async function refuseUnloadableValues(engine: KuzuEngine, schema: Schema): Promise<void> {
+async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Promise<void> {
   for (const t of [...schema.nodes, ...schema.rels]) {
     for (const p of t.properties.filter((x) => x.type === 'INT128')) {
       const v = t.kind === 'node' ? 'n' : 'r';
@@ -111,7 +114,7 @@ function existingChangelog(dir: string): string | null {
   ]);
 }
 
-function copyCypher(manifest: Manifest): string {
+export function copyCypher(manifest: Manifest): string {
   const lines = [
     '// Loads this snapshot into a database created with schema.cypher. Run from this folder:',
     '// file paths are relative to it. `kuzu-migrate import` runs the same statements and then',
@@ -121,6 +124,16 @@ function copyCypher(manifest: Manifest): string {
   for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r) + ';');
   for (const s of sequenceStatements(manifest.sequences)) lines.push(s + ';');
   return lines.join('\n') + '\n';
+}
+
+/** Gives every file under `dir` the mode `mode` and every folder (dir included) folderModeFor(mode); symlinks are not followed. */
+function applyModes(dir: string, mode: number): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) applyModes(p, mode);
+    else if (e.isFile()) fs.chmodSync(p, mode);
+  }
+  fs.chmodSync(dir, folderModeFor(mode));
 }
 
 export async function exportSnapshot(config: ResolvedConfig, options: ExportOptions): Promise<ExportResult> {
@@ -133,13 +146,18 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
     throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML or pass --database']);
   }
   try {
-    fs.mkdirSync(migrations, { recursive: true });
+    fs.mkdirSync(migrations, { recursive: true, mode: folderModeFor(fileMode(config.database)) });
     fs.accessSync(migrations, fs.constants.W_OK);
   } catch (err) {
     throw folderError(err, 'migrations', migrations);
   }
-  const staging = path.join(migrations, snapshotStagingName(version));
-  fs.rmSync(staging, { recursive: true, force: true });
+  // A private folder (random name, exclusive, 0700) holds the snapshot until it is whole: a
+  // symlink planted at a predictable name cannot redirect what we write. The snapshot itself goes
+  // in a subfolder that does not exist yet (EXPORT DATABASE insists on that).
+  const priv = makePrivateDir(migrations, 'export');
+  const staging = path.join(priv, version);
+  // The snapshot holds the database's data: it gets the database's permissions (issue 16 item 7).
+  const mode = fileMode(config.database);
   try {
     const manifest = await withEngine(config.database, { readOnly: true }, async (engine) => {
       const live = await introspect(engine);
@@ -173,7 +191,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         // Planned (and refused on an unexportable type or value) before anything is written.
         const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')));
         if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
-        fs.mkdirSync(staging, { recursive: true });
+        fs.mkdirSync(staging, { mode: 0o700 });
         for (const f of files) {
           fs.mkdirSync(path.dirname(path.join(staging, ...f.path.split('/'))), { recursive: true });
           await engine.query(f.statement);
@@ -207,9 +225,11 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
       );
     }
     for (const f of manifest.files) fsyncPath(path.join(staging, ...f.path.split('/')));
+    applyModes(staging, mode);
     if (keptChangelog !== null) fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
     fsyncPath(migrations);
+    fs.rmSync(priv, { recursive: true, force: true });
     return {
       version,
       path: dir,
@@ -223,7 +243,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
       changelog_kept: keptChangelog !== null,
     };
   } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(priv, { recursive: true, force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw folderError(err, 'migrations', migrations);
     throw err;
   }

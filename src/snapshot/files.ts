@@ -5,8 +5,8 @@ import { RuntimeError } from '../core/errors';
 import { CHANGELOG_FILE, Manifest, MANIFEST_FILE, ManifestFile, manifestProblem } from './manifest';
 
 // Checksums and fsync are the same for snapshot files as for database files: one implementation.
-export { sha256File as sha256Of, fsyncPath } from '../apply/files';
-import { sha256File as sha256Of } from '../apply/files';
+export { sha256File as sha256Of, fsyncPath } from '../state/files';
+import { sha256File as sha256Of } from '../state/files';
 
 /** Every regular file under `dir`, relative and `/`-separated, sorted. */
 export function walkFiles(dir: string, rel = ''): string[] {

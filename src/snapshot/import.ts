@@ -12,28 +12,34 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
+import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
 import { createBackup } from '../apply/backup';
 import { acquireLock } from '../apply/lock';
 import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { schemaFingerprint } from '../core/model';
-import { KuzuEngine, withEngine } from '../kuzu/engine';
+import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
-import { checkFiles, fsyncPath, readManifest } from './files';
-import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../apply/files';
-import { Manifest, SCHEMA_FILE } from './manifest';
+import { checkFiles, readManifest } from './files';
+import { Manifest } from './manifest';
+import { assertSnapshotLoadable, linksIn } from './trust';
+import { schemaToCypher } from '../core/ddl';
 import { sequenceStatements } from './export';
 import { loadStatement } from './statements';
 import { checkVersionName, versionDir } from './version-name';
+import type { QueryRunner } from '../engines/runner';
 
 export interface ImportOptions {
   version: string;
   /** Target database (defaults to the config's). */
   database?: string;
   force?: boolean;
+  /** The caller already holds the migration lock of the target (rollback holds it throughout). */
+  lockHeld?: boolean;
 }
 
 export interface ImportResult {
@@ -66,12 +72,14 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 
 
 /** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Manifest): Promise<void> {
+export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest): Promise<void> {
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
   }
-  for (const s of cypherStatements(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'))) await engine.query(s);
+  // The DDL is generated from the manifest's (checked) schema, never read from schema.cypher: a
+  // snapshot is data, and this runs no statement kuzu-migrate did not generate (trust.ts).
+  for (const s of cypherStatements(schemaToCypher(manifest.schema))) await engine.query(s);
   // Nodes before rels: a rel COPY looks its endpoints up by primary key.
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) {
@@ -81,7 +89,7 @@ export async function loadSnapshot(engine: KuzuEngine, dir: string, manifest: Ma
 }
 
 /** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
-export async function verifyLoaded(engine: KuzuEngine, manifest: Manifest): Promise<string[]> {
+export async function verifyLoaded(engine: QueryRunner, manifest: Manifest): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
@@ -100,17 +108,30 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     throw new RuntimeError(`version ${version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list` to see the versions that exist']);
   }
   const manifest = readManifest(dir);
+  // Links first: a checksum must not be computed through a symlink to a file outside the folder.
+  const links = linksIn(dir);
+  if (links.length) {
+    throw new RuntimeError(`snapshot ${version} is not safe to load, nothing was changed: symbolic links or special files are not allowed in a snapshot: ${links.slice(0, 5).join(', ')}`, 'E_SNAPSHOT_UNSAFE', [
+      `restore ${dir} from version control or re-export it with kuzu-migrate`,
+    ]);
+  }
   const bad = await checkFiles(dir, manifest);
   if (bad.length) {
     throw new RuntimeError(`snapshot ${version} is damaged, nothing was changed:\n  ${bad.join('\n  ')}`, 'E_CHECKSUM', [
       `restore ${dir} from version control or re-export it`,
     ]);
   }
-  const target = path.resolve(options.database ?? config.database);
+  assertSnapshotLoadable(dir, version, manifest);
+  // The real file (a symlink is followed, never replaced).
+  const target = realDatabasePath(options.database ?? config.database);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const lock = acquireLock(target, 'import');
-  const staging = path.join(path.dirname(target), `${IMPORT_STAGING_PREFIX}${process.pid}_${path.basename(target)}`);
+  const lock = options.lockHeld ? null : acquireLock(target, 'import');
+  // Built in a private folder (random name, 0700) beside the target, swapped in by one rename.
+  let stage: Staged | null = null;
   try {
+    refuseHardLinked(target);
+    // The database keeps its permissions; a new one gets the snapshot's (its data's) own.
+    const mode = fs.existsSync(target) ? fileMode(target) : fileMode(path.join(dir, 'manifest.json'));
     let backup: string | null = null;
     if (!(await isEmptyDatabase(target))) {
       if (!options.force) {
@@ -120,7 +141,8 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       }
       backup = (await createBackup(target, config.backups, { reason: 'import', version: null })).id;
     }
-    removeDatabaseFiles(staging);
+    stage = stageBeside(target, 'import');
+    const staging = stage.file;
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
@@ -134,22 +156,10 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       throw new RuntimeError(`the loaded data does not match snapshot ${version}, nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
     // Closing checkpointed the staging file: it is complete on its own. Now swap.
-    fsyncPath(staging);
-    const aside: string[] = [];
-    for (const s of COMPANION_SUFFIXES) {
-      if (fs.existsSync(target + s)) {
-        const moved = `${staging}.old${s}`;
-        fs.renameSync(target + s, moved);
-        aside.push(moved);
-      }
-    }
-    fs.renameSync(staging, target);
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(staging + s)) fs.renameSync(staging + s, target + s);
-    fsyncPath(path.dirname(target));
-    for (const a of aside) fs.rmSync(a, { force: true });
+    swapIntoPlace(staging, target, mode);
     return { version, database: target, tables: manifest.schema.nodes.length + manifest.schema.rels.length, rows: manifest.total_rows, backup, verified: true };
   } finally {
-    removeDatabaseFiles(staging);
-    lock.release();
+    if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
+    lock?.release();
   }
 }

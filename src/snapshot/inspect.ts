@@ -6,6 +6,7 @@ import { readLive } from '../api/planning';
 import { HistoryEntry, readHistory } from '../apply/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareDigests, currentReceipt, digestWith } from '../state/digest';
 import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../apply/backup';
 import { mergeHistory, MergedEntry, readHistoryLog } from '../apply/history-log';
@@ -18,6 +19,7 @@ import { Schema, schemaFingerprint } from '../core/model';
 import { ACTION_SYMBOLS, describeChange } from '../core/render';
 import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
+import { evaluateCheck } from '../kuzu/checks';
 import { introspect, introspectPath } from '../kuzu/introspect';
 import { readManifest } from './files';
 import { Manifest, MANIFEST_FILE, SCHEMA_FILE } from './manifest';
@@ -232,6 +234,14 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
       const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
       out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems });
     }
+    // Right after an apply (or the recovery of one), while the file is unchanged since: its
+    // content must be what the apply recorded before putting it in place.
+    const last = manifest ? undefined : (await readHistory(engine)).pop();
+    const receipt = last && last.backup_id ? currentReceipt(config.database, path.resolve(config.backups), last.backup_id, last.id) : null;
+    if (receipt) {
+      const problems = compareDigests(receipt.expected, await digestWith(engine, receipt.rebuilt_tables));
+      out.push({ name: `row counts and content equal what apply ${receipt.apply_id} recorded`, ok: problems.length === 0, problems });
+    }
     const keyProblems: string[] = [];
     for (const t of live.nodes) {
       const n = `MATCH (n:${quoteIdent(t.name)})`;
@@ -253,15 +263,8 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     }
     out.push({ name: 'every relationship has both endpoints', ok: endpointProblems.length === 0, problems: endpointProblems });
     for (const check of config.checks) {
-      let problems: string[] = [];
-      try {
-        const rows = await engine.query(check.query);
-        const v = rows.length === 1 ? Object.values(rows[0]) : [];
-        if (!(v.length === 1 && v[0] === true)) problems = [`returned ${JSON.stringify(rows.slice(0, 3))}, expected a single true`];
-      } catch (err) {
-        problems = [`failed: ${(err as Error).message}`];
-      }
-      out.push({ name: `check ${check.name}`, ok: problems.length === 0, problems });
+      const outcome = await evaluateCheck(engine, check);
+      out.push({ name: `check ${check.name}`, ok: outcome.ok, problems: outcome.problem ? [outcome.problem] : [] });
     }
     return out;
   });

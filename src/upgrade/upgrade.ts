@@ -25,9 +25,11 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileMode, folderModeFor } from '../state/paths';
+import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
-import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../apply/files';
+import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
 import { schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
@@ -36,7 +38,7 @@ import { compareFingerprints, fingerprintDatabase, TableFingerprint } from '../k
 import { introspect } from '../kuzu/introspect';
 import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
-import { asKuzuEngine, EngineProcess } from '../engines/process';
+import { EngineProcess } from '../engines/process';
 import { DEFAULT_TARGET, EngineRelease, findRelease, knownReleaseNames } from '../engines/releases';
 import { SnapshotFormat } from '../snapshot/codec';
 import { ManifestSequence } from '../snapshot/manifest';
@@ -130,10 +132,10 @@ interface Exported {
 async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: (p: string, m: string) => void): Promise<Exported> {
   const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
   try {
-    const live = await introspect(asKuzuEngine(engine));
+    const live = await introspect(engine);
     const schema = live.schema;
     emit('export', `${release.id}: ${schema.nodes.length} node tables, ${schema.rels.length} rel tables`);
-    const fingerprints = await fingerprintDatabase(asKuzuEngine(engine), schema);
+    const fingerprints = await fingerprintDatabase(engine, schema);
     const sequences = await readSequences(engine, schema);
     const files = exportFiles(schema, format, (r) => path.join(exportDir, ...r.split('/')));
     for (const f of files) {
@@ -169,7 +171,7 @@ async function loadTarget(
     for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
     emit('load', `${release.id}: loaded ${exported.files.length} data files`);
 
-    const after = await introspect(asKuzuEngine(engine));
+    const after = await introspect(engine);
     // A rel table without properties has no readable storage direction on either side: the
     // intended value is what was created.
     for (const r of after.schema.rels) {
@@ -179,7 +181,7 @@ async function loadTarget(
     if (schemaFingerprint(after.schema) !== schemaFingerprint(intended)) {
       problems.push(`the schema of the new database differs from the source's (${schemaFingerprint(after.schema).slice(0, 19)}…, expected ${schemaFingerprint(intended).slice(0, 19)}…)`);
     }
-    const fps = await fingerprintDatabase(asKuzuEngine(engine), after.schema);
+    const fps = await fingerprintDatabase(engine, after.schema);
     problems.push(...compareFingerprints(exported.fingerprints, fps));
     if (problems.length) {
       throw new RuntimeError(`verification of the ${release.id} database failed; the original is unchanged:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
@@ -202,9 +204,10 @@ function copyDatabase(from: string, to: string): void {
 /** Step 9: a copy of the original, with a backup.json like apply's backups (`list` shows it). */
 async function backupOriginal(dbPath: string, backupsDir: string, id: string, from: EngineRelease, detected: DetectedEngine): Promise<{ id: string; dir: string }> {
   const dir = path.join(backupsDir, id);
-  const partial = dir + '.partial';
-  fs.rmSync(partial, { recursive: true, force: true });
-  fs.mkdirSync(partial, { recursive: true });
+  const mode = fileMode(dbPath);
+  fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
+  // Private staging (random name, exclusive, 0700): a planted symlink cannot receive the copy.
+  const partial = makePrivateDir(backupsDir, 'backup');
   try {
     const file = path.basename(dbPath);
     copyDatabase(dbPath, path.join(partial, file));
@@ -229,6 +232,10 @@ async function backupOriginal(dbPath: string, backupsDir: string, id: string, fr
         2,
       ) + '\n',
     );
+    if (!fs.statSync(path.join(partial, path.basename(dbPath))).isDirectory()) fs.chmodSync(path.join(partial, path.basename(dbPath)), mode);
+    fs.chmodSync(path.join(partial, 'backup.json'), mode);
+    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
+    fs.chmodSync(partial, folderModeFor(mode));
     fs.renameSync(partial, dir);
     fsyncPath(backupsDir);
     return { id, dir };
@@ -308,7 +315,9 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
       updated_at: '',
     });
     try {
-      fs.mkdirSync(exportDir, { recursive: true });
+      // Created exclusively (mkdir fails on any existing entry, a planted symlink included), 0700.
+      fs.mkdirSync(workDir, { mode: 0o700 });
+      fs.mkdirSync(exportDir, { mode: 0o700 });
       emit('export', `exporting ${dbPath} with ${from.id} (read-only)`);
       const exported = await exportSource(from, fromPath, dbPath, exportDir, format, emit);
       const { schema: intended, restored } = mergeDeclared(exported.schema, options.declared ?? null, exported.unknownStorageDirection);

@@ -8,7 +8,7 @@ import { compareFingerprints, fingerprintDatabase } from '../../src/kuzu/fingerp
 import { introspect } from '../../src/kuzu/introspect';
 import { detectEngine } from '../../src/engines/detect';
 import { ensureEngine, installedPath } from '../../src/engines/install';
-import { asKuzuEngine, EngineProcess } from '../../src/engines/process';
+import { EngineProcess } from '../../src/engines/process';
 import { findRelease } from '../../src/engines/releases';
 import { readUpgradeJournal } from '../../src/upgrade/journal';
 import { REPO_ROOT, runCli, tempDir } from '../helpers/db';
@@ -45,7 +45,7 @@ async function oldDatabase(): Promise<{ dir: string; db: string }> {
 }
 
 async function oldContent(db: string) {
-  return withOld(db, true, async (p) => fingerprintDatabase(asKuzuEngine(p), (await introspect(asKuzuEngine(p))).schema));
+  return withOld(db, true, async (p) => fingerprintDatabase(p, (await introspect(p)).schema));
 }
 
 function upgrade(dir: string, args: string[], env: Record<string, string> = {}) {

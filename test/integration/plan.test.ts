@@ -8,9 +8,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import { loadConfig } from '../../src/config/config';
 import { planMigration } from '../../src/api/planning';
 import { PlanDocument } from '../../src/core/plan';
-import { withEngine } from '../../src/kuzu/engine';
 import { loadDataset, makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
-import { BASE_DATA, baseSchema, clone, makeProject, YamlSchema } from '../helpers/project';
+import { baseSchema, clone, seededProject, YamlSchema } from '../helpers/project';
 
 type Mutate = (s: any) => void;
 
@@ -21,19 +20,12 @@ const twoConnections: Mutate = (s) => {
   r.connections = [{ from: 'Requirement', to: 'Component' }, { from: 'Component', to: 'Component' }];
 };
 
-/** Applies the base schema (optionally changed by `base`) with data, then plans `mutate` of it. */
+/** The base declaration (changed by `base`) with rows in a real database, then the plan for `mutate` of it. */
 async function planFor(mutate: Mutate, base: Mutate = () => undefined): Promise<PlanDocument> {
-  const p = makeProject();
   const start = clone(baseSchema());
   base(start);
-  p.write(start);
-  await makeDatabase(p.dbPath, async () => undefined);
-  // Build the live database from the base declaration with the tool itself, then add data.
-  const applied = runCli(['apply', '--auto-approve', '-c', p.yamlPath]);
-  expect(applied.status).toBe(0);
-  await withEngine(p.dbPath, {}, async (e) => {
-    for (const s of BASE_DATA) await e.query(s);
-  });
+  // A copy of one database per start schema, built once per file by the CLI's apply.
+  const p = await seededProject(start);
   const desired = clone(start);
   mutate(desired);
   p.write(desired);

@@ -30,6 +30,7 @@ function testConfig(dir: string, database: string): ResolvedConfig {
     checks: [],
     schema: emptySchema(),
     schemaFiles: [],
+    targets: null,
   } as ResolvedConfig;
 }
 

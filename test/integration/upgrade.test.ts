@@ -9,7 +9,7 @@ import { Schema } from '../../src/core/model';
 import { fingerprintDatabase, TableFingerprint } from '../../src/kuzu/fingerprint';
 import { introspect } from '../../src/kuzu/introspect';
 import { ensureEngine, installedPath } from '../../src/engines/install';
-import { asKuzuEngine, EngineProcess } from '../../src/engines/process';
+import { EngineProcess } from '../../src/engines/process';
 import { EngineRelease, findRelease } from '../../src/engines/releases';
 import { loadDataset, REPO_ROOT } from '../helpers/db';
 
@@ -74,8 +74,8 @@ async function loadExtra(p: EngineProcess): Promise<void> {
 /** Schema and content fingerprints of a database, read with `name`'s own release. */
 async function snapshotOf(name: string, dbPath: string): Promise<{ schema: Schema; fingerprints: TableFingerprint[] }> {
   return withRelease(name, dbPath, true, async (p) => {
-    const schema = (await introspect(asKuzuEngine(p))).schema;
-    return { schema, fingerprints: await fingerprintDatabase(asKuzuEngine(p), schema) };
+    const schema = (await introspect(p)).schema;
+    return { schema, fingerprints: await fingerprintDatabase(p, schema) };
   });
 }
 

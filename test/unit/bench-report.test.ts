@@ -1,6 +1,6 @@
 /** The pure half of the bench: statistics, phase cutting, targets and Markdown. No timing assertions. */
-import { checkTargets, DataPoint, inPlaceOverhead } from '../../src/bench/document';
-import { ApplyTimeline, fmtCount, fmtMs, growth, markdownTable, median, PHASE_NAMES, phasesFromTimeline, ratio, stats } from '../../src/bench/report';
+import { checkTargets, DataPoint, inPlaceOverhead } from '../../bench/document';
+import { ApplyTimeline, fmtCount, fmtMs, growth, markdownTable, median, PHASE_NAMES, phasesFromTimeline, ratio, stats } from '../../bench/report';
 
 describe('statistics', () => {
   test.each([

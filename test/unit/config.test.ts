@@ -382,6 +382,24 @@ const errorCases: ErrorCase[] = [
     ],
   },
   {
+    name: 'default, using and checks that are not one expression / one read-only query point at the offending token',
+    files: {
+      [K]: config(
+        ...personNode,
+        `        a: { type: INT64, default: "0 ; COPY (RETURN 1) TO '/tmp/x'" }`,
+        `        b: { type: STRING, using: "n.id SET n.id = 'x'" }`,
+        `        c: { type: STRING, default: "'a;b'" }`,
+        'checks:',
+        '  - { name: evil, query: "MATCH (t:Person) DETACH DELETE t RETURN true" }',
+      ),
+    },
+    expected: [
+      { at: `${K}:9:39`, message: 'default contains a statement separator ";"', hint: /exactly one expression/ },
+      { at: `${K}:10:41`, message: 'using contains SET (a write clause)' },
+      { at: `${K}:13:44`, message: 'check "evil": check contains DETACH (DETACH DELETE writes; DETACH detaches a database)' },
+    ],
+  },
+  {
     name: 'check names unique; policy entries',
     files: {
       [K]: config(

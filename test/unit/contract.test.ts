@@ -1,6 +1,6 @@
 /**
  * The pure rules behind the plan contract: policy and version findings, finding formatting, the
- * history merge, rollback targets of adopted databases and backups, the saved-plan digest, and the
+ * history merge, rollback targets of adopted databases and backups, and the
  * YAML checks that need no database (bare-word defaults, ${VAR} in paths, create).
  */
 import * as fs from 'node:fs';
@@ -13,7 +13,6 @@ import { mergeHistory } from '../../src/apply/history-log';
 import { HistoryEntry } from '../../src/apply/history';
 import { findBackupTarget, findRollbackTarget } from '../../src/apply/rollback';
 import { BackupManifest } from '../../src/apply/backup';
-import { stepsDigest } from '../../src/core/plan';
 import { validateConfig } from '../../src/config/config';
 
 const change = (kind: Change['kind'], table: string, property?: string, destructive = true): Change =>
@@ -114,16 +113,6 @@ describe('rollback targets', () => {
     expect(findBackupTarget(history, backups, { backup: 'B1' })).toMatchObject({ backup_id: 'B1', version: 'v0.9.0' });
     expect(findBackupTarget(history, backups, { backup: 'nope' })).toMatch(/there is no backup nope/);
     expect(findBackupTarget([], backups, { last: true })).toMatch(/no apply that took a backup/);
-  });
-});
-
-describe('saved plan digest', () => {
-  it('changes with any statement or the desired schema', () => {
-    const plan = { steps: [{ id: 1, phase: 'in_place' as const, statement: 'ALTER TABLE `A` DROP `b`', comment: '', changes: [0] }], desired_schema: { nodes: [], rels: [] } };
-    const d = stepsDigest(plan);
-    expect(d).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(stepsDigest({ ...plan, steps: [{ ...plan.steps[0], statement: 'MATCH (n) DELETE n' }] })).not.toBe(d);
-    expect(stepsDigest({ ...plan, desired_schema: { nodes: [], rels: [] } })).toBe(d);
   });
 });
 

@@ -208,7 +208,7 @@ export function renderBenchMarkdown(r: BenchReport, analysis = ''): string {
       'The data graph is `Item(id INT64 PK, v INT32, name STRING, score DOUBLE)` and `Link(Item→Item, w DOUBLE, MANY_MANY)` with ' +
       `${r.options.rels_per_node} rels per node. The wide schema has two thirds node tables (five properties, one DEFAULT) and one third ` +
       'rel tables between neighbours, with no rows. CLI figures are `node bin/run.js …` as a child process, process start included. ' +
-      'Apply, backup, baseline and fingerprint figures are timed inside a worker process (`dist/bench/worker.js`) around the library call, ' +
+      'Apply, backup, baseline and fingerprint figures are timed inside a worker process (`dist-bench/worker.js`) around the library call, ' +
       'so they exclude process start; each run gets a fresh copy of the generated database and a cold Kuzu.',
     '',
   );

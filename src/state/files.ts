@@ -1,7 +1,7 @@
 /** File helpers for database files: the main file travels with its `.wal` and `.shadow`. */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { writeFileAtomic } from './private';
 
 /**
  * Companions of a database file: Kuzu 0.11 writes `.wal` and, during a checkpoint, `.shadow`
@@ -45,11 +45,10 @@ export function readJsonFile<T>(p: string): T | null {
   }
 }
 
-/** Writes JSON atomically and durably: temp file, fsync, rename, fsync the folder. */
-export function writeJsonAtomic(p: string, value: unknown): void {
-  const tmp = p + '.tmp';
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  fsyncPath(tmp);
-  fs.renameSync(tmp, p);
-  fsyncPath(path.dirname(p));
+/**
+ * Writes JSON atomically and durably: a private temp file (random name, created exclusively,
+ * never through a symlink), fsync, rename, fsync the folder. Mode 0600 unless given.
+ */
+export function writeJsonAtomic(p: string, value: unknown, mode = 0o600): void {
+  writeFileAtomic(p, JSON.stringify(value, null, 2) + '\n', mode);
 }

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { withEngine } from '../kuzu/engine';
+import { withEngine } from '../dist/kuzu/engine';
 
 export type YamlSchema = { nodes: Record<string, unknown>; rels: Record<string, unknown> };
 

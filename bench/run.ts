@@ -3,20 +3,20 @@
  * against data size and schema size, and writes docs/benchmarks.{json,md}. See document.ts for what
  * each figure means and docs/benchmarks.md for the results.
  *
- *   node dist/bench/run.js [--quick] [--scale N] [--reps N] [--out DIR] [--work DIR] [--keep]
- *   node dist/bench/run.js --render [--out DIR]   re-render benchmarks.md from benchmarks.json
+ *   node dist-bench/run.js [--quick] [--scale N] [--reps N] [--out DIR] [--work DIR] [--keep]
+ *   node dist-bench/run.js --render [--out DIR]   re-render benchmarks.md from benchmarks.json
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { kuzuVersion } from '../kuzu/engine';
-import { TOOL_VERSION } from '../version';
+import { kuzuVersion } from '../dist/kuzu/engine';
+import { TOOL_VERSION } from '../dist/version';
 import { memoryProbe, runNode } from './child';
 import { ApplyMeasure, BENCH_FORMAT_VERSION, BenchReport, checkTargets, DataPoint, ProcessMeasure, renderBenchMarkdown, SchemaPoint } from './document';
 import { dataSchema, generateDataGraph, generateWideSchema, wideSchema, wideSplit, writeProject } from './generate';
 import { ApplyPhases, ApplyTimeline, fmtCount, fmtMs, median, PHASE_NAMES, phasesFromTimeline, slowestStatements, stats } from './report';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..'); // dist-bench/ sits beside dist/ at the repository root
 const CLI = path.join(ROOT, 'bin', 'run.js');
 const WORKER = path.join(__dirname, 'worker.js');
 

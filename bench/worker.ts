@@ -4,7 +4,7 @@
  * by `/usr/bin/time -v`. The parent (run.ts) passes a JSON argument and reads the JSON result from
  * a file (Kuzu may write to stdout/stderr).
  *
- *   node dist/bench/worker.js <task> '<json args>' <result file>
+ *   node dist-bench/worker.js <task> '<json args>' <result file>
  *
  * Tasks: apply (applyMigration with a statement-level timeline), baseline (EXPORT + IMPORT
  * DATABASE), backup (createBackup vs a plain copy), fingerprint (fingerprintDatabase).
@@ -12,16 +12,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { applyMigration } from '../apply/apply';
-import { checkpoint, createBackup } from '../apply/backup';
-import { sha256File } from '../apply/files';
-import { loadConfig } from '../config/config';
-import { KuzuMigrateError } from '../core/errors';
-import { cypherString } from '../core/identifiers';
-import { KuzuEngine, withEngine } from '../kuzu/engine';
-import { fingerprintDatabase } from '../kuzu/fingerprint';
-import { introspect } from '../kuzu/introspect';
-import { RewriteStrategy } from '../core/plan';
+import { applyMigration } from '../dist/apply/apply';
+import { checkpoint, createBackup } from '../dist/apply/backup';
+import { sha256File } from '../dist/apply/files';
+import { loadConfig } from '../dist/config/config';
+import { KuzuMigrateError } from '../dist/core/errors';
+import { cypherString } from '../dist/core/identifiers';
+import { KuzuEngine, withEngine } from '../dist/kuzu/engine';
+import { fingerprintDatabase } from '../dist/kuzu/fingerprint';
+import { introspect } from '../dist/kuzu/introspect';
+import { RewriteStrategy } from '../dist/core/plan';
 import { ApplyTimeline } from './report';
 
 type Json = Record<string, unknown>;

@@ -1,0 +1,62 @@
+/**
+ * The plan as a saved document: its schema part in snake_case (the JSON contract is snake_case
+ * throughout, schemas/plan.schema.json), and reading a saved plan back, refusing other formats.
+ * Pure: the caller reads the file.
+ */
+import type { Schema } from './model';
+import { RefusedError, UsageError } from './errors';
+
+/** `primaryKey` → `primary_key`, at the type level. */
+type Snake<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}` : S;
+/** An object type with every key, at every depth, in snake_case. */
+export type SnakeKeys<T> = T extends readonly (infer U)[] ? SnakeKeys<U>[] : T extends object ? { [K in keyof T as K extends string ? Snake<K> : K]: SnakeKeys<T[K]> } : T;
+
+/**
+ * The desired schema as the plan JSON spells it: the model (core/model.ts) with snake_case keys
+ * (`primary_key`, `renamed_from`, `storage_direction`). Derived from the model's type, so a field
+ * added to the model appears here (and must be described in schemas/plan.schema.json, whose test
+ * refuses unknown fields).
+ */
+export type PlanSchema = SnakeKeys<Schema>;
+
+const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+const toCamel = (k: string) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * Renames every key at every depth. Safe for the schema model because its keys are all field
+ * names: user-chosen names (tables, properties) only ever appear as values.
+ */
+function mapKeys(x: unknown, f: (k: string) => string): unknown {
+  if (Array.isArray(x)) return x.map((v) => mapKeys(v, f));
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [f(k), mapKeys(v, f)]));
+  return x;
+}
+
+/** The model schema as the plan JSON writes it. */
+export function toPlanSchema(schema: Schema): PlanSchema {
+  return mapKeys(schema, toSnake) as PlanSchema;
+}
+
+/** The plan JSON's schema back as the model. Inverse of toPlanSchema. */
+export function fromPlanSchema(schema: PlanSchema): Schema {
+  return mapKeys(schema, toCamel) as Schema;
+}
+
+/**
+ * Checks that a parsed JSON value is a plan this version of kuzu-migrate applies. A plan of another
+ * format (format_version 1 wrote camelCase schema keys) is refused rather than converted: plans are
+ * short-lived, and planning again against the live database is both easy and safer.
+ * Throws UsageError (64) when `doc` is not a plan at all, RefusedError E_PLAN_FORMAT (3) when it is
+ * a plan of another format.
+ */
+export function checkPlanFormat(doc: unknown, file: string, expected: number): void {
+  const d = doc as { format_version?: unknown; desired_schema?: unknown; tool?: { name?: unknown } } | null;
+  if (!d || typeof d !== 'object' || typeof d.format_version !== 'number' || !d.desired_schema || d.tool?.name !== 'kuzu-migrate') {
+    throw new UsageError(`${file} is not a kuzu-migrate plan`, ['write one with `kuzu-migrate plan --out FILE`']);
+  }
+  if (d.format_version !== expected) {
+    throw new RefusedError(`${file} is a plan of format_version ${d.format_version}; this kuzu-migrate reads format_version ${expected}`, 'E_PLAN_FORMAT', [
+      'run `kuzu-migrate plan --out FILE` again and apply the new plan (plans are short-lived: it is re-checked against the live database anyway)',
+    ]);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Fleets through the built CLI on 50 real databases: waves stop at the first failing wave with
+ * every later target untouched (byte for byte); a fleet apply killed mid-way and re-run finishes
+ * the rest and recognises the done ones without touching them; shards are disjoint and cover the
+ * fleet; `fleet report` merges shard results. Results are judged in Kuzu directly.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
+import { withEngine } from '../../src/kuzu/engine';
+import type { FleetResult } from '../../src/core/fleet';
+
+const N = 50;
+const dir = tempDir('km-fleet-');
+const names = Array.from({ length: N }, (_, i) => `tenants/t${String(i).padStart(2, '0')}.kuzu`);
+const BAD = 'tenants/t03.kuzu'; // in wave 2 of 1,10%,100% (targets 2..5)
+
+function writeYaml(version: string, scoreType: string): void {
+  const doc = {
+    version,
+    database: './dev.kuzu',
+    backups: './backups',
+    targets: ['tenants/*.kuzu'],
+    schema: { nodes: { Person: { primary_key: 'id', properties: { id: 'INT64', name: 'STRING', score: scoreType } } } },
+  };
+  fs.writeFileSync(path.join(dir, 'kuzu-migrate.yaml'), stringify(doc));
+}
+
+const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+const abs = (n: string) => path.join(dir, n);
+
+async function scoreState(n: string): Promise<{ type: string; sum: number; rows: number }> {
+  return withEngine(abs(n), { readOnly: true }, async (e) => {
+    const info = await e.query("CALL table_info('Person') WHERE name = 'score' RETURN type");
+    const type = String(info[0]['type']);
+    const rows = await e.query('MATCH (p:Person) RETURN count(*) AS n');
+    const sum = type === 'STRING' ? -1 : Number((await e.query('MATCH (p:Person) RETURN sum(p.score) AS s'))[0]['s']);
+    return { type, sum, rows: Number(rows[0]['n']) };
+  });
+}
+
+/** A fleet run through the built CLI with --json; a whole rollout may take longer than runCli's per-command timeout. */
+function fleetJson(args: string[]): { status: number; result: FleetResult; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args, '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 600_000 });
+  let result: FleetResult;
+  try {
+    result = JSON.parse(r.stdout) as FleetResult;
+  } catch {
+    throw new Error(`not JSON (exit ${r.status}, signal ${r.signal}, ${r.error?.message ?? ''}): ${r.stdout}\n${r.stderr}`);
+  }
+  return { status: r.status ?? -1, result, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(path.join(dir, 'tenants'));
+  for (const n of names) {
+    await makeDatabase(abs(n), async (e) => {
+      await e.query('CREATE NODE TABLE Person(id INT64, name STRING, score STRING, PRIMARY KEY(id))');
+      // Enough rows that the cast crosses Kuzu's 2,048-value vectors.
+      await e.query(`UNWIND range(1, 5000) AS i CREATE (:Person {id: i, name: 'p' + CAST(i AS STRING), score: CAST(i % 7 AS STRING)})`);
+      if (n === BAD) await e.query("MATCH (p:Person {id: 4321}) SET p.score = 'abc'");
+    });
+  }
+  writeYaml('v1.1.0', 'INT32');
+}, 300_000);
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+// sum over i in 1..5000 of i % 7
+const EXPECTED_SUM = Array.from({ length: 5000 }, (_, i) => (i + 1) % 7).reduce((a, b) => a + b, 0);
+
+test('waves stop after the wave with the failing target; every later target is untouched', async () => {
+  const before = new Map(names.map((n) => [n, sha(abs(n))]));
+  const { status, result } = fleetJson(['apply', '--all', '--auto-approve', '--allow-destructive', '--waves', '1,10%,100%', '--concurrency', '2']);
+  expect(status).toBe(1);
+  expect(result.summary.exit_code).toBe(1);
+  const byKey = new Map(result.targets.map((t) => [t.target, t]));
+  expect(byKey.size).toBe(N);
+  const bad = byKey.get(BAD)!;
+  expect(bad.status).toBe('failed');
+  expect(bad.wave).toBe(2);
+  expect(bad.error?.message).toMatch(/abc|cast|convert/i);
+  expect(byKey.get('tenants/t00.kuzu')).toMatchObject({ status: 'applied', wave: 1, version_after: 'v1.1.0' });
+  for (const n of names.slice(5)) {
+    expect(byKey.get(n)!.status).toBe('skipped');
+    expect(sha(abs(n))).toBe(before.get(n)); // not opened at all
+  }
+  expect(await scoreState(BAD)).toEqual({ type: 'STRING', sum: -1, rows: 5000 });
+  expect(await scoreState('tenants/t00.kuzu')).toEqual({ type: 'INT32', sum: EXPECTED_SUM, rows: 5000 });
+  // Each target has its own backups folder.
+  const backups = fs.readdirSync(path.join(dir, 'backups'));
+  expect(backups.some((b) => b.startsWith('tenants_t00.kuzu-'))).toBe(true);
+  expect(backups.some((b) => b.startsWith('tenants_t20.kuzu-'))).toBe(false);
+});
+
+test('a fleet apply killed mid-way (its running targets with it) and run again finishes the rest and skips the done ones', async () => {
+  await withEngine(abs(BAD), {}, (e) => e.query("MATCH (p:Person {id: 4321}) SET p.score = '4'"));
+  // Its own process group, so that SIGKILL takes the fleet AND the applies it is running: the
+  // harshest interruption (a machine or pod lost), each target must still be old or new.
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), 'apply', '--all', '--auto-approve', '--allow-destructive', '--concurrency', '2'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, detached: true });
+  let err = '';
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (/\[12\/50\]/.test(err)) {
+        process.kill(-child.pid!, 'SIGKILL');
+        resolve();
+      }
+    });
+    child.on('exit', () => resolve());
+  });
+  await new Promise((r) => setTimeout(r, 500));
+
+  // Old or new, judged in Kuzu; a target killed mid-apply may need its journal settled first.
+  const done: string[] = [];
+  for (const n of names) {
+    if (fs.existsSync(abs(n) + '.journal.json') || fs.existsSync(abs(n) + '.lock')) {
+      const r = runCli(['recover', '--database', abs(n)], { cwd: dir });
+      expect(r.status).toBe(0);
+    }
+    const s = await scoreState(n);
+    expect(s.type === 'INT32' ? s.sum : s.rows).toBe(s.type === 'INT32' ? (n === BAD ? EXPECTED_SUM - (4321 % 7) + 4 : EXPECTED_SUM) : 5000);
+    if (s.type === 'INT32') done.push(n);
+  }
+  expect(done.length).toBeGreaterThanOrEqual(12);
+  expect(done.length).toBeLessThan(N);
+
+  const { status, result } = fleetJson(['apply', '--all', '--auto-approve', '--allow-destructive', '--concurrency', '2']);
+  expect(status).toBe(0);
+  const byKey = new Map(result.targets.map((t) => [t.target, t]));
+  for (const n of done) expect(byKey.get(n)).toMatchObject({ status: 'unchanged', version_before: 'v1.1.0', backup_id: null, duration_ms: expect.any(Number) });
+  for (const n of names.filter((x) => !done.includes(x))) expect(byKey.get(n)!.status).toBe('applied');
+  for (const n of names) expect(await scoreState(n)).toEqual({ type: 'INT32', sum: n === BAD ? EXPECTED_SUM - (4321 % 7) + 4 : EXPECTED_SUM, rows: 5000 });
+}, 600_000);
+
+test('shards are disjoint and cover the fleet; fleet report merges them', () => {
+  const files: string[] = [];
+  const seen: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const out = path.join(dir, `shard-${i}.json`);
+    const r = runCli(['apply', '--all', '--auto-approve', '--shard', `${i}/3`, '--results', out], { cwd: dir });
+    expect(r.stderr).toBe(r.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] .*: unchanged/.test(l) || l === '').join('\n'));
+    expect(r.status).toBe(0);
+    const res = JSON.parse(fs.readFileSync(out, 'utf8')) as FleetResult;
+    expect(res.shard).toBe(`${i}/3`);
+    expect(res.targets.every((t) => t.status === 'unchanged')).toBe(true);
+    seen.push(...res.targets.map((t) => t.target));
+    files.push(out);
+  }
+  expect(seen.length).toBe(N);
+  expect(new Set(seen)).toEqual(new Set(names));
+
+  const md = runCli(['fleet', 'report', ...files, '--format', 'markdown'], { cwd: dir });
+  expect(md.status).toBe(0);
+  expect(md.stdout).toContain(`**${N} targets**: ${N} unchanged. Exit code 0.`);
+  const merged = runCli(['fleet', 'report', ...files, '--json'], { cwd: dir });
+  expect((JSON.parse(merged.stdout) as FleetResult).targets.map((t) => t.target)).toEqual(names);
+
+  const bad = runCli(['fleet', 'report', path.join(dir, 'kuzu-migrate.yaml')], { cwd: dir });
+  expect(bad.status).toBe(64);
+  expect(bad.stderr).toMatch(/not a JSON document/);
+});
+
+test('--all without targets, with --database, or apply without --auto-approve: one-line errors', () => {
+  const r1 = runCli(['apply', '--all', '--database', 'x.kuzu', '--auto-approve'], { cwd: dir });
+  expect(r1.status).toBe(64);
+  expect(r1.stderr).toMatch(/cannot be combined with --database/);
+  const r2 = runCli(['apply', '--all'], { cwd: dir });
+  expect(r2.status).toBe(3);
+  expect(r2.stderr).toMatch(/needs --auto-approve/);
+  const r3 = runCli(['plan', '--all', '--shard', '4/3'], { cwd: dir });
+  expect(r3.status).toBe(64);
+  expect(r3.stderr).not.toMatch(/\n\s+at /); // no stack trace
+});
