@@ -30,6 +30,9 @@ function testConfig(dir: string, database: string): ResolvedConfig {
     checks: [],
     schema: emptySchema(),
     schemaFiles: [],
+    create: false,
+    databaseOrigin: 'from the test',
+    sources: {},
     targets: null,
   } as ResolvedConfig;
 }
