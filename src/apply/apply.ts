@@ -330,7 +330,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       faultPoint('after_journal');
 
       if (plan.rewrite_strategy === 'export' && exists) {
-        verified = await runExportStrategy(config, plan, stage, { applyId, backupId, started }, emit);
+        verified = await runExportStrategy(config, plan, stage, { applyId, backupId, started, signal: options.signal }, emit);
       } else {
         if (exists) {
           emit('copy', `copying ${dbPath} into a private staging folder`);
@@ -692,7 +692,7 @@ async function runExportStrategy(
   config: ResolvedConfig,
   plan: PlanDocument,
   stage: Staged,
-  ctx: { applyId: string; backupId: string | null; started: number },
+  ctx: { applyId: string; backupId: string | null; started: number; signal?: AbortSignal },
   emit: (p: string, m: string) => void,
 ): Promise<string[]> {
   const dbPath = config.database;
