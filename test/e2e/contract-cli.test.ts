@@ -180,11 +180,15 @@ describe('3. honest exits at the prompt and during apply', () => {
   });
 
   it('the time reported and recorded excludes the prompt', async () => {
-    const r = await applyMigration(loadConfig(p.yamlPath), { confirm: () => new Promise((res) => setTimeout(() => res(true), 1500)) });
+    const wait = 2000;
+    const t0 = Date.now();
+    const r = await applyMigration(loadConfig(p.yamlPath), { confirm: () => new Promise((res) => setTimeout(() => res(true), wait)) });
+    const total = Date.now() - t0;
     expect(r.status).toBe('applied');
+    // Whatever the machine's speed: the reported time is at most the whole call minus the prompt.
+    expect(r.duration_ms).toBeLessThanOrEqual(total - wait);
     const history = await withEngine(p.dbPath, { readOnly: true }, readHistory);
-    expect(r.duration_ms).toBeLessThan(1500);
-    expect(history[history.length - 1].duration_ms).toBeLessThan(1500);
+    expect(history[history.length - 1].duration_ms).toBeLessThanOrEqual(total - wait);
   });
 });
 

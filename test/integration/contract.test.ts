@@ -100,7 +100,6 @@ describe('plan predicts every apply failure', () => {
   const yaml = path.join(dir, 'kuzu-migrate.yaml');
   const db = path.join(dir, 'db', 'graph.kuzu');
   let minor = 1;
-  const timings: string[] = [];
   const write = (schema: Y, extra: Y = {}, version?: string) =>
     fs.writeFileSync(yaml, stringify({ version: version ?? `v1.${minor++}.0`, database: './db/graph.kuzu', backups: './backups', ...extra, schema }));
   const state = async () => withEngine(db, { readOnly: true }, async (e) => ({ schema: schemaFingerprint((await introspect(e)).schema), docs: await e.scalar('MATCH (d:Doc) RETURN count(*)') }));
@@ -114,7 +113,6 @@ describe('plan predicts every apply failure', () => {
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const t0 = Date.now();
     const before = await state();
     const schema = base();
     const extra = c.edit(schema) ?? {};
@@ -143,9 +141,7 @@ describe('plan predicts every apply failure', () => {
     expect(fs.existsSync(journalPath(db))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'db', 'grpah.kuzu'))).toBe(false);
     expect(await state()).toEqual(before);
-    timings.push(`${c.name}: ${Date.now() - t0} ms`);
   });
-  afterAll(() => console.log(timings.join('\n')));
 
   it('valid changes plan green (no error finding) and apply', async () => {
     const schema = base();
