@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { applyMigration } from '../dist/apply/apply';
 import { checkpoint, createBackup } from '../dist/apply/backup';
-import { sha256File } from '../dist/apply/files';
+import { sha256File } from '../dist/state/files';
 import { loadConfig } from '../dist/config/config';
 import { KuzuMigrateError } from '../dist/core/errors';
 import { cypherString } from '../dist/core/identifiers';

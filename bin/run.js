@@ -1,14 +1,29 @@
 #!/usr/bin/env node
 // Launcher: runs the compiled oclif commands. Usage errors oclif raises before a command runs
-// (unknown command) exit 64 like every other usage error, not oclif's default 2, which here
-// means "changes present".
+// (unknown flag: oclif's exit 2, which here means "changes present"; unknown command: the
+// not-found plugin's 127) exit 64 like every other usage error. A mistyped command gets a
+// did-you-mean line even without a terminal (the plugin only offers it as a prompt on one).
 const oclif = require('@oclif/core');
 
 oclif
   .run(process.argv.slice(2), __dirname)
   .then(() => oclif.flush())
   .catch(async (err) => {
-    if (!(err instanceof oclif.Errors.ExitError) && err && err.oclif && err.oclif.exit === 2) err.oclif.exit = 64;
+    if (!(err instanceof oclif.Errors.ExitError) && err && err.oclif && (err.oclif.exit === 2 || err.oclif.exit === 127)) {
+      if (err.oclif.exit === 127) await suggest(process.argv[2]);
+      err.oclif.exit = 64;
+    }
     await oclif.flush();
     return oclif.Errors.handle(err);
   });
+
+async function suggest(typed) {
+  try {
+    const config = await oclif.Config.load(__dirname);
+    const { closest } = require('../dist/config/suggest');
+    const best = typed && closest(typed, config.commandIDs.filter((id) => !id.includes(':')));
+    if (best) process.stderr.write(`hint: did you mean \`${config.bin} ${best}\`?\n`);
+  } catch {
+    // a suggestion is a courtesy: never turn a usage error into a crash
+  }
+}

@@ -1,33 +1,210 @@
 /**
- * kuzu-migrate as a library: the same typed API the CLI commands are thin shells over.
+ * kuzu-migrate as a library: the use cases the CLI runs, and their types. Each command is a thin
+ * shell over one of these functions. Everything else (engine handles, catalog reads, locks,
+ * backups, the snapshot codec) is internal and may change between releases.
+ *
+ * Errors: every failure a caller can cause is a KuzuMigrateError with a stable `code`, the
+ * `exitCode` the CLI exits with and `hints` (README, "Exit codes"; the table is ERRORS).
+ *
+ * Engine: functions that open a database use the configured engine, Kuzu 0.11.3 by default; call
+ * `configureEngine('ladybug', …)` first for LadybugDB (one native engine per process).
  */
-export * from './core/errors';
-export * from './core/model';
-export * from './core/types';
-export * from './core/changes';
-export { diffSchemas, PlanError } from './core/diff';
-export * from './core/plan';
-export { renderText, renderMarkdown, describeChange, summaryLine } from './core/render';
-export { schemaToCypher } from './core/ddl';
+import * as applyImpl from './apply/apply';
+import * as rollbackImpl from './apply/rollback';
+import * as planningImpl from './api/planning';
+import * as diffImpl from './core/diff';
+import * as planImpl from './core/plan';
+import * as exportImpl from './snapshot/export';
+import * as importImpl from './snapshot/import';
+import * as upgradeImpl from './upgrade/upgrade';
+
+// ---- configuration ------------------------------------------------------------------------
 export { loadConfig, validateConfig, schemaToYaml, isValidVersionName } from './config/config';
-export type { ResolvedConfig, Policy, Check } from './config/config';
-export { planMigration, readLive } from './api/planning';
-export { introspectDatabase, adoptDatabase } from './api/init';
-export { KuzuEngine, withEngine, kuzuVersion, configureEngine, loadEngine, configuredEngine, engineVersion, engineKind } from './kuzu/engine';
-export { introspect, introspectPath } from './kuzu/introspect';
-export { applyMigration, recoverInterrupted, isAllowed, savedPlanGuard, findingError } from './apply/apply';
-export * from './core/findings';
-export { policyFindings, versionFindings, compareVersions as compareVersionNames, mergeAllowance } from './core/rules';
-export { precheck, dataFindings, expressionFindings, missingDatabaseFinding } from './apply/precheck';
-export type { PrecheckOptions } from './apply/precheck';
-export { appendHistoryLog, readHistoryLog, mergeHistory, HISTORY_LOG_FILE } from './apply/history-log';
-export type { MergedEntry, LoggedEntry } from './apply/history-log';
-export { rollbackTo, findRollbackTarget, findBackupTarget } from './apply/rollback';
-export type { RollbackSelector, RollbackResult, RollbackTarget } from './apply/rollback';
-export { planSchemaProblems } from './apply/plan-file';
+export type { ResolvedConfig, Policy, Check, LoadOptions } from './config/config';
+
+// ---- the schema model and the plan ---------------------------------------------------------
+export type { Schema, NodeTable, RelTable, Table, Property, Connection, Multiplicity, StorageDirection } from './core/model';
+export { schemaFingerprint } from './core/model';
+export { CHANGE_KINDS } from './core/changes';
+export type { Change, ChangeKind, Action } from './core/changes';
+export { PLAN_FORMAT_VERSION, REWRITE_STRATEGIES } from './core/plan';
+export type { PlanDocument, PlanInput, PlanSummary, Step, StepPhase, Strategy, RewriteStrategy } from './core/plan';
+export type { PlanSchema } from './core/plan-document';
+export type { DiffResult } from './core/diff';
+export { PlanError } from './core/diff';
+export { renderText, renderMarkdown } from './core/render';
+export type { EngineKind } from './core/engine';
+
+/**
+ * The semantic changes that turn `live` into `desired` (what differs), in a fixed order. Pure: no
+ * database, no I/O. Renames are never guessed: a table or property is renamed only when the
+ * desired side says `renamedFrom` (YAML `renamed_from`); otherwise a new name is a drop plus an add.
+ *
+ * @param live the schema the database has (introspectDatabase, or a plan's live side)
+ * @param desired the declared schema (`loadConfig(file).schema`)
+ * @returns `{ changes, warnings }`: Change[] (kind, table, property, from/to, action, destructive,
+ *   in_place, reason) and warnings that are not changes
+ * @throws PlanError (E_PLAN, exit 65) when a `renamedFrom` matches nothing or both names exist
+ * @example
+ *   const { changes } = diffSchemas(live, loadConfig('kuzu-migrate.yaml').schema);
+ *   for (const c of changes) console.log(c.action, c.kind, c.table, c.property ?? '');
+ */
+export const diffSchemas: typeof diffImpl.diffSchemas = diffImpl.diffSchemas;
+
+/**
+ * The plan document for `changes` between `live` and `desired`: strategy (none, in_place, rewrite
+ * with the rewrite strategy and why), the executable steps in run order (one Cypher statement
+ * each, with a comment and the changes it carries out), the summary and both fingerprints. Pure;
+ * `rows_affected` is only filled in by planMigration, which counts in the database.
+ *
+ * @param input `{ live, desired, changes, warnings, databaseExists, meta: { toolVersion,
+ *   kuzuVersion, engine?, version, environment, database, now? }, rewriteStrategy?, capabilities? }`
+ * @returns PlanDocument, the versioned JSON contract of schemas/plan.schema.json (snake_case)
+ * @example
+ *   const diff = diffSchemas(live, desired);
+ *   const plan = buildPlan({ live, desired, changes: diff.changes, warnings: diff.warnings, databaseExists: true,
+ *     meta: { toolVersion: '0.1.0', kuzuVersion: '0.11.3', version: 'v1.1.0', environment: null, database: '/data/graph.kuzu' } });
+ *   console.log(renderText(plan, { statements: true }));
+ */
+export const buildPlan: typeof planImpl.buildPlan = planImpl.buildPlan;
+
+/**
+ * Plans the migration of `config.database` to the declared schema: opens the database read-only
+ * (nothing is written; a missing database plans every table as a create), introspects it, diffs,
+ * counts the rows each destructive change touches (inside Kuzu) and builds the plan.
+ *
+ * @param config from loadConfig
+ * @param options `{ rewriteStrategy?: 'transaction' | 'export', countRows?: boolean (default true), now?: Date }`
+ * @returns PlanDocument (`strategy: 'none'` and no changes when the database matches)
+ * @throws PlanError (65) for an impossible declaration; RuntimeError E_STORAGE_VERSION /
+ *   E_ENGINE_MISMATCH (1) for a database of another release or engine; LockedError (4) when the
+ *   file is held by another process
+ * @example
+ *   const plan = await planMigration(loadConfig('kuzu-migrate.yaml'));
+ *   if (plan.summary.total > 0) fs.writeFileSync('plan.json', JSON.stringify(plan, null, 2));
+ */
+export const planMigration: typeof planningImpl.planMigration = planningImpl.planMigration;
+export type { PlanOptions } from './api/planning';
+export { introspectDatabase } from './api/init';
+
+// ---- apply, recover, rollback --------------------------------------------------------------
+/**
+ * Applies the declaration (or a saved plan) to `config.database` under the migration lock: settles
+ * an interrupted apply, re-plans (a saved plan whose live fingerprint no longer matches is
+ * refused), enforces the destructive policy, pre-checks casts, backs up, runs every step in one
+ * transaction (or by the export strategy), verifies rebuilt tables by content, writes the history
+ * row and post-verifies the schema; a failed post-verification restores the backup.
+ *
+ * @param config from loadConfig
+ * @param options `{ plan?: PlanDocument, allowDestructive?: boolean | string[] ('Table' or
+ *   'Table.prop'), rewriteStrategy?, confirm?: (plan) => Promise<boolean>, onEvent?: (e) => void,
+ *   command?: string (recorded in the lock and history) }`
+ * @returns ApplyResult `{ status: 'applied' | 'no_changes' | 'aborted', apply_id, backup_id,
+ *   strategy, rewrite_strategy, changes (count), verified_tables, duration_ms (milliseconds), plan, … }`
+ * @throws LockedError E_LOCKED (4); RefusedError E_DESTRUCTIVE, E_STALE_PLAN (3); RuntimeError
+ *   E_CAST, E_APPLY, E_CHECK, E_VERIFY, E_BACKUP, E_DISK_FULL (1); PlanError (65). On any error
+ *   the database is as it was before (Kuzu rolled the transaction back, or the backup was restored).
+ * @example
+ *   const result = await applyMigration(loadConfig('kuzu-migrate.yaml'), { allowDestructive: ['Component.owner'] });
+ *   console.log(result.status, result.backup_id, `${result.duration_ms} ms`);
+ */
+export const applyMigration: typeof applyImpl.applyMigration = applyImpl.applyMigration;
+export const recoverInterrupted: typeof applyImpl.recoverInterrupted = applyImpl.recoverInterrupted;
+export const isAllowed: typeof applyImpl.isAllowed = applyImpl.isAllowed;
 export type { ApplyOptions, ApplyResult, ApplyEvent, RecoveryResult } from './apply/apply';
-export { acquireLock, unlock, readLock } from './apply/lock';
-export { createBackup, listBackups, restoreBackup } from './apply/backup';
-export { readHistory, HISTORY_TABLE } from './apply/history';
-export { fingerprintDatabase, fingerprintTable, compareFingerprints } from './kuzu/fingerprint';
-export * from './snapshot';
+
+/**
+ * Restores the state recorded for `version`: from the backup the apply after it took (for an
+ * adopted database, the first apply's), or else by importing the snapshot `migrations/<version>/`;
+ * or a named backup (`{ backup: ID }`), or the backup the last apply took (`{ last: true }`). The
+ * current database is backed up first; the rollback is recorded in the history and history.jsonl.
+ *
+ * @param config from loadConfig
+ * @param version a version name, `vMAJOR.MINOR.PATCH`, or `{ version } | { backup: ID } | { last: true }`
+ * @param options `{ confirm?: (target) => Promise<boolean>, onEvent?: (e) => void }`
+ * @returns RollbackResult `{ status: 'rolled_back' | 'no_changes', version, target: { source:
+ *   'backup' | 'snapshot', backup_id, captured_at, … } | null, backup_id (of the state replaced), … }`
+ * @throws UsageError (64) for a malformed version name; RefusedError E_CANCELLED (3) when confirm
+ *   returns false; RuntimeError E_NO_DATABASE, E_NO_VERSION, E_NO_BACKUP, E_BACKUP (1); LockedError (4)
+ * @example
+ *   const r = await rollback(loadConfig('kuzu-migrate.yaml'), 'v1.2.0');
+ *   console.log(r.status, r.target?.source);
+ */
+export const rollback: typeof rollbackImpl.rollbackTo = rollbackImpl.rollbackTo;
+export type { RollbackOptions, RollbackResult, RollbackTarget, RollbackSelector } from './apply/rollback';
+
+// ---- plan findings (what apply would refuse or fail on, found by plan) ------------------------
+export { FINDING_CODES } from './core/findings';
+export type { Finding, FindingCode, Severity, SourceLocation } from './core/findings';
+export { unlock } from './apply/lock';
+
+// ---- snapshots -----------------------------------------------------------------------------
+/**
+ * Writes the snapshot `migrations/<version>/` of `config.database`: a lossless schema.cypher,
+ * copy.cypher, data files (risky columns encoded by kuzu-migrate), manifest.json (row counts,
+ * content fingerprints, sha256 of every file) and CHANGELOG.md. Never overwrites a snapshot.
+ *
+ * @param config from loadConfig
+ * @param options `{ version: 'vX.Y.Z', format?: 'csv' | 'parquet', schemaOnly?: boolean, raw?: boolean, now?: Date }`
+ * @returns ExportResult `{ version, path, format, tables, rows, bytes (on disk), previous, … }`
+ * @throws UsageError (64) for a malformed version name; RefusedError E_VERSION_EXISTS,
+ *   E_UNEXPORTABLE (3); RuntimeError E_NO_DATABASE, E_IO (1)
+ * @example
+ *   const r = await exportSnapshot(loadConfig('kuzu-migrate.yaml'), { version: 'v1.3.0', format: 'parquet' });
+ *   console.log(`${r.rows} rows, ${r.bytes} bytes in ${r.path}`);
+ */
+export const exportSnapshot: typeof exportImpl.exportSnapshot = exportImpl.exportSnapshot;
+export type { ExportOptions, ExportResult } from './snapshot/export';
+
+/**
+ * Loads the snapshot `migrations/<version>/` into a fresh staging file beside the target after
+ * checking every checksum, verifies row counts and content fingerprints, and swaps it into place.
+ *
+ * @param config from loadConfig
+ * @param options `{ version: 'vX.Y.Z', database?: string (default config.database), force?: boolean
+ *   (replace a non-empty database, backed up first) }`
+ * @returns ImportResult `{ version, database, tables, rows, backup (id or null), verified }`
+ * @throws RefusedError E_NOT_EMPTY (3); RuntimeError E_NO_VERSION, E_MANIFEST, E_CHECKSUM,
+ *   E_IMPORT, E_VERIFY (1); LockedError (4). The target is unchanged on any error.
+ * @example
+ *   await importSnapshot(loadConfig('kuzu-migrate.yaml'), { version: 'v1.3.0', database: '/tmp/copy.kuzu' });
+ */
+export const importSnapshot: typeof importImpl.importSnapshot = importImpl.importSnapshot;
+export type { ImportOptions, ImportResult } from './snapshot/import';
+export type { Manifest } from './snapshot/manifest';
+export { listSnapshots, diffVersions, renderDiffText, renderDiffMarkdown, verifyDatabase } from './snapshot/inspect';
+export type { ListResult, VersionInfo, BackupInfo, DiffSide, VersionDiffResult, VerifyResult, VerifyCheck } from './snapshot/inspect';
+export { runDoctor } from './snapshot/doctor';
+export type { DoctorItem, DoctorResult, DoctorStatus } from './snapshot/doctor';
+
+// ---- engines and upgrade -------------------------------------------------------------------
+export { configureEngine, loadEngine, configuredEngine, engineVersion } from './kuzu/engine';
+export type { EngineSetup } from './kuzu/engine';
+export type { EngineRelease, EngineCapabilities } from './engines/releases';
+
+/**
+ * Moves a database to another engine release (Kuzu 0.9/0.10 folders, 0.11 files, LadybugDB):
+ * detects the release that wrote it from its bytes, exports it read-only with that release (in its
+ * own process, installed into the engine cache on approval), loads it into a fresh database of the
+ * target, verifies schema, row counts and content fingerprints across the two engines, backs up
+ * the original and swaps the new file in, under the migration lock and with a journal.
+ *
+ * @param options `{ database, backups (folder), from?: 'kuzu@0.10.1' (default: detected), to?:
+ *   'kuzu@0.11.3' | 'ladybug' (default kuzu@0.11.3), declared?: Schema, format?, approveInstall?,
+ *   confirm?, onEvent?, enginesDir? }`
+ * @returns UpgradeResult `{ status: 'upgraded' | 'no_changes' | 'aborted', from, to, tables, rows,
+ *   verified_tables, backup_id, backup_path, duration_ms (milliseconds), … }`
+ * @throws UsageError (64) for an unknown release name; RefusedError E_UNKNOWN_ENGINE,
+ *   E_UNKNOWN_STORAGE_VERSION, E_ENGINE_NOT_INSTALLED (3); RuntimeError E_NO_DATABASE,
+ *   E_ENGINE_INSTALL, E_ENGINE, E_VERIFY, E_BACKUP (1); LockedError (4). A failed or killed
+ *   upgrade leaves the original in place, openable by its own release.
+ * @example
+ *   const r = await upgradeDatabase({ database: 'db/graph.kuzu', backups: 'backups', approveInstall: async () => true });
+ *   console.log(`${r.from} → ${r.to}: ${r.rows} rows verified`);
+ */
+export const upgradeDatabase: typeof upgradeImpl.upgradeDatabase = upgradeImpl.upgradeDatabase;
+export type { UpgradeOptions, UpgradeResult, UpgradePlan, UpgradeEvent } from './upgrade/upgrade';
+
+// ---- errors --------------------------------------------------------------------------------
+export { ERRORS, ExitCode, KuzuMigrateError, ConfigError, UsageError, LockedError, RefusedError, RuntimeError, formatDiagnostic } from './core/errors';
+export type { ErrorCode, ErrorSpec, ExitCodeValue, Diagnostic } from './core/errors';

@@ -74,6 +74,12 @@ export interface ApplyOptions {
   /** `--allow-same-version`: apply a changed schema under a version the history already holds. */
   allowSameVersion?: boolean;
   /**
+   * `--allow-other-database`: a saved plan made against another database file (a copy restored
+   * from a snapshot, as the GitOps example plans) may be applied here; the live schema must still
+   * be the one it was planned against (the stale check), and its environment must match.
+   */
+  allowOtherDatabase?: boolean;
+  /**
    * Aborted by the CLI on SIGINT/SIGTERM (reason: the signal name). Checked at the prompt, before
    * the backup and between statements: the transaction is rolled back, the lock released, and an
    * InterruptedError says what state the database is in.
@@ -233,7 +239,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
     const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
-    if (options.plan) savedPlanGuard(options.plan, config);
+    if (options.plan) savedPlanGuard(options.plan, config, { allowOtherDatabase: options.allowOtherDatabase });
     let liveHistory: HistoryEntry[] = [];
     let plan = await readLive(dbPath, async (live, engine) => {
       liveHistory = engine ? await readHistory(engine) : [];
@@ -492,12 +498,12 @@ export function findingError(blocking: Finding[]): KuzuMigrateError {
  * is refused (exit 3) naming which — not called stale. (After re-planning, a changed live
  * database is "stale", and planIntegrityProblems refuses another tool version or edited steps.)
  */
-export function savedPlanGuard(saved: PlanDocument, config: ResolvedConfig): void {
+export function savedPlanGuard(saved: PlanDocument, config: ResolvedConfig, options: { allowOtherDatabase?: boolean } = {}): void {
   const refuse = (code: ErrorCode, message: string, hint: string) => {
     throw new RefusedError(message, code, [hint]);
   };
-  if (path.resolve(saved.database) !== path.resolve(config.database)) {
-    refuse('E_PLAN_DATABASE', `the plan was made for database ${saved.database}, not ${config.database}`, 'apply it with the --env / --database it was planned with, or plan again for this database');
+  if (!options.allowOtherDatabase && path.resolve(saved.database) !== path.resolve(config.database)) {
+    refuse('E_PLAN_DATABASE', `the plan was made for database ${saved.database}, not ${config.database}`, 'apply it with the --env / --database it was planned with, or plan again for this database; a plan made on a copy of this database: --allow-other-database');
   }
   if ((saved.environment ?? null) !== (config.environment ?? null)) {
     refuse('E_PLAN_ENVIRONMENT', `the plan was made for ${saved.environment ? `environment ${saved.environment}` : 'no environment'}, not ${config.environment ? `environment ${config.environment}` : 'no environment'}`, 'apply it with the --env it was planned with, or plan again');

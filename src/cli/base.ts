@@ -14,6 +14,8 @@ import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/confi
 import type { EngineKind } from '../engines/releases';
 import { configureEngine, loadEngine } from '../kuzu/engine';
 import { confirmOnTerminal } from './interact';
+import { colorsFor, Progress, ProgressMode } from './output';
+import type { Colors } from '../core/render';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -34,6 +36,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       summary: 'Environment from the YAML `environments:` section whose overrides apply.',
       helpGroup: 'GLOBAL',
       env: 'KUZU_MIGRATE_ENV',
+    }),
+    color: Flags.boolean({
+      summary: 'Colour the output (default: on a terminal; NO_COLOR turns it off, FORCE_COLOR on).',
+      allowNo: true,
+      helpGroup: 'GLOBAL',
+    }),
+    'json-events': Flags.boolean({
+      summary: 'Stream one JSON object per line on stdout: progress events, then the result or the error.',
+      helpGroup: 'GLOBAL',
+      exclusive: ['json'],
     }),
   };
 
@@ -125,7 +137,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         args,
         signal: controller.signal,
         // One line per target on stderr, also when not on a terminal: a CI log shows the rollout as it goes.
-        onTarget: this.jsonEnabled() ? undefined : (r, done, total) => process.stderr.write(`[${done}/${total}] ${r.target}: ${r.status}${r.error ? ` (${r.error.code})` : ''} ${r.duration_ms} ms\n`),
+        // With --json-events, one `target` event per finished target on stdout, like other progress.
+        onTarget: this.jsonEvents()
+          ? (r, done, total) => process.stdout.write(JSON.stringify({ type: 'target', done, total, ...r }) + '\n')
+          : this.jsonEnabled() || process.env.KUZU_MIGRATE_PROGRESS === '0'
+            ? undefined
+            : (r, done, total) => process.stderr.write(`[${done}/${total}] ${r.target}: ${r.status}${r.error ? ` (${r.error.code})` : ''} ${r.duration_ms} ms\n`),
       });
       reportFleet(result, { results: f.results as string | undefined, markdown: opts.markdown, json: this.jsonEnabled(), out: (s) => this.out(s) });
       if (controller.signal.aborted) {
@@ -139,6 +156,41 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** --json-events: stdout is a stream of JSON lines (progress, then `result` or `error`). */
+  protected jsonEvents(): boolean {
+    return this.argv.includes('--json-events');
+  }
+
+  /** Human output is off in both machine modes, --json and --json-events. */
+  public override jsonEnabled(): boolean {
+    return super.jsonEnabled() || (Boolean(this.ctor.enableJsonFlag) && this.jsonEvents());
+  }
+
+  /** The final result: one JSON document (--json), or the stream's last line (--json-events). */
+  public override logJson(json: unknown): void {
+    if (this.jsonEvents()) process.stdout.write(JSON.stringify({ type: 'result', exit_code: Number(process.exitCode ?? 0), result: json }) + '\n');
+    else process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  }
+
+  /** Colours for stdout output, by --color/--no-color, NO_COLOR, FORCE_COLOR and whether stdout is a terminal. */
+  protected get colors(): Colors {
+    return colorsFor({ flag: (this.flags as Record<string, unknown>)?.color as boolean | undefined, env: process.env, isTTY: Boolean(process.stdout.isTTY) });
+  }
+
+  /**
+   * Progress for long work (`activity` as a gerund: "Exporting"): JSON lines with --json-events,
+   * nothing with --json or KUZU_MIGRATE_PROGRESS=0, a redrawn status line on a terminal, plain lines with a
+   * "Still exporting… [10s elapsed]" at least every 10 s otherwise (CI logs).
+   */
+  protected progress(activity: string): Progress {
+    const tty = Boolean(process.stderr.isTTY);
+    // KUZU_MIGRATE_PROGRESS=0 turns human progress off (scripts that want a quiet stderr).
+    const off = super.jsonEnabled() || process.env.KUZU_MIGRATE_PROGRESS === '0';
+    const mode: ProgressMode = this.jsonEvents() ? 'jsonl' : off ? 'off' : tty ? 'tty' : 'lines';
+    const colors = colorsFor({ flag: (this.flags as Record<string, unknown>)?.color as boolean | undefined, env: process.env, isTTY: tty });
+    return new Progress({ mode, activity, colors });
+  }
+
   /** Prints human output unless --json, where only the final result is printed. */
   protected out(text: string): void {
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -148,7 +200,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (err instanceof Errors.ExitError) throw err;
     const known = toKnownError(err);
     if (!known) throw err; // a bug: let oclif show it in full
-    if (this.jsonEnabled()) {
+    if (this.jsonEvents()) {
+      process.stdout.write(JSON.stringify({ type: 'error', exit_code: known.exitCode, error: errorJson(known) }) + '\n');
+    } else if (this.jsonEnabled()) {
       process.stdout.write(JSON.stringify({ error: errorJson(known) }, null, 2) + '\n');
     } else {
       const body = known instanceof ConfigError ? known.message : `Error: ${known.message}`;

@@ -1,6 +1,5 @@
-/** Terminal interaction for commands: confirmation prompts, signals and progress lines on stderr. */
+/** Terminal interaction for commands: confirmation prompts and signals (progress is in output.ts). */
 import * as readline from 'node:readline';
-import { ApplyEvent } from '../apply/apply';
 import { ExitCode, InterruptedError } from '../core/errors';
 
 /**
@@ -62,14 +61,5 @@ export function trapSignals(): { signal: AbortSignal; dispose(): void } {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     },
-  };
-}
-
-/** Progress on stderr (stdout stays the result), with elapsed time per line. */
-export function progressPrinter(): (e: ApplyEvent) => void {
-  const start = Date.now();
-  return (e) => {
-    const s = ((Date.now() - start) / 1000).toFixed(1).padStart(6);
-    process.stderr.write(`[${s}s] ${e.phase}: ${e.message}\n`);
   };
 }

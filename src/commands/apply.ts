@@ -9,7 +9,7 @@ import { planSchemaProblems } from '../apply/plan-file';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
 import { parsePlanFile } from '../core/plan-integrity';
-import { confirmOnTerminal, progressPrinter, trapSignals } from '../cli/interact';
+import { confirmOnTerminal, trapSignals } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
@@ -47,6 +47,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
     create: Flags.boolean({ summary: 'Create the database when it does not exist (otherwise a missing database is an error; or set create: true in the YAML).' }),
     'allow-same-version': Flags.boolean({ summary: 'Apply a schema that differs from what the history recorded under the same version.' }),
+    'allow-other-database': Flags.boolean({ summary: 'Apply a saved plan made against another database file (e.g. a copy restored from a snapshot); its live schema must still match (else stale).' }),
     ...fleetFlags,
   };
 
@@ -82,28 +83,30 @@ exit 130/143. A second apply on the same database gets exit 4.`;
     const interactive = this.interactive();
     const autoApprove = this.flags['auto-approve'];
     const signals = trapSignals();
+    const progress = this.progress('Applying');
     let result: ApplyResult;
     try {
-      result = await applyMigration(config, {
+      result = await progress.around(() => applyMigration(config, {
       plan,
       signal: signals.signal,
       create: this.flags.create,
       allowSameVersion: this.flags['allow-same-version'],
+      allowOtherDatabase: this.flags['allow-other-database'],
       allowDestructive: allow,
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
-      // KUZU_MIGRATE_PROGRESS=1 prints progress without a terminal too (CI logs, crash tests that
-      // time a kill from the "committing" line).
-      onEvent: !this.jsonEnabled() && (process.stderr.isTTY || process.env.KUZU_MIGRATE_PROGRESS === '1') ? progressPrinter() : undefined,
+      // Progress lines on stderr, on a terminal and in CI logs alike (crash tests time a kill from
+      // the "commit" line); KUZU_MIGRATE_PROGRESS=0 or --json turns them off.
+      onEvent: (e) => progress.event(e),
       confirm: async (p) => {
-        this.out(renderText(p));
+        this.out(renderText(p, { colors: this.colors, baseDir: config.dir }));
         if (autoApprove || plan) return true;
         if (!interactive) {
           throw new RefusedError('apply needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve, or apply a reviewed plan file']);
         }
         return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ', signals.signal);
       },
-    });
+    }));
     } finally {
       signals.dispose();
     }

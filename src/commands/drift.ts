@@ -6,7 +6,8 @@ import { fleetFlags } from '../cli/fleet';
 import type { FleetResult } from '../core/fleet';
 import { planMigration } from '../api/planning';
 import { ExitCode } from '../core/errors';
-import { describeChange, renderMarkdown, renderText } from '../core/render';
+import { describeChange } from '../core/render';
+import { DriftCategory, driftCommands, driftItem, renderDriftMarkdown, renderDriftText } from '../core/render-drift';
 
 export interface DriftResult {
   drift: boolean;
@@ -14,14 +15,25 @@ export interface DriftResult {
   version: string;
   live_fingerprint: string;
   desired_fingerprint: string;
-  differences: { kind: string; table: string; property?: string; description: string }[];
+  /**
+   * Each difference: `description` is the change apply would make to undo it; `category` and
+   * `drift` say what was found (undeclared: in the database, not declared; missing: declared, not
+   * in the database; differs).
+   */
+  differences: { kind: string; table: string; property?: string; description: string; category: DriftCategory; drift: string }[];
+  /** The commands that adopt the drift into the YAML, or undo it. */
+  adopt_command: string;
+  undo_command: string;
 }
 
 export default class Drift extends BaseCommand<typeof Drift> {
   static override summary = 'Exit 2 when the live database no longer matches the declared schema, 0 when it does.';
-  static override description = `Made for a scheduled GitOps job: compares the live database with the schema declared in Git
-and prints each difference as the change that would undo it. Exit codes: 0 no drift, 2 drift,
-1 error (e.g. the database cannot be read), 65 invalid configuration.`;
+  static override description = `Made for a scheduled GitOps job: compares the live database with the schema declared in
+Git and lists what was found in the database and not declared, what is declared and missing
+from the database, and what differs, with the commands that adopt it into the YAML
+(init --merge) or undo it (apply).
+Exit codes: 0 no drift, 2 drift, 1 error (e.g. the database cannot be read), 65 invalid
+configuration.`;
 
   static override examples = [
     { description: 'Nightly check', command: '<%= config.bin %> drift --env prod' },
@@ -43,19 +55,23 @@ and prints each difference as the change that would undo it. Exit codes: 0 no dr
       throw new RuntimeError(`database ${config.database} does not exist (${config.databaseOrigin})`, 'E_NO_DATABASE', ['check the path for a typo, or create it with `kuzu-migrate apply --create`']);
     }
     const plan = await planMigration(config);
+    const options = { baseDir: config.dir, configArg: this.flags.config, environment: config.environment };
+    const text = renderDriftText(plan, { ...options, colors: this.colors });
+    const cmd = driftCommands(options);
     const result: DriftResult = {
       drift: plan.changes.length > 0,
       database: plan.database,
       version: plan.version,
       live_fingerprint: plan.live_fingerprint,
       desired_fingerprint: plan.desired_fingerprint,
-      differences: plan.changes.map((c) => ({ kind: c.kind, table: c.table, ...(c.property ? { property: c.property } : {}), description: describeChange(c) })),
+      differences: plan.changes.map((c) => {
+        const d = driftItem(c);
+        return { kind: c.kind, table: c.table, ...(c.property ? { property: c.property } : {}), description: describeChange(c), category: d.category, drift: d.text };
+      }),
+      adopt_command: cmd.adopt,
+      undo_command: cmd.undo,
     };
-    if (!result.drift) this.out(`No drift: ${plan.database} matches the declared schema (${plan.version}).`);
-    else {
-      this.out(`Drift detected: ${plan.database} differs from the declared schema (${plan.version}).\n`);
-      this.out(this.flags.format === 'markdown' ? renderMarkdown(plan) : renderText(plan));
-    }
+    this.out(this.flags.format === 'markdown' ? renderDriftMarkdown(plan, options) : text);
     if (result.drift) process.exitCode = ExitCode.Changes;
     return result;
   }

@@ -9,8 +9,10 @@ export default class Export extends BaseCommand<typeof Export> {
   static override summary = 'Write a lossless, checksummed snapshot of the database to <migrations>/<version>/.';
   static override description = `Writes schema.cypher (defaults, comments and storage_direction kept), copy.cypher, one data
 file per node table and per rel FROM→TO pair, manifest.json (row counts, content fingerprints,
-sha256 of every file) and CHANGELOG.md (changes since the previous version; edit it freely).
-Risky types are encoded so every value survives (Kuzu's own EXPORT loses some in both formats);
+sha256 of every file), README.md (which columns are encoded, and how) and CHANGELOG.md (changes
+since the previous version; edit it freely). Only the columns that need it are encoded, so every
+value survives (Kuzu's own EXPORT loses some in both formats); in CSV a STRING column stays plain
+text unless it holds an empty string or a line break;
 a value that cannot be kept is refused, naming table and property. The folder is written under a
 staging name and renamed at the end: a failed export leaves nothing. An existing version is never
 overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`;
@@ -34,14 +36,18 @@ overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`
     // Under the migration lock: no apply, import or rollback replaces the file while it is read.
     // (A missing database is refused by exportSnapshot with its own message.)
     const lock = fs.existsSync(config.database) ? acquireLock(config.database, `kuzu-migrate export ${this.flags.version}`) : null;
+    const progress = this.progress('Exporting');
     let r: ExportResult;
     try {
-      r = await exportSnapshot(config, {
-        version: this.flags.version,
-        format: this.flags.format as SnapshotFormat,
-        schemaOnly: this.flags['schema-only'],
-        raw: this.flags.raw,
-      });
+      r = await progress.around(() =>
+        exportSnapshot(config, {
+          version: this.flags.version,
+          format: this.flags.format as SnapshotFormat,
+          schemaOnly: this.flags['schema-only'],
+          raw: this.flags.raw,
+          onEvent: (e) => progress.event(e),
+        }),
+      );
     } finally {
       lock?.release();
     }

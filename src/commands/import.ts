@@ -25,7 +25,10 @@ the backups folder first. Exit codes: 0 imported, 1 damaged snapshot or failed l
 
   public async run(): Promise<ImportResult> {
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
-    const r = await importSnapshot(config, { version: this.flags.version, database: this.flags.database ? config.database : undefined, force: this.flags.force });
+    const progress = this.progress('Importing');
+    const r = await progress.around(() =>
+      importSnapshot(config, { version: this.flags.version, database: this.flags.database ? config.database : undefined, force: this.flags.force, onEvent: (e) => progress.event(e) }),
+    );
     this.out(`Imported ${r.version} into ${r.database}: ${r.tables} tables, ${r.rows} rows, verified against the manifest.`);
     if (r.backup) this.out(`The previous database was backed up as ${r.backup}.`);
     return r;

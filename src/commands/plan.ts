@@ -10,6 +10,7 @@ import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan'
 import { renderMarkdown, renderText } from '../core/render';
 import { blockingFindings } from '../core/findings';
 import { parseAllowance } from './apply';
+import { policyVerdict } from '../cli/policy-verdict';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override summary = 'Show what apply would change in the live database to match the declared schema.';
@@ -76,8 +77,8 @@ if it was made for another database, environment or tool version, or if it was e
       fs.writeFileSync(this.flags.out, JSON.stringify(plan, null, 2) + '\n');
     }
     if (this.flags.format === 'json') this.out(JSON.stringify(plan, null, 2));
-    else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan));
-    else this.out(renderText(plan, { statements: this.flags.statements }));
+    else if (this.flags.format === 'markdown') this.out(renderMarkdown(plan, { baseDir: config.dir, policy: policyVerdict(plan, config) }));
+    else this.out(renderText(plan, { statements: this.flags.statements, colors: this.colors, baseDir: config.dir }));
     // 1 when apply would certainly fail or be refused (an error finding), 2 for changes, 0 for none.
     if (this.flags['detailed-exitcode']) {
       if (blockingFindings(plan.findings ?? []).length > 0) process.exitCode = ExitCode.Error;

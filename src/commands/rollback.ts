@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { RefusedError, UsageError } from '../core/errors';
 import { rollbackTo, RollbackResult } from '../apply/rollback';
-import { confirmOnTerminal, progressPrinter, trapSignals } from '../cli/interact';
+import { confirmOnTerminal, trapSignals } from '../cli/interact';
 
 export default class Rollback extends BaseCommand<typeof Rollback> {
   static override summary = 'Restore the database to the state recorded for an earlier version.';
@@ -31,17 +31,18 @@ restored state was captured is replaced (it stays in the new backup). Confirms l
     if (chosen.length !== 1) throw new UsageError('give exactly one of VERSION, --backup ID or --last', ['e.g. `kuzu-migrate rollback v4.0.0`, `rollback --backup ID`, `rollback --last`']);
     const selector = this.args.version ? { version: this.args.version } : this.flags.backup ? { backup: this.flags.backup } : { last: true as const };
     const signals = trapSignals();
+    const progress = this.progress('Rolling back');
     let result: RollbackResult;
     try {
-    result = await rollbackTo(config, selector, {
-      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+    result = await progress.around(() => rollbackTo(config, selector, {
+      onEvent: (e) => progress.event(e),
       confirm: async (target) => {
         this.out(`Rollback of ${config.database}${target.version ? ` to ${target.version}` : ''} from ${target.description}.`);
         if (this.flags['auto-approve']) return true;
         if (!interactive) throw new RefusedError('rollback needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve']);
         return confirmOnTerminal('Roll back? Only "yes" is accepted: ', signals.signal);
       },
-    });
+    }));
     } finally {
       signals.dispose();
     }

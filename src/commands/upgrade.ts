@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { confirmOnTerminal, progressPrinter } from '../cli/interact';
+import { confirmOnTerminal } from '../cli/interact';
 import { RefusedError, UsageError } from '../core/errors';
 import { Schema } from '../core/model';
 import { SNAPSHOT_FORMATS, SnapshotFormat } from '../snapshot/codec';
@@ -59,7 +59,8 @@ unknown storage version), 4 locked, 64 unknown release.`;
     }
     const interactive = this.interactive();
     const auto = this.flags['auto-approve'];
-    const result = await upgradeDatabase({
+    const progress = this.progress('Upgrading');
+    const result = await progress.around(() => upgradeDatabase({
       database,
       from: this.flags.from,
       to: this.flags.to ?? configured,
@@ -67,7 +68,7 @@ unknown storage version), 4 locked, 64 unknown release.`;
       backups,
       format: this.flags.format as SnapshotFormat,
       command: 'kuzu-migrate upgrade',
-      onEvent: this.jsonEnabled() || !process.stderr.isTTY ? undefined : progressPrinter(),
+      onEvent: (e) => progress.event(e),
       approveInstall: async (releases) => {
         const what = releases.map((r) => `${r.id} (npm ${r.package}@${r.version}, ~${Math.round(r.approxBytes / 1024 / 1024)} MB)`).join(', ');
         if (auto) return true;
@@ -82,7 +83,7 @@ unknown storage version), 4 locked, 64 unknown release.`;
         }
         return confirmOnTerminal('Upgrade? Only "yes" is accepted: ');
       },
-    });
+    }));
     if (result.recovered) this.out(result.recovered.message);
     if (result.status === 'no_changes') this.out(`Nothing to do: ${result.database} is already readable by ${result.to} (${result.detected.detail}).`);
     else if (result.status === 'aborted') this.out('Upgrade cancelled; nothing was changed.');

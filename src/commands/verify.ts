@@ -27,10 +27,12 @@ all hold, 1 when any fails (each failure listed).`;
     const fleet = await this.runAll('verify', this.flags.version ? ['--version', this.flags.version] : []);
     if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
-    const r = await verifyDatabase(config, { version: this.flags.version });
+    const progress = this.progress('Verifying');
+    const r = await progress.around(() => verifyDatabase(config, { version: this.flags.version, onEvent: (e) => progress.event(e) }));
     const lines = [`Verifying ${r.database} against ${r.against}:`];
     for (const c of r.checks) {
-      lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}`);
+      const k = this.colors;
+      lines.push(`  ${c.ok ? k.green('ok  ') : k.bold(k.red('FAIL'))}  ${c.name}`);
       for (const p of c.problems) lines.push(`          ${p}`);
     }
     lines.push(r.ok ? 'All checks passed.' : `${r.checks.filter((c) => !c.ok).length} check(s) failed.`);

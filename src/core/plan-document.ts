@@ -50,13 +50,14 @@ export function fromPlanSchema(schema: PlanSchema): Schema {
  * a plan of another format.
  */
 export function checkPlanFormat(doc: unknown, file: string, expected: number): void {
-  const d = doc as { format_version?: unknown; desired_schema?: unknown; tool?: { name?: unknown } } | null;
-  if (!d || typeof d !== 'object' || typeof d.format_version !== 'number' || !d.desired_schema || d.tool?.name !== 'kuzu-migrate') {
-    throw new UsageError(`${file} is not a kuzu-migrate plan`, ['write one with `kuzu-migrate plan --out FILE`']);
-  }
-  if (d.format_version !== expected) {
+  const hint = ['write one with `kuzu-migrate plan --out FILE`'];
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${file} is not a kuzu-migrate plan: not a JSON object`, hint);
+  const d = doc as { format_version?: unknown; desired_schema?: unknown; tool?: { name?: unknown } };
+  const ours = typeof d.tool === 'object' && d.tool !== null && d.tool.name === 'kuzu-migrate';
+  if (ours && typeof d.format_version === 'number' && d.format_version !== expected) {
     throw new RefusedError(`${file} is a plan of format_version ${d.format_version}; this kuzu-migrate reads format_version ${expected}`, 'E_PLAN_FORMAT', [
       'run `kuzu-migrate plan --out FILE` again and apply the new plan (plans are short-lived: it is re-checked against the live database anyway)',
     ]);
   }
+  if (!ours || d.format_version !== expected || !d.desired_schema) throw new UsageError(`${file} is not a kuzu-migrate plan`, hint);
 }

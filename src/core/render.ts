@@ -4,6 +4,7 @@
  */
 import { Action, Change } from './changes';
 import { assertNever } from './errors';
+import { planGraph, renderMermaid } from './graph';
 import { Connection } from './model';
 import { PlanDocument, PlanSummary } from './plan';
 import { blockingFindings, formatFinding, sourcePrefix } from './findings';
@@ -18,6 +19,77 @@ function findingsText(plan: PlanDocument): string[] {
     ...fs.map((f) => '  ' + formatFinding(f).replace(/\n/g, '\n  ')),
     '',
   ];
+}
+
+/**
+ * The colour functions the renderers use (each wraps a string in ANSI codes, or returns it as is).
+ * The CLI passes picocolors' (src/cli/output.ts decides whether to colour); the core imports no
+ * library for it.
+ */
+export interface Colors {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+const same = (s: string) => s;
+export const NO_COLORS: Colors = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same };
+
+/**
+ * Colours a line by its plan action, the way Terraform does: create green, update yellow,
+ * replace/destroy red (anything that loses data, destructive or not, reads as red).
+ */
+function actionColor(c: Colors, a: Action): (s: string) => string {
+  switch (a) {
+    case 'create':
+      return c.green;
+    case 'update':
+      return c.yellow;
+    case 'replace':
+    case 'delete':
+      return c.red;
+    default:
+      return assertNever(a, 'action');
+  }
+}
+
+/** How apply's destructive-change policy judges this plan, computed by the caller (it knows the policy). */
+export interface PolicyVerdict {
+  /** Destructive changes the policy (YAML/environment, and flags given) does not allow, as `Table` / `Table.prop`. */
+  refused: string[];
+  /** Where the allowance came from, for the sentence ("the environment's policy"). */
+  source?: string;
+}
+
+export interface RenderOptions {
+  /** Also list every statement (text). */
+  statements?: boolean;
+  /** Colour functions (text); default none. */
+  colors?: Colors;
+  /** Paths are shown relative to this folder (the YAML's), not as the runner's absolute paths. */
+  baseDir?: string;
+  /** The policy's verdict, shown in the Markdown. */
+  policy?: PolicyVerdict;
+}
+
+/**
+ * `p` relative to the folder `baseDir` when given (`./db/graph.kuzu`, `../data/g.kuzu`), else as
+ * is. Plain string work on `/`-separated paths (the core does no I/O and imports no node module);
+ * a path sharing no leading folder with `baseDir` stays absolute.
+ */
+export function displayPath(p: string, baseDir?: string): string {
+  if (!baseDir) return p;
+  const base = baseDir.replace(/\/+$/, '');
+  if (p === base) return '.';
+  if (p.startsWith(base + '/')) return './' + p.slice(base.length + 1);
+  const a = base.split('/');
+  const b = p.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i <= 1) return p; // nothing in common but the root
+  return '../'.repeat(a.length - i) + b.slice(i).join('/');
 }
 
 export const ACTION_SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
@@ -79,21 +151,24 @@ export function summaryLine(s: PlanSummary): string {
   return `Plan: ${parts.join(', ')}` + (s.destructive ? ` (${s.destructive} destructive).` : '.');
 }
 
-function header(plan: PlanDocument): string {
-  return `kuzu-migrate plan for ${plan.database}${plan.environment ? ` (environment ${plan.environment})` : ''} → ${plan.version}`;
+function header(plan: PlanDocument, baseDir?: string): string {
+  return `kuzu-migrate plan for ${displayPath(plan.database, baseDir)}${plan.environment ? ` (environment ${plan.environment})` : ''} → ${plan.version}`;
 }
 
-export function renderText(plan: PlanDocument, options: { statements?: boolean } = {}): string {
-  const lines: string[] = [header(plan), ''];
-  if (!plan.database_exists) lines.push('The database does not exist yet; apply creates it.', '');
+export function renderText(plan: PlanDocument, options: RenderOptions = {}): string {
+  const k = options.colors ?? NO_COLORS;
+  const lines: string[] = [k.bold(header(plan, options.baseDir)), ''];
+  if (!plan.database_exists) lines.push('The database does not exist yet; apply creates it (with --create, or create: true in the YAML).', '');
   for (const c of plan.changes) {
+    const color = actionColor(k, c.action);
     const sym = ACTION_SYMBOLS[c.action].padStart(3);
-    lines.push(`${sym} ${describeChange(c)}${destructiveNote(c)}`);
-    lines.push(`      ${c.reason}`);
+    const note = destructiveNote(c);
+    lines.push(`${color(sym)} ${describeChange(c)}${note ? k.bold(k.red(note)) : ''}`);
+    lines.push(k.dim(`      ${c.reason}`));
   }
   if (plan.changes.length) lines.push('');
   lines.push(...findingsText(plan));
-  for (const w of plan.warnings) lines.push(`warning: ${w}`);
+  for (const w of plan.warnings) lines.push(`${k.yellow('warning:')} ${w}`);
   if (plan.warnings.length) lines.push('');
   if (plan.strategy !== 'none') {
     lines.push(`Strategy: ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`);
@@ -103,15 +178,15 @@ export function renderText(plan: PlanDocument, options: { statements?: boolean }
     lines.push('', 'Statements:');
     for (const s of plan.steps) lines.push(`  ${String(s.id).padStart(3)}. [${s.phase}] ${s.statement};`, `       -- ${s.comment}`);
   }
-  lines.push(summaryLine(plan.summary));
+  lines.push(k.bold(summaryLine(plan.summary)));
   return lines.join('\n') + '\n';
 }
 
 /** Markdown for a pull-request comment: summary, a diff block (GitHub colours + and -), statements folded. */
-export function renderMarkdown(plan: PlanDocument): string {
+export function renderMarkdown(plan: PlanDocument, options: RenderOptions = {}): string {
   const out: string[] = [];
   out.push(`### kuzu-migrate plan → \`${plan.version}\``, '');
-  out.push(`Database \`${plan.database}\`${plan.environment ? `, environment \`${plan.environment}\`` : ''}.`, '');
+  out.push(`Database \`${displayPath(plan.database, options.baseDir)}\`${plan.environment ? `, environment \`${plan.environment}\`` : ''}.`, '');
   const findings = plan.findings ?? [];
   if (findings.length) {
     const blocking = blockingFindings(findings).length;
@@ -129,6 +204,8 @@ export function renderMarkdown(plan: PlanDocument): string {
   out.push('| create | update | replace | delete | destructive |', '|---:|---:|---:|---:|---:|');
   out.push(`| ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.destructive} |`, '');
   if (s.destructive) out.push(`> [!WARNING]\n> ${s.destructive} destructive change${s.destructive === 1 ? '' : 's'}: apply refuses ${s.destructive === 1 ? 'it' : 'them'} unless allowed (\`--allow-destructive\` or the environment's policy).`, '');
+  out.push(...markdownGraph(plan));
+  out.push(...markdownRisks(plan, options.policy));
   out.push('```diff');
   for (const c of plan.changes) {
     // diff blocks colour by the first character: + green, - red, ! orange (update/replace).
@@ -147,4 +224,35 @@ export function renderMarkdown(plan: PlanDocument): string {
   }
   out.push(summaryLine(plan.summary));
   return out.join('\n') + '\n';
+}
+
+/** The Mermaid picture of the plan, fenced for GitHub, with a one-line legend. */
+function markdownGraph(plan: PlanDocument): string[] {
+  const g = planGraph(plan);
+  if (!g.nodes.length && !g.edges.length) return [];
+  const legend = 'Tables marked created, changed, rebuilt or dropped; edges are rel tables with their multiplicity' + (g.omitted ? `; ${g.omitted} unchanged table${g.omitted === 1 ? '' : 's'} not drawn` : '') + '.';
+  return ['```mermaid', renderMermaid(g).trimEnd(), '```', '', `<sub>${legend}</sub>`, ''];
+}
+
+/** Destructive changes by name, the rebuilt tables, and the policy's verdict. */
+function markdownRisks(plan: PlanDocument, policy?: PolicyVerdict): string[] {
+  const out: string[] = [];
+  const destructive = plan.changes.filter((c) => c.destructive);
+  if (destructive.length) {
+    out.push(`**Destructive changes (${destructive.length}):**`, '');
+    for (const c of destructive) {
+      const rows = c.rows_affected !== undefined ? ` — ${c.rows_affected} row${c.rows_affected === 1 ? '' : 's'}` : '';
+      out.push(`- \`${c.property ? `${c.table}.${c.property}` : c.table}\`: ${describeChange(c)}${rows}`);
+    }
+    out.push('');
+  }
+  if (plan.rebuilt_tables.length) out.push(`**Rebuilt tables (${plan.rebuilt_tables.length}):** ${plan.rebuilt_tables.map((t) => `\`${t}\``).join(', ')}`, '');
+  if (policy) {
+    let verdict: string;
+    if (!destructive.length) verdict = '✅ no destructive changes; apply proceeds.';
+    else if (!policy.refused.length) verdict = `✅ every destructive change is allowed${policy.source ? ` by ${policy.source}` : ''}; apply proceeds.`;
+    else verdict = `⛔ apply refuses ${policy.refused.map((n) => `\`${n}\``).join(', ')} (exit 3) unless allowed with \`--allow-destructive=${policy.refused.join(',')}\` or \`policy.allow_destructive\`.`;
+    out.push(`**Policy:** ${verdict}`, '');
+  }
+  return out;
 }

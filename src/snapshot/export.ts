@@ -18,11 +18,11 @@ import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { TOOL_VERSION } from '../version';
 import { renderChangelog } from './changelog';
-import { INT128_MIN, SnapshotFormat } from './codec';
+import { COLUMN_ENCODINGS, csvPlainCandidate, csvStringNeedsEncoding, INT128_MIN, SnapshotFormat } from './codec';
 import { diffLenient } from './inspect';
 import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
-import { exportFiles, loadStatement, UnexportableError } from './statements';
+import { exportFiles, loadStatement, plainColumnKey, UnexportableError } from './statements';
 import { checkVersionName, previousVersion, versionDir } from './version-name';
 import type { QueryRunner } from '../engines/runner';
 
@@ -32,6 +32,8 @@ export interface ExportOptions {
   schemaOnly?: boolean;
   raw?: boolean;
   now?: Date;
+  /** Called after each data file is written, with the rows it holds (for progress output). */
+  onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
 export interface ExportResult {
@@ -85,6 +87,25 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
     .flatMap((s) => [`DROP SEQUENCE ${quoteIdent(s.name)}`, `CREATE SEQUENCE ${quoteIdent(s.name)} START ${BigInt(s.current!) + 1n}`]);
 }
 
+/**
+ * CSV STRING columns none of whose values needs the encoding (codec.ts, "Plain CSV strings"),
+ * found with one scan per table; they are written as plain text. Keys from plainColumnKey.
+ */
+async function plainCsvColumns(engine: QueryRunner, schema: Schema): Promise<Set<string>> {
+  const plain = new Set<string>();
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    const props = t.properties.filter((p) => csvPlainCandidate(p.type, 'csv'));
+    if (!props.length) continue;
+    const v = t.kind === 'node' ? 'n' : 'r';
+    const counts = props.map((p, i) => `sum(CASE WHEN ${csvStringNeedsEncoding(`${v}.${quoteIdent(p.name)}`)} THEN 1 ELSE 0 END) AS c${i}`);
+    const [row] = await engine.query(`${matchAll(t)} RETURN ${counts.join(', ')}`);
+    props.forEach((p, i) => {
+      if (!Number(row?.[`c${i}`] ?? 0)) plain.add(plainColumnKey(t.name, p.name));
+    });
+  }
+  return plain;
+}
+
 /** Values Kuzu can store but not load back (codec.ts): refused with table, property and reason. */
 async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Promise<void> {
   for (const t of [...schema.nodes, ...schema.rels]) {
@@ -112,6 +133,34 @@ function existingChangelog(dir: string): string | null {
   throw new RefusedError(`version ${path.basename(dir)} already exists at ${dir}; a snapshot is never overwritten`, 'E_VERSION_EXISTS', [
     'choose the next version number, or delete that folder yourself if it really is disposable',
   ]);
+}
+
+export const README_FILE = 'README.md';
+
+/** README.md of a snapshot: what the files are and how each column was written (the same words as the manifest's column_encodings). */
+function snapshotReadme(m: Manifest): string {
+  const lines = [
+    `# Snapshot ${m.version}`,
+    '',
+    `Written by kuzu-migrate ${m.tool.version} from ${m.engine ?? 'kuzu'} ${m.kuzu_version} on ${m.created_at}: ${m.total_rows} rows in ${m.format.toUpperCase()} files.`,
+    '`schema.cypher` creates the tables, `copy.cypher` loads the files (run from this folder), `manifest.json` holds',
+    'row counts, content fingerprints and the sha256 of every file; `kuzu-migrate import` checks and verifies all of it.',
+    '',
+    '## Column encodings',
+    '',
+    `- **native**: ${COLUMN_ENCODINGS.native}.`,
+    `- **encoded**: ${COLUMN_ENCODINGS.encoded}`,
+    '',
+    '| file | encoded columns |',
+    '|---|---|',
+  ];
+  for (const t of m.tables) {
+    for (const f of t.files) {
+      const enc = f.columns.filter((c) => c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
+      lines.push(`| \`${f.path}\` | ${enc.length ? enc.join(', ') : 'none: every column is plain'} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function copyCypher(manifest: Manifest): string {
@@ -189,7 +238,8 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         await engine.query(`EXPORT DATABASE ${cypherString(staging)} (format=${cypherString(format)}${options.schemaOnly ? ', schema_only=true' : ''})`);
       } else {
         // Planned (and refused on an unexportable type or value) before anything is written.
-        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')));
+        const plainColumns = options.schemaOnly || format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
+        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')), { plainColumns });
         if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
         fs.mkdirSync(staging, { mode: 0o700 });
         for (const f of files) {
@@ -200,12 +250,14 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
             : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
           const { statement: _s, table: _t, kind: _k, ...file } = f;
           tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
+          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows });
         }
         fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
       }
       const total = tables.reduce((n, t) => n + t.rows, 0);
-      const m: Manifest = { ...base, sequences, tables, files: [], total_rows: total };
+      const m: Manifest = { ...base, sequences, tables, files: [], total_rows: total, ...(options.raw ? {} : { column_encodings: { ...COLUMN_ENCODINGS } }) };
       if (!options.raw) fs.writeFileSync(path.join(staging, COPY_FILE), copyCypher(m));
+      if (!options.raw && !options.schemaOnly) fs.writeFileSync(path.join(staging, README_FILE), snapshotReadme(m));
       return m;
     });
     manifest.files = await checksumFolder(staging);

@@ -40,6 +40,8 @@ export interface ImportOptions {
   force?: boolean;
   /** The caller already holds the migration lock of the target (rollback holds it throughout). */
   lockHeld?: boolean;
+  /** Called after each data file is loaded, with its rows (for progress output). */
+  onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
 export interface ImportResult {
@@ -72,7 +74,7 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 
 
 /** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest): Promise<void> {
+export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest, onEvent?: ImportOptions['onEvent']): Promise<void> {
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
@@ -83,7 +85,10 @@ export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: M
   // Nodes before rels: a rel COPY looks its endpoints up by primary key.
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) {
-    for (const f of t.files) await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
+    for (const f of t.files) {
+      await engine.query(loadStatement(t.table, t.kind, f, manifest.format, (r) => path.join(dir, ...r.split('/'))));
+      onEvent?.({ phase: 'import', message: f.path, table: t.table, rows: f.rows });
+    }
   }
   for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
 }
@@ -146,7 +151,8 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
-        await loadSnapshot(engine, dir, manifest);
+        await loadSnapshot(engine, dir, manifest, options.onEvent);
+        options.onEvent?.({ phase: 'verify', message: 'counts and content fingerprints against the manifest' });
         problems = await verifyLoaded(engine, manifest);
       });
     } catch (err) {

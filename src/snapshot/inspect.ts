@@ -213,7 +213,11 @@ export interface VerifyResult {
   checks: VerifyCheck[];
 }
 
-export async function verifyDatabase(config: ResolvedConfig, options: { version?: string } = {}): Promise<VerifyResult> {
+/**
+ * Verifies the live database (read-only). `onEvent` hears each finished check (with the rows it
+ * covered when a content comparison ran), for progress output.
+ */
+export async function verifyDatabase(config: ResolvedConfig, options: { version?: string; onEvent?: (e: { phase: string; message: string; rows?: number }) => void } = {}): Promise<VerifyResult> {
   let manifest: Manifest | null = null;
   if (options.version) {
     const dir = versionDir(config.migrations, checkVersionName(options.version));
@@ -225,14 +229,20 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
   }
   const expected = manifest ? manifest.schema : config.schema;
   const checks = await withEngine(config.database, { readOnly: true }, async (engine) => {
-    const out: VerifyCheck[] = [];
+    const checksDone: VerifyCheck[] = [];
+    const out = {
+      push(c: VerifyCheck, rows?: number) {
+        checksDone.push(c);
+        options.onEvent?.({ phase: 'verify', message: `${c.ok ? 'ok' : 'FAIL'}: ${c.name}`, ...(rows !== undefined ? { rows } : {}) });
+      },
+    };
     const live = (await introspect(engine)).schema;
     const schemaProblems = schemaFingerprint(live) === schemaFingerprint(expected) ? [] : diffLenient(live, expected, []).map((c) => `would need: ${describeChange(c)}`);
     if (schemaFingerprint(live) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
     out.push({ name: `schema equals ${manifest ? manifest.version : 'the declaration'}`, ok: schemaProblems.length === 0, problems: schemaProblems });
     if (manifest && !manifest.schema_only) {
       const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
-      out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems });
+      out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems }, manifest.total_rows);
     }
     // Right after an apply (or the recovery of one), while the file is unchanged since: its
     // content must be what the apply recorded before putting it in place.
@@ -266,7 +276,7 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
       const outcome = await evaluateCheck(engine, check);
       out.push({ name: `check ${check.name}`, ok: outcome.ok, problems: outcome.problem ? [outcome.problem] : [] });
     }
-    return out;
+    return checksDone;
   });
   return { ok: checks.every((c) => c.ok), database: config.database, against: manifest ? manifest.version : 'declaration', checks };
 }

@@ -93,6 +93,8 @@ export interface Manifest {
   /** Every file of the snapshot except manifest.json and CHANGELOG.md (which stays editable). */
   files: ManifestFile[];
   total_rows: number;
+  /** What each column `encoding` means, in words (also in the snapshot's README.md); absent in older manifests and --raw. */
+  column_encodings?: { native: string; encoded: string };
 }
 
 /** `nodes/<Table>.<fmt>`; table names are unique (case-insensitively) in Kuzu, so is this. */

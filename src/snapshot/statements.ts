@@ -9,7 +9,7 @@
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema } from '../core/model';
 import { RefusedError } from '../core/errors';
-import { ColumnCodec, columnCodec, decodeColumn, SnapshotFormat, UnsupportedTypeError } from './codec';
+import { ColumnCodec, columnCodec, decodeColumn, plainCsvStringCodec, SnapshotFormat, UnsupportedTypeError } from './codec';
 import { ManifestColumn, ManifestDataFile, nodeFilePath, relFilePath } from './manifest';
 
 export const FROM_COLUMN = '_km_from';
@@ -31,7 +31,13 @@ export interface ExportFile extends ManifestDataFile {
   statement: string;
 }
 
-function codecFor(table: string, property: string, type: string, format: SnapshotFormat): ColumnCodec {
+/** The key of a column in exportFiles' `plainColumns`: `table.property`, lower case. */
+export function plainColumnKey(table: string, property: string): string {
+  return `${table}.${property}`.toLowerCase();
+}
+
+function codecFor(table: string, property: string, type: string, format: SnapshotFormat, plain: ReadonlySet<string>): ColumnCodec {
+  if (format === 'csv' && plain.has(plainColumnKey(table, property))) return plainCsvStringCodec();
   try {
     return columnCodec(type, format);
   } catch (err) {
@@ -49,11 +55,11 @@ function copyTo(match: string, returns: string[], file: string, format: Snapshot
   return `COPY (${match} RETURN ${returns.join(', ')}) TO ${cypherString(file)}${options}`;
 }
 
-function nodeExport(t: NodeTable, format: SnapshotFormat, resolve: (rel: string) => string): ExportFile {
+function nodeExport(t: NodeTable, format: SnapshotFormat, resolve: (rel: string) => string, plain: ReadonlySet<string>): ExportFile {
   const columns: ManifestColumn[] = [];
   const returns: string[] = [];
   for (const p of t.properties) {
-    const codec = codecFor(t.name, p.name, p.type, format);
+    const codec = codecFor(t.name, p.name, p.type, format, plain);
     columns.push(column(p.name, p.type, codec));
     returns.push(`${codec.encode(`n.${quoteIdent(p.name)}`)} AS ${quoteIdent(p.name)}`);
   }
@@ -61,22 +67,22 @@ function nodeExport(t: NodeTable, format: SnapshotFormat, resolve: (rel: string)
   return { table: t.name, kind: 'node', path, rows: 0, columns, statement: copyTo(`MATCH (n:${quoteIdent(t.name)})`, returns, resolve(path), format) };
 }
 
-function relExports(t: RelTable, schema: Schema, format: SnapshotFormat, resolve: (rel: string) => string): ExportFile[] {
+function relExports(t: RelTable, schema: Schema, format: SnapshotFormat, resolve: (rel: string) => string, plain: ReadonlySet<string>): ExportFile[] {
   return t.connections.map((c) => {
     const from = schema.nodes.find((n) => n.name === c.from);
     const to = schema.nodes.find((n) => n.name === c.to);
     if (!from || !to) throw new Error(`rel ${t.name}: endpoint ${c.from} or ${c.to} is not a node table of the schema`);
     const fromType = from.properties.find((p) => p.name === from.primaryKey)!.type;
     const toType = to.properties.find((p) => p.name === to.primaryKey)!.type;
-    const fromCodec = codecFor(c.from, from.primaryKey, fromType, format);
-    const toCodec = codecFor(c.to, to.primaryKey, toType, format);
+    const fromCodec = codecFor(c.from, from.primaryKey, fromType, format, plain);
+    const toCodec = codecFor(c.to, to.primaryKey, toType, format, plain);
     const columns = [column(FROM_COLUMN, fromType, fromCodec), column(TO_COLUMN, toType, toCodec)];
     const returns = [
       `${fromCodec.encode(`a.${quoteIdent(from.primaryKey)}`)} AS ${FROM_COLUMN}`,
       `${toCodec.encode(`b.${quoteIdent(to.primaryKey)}`)} AS ${TO_COLUMN}`,
     ];
     for (const p of t.properties) {
-      const codec = codecFor(t.name, p.name, p.type, format);
+      const codec = codecFor(t.name, p.name, p.type, format, plain);
       columns.push(column(p.name, p.type, codec));
       returns.push(`${codec.encode(`r.${quoteIdent(p.name)}`)} AS ${quoteIdent(p.name)}`);
     }
@@ -88,19 +94,27 @@ function relExports(t: RelTable, schema: Schema, format: SnapshotFormat, resolve
 
 /**
  * Every data file of a snapshot of `schema`, nodes first. Throws UnexportableError before anything
- * is written when a property has a type no encoding keeps exactly.
+ * is written when a property has a type no encoding keeps exactly. `plainColumns` (keys from
+ * plainColumnKey): CSV STRING columns whose values were checked to need no encoding (plainCsvColumns).
  */
-export function exportFiles(schema: Schema, format: SnapshotFormat, resolve: (rel: string) => string): ExportFile[] {
+export function exportFiles(schema: Schema, format: SnapshotFormat, resolve: (rel: string) => string, options: { plainColumns?: ReadonlySet<string> } = {}): ExportFile[] {
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const plain = options.plainColumns ?? new Set<string>();
   return [
-    ...[...schema.nodes].sort(byName).map((t) => nodeExport(t, format, resolve)),
-    ...[...schema.rels].sort(byName).flatMap((t) => relExports(t, schema, format, resolve)),
+    ...[...schema.nodes].sort(byName).map((t) => nodeExport(t, format, resolve, plain)),
+    ...[...schema.rels].sort(byName).flatMap((t) => relExports(t, schema, format, resolve, plain)),
   ];
 }
 
-/** `LOAD FROM` a data file: CSV columns are all read as STRING and cast by the decoder. */
-function loadFrom(file: string, format: SnapshotFormat): string {
-  return format === 'csv' ? `LOAD FROM ${cypherString(file)} (header=true, auto_detect=false)` : `LOAD FROM ${cypherString(file)}`;
+/**
+ * `LOAD FROM` a data file. CSV columns are all read as STRING, named with their type, and cast by
+ * the decoder: plain `LOAD FROM` still infers a type when every sampled value looks like one, even
+ * with auto_detect=false (measured on 0.11.3: a STRING column of `2023-1-1` came back as the DATE
+ * 2023-01-01, one of `10 years 5 months` as an INTERVAL), which would change plain strings.
+ */
+function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[]): string {
+  if (format !== 'csv') return `LOAD FROM ${cypherString(file)}`;
+  return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true)`;
 }
 
 function decoded(c: ManifestColumn): string {
@@ -109,7 +123,7 @@ function decoded(c: ManifestColumn): string {
 
 /** The COPY ... FROM statement loading one data file into table `table`. */
 export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string): string {
-  const source = loadFrom(resolve(file.path), format);
+  const source = loadFrom(resolve(file.path), format, file.columns);
   const values = file.columns.map(decoded);
   if (kind === 'node') {
     return `COPY ${quoteIdent(table)} (${file.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM (${source} RETURN ${values.join(', ')})`;

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
+import { outputProblems } from '../helpers/schemas';
 import { withEngine } from '../../src/kuzu/engine';
 import type { FleetResult } from '../../src/core/fleet';
 
@@ -48,7 +49,10 @@ function fleetJson(args: string[]): { status: number; result: FleetResult; stder
   let result: FleetResult;
   try {
     result = JSON.parse(r.stdout) as FleetResult;
-  } catch {
+    const problems = outputProblems(args[0], result);
+    if (problems.length) throw new Error(`--json output breaks its schema: ${problems.join('; ')}`);
+  } catch (err) {
+    if (/breaks its schema/.test((err as Error).message)) throw err;
     throw new Error(`not JSON (exit ${r.status}, signal ${r.signal}, ${r.error?.message ?? ''}): ${r.stdout}\n${r.stderr}`);
   }
   return { status: r.status ?? -1, result, stderr: r.stderr };
@@ -141,10 +145,14 @@ test('shards are disjoint and cover the fleet; fleet report merges them', () => 
   const seen: string[] = [];
   for (let i = 1; i <= 3; i++) {
     const out = path.join(dir, `shard-${i}.json`);
-    const r = runCli(['apply', '--all', '--auto-approve', '--shard', `${i}/3`, '--results', out], { cwd: dir });
-    expect(r.stderr).toBe(r.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] .*: unchanged/.test(l) || l === '').join('\n'));
+    const r = runCli(['apply', '--all', '--auto-approve', '--shard', `${i}/3`, '--results', out], { cwd: dir, env: { KUZU_MIGRATE_PROGRESS: '1' } });
+    // One progress line per target on stderr (CI logs show the rollout as it goes).
+    const lines = r.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] .*: unchanged \d+ ms$/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
     expect(r.status).toBe(0);
     const res = JSON.parse(fs.readFileSync(out, 'utf8')) as FleetResult;
+    expect(lines.length).toBe(res.targets.length);
+    expect(outputProblems('apply', res)).toEqual([]);
     expect(res.shard).toBe(`${i}/3`);
     expect(res.targets.every((t) => t.status === 'unchanged')).toBe(true);
     seen.push(...res.targets.map((t) => t.target));

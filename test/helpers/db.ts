@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KuzuEngine, withEngine } from '../../src/kuzu/engine';
+import { outputProblems } from './schemas';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DATASETS = path.resolve(REPO_ROOT, 'test', 'fixtures', 'datasets');
@@ -51,9 +52,22 @@ export interface CliResult {
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // Progress off unless a test asks for it (KUZU_MIGRATE_PROGRESS=1): tests read stderr for errors.
+    env: { ...process.env, NO_COLOR: '1', KUZU_MIGRATE_PROGRESS: '0', ...options.env },
     encoding: 'utf8',
     timeout: 120_000,
   });
+  // Every `--json` output is checked against its command's output schema (schemas/).
+  const command = args.find((a) => !a.startsWith('-'));
+  if (command && args.includes('--json') && !args.includes('--help')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(r.stdout);
+    } catch {
+      throw new Error(`\`${args.join(' ')}\` printed no JSON with --json (exit ${r.status}): ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
+    }
+    const problems = outputProblems(command, doc);
+    if (problems.length) throw new Error(`\`${args.join(' ')}\` --json output breaks its schema:\n${problems.join('\n')}`);
+  }
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

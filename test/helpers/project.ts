@@ -102,3 +102,25 @@ export async function seededProject(start: YamlSchema = baseSchema(), data: read
   }
   return p;
 }
+
+const folderTemplates = new Map<string, Promise<string>>();
+
+/**
+ * A fresh copy of a project folder that `build(dir)` makes once per `key` in this test file (a
+ * dataset loaded and declared by `init`, say). The folder must refer to its files by relative
+ * paths (init writes `database: ./db/...`). Cases stay independent; the build runs once.
+ */
+export async function copyOfTemplate(key: string, build: (dir: string) => Promise<void>, prefix = 'km-copy-'): Promise<string> {
+  let template = folderTemplates.get(key);
+  if (!template) {
+    template = (async () => {
+      const dir = tempDir('km-template-');
+      await build(dir);
+      return dir;
+    })();
+    folderTemplates.set(key, template);
+  }
+  const dir = tempDir(prefix);
+  fs.cpSync(await template, dir, { recursive: true });
+  return dir;
+}

@@ -10,35 +10,37 @@ import { readHistory } from '../../src/apply/history';
 import { journalPath } from '../../src/apply/journal';
 import { loadDataset, makeDatabase, runCli, tempDir } from '../helpers/db';
 import { loadEdgeValues } from '../helpers/edge-values';
+import { copyOfTemplate } from '../helpers/project';
 
 async function contentOf(db: string): Promise<TableFingerprint[]> {
   return withEngine(db, { readOnly: true }, async (e) => fingerprintDatabase(e, (await introspect(e)).schema));
 }
 
-/** tinysnb plus the fidelity edge values, declared by `init`. */
+/** tinysnb plus the fidelity edge values, declared by `init`: built once per file, copied per case. */
 async function richProject(): Promise<{ dir: string; db: string; yaml: string }> {
-  const dir = tempDir('km-strat-');
-  const db = path.join(dir, 'db', 'graph.kuzu');
-  fs.mkdirSync(path.dirname(db));
-  await makeDatabase(db, async (e) => {
-    await loadDataset(e, 'tinysnb');
-    await loadEdgeValues(e);
-  });
-  const yaml = path.join(dir, 'kuzu-migrate.yaml');
-  expect(runCli(['init', '-d', db, '-c', yaml]).status).toBe(0);
-  return { dir, db, yaml };
+  const dir = await copyOfTemplate('rich', async (t) => {
+    const db = path.join(t, 'db', 'graph.kuzu');
+    fs.mkdirSync(path.dirname(db));
+    await makeDatabase(db, async (e) => {
+      await loadDataset(e, 'tinysnb');
+      await loadEdgeValues(e);
+    });
+    expect(runCli(['init', '-d', db, '-c', path.join(t, 'kuzu-migrate.yaml')]).status).toBe(0);
+  }, 'km-strat-');
+  return { dir, db: path.join(dir, 'db', 'graph.kuzu'), yaml: path.join(dir, 'kuzu-migrate.yaml') };
 }
 
-/** demo-db (small: the crash tests run it several times), declared by `init`. */
+/** demo-db (small: the crash tests run it several times), declared by `init`; built once, copied per case. */
 async function smallProject(): Promise<{ dir: string; db: string; yaml: string }> {
-  const dir = tempDir('km-strat-small-');
-  const db = path.join(dir, 'db', 'graph.kuzu');
-  fs.mkdirSync(path.dirname(db));
-  await makeDatabase(db, (e) => loadDataset(e, 'demo-db'));
-  const yaml = path.join(dir, 'kuzu-migrate.yaml');
-  expect(runCli(['init', '-d', db, '-c', yaml]).status).toBe(0);
-  fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/(\n\s+)age: INT64/, '$1age: { type: INT64, default: 18 }'));
-  return { dir, db, yaml };
+  const dir = await copyOfTemplate('small', async (t) => {
+    const db = path.join(t, 'db', 'graph.kuzu');
+    fs.mkdirSync(path.dirname(db));
+    await makeDatabase(db, (e) => loadDataset(e, 'demo-db'));
+    const yaml = path.join(t, 'kuzu-migrate.yaml');
+    expect(runCli(['init', '-d', db, '-c', yaml]).status).toBe(0);
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/(\n\s+)age: INT64/, '$1age: { type: INT64, default: 18 }'));
+  }, 'km-strat-small-');
+  return { dir, db: path.join(dir, 'db', 'graph.kuzu'), yaml: path.join(dir, 'kuzu-migrate.yaml') };
 }
 
 /** A default on person.gender and on Edge.u64 forces a rebuild of person, Edge and their rels. */

@@ -187,7 +187,7 @@ describe('plan integrity', () => {
 
   test.each<[string, RegExp]>([
     ['not json', /is not JSON/],
-    ['[]', /not a JSON object/],
+    ['[]', /is not a kuzu-migrate plan/],
     [`{"format_version": ${PLAN_FORMAT_VERSION}}`, /is not a kuzu-migrate plan/],
     [JSON.stringify({ ...plan(), steps: [null] }), /steps\[0\] is not a step/],
     [JSON.stringify({ ...plan(), desired_schema: toPlanSchema(person("1 ; RETURN 2")) }), /desired_schema\.nodes\[0\] \(P\)\.properties\[1\]\.default/],

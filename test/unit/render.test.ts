@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlanDocument } from '../../src/core/plan';
-import { describeChange, renderMarkdown, renderText, summaryLine } from '../../src/core/render';
+import { describeChange, displayPath, renderMarkdown, renderText, summaryLine } from '../../src/core/render';
 
 const GOLDEN = path.join(__dirname, '..', 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -19,8 +19,17 @@ function golden(name: string, actual: string): void {
 }
 
 describe('renderers, from the golden plan JSON', () => {
-  it('text with statements', () => golden('plan.txt', renderText(plan, { statements: true })));
-  it('Markdown', () => golden('plan.md', renderMarkdown(plan)));
+  // As the CLI renders them: paths relative to the YAML's folder, the default policy's verdict.
+  const refused = plan.changes.filter((c) => c.destructive).map((c) => (c.property ? `${c.table}.${c.property}` : c.table));
+  it('text with statements', () => golden('plan.txt', renderText(plan, { statements: true, baseDir: '<project>' })));
+  it('Markdown', () => golden('plan.md', renderMarkdown(plan, { baseDir: '<project>', policy: { refused } })));
+
+  it('paths are shown relative to the YAML', () => {
+    expect(displayPath('/srv/app/db/g.kuzu', '/srv/app')).toBe('./db/g.kuzu');
+    expect(displayPath('/srv/data/g.kuzu', '/srv/app/')).toBe('../data/g.kuzu');
+    expect(displayPath('/var/g.kuzu', '/srv/app')).toBe('/var/g.kuzu');
+    expect(displayPath('/srv/app/g.kuzu')).toBe('/srv/app/g.kuzu');
+  });
 
   it('text without statements lists every change and no statement', () => {
     const text = renderText(plan);

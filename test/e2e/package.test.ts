@@ -1,0 +1,77 @@
+/**
+ * The package as users get it: `npm pack` (only what `files` lists, with oclif.manifest.json)
+ * installed into an empty project from the tarball, using the local npm cache (--prefer-offline),
+ * and every command run from node_modules/.bin — the working ones on a real database, the rest
+ * through their help.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT, tempDir } from '../helpers/db';
+
+function sh(cmd: string, args: string[], cwd: string, timeout = 240_000) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+describe('npm pack → install into an empty project → every command', () => {
+  it('installs from the tarball and runs', () => {
+    const dir = tempDir('km-pack-');
+    // The manifest as prepack writes it (dist is built by `npm test`); --ignore-scripts skips the rebuild.
+    expect(sh(process.execPath, ['scripts/oclif-manifest.js'], REPO_ROOT).status).toBe(0);
+    let packed: ReturnType<typeof sh>;
+    try {
+      packed = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], REPO_ROOT);
+    } finally {
+      fs.rmSync(path.join(REPO_ROOT, 'oclif.manifest.json'), { force: true }); // a stale manifest would hide new commands in development
+    }
+    expect(packed.status).toBe(0);
+    const info = JSON.parse(packed.stdout)[0];
+    const files: string[] = info.files.map((f: { path: string }) => f.path);
+    expect(files).toContain('oclif.manifest.json');
+    expect(files.every((f) => /^(bin|dist|schemas)\/|^(oclif\.manifest\.json|package\.json|README\.md|LICENSE)$/.test(f))).toBe(true);
+    expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
+
+    const proj = path.join(dir, 'project');
+    fs.mkdirSync(proj);
+    fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'empty', private: true }));
+    const inst = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(dir, info.filename)], proj);
+    expect(inst.status).toBe(0);
+    const bin = path.join(proj, 'node_modules', '.bin', 'kuzu-migrate');
+    const km = (...args: string[]) => sh(bin, args, proj, 60_000);
+
+    const manifest = JSON.parse(fs.readFileSync(path.join(proj, 'node_modules', 'kuzu-migrate', 'oclif.manifest.json'), 'utf8'));
+    const commands = Object.keys(manifest.commands).sort();
+    expect(commands).toEqual(['apply', 'diff', 'doctor', 'drift', 'export', 'graph', 'import', 'init', 'list', 'plan', 'recover', 'rollback', 'unlock', 'upgrade', 'validate', 'verify', 'version']);
+
+    // A project of its own: the YAML the README's quickstart starts from.
+    fs.copyFileSync(path.join(REPO_ROOT, 'examples', 'gitops', 'kuzu-migrate.yaml'), path.join(proj, 'kuzu-migrate.yaml'));
+    const steps: [string[], number][] = [
+      [['version'], 0],
+      [['validate'], 0],
+      [['plan', '--detailed-exitcode'], 2],
+      [['apply', '--auto-approve'], 0],
+      [['drift'], 0],
+      [['graph', '--live'], 0],
+      [['export', '--version', 'v1.0.0'], 0],
+      [['verify', '--version', 'v1.0.0'], 0],
+      [['list'], 0],
+      [['diff', 'v1.0.0', '--live'], 0],
+      [['import', '--version', 'v1.0.0', '--database', 'restored.kuzu'], 0],
+      [['init', '--database', 'restored.kuzu', '-c', 'restored.yaml'], 0],
+      [['doctor'], 0],
+      [['recover'], 0],
+      [['upgrade', '--database', 'restored.kuzu', '--auto-approve'], 0],
+      [['unlock', 'no-such-lock'], 64],
+      [['rollback', 'v0.9.0', '--auto-approve'], 1],
+      [['help', 'autocomplete'], 0],
+      [['plna'], 64],
+    ];
+    const got = steps.map(([args]) => [args.join(' '), km(...args)] as const);
+    const statuses = got.map(([a, r]) => `${a} → ${r.status}`);
+    expect(statuses).toEqual(steps.map(([args, code]) => `${args.join(' ')} → ${code}`));
+    for (const [, r] of got) expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
+    expect(got[0][1].stdout).toMatch(/^kuzu-migrate 0\.\d+\.\d+/);
+    expect(got[5][1].stdout).toMatch(/^flowchart LR/);
+  }, 300_000);
+});
