@@ -31,12 +31,14 @@ import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
 import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
 import { castFailureCondition } from '../core/types';
+import { consumeSequenceValue } from '../core/ddl';
+import { probeIndexes } from '../kuzu/objects';
 import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
 import { ResolvedConfig } from '../config/config';
-import { KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
+import { configuredEngine, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintQuery } from '../kuzu/fingerprint';
 import { evaluateCheck } from '../kuzu/checks';
-import { introspect, readLive } from '../kuzu/introspect';
+import { introspect, readLive, sequencePosition } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
@@ -288,6 +290,14 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // the backup, with the count and sample keys (policy, versions, casts, multiplicity, expressions).
     const blocking = blockingFindings(plan.findings ?? []);
     if (blocking.length > 0) throw findingError(blocking);
+    const building = plan.steps.filter((s) => s.phase === 'create_indexes');
+    if (building.length && !configuredEngine().capabilities.builtinIndexes) {
+      throw new RefusedError(
+        `${configuredEngine().id} has no built-in FTS or vector indexes (only as extensions downloaded by INSTALL); the plan builds ${building.map((s) => s.index?.name ?? '').join(', ')}; nothing was changed`,
+        'E_UNSUPPORTED_INDEXES',
+        ['remove the indexes from kuzu-migrate.yaml, or install the extensions in the database yourself (INSTALL FTS; INSTALL VECTOR) and build them by hand'],
+      );
+    }
     if (options.confirm && !(await options.confirm(plan))) {
       throw new RefusedError('Cancelled; nothing changed', 'E_CANCELLED', ['answer "yes" to apply, or pass --auto-approve']);
     }
@@ -335,7 +345,9 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       writeJournal(withBackup);
       faultPoint('after_journal');
 
-      if (plan.rewrite_strategy === 'export' && exists) {
+      // The export route also when the plan drops or replaces a macro: only a fresh database can
+      // lose one (Kuzu has no DROP MACRO). Index statements run on the copy, each on its own.
+      if ((plan.rewrite_strategy === 'export' || plan.private_copy?.method === 'export') && exists) {
         verified = await runExportStrategy(config, plan, stage, { applyId, backupId, started, signal: options.signal }, emit);
       } else {
         if (exists) {
@@ -343,7 +355,23 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
           copyFileExclusive(dbPath, stage.file, 0o600);
         }
         await withEngine(stage.file, {}, async (engine) => {
+          await runIndexSteps(engine, plan, 'drop_indexes', emit);
           verified = await runTransaction(engine, config, plan, { applyId, backupId, started, signal: options.signal }, emit);
+          await runIndexSteps(engine, plan, 'create_indexes', emit);
+          await verifyIndexes(engine, desiredSchemaOf(plan), emit);
+        });
+      }
+      // Reopened, as the live database will be: Kuzu has left files that worked in the session that
+      // wrote them and crash on the next open (kuzu-notes §8). A crash here leaves the original.
+      if (plan.private_copy) {
+        emit('verify', 'reopening the new database to check it opens and its indexes answer');
+        await withEngine(stage.file, { readOnly: true }, async (engine) => {
+          const after = await introspect(engine);
+          adoptUnknownStorageDirections(after, desiredSchemaOf(plan));
+          if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
+            throw new RuntimeError('the new database reopened with another schema than the declaration; nothing was changed', 'E_VERIFY');
+          }
+          await verifyIndexes(engine, desiredSchemaOf(plan), emit);
         });
       }
       // The new database is closed (checkpointed). Record what it holds BEFORE it is swapped in,
@@ -519,20 +547,28 @@ async function runTransaction(
   emit: (p: string, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
-  const lastCopy = plan.steps.reduce((acc, s, i) => (s.phase === 'rebuild' && s.statement.startsWith('COPY') ? i : acc), -1);
+  // Index steps run outside the transaction (runIndexSteps); everything else is one transaction.
+  const txSteps = plan.steps.filter((s) => s.phase !== 'drop_indexes' && s.phase !== 'create_indexes');
+  const lastCopy = txSteps.reduce((acc, s, i) => (s.phase === 'rebuild' && s.statement.startsWith('COPY') ? i : acc), -1);
   const sequencePositions = await readSequencePositions(engine, plan);
+  const standalonePositions = new Map<string, string | null>();
+  for (const s of txSteps) if (s.restore_sequence) standalonePositions.set(s.restore_sequence.sequence, await sequencePosition(engine, s.restore_sequence.sequence));
   let verified: string[] = [];
   await engine.query('BEGIN TRANSACTION');
   let failedAt: string | null = null;
   try {
-    for (let i = 0; i < plan.steps.length; i++) {
-      const s = plan.steps[i];
+    for (let i = 0; i < txSteps.length; i++) {
+      const s = txSteps[i];
       checkSignal(ctx.signal, `at step ${s.id} of ${plan.steps.length}: the transaction was rolled back and the database is unchanged${ctx.backupId ? ` (backup ${ctx.backupId} kept)` : ''}`);
       failedAt = `step ${s.id} (${s.comment})`;
       emit(s.phase, `${s.id}/${plan.steps.length} ${s.comment}`);
       const stepStart = Date.now();
-      const statement = s.resume_sequence ? s.statement.replace('{next}', await nextSequenceValue(engine, s.resume_sequence, sequencePositions)) : s.statement;
+      let statement = s.resume_sequence ? s.statement.replace('{next}', await nextSequenceValue(engine, s.resume_sequence, sequencePositions)) : s.statement;
+      const position = s.restore_sequence ? standalonePositions.get(s.restore_sequence.sequence) ?? null : null;
+      if (s.restore_sequence) statement = statement.replace('{position}', position ?? s.restore_sequence.start);
       const out = await engine.query(statement);
+      // A used sequence is created at its last value; one nextval makes that value consumed.
+      if (s.restore_sequence && position !== null) await engine.query(consumeSequenceValue(s.restore_sequence.sequence));
       // COPY reports "N tuples have been copied to the T table": show rows and time per table.
       const result = out[0]?.['result'];
       if (typeof result === 'string' && /tuples/.test(result)) emit(s.phase, `${s.id}/${plan.steps.length} ${result.replace(/\.$/, '')} in ${Date.now() - stepStart} ms`);
@@ -686,6 +722,34 @@ function compare(
 export { HISTORY_TABLE };
 
 /**
+ * Runs the steps of one index phase, each statement on its own (auto-commit): Kuzu refuses
+ * CREATE_FTS_INDEX, CREATE_VECTOR_INDEX and DROP_FTS_INDEX inside a transaction. Only ever called
+ * on the private copy, so a failure leaves the live file as it was.
+ */
+async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'drop_indexes' | 'create_indexes', emit: (p: string, m: string) => void): Promise<void> {
+  for (const s of plan.steps.filter((x) => x.phase === phase)) {
+    emit(phase, `${s.id}/${plan.steps.length} ${s.comment}`);
+    const t = Date.now();
+    try {
+      await engine.query(s.statement);
+    } catch (err) {
+      throw new RuntimeError(`apply failed at step ${s.id} (${s.comment}): ${(err as Error).message.split('\n')[0]}; the live database was not touched`, 'E_APPLY', ['fix the cause and run apply again']);
+    }
+    if (phase === 'create_indexes') emit(phase, `${s.id}/${plan.steps.length} built in ${Date.now() - t} ms`);
+  }
+  faultPoint(`after_${phase}`);
+}
+
+/** Every declared index must exist and answer a query (kuzu/objects.ts); throws E_VERIFY otherwise. */
+async function verifyIndexes(engine: KuzuEngine, desired: Schema, emit: (p: string, m: string) => void): Promise<void> {
+  const indexes = desired.indexes ?? [];
+  if (!indexes.length) return;
+  emit('verify', `checking ${indexes.length} index${indexes.length === 1 ? '' : 'es'} exist and answer queries`);
+  const problems = (await probeIndexes(engine, indexes)).filter((r) => !r.ok).map((r) => `${r.table}.${r.name}: ${r.problem}`);
+  if (problems.length) throw new RuntimeError(`index verification failed on the private copy; the live database was not touched:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
+}
+
+/**
  * The `export` strategy: the design's EXPORT → fresh database → verify. The live database is
  * exported with kuzu-migrate's lossless snapshot codec (Kuzu's own EXPORT loses values, see the
  * notes), loaded into a fresh file in the private staging folder and verified against the
@@ -713,13 +777,18 @@ async function runExportStrategy(
   let verified: string[] = [];
   await withEngine(stage.file, {}, async (engine) => {
     emit('load', `loading into ${stage.file}`);
-    await loadSnapshot(engine, dir, manifest);
+    // Macros the plan drops or replaces are left out: Kuzu has no DROP MACRO.
+    const omitMacros = plan.private_copy?.omit_macros ?? [];
+    await loadSnapshot(engine, dir, manifest, { omitMacros });
     emit('verify', 'verifying the loaded copy against the export');
-    const problems = await verifyLoaded(engine, manifest);
+    const problems = await verifyLoaded(engine, manifest, { omitMacros });
     if (problems.length) {
       throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
+    await runIndexSteps(engine, plan, 'drop_indexes', emit);
     verified = await runTransaction(engine, config, plan, { ...ctx, carryHistory: history }, emit);
+    await runIndexSteps(engine, plan, 'create_indexes', emit);
+    await verifyIndexes(engine, desiredSchemaOf(plan), emit);
   });
   fs.rmSync(workdir, { recursive: true, force: true });
   return verified;

@@ -65,7 +65,12 @@ checks, environments, policy and comments are kept. Review the diff and commit i
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, yaml);
     const result = { file, database: dbPath, version, nodes: schema.nodes.length, rels: schema.rels.length };
-    this.out(`Wrote ${file}: ${result.nodes} node tables, ${result.rels} rel tables from ${dbPath}.`);
+    const more = [
+      schema.indexes?.length ? `${schema.indexes.length} indexes` : '',
+      schema.sequences?.length ? `${schema.sequences.length} sequences` : '',
+      schema.macros?.length ? `${schema.macros.length} macros` : '',
+    ].filter(Boolean);
+    this.out(`Wrote ${file}: ${result.nodes} node tables, ${result.rels} rel tables${more.length ? ', ' + more.join(', ') : ''} from ${dbPath}.`);
     return result;
   }
 

@@ -4,7 +4,7 @@
  * loads back (config.ts) to an equal Schema; the round trip is tested.
  */
 import { Document, isMap, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Property, RelTable, NodeTable, Schema } from '../core/model';
+import { INDEX_DEFAULTS, sameName, sequenceDefaults, type Index, type Property, type RelTable, type NodeTable, type Schema } from '../core/model';
 
 export interface YamlHeader {
   version: string;
@@ -66,13 +66,36 @@ export function schemaToYaml(schema: Schema, header: YamlHeader): string {
     for (const e of entries) if (e) m.add(new Pair(node(e[0]), isMap(e[1]) ? e[1] : node(e[1])));
     return m;
   };
-  const nodeTable = (t: NodeTable): YAMLMap =>
-    tableMap([
+  // Options are written only where they differ from Kuzu's defaults, which the loader fills in.
+  const YAML_OPTION: Record<string, string> = { stopWords: 'stop_words' };
+  const index = (i: Index): YAMLMap => {
+    const entries: Array<[string, unknown]> = [['type', i.type]];
+    if (i.type === 'fts') entries.push(['properties', i.properties]);
+    else entries.push(['property', i.properties[0]]);
+    for (const [k, v] of Object.entries(i.options)) {
+      const def = INDEX_DEFAULTS[i.type][k];
+      if (def !== undefined && (typeof def === 'number' ? Number(v) === def : v === def)) continue;
+      entries.push([YAML_OPTION[k] ?? k, v]);
+    }
+    return flowMap(entries);
+  };
+  const indexesOf = (t: NodeTable): YAMLMap | false => {
+    const mine = (schema.indexes ?? []).filter((i) => sameName(i.table, t.name));
+    if (!mine.length) return false;
+    const m = new YAMLMap();
+    for (const i of mine) m.add(new Pair(node(i.name), index(i)));
+    return m;
+  };
+  const nodeTable = (t: NodeTable): YAMLMap => {
+    const idx = indexesOf(t);
+    return tableMap([
       ['primary_key', t.primaryKey],
       t.comment !== '' && ['comment', t.comment],
       t.renamedFrom !== undefined && ['renamed_from', t.renamedFrom],
       ['properties', properties(t.properties)],
+      idx !== false && ['indexes', idx],
     ]);
+  };
   const relTable = (t: RelTable): YAMLMap => {
     const m = tableMap([]);
     if (t.connections.length === 1) {
@@ -117,6 +140,30 @@ export function schemaToYaml(schema: Schema, header: YamlHeader): string {
     const relsKey = node('rels') as Scalar;
     relsKey.spaceBefore = true;
     schemaMap.add(new Pair(relsKey, tables(schema.rels, relTable, (t) => t.name)));
+  }
+  if (schema.sequences?.length) {
+    const m = new YAMLMap();
+    for (const q of schema.sequences) {
+      const d = sequenceDefaults(q.increment);
+      const int = (v: string) => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
+      const entries: Array<[string, unknown]> = [];
+      if (q.start !== (q.increment.startsWith('-') ? q.max : q.min)) entries.push(['start', int(q.start)]);
+      if (q.increment !== '1') entries.push(['increment', int(q.increment)]);
+      if (q.min !== d.min) entries.push(['min', int(q.min)]);
+      if (q.max !== d.max) entries.push(['max', int(q.max)]);
+      if (q.cycle) entries.push(['cycle', true]);
+      m.add(new Pair(node(q.name), flowMap(entries)));
+    }
+    const key = node('sequences') as Scalar;
+    key.spaceBefore = true;
+    schemaMap.add(new Pair(key, m));
+  }
+  if (schema.macros?.length) {
+    const m = new YAMLMap();
+    for (const x of schema.macros) m.add(new Pair(node(x.name), flowMap([['parameters', x.parameters], ['body', x.body]])));
+    const key = node('macros') as Scalar;
+    key.spaceBefore = true;
+    schemaMap.add(new Pair(key, m));
   }
   const schemaKey = node('schema') as Scalar;
   schemaKey.spaceBefore = true;

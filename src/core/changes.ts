@@ -23,6 +23,15 @@ export const CHANGE_KINDS = [
   'alter_multiplicity',
   'alter_storage_direction',
   'set_table_comment',
+  'create_index',
+  'drop_index',
+  'alter_index',
+  'create_sequence',
+  'drop_sequence',
+  'alter_sequence',
+  'create_macro',
+  'drop_macro',
+  'replace_macro',
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
@@ -31,10 +40,15 @@ export type Action = 'create' | 'update' | 'delete' | 'replace';
 
 export interface Change {
   kind: ChangeKind;
-  /** The table as it will be called after the change (for drops: as it is called now). */
+  /**
+   * The table as it will be called after the change (for drops: as it is called now). For index
+   * changes the indexed table; for sequence and macro changes the sequence's or macro's name.
+   */
   table: string;
-  /** `node` or `rel`. */
-  table_kind: 'node' | 'rel';
+  /** `node` or `rel`; `sequence` or `macro` for changes of those (then `table` is their name). */
+  table_kind: 'node' | 'rel' | 'sequence' | 'macro';
+  /** For index, sequence and macro changes: the object's name. */
+  object?: string;
   /** The property, for property changes. */
   property?: string;
   /** The old side: a type, default, name, connection, multiplicity or comment. */
@@ -94,9 +108,26 @@ export function inPlaceDecision(kind: ChangeKind, ctx: InPlaceContext = {}): { i
       return { inPlace: false, reason: 'Kuzu cannot change a rel table multiplicity in place; the rel table is rebuilt' };
     case 'alter_storage_direction':
       return { inPlace: false, reason: 'Kuzu cannot change storage_direction in place; the rel table is rebuilt' };
+    case 'create_sequence':
+    case 'drop_sequence':
+    case 'alter_sequence':
+    case 'create_macro':
+      return { inPlace: true };
+    case 'create_index':
+    case 'drop_index':
+    case 'alter_index':
+      return { inPlace: false, reason: 'Kuzu refuses CREATE_FTS_INDEX, CREATE_VECTOR_INDEX and DROP_FTS_INDEX inside a transaction; the apply runs on a private copy of the database that is swapped in once verified' };
+    case 'drop_macro':
+    case 'replace_macro':
+      return { inPlace: false, reason: 'Kuzu 0.11.3 has no DROP MACRO; the database is rebuilt into a fresh file without the old macro, verified and swapped in' };
     default:
       return assertNever(kind, 'change kind');
   }
+}
+
+/** Changes of indexes, sequences and macros: they never make a table be rebuilt. */
+export function isCatalogObjectChange(kind: ChangeKind): boolean {
+  return /_(index|sequence|macro)$/.test(kind);
 }
 
 /** The action a change kind is drawn as. Rewrites of existing objects are replacements. */
@@ -107,6 +138,19 @@ export function actionFor(kind: ChangeKind, inPlace: boolean): Action {
     case 'add_property':
     case 'add_connection':
       return inPlace ? 'create' : 'replace';
+    case 'create_index':
+    case 'create_sequence':
+    case 'create_macro':
+      return 'create';
+    case 'drop_index':
+    case 'drop_sequence':
+    case 'drop_macro':
+      return 'delete';
+    case 'alter_sequence':
+      return 'update';
+    case 'alter_index':
+    case 'replace_macro':
+      return 'replace';
     case 'drop_table':
     case 'drop_property':
     case 'drop_connection':

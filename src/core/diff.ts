@@ -5,6 +5,9 @@
 import { Change, ChangeKind, actionFor, inPlaceDecision } from './changes';
 import { KuzuMigrateError } from './errors';
 import {
+  canonicalIndexOptions,
+  canonicalMacro,
+  Index,
   Connection,
   NodeTable,
   Property,
@@ -17,6 +20,7 @@ import {
   sameName,
 } from './model';
 import { castSafety } from './types';
+import { VECTOR_DROP_REASON } from './plan';
 
 /** A `renamed_from` that matches nothing, or a rename whose both ends exist. */
 export class PlanError extends KuzuMigrateError {
@@ -135,7 +139,120 @@ export function diffSchemas(live: Schema, desired: Schema): DiffResult {
       changes.push(change('set_table_comment', d, { from: l.comment, to: d.comment, reason: 'table comment differs' }));
     }
   }
+  changes.push(...diffCatalogObjects(live, desired, mapNode));
+  // Measured on 0.11.3: dropping a property that an FTS index covered, even after DROP_FTS_INDEX
+  // and a CHECKPOINT, leaves a file on which every query after reopening segfaults (dropping another
+  // property is fine). So such a property goes by rebuilding its table without it.
+  for (const c of changes) {
+    if (c.kind !== 'drop_property') continue;
+    const lt = pairs.find((x) => sameName(x.desired.name, c.table))?.live;
+    if (!lt || !(live.indexes ?? []).some((i) => sameName(i.table, lt.name) && i.properties.some((p) => sameName(p, c.property!)))) continue;
+    c.in_place = false;
+    c.action = actionFor(c.kind, false);
+    c.reason += `; ${c.property} is covered by an index, and Kuzu 0.11.3 leaves a database that crashes on reopening when such a property is dropped in place (even after its index is dropped), so ${c.table} is rebuilt without it`;
+  }
   return { changes, warnings };
+}
+
+/** A change of an index, sequence or macro (no table of its own, or the indexed table). */
+function objectChange(kind: ChangeKind, table: string, tableKind: Change['table_kind'], object: string, fields: Partial<Change> & { reason: string }): Change {
+  const decision = inPlaceDecision(kind);
+  return {
+    kind,
+    table,
+    table_kind: tableKind,
+    object,
+    ...fields,
+    action: actionFor(kind, decision.inPlace),
+    destructive: fields.destructive ?? false,
+    in_place: decision.inPlace,
+    reason: decision.reason ? `${fields.reason}; ${decision.reason}` : fields.reason,
+  };
+}
+
+/** One line describing an index definition: `fts (body) stemmer=porter, ...`. */
+export function describeIndex(i: Index): string {
+  const opts = Object.entries(canonicalIndexOptions(i.options)).map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`);
+  return `${i.type} (${i.properties.join(', ')}) ${opts.join(', ')}`;
+}
+
+/** Sequence options as one line (start is left out when only the position matters). */
+export function describeSequence(q: { start: string; increment: string; min: string; max: string; cycle: boolean }): string {
+  return `start ${q.start}, increment ${q.increment}, min ${q.min}, max ${q.max}, ${q.cycle ? 'cycle' : 'no cycle'}`;
+}
+
+/**
+ * Indexes (matched by table, following table renames, and name), sequences and macros (by name,
+ * case-insensitively). An index whose type, properties or options differ is dropped and created
+ * again (`alter_index`); a sequence whose options differ is recreated at its position
+ * (`alter_sequence`); a macro whose parameters or body differ is replaced (`replace_macro`).
+ * A used sequence's `start` is not compared: its next value comes from its position.
+ */
+export function diffCatalogObjects(live: Schema, desired: Schema, mapNode: (n: string) => string = (n) => n): Change[] {
+  const out: Change[] = [];
+  const key = (table: string, name: string) => `${table}.${name}`.toLowerCase();
+  const liveIdx = new Map((live.indexes ?? []).map((i) => [key(mapNode(i.table), i.name), i]));
+  const desiredIdx = new Map((desired.indexes ?? []).map((i) => [key(i.table, i.name), i]));
+  for (const [k, d] of desiredIdx) {
+    const l = liveIdx.get(k);
+    if (!l) {
+      out.push(objectChange('create_index', d.table, 'node', d.name, { to: describeIndex(d), reason: `${d.type} index ${d.name} on ${d.table} is declared and does not exist` }));
+    } else if (
+      l.type !== d.type ||
+      l.properties.map((p) => p.toLowerCase()).join(',') !== d.properties.map((p) => p.toLowerCase()).join(',') ||
+      JSON.stringify(canonicalIndexOptions(l.options)) !== JSON.stringify(canonicalIndexOptions(d.options))
+    ) {
+      out.push(objectChange('alter_index', d.table, 'node', d.name, { from: describeIndex(l), to: describeIndex(d), reason: `index ${d.name} on ${d.table} differs from the declaration; it is dropped and built again${l.type === 'vector' ? `; ${VECTOR_DROP_REASON}` : ''}` }));
+    }
+  }
+  for (const [k, l] of liveIdx) {
+    if (!desiredIdx.has(k)) out.push(objectChange('drop_index', mapNode(l.table), 'node', l.name, { from: describeIndex(l), reason: `${l.type} index ${l.name} on ${l.table} exists and is not declared${l.type === 'vector' ? `; ${VECTOR_DROP_REASON}` : ''}` }));
+  }
+
+  const liveSeq = live.sequences ?? [];
+  const desiredSeq = desired.sequences ?? [];
+  for (const d of desiredSeq) {
+    const l = liveSeq.find((x) => sameName(x.name, d.name));
+    if (!l) {
+      out.push(objectChange('create_sequence', d.name, 'sequence', d.name, { to: describeSequence(d), reason: `sequence ${d.name} is declared and does not exist` }));
+      continue;
+    }
+    const used = l.position !== undefined && l.position !== null;
+    const differs = l.increment !== d.increment || l.min !== d.min || l.max !== d.max || l.cycle !== d.cycle || (!used && l.start !== d.start);
+    if (differs) {
+      out.push(
+        objectChange('alter_sequence', d.name, 'sequence', d.name, {
+          from: describeSequence(l),
+          to: describeSequence(d),
+          reason: `sequence ${d.name} differs from the declaration; Kuzu has no ALTER SEQUENCE, so it is dropped and created again${used ? ` continuing after its last value ${l.position}` : ''}`,
+        }),
+      );
+    }
+  }
+  for (const l of liveSeq) {
+    if (!desiredSeq.some((d) => sameName(d.name, l.name))) {
+      out.push(
+        objectChange('drop_sequence', l.name, 'sequence', l.name, {
+          from: describeSequence(l),
+          destructive: true,
+          reason: `sequence ${l.name} exists and is not declared; its position${l.position ? ` (last value ${l.position})` : ''} is lost and defaults calling nextval('${l.name}') stop working`,
+        }),
+      );
+    }
+  }
+
+  const liveMac = live.macros ?? [];
+  const desiredMac = desired.macros ?? [];
+  const sig = (m: { name: string; parameters: string[]; body: string }) => `${m.name}(${m.parameters.join(', ')}) AS ${m.body}`;
+  for (const d of desiredMac) {
+    const l = liveMac.find((x) => sameName(x.name, d.name));
+    if (!l) out.push(objectChange('create_macro', d.name, 'macro', d.name, { to: sig(d), reason: `macro ${d.name} is declared and does not exist` }));
+    else if (canonicalMacro(l) !== canonicalMacro(d)) out.push(objectChange('replace_macro', d.name, 'macro', d.name, { from: sig(l), to: sig(d), reason: `macro ${d.name} differs from the declaration` }));
+  }
+  for (const l of liveMac) {
+    if (!desiredMac.some((d) => sameName(d.name, l.name))) out.push(objectChange('drop_macro', l.name, 'macro', l.name, { from: sig(l), reason: `macro ${l.name} exists and is not declared` }));
+  }
+  return out;
 }
 
 function dropChange(l: Table, reason: string): Change {

@@ -70,6 +70,8 @@ export const ERRORS = {
   E_LOCKED: { exit: ExitCode.Locked, meaning: 'the migration lock is held, or the database file is open in another process', hint: 'wait for the other process, or `kuzu-migrate unlock ID` when it is gone' },
   E_REFUSED: { exit: ExitCode.Refused, meaning: 'refused by policy', hint: 'read the message: it names what would be allowed' },
   E_DESTRUCTIVE: { exit: ExitCode.Refused, meaning: 'the plan has destructive changes that are not allowed', hint: 'pass --allow-destructive (or Table / Table.prop), or set policy.allow_destructive' },
+  E_UNSUPPORTED_INDEXES: { exit: ExitCode.Refused, meaning: 'the engine has no built-in FTS or vector indexes (LadybugDB 0.19.1 has them only as downloaded extensions): a plan or upgrade that builds one is refused before anything is written', hint: 'remove the indexes from kuzu-migrate.yaml (and apply) first, or install the extensions yourself and build the indexes by hand' },
+  E_UPGRADE_INDEX: { exit: ExitCode.Error, meaning: 'the upgrade target failed to build an index of the source; the original is unchanged', hint: 'drop the index before upgrading and build it again afterwards' },
   E_STALE_PLAN: { exit: ExitCode.Refused, meaning: 'the saved plan was computed from a live schema that has changed since', hint: 'run `kuzu-migrate plan` again and review the new plan' },
   E_PLAN_FORMAT: { exit: ExitCode.Refused, meaning: 'the saved plan was written in another plan format', hint: 'run `kuzu-migrate plan --out FILE` again and apply the new plan' },
   E_PLAN_MODIFIED: { exit: ExitCode.Refused, meaning: 'the saved plan is not what was planned: its desired_schema, steps or tool version were changed', hint: 'run `kuzu-migrate plan --out FILE` again, review it, and apply that file unedited' },

@@ -56,10 +56,109 @@ export type Table = NodeTable | RelTable;
 export interface Schema {
   nodes: NodeTable[];
   rels: RelTable[];
+  /** FTS and vector indexes (absent or empty: none). Only user indexes: never the engine's own objects. */
+  indexes?: Index[];
+  /** Standalone sequences: never the ones Kuzu makes for SERIAL properties. */
+  sequences?: Sequence[];
+  /** Macros (`CREATE MACRO`): never the tokenizer macros an FTS index makes for itself. */
+  macros?: Macro[];
+}
+
+/** The two index kinds of Kuzu 0.11.3 / LadybugDB (`SHOW_INDEXES()` types `FTS` and `HNSW`). */
+export type IndexType = 'fts' | 'vector';
+export const INDEX_TYPES: readonly IndexType[] = ['fts', 'vector'];
+
+/**
+ * An FTS or vector (HNSW) index on a node table. `options` always holds every option with its
+ * value filled in (defaults below), so two indexes are equal exactly when their options are.
+ * Option names are Kuzu's (`stopWords`, `efc`, ...); the YAML spells `stopWords` `stop_words` and
+ * `ignore_pattern` as Kuzu does.
+ */
+export interface Index {
+  name: string;
+  /** Node table it indexes (Kuzu scopes index names by table). */
+  table: string;
+  type: IndexType;
+  /** FTS: the indexed STRING properties; vector: exactly one FLOAT[n]/DOUBLE[n] property. */
+  properties: string[];
+  options: Record<string, string | number>;
+}
+
+/** Kuzu 0.11.3's defaults (measured: SHOW_INDEXES() fills them in; ignore_pattern from the tokenizer macro). */
+export const INDEX_DEFAULTS: Record<IndexType, Record<string, string | number>> = {
+  fts: { stemmer: 'english', stopWords: 'default', ignore_pattern: '[0-9!@#$%^&*()_+={}\\[\\]:;<>,.?~\\/\\|\'"`-]+' },
+  vector: { mu: 30, ml: 60, pu: 0.05, metric: 'cosine', alpha: 1.1, efc: 200 },
+};
+
+/** A standalone sequence. Integers are decimal strings: INT64 bounds do not fit a JS number. */
+export interface Sequence {
+  name: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cycle: boolean;
+  /**
+   * Live side only: the last value handed out (`currval`), null while never used. State, not
+   * schema: not compared, but carried by every path that rebuilds the database.
+   */
+  position?: string | null;
+}
+
+export const INT64_MAX = '9223372036854775807';
+export const INT64_MIN = '-9223372036854775808';
+
+/** Kuzu's defaults for the bounds of a sequence, which depend on the sign of its increment. */
+export function sequenceDefaults(increment: string): { min: string; max: string } {
+  return increment.startsWith('-') ? { min: INT64_MIN, max: '-1' } : { min: '1', max: INT64_MAX };
+}
+
+/** A macro: `CREATE MACRO name(parameters) AS body`. Kuzu stores names upper case. */
+export interface Macro {
+  name: string;
+  /** As Kuzu prints them: `x`, or `y:=2` for a parameter with a default. */
+  parameters: string[];
+  /** The body expression. */
+  body: string;
+}
+
+/** Name of the tokenizer macro Kuzu makes for FTS index `index` (an engine object). */
+export function isEngineMacro(name: string): boolean {
+  return /^\d+_.+_TOKENIZE$/i.test(name);
 }
 
 export function emptySchema(): Schema {
   return { nodes: [], rels: [] };
+}
+
+/** The catalog objects besides tables, sorted by name, each list empty when absent. */
+export function catalogObjects(schema: Schema): { indexes: Index[]; sequences: Sequence[]; macros: Macro[] } {
+  return { indexes: schema.indexes ?? [], sequences: schema.sequences ?? [], macros: schema.macros ?? [] };
+}
+
+/** Indexes on `table` (case-insensitive). */
+export function indexesOn(schema: Schema, table: string): Index[] {
+  return (schema.indexes ?? []).filter((i) => sameName(i.table, table));
+}
+
+/** Canonical text of a macro's parameters and body for comparison: Kuzu re-prints both (`x*2` → `x * 2`). */
+export function canonicalMacro(m: Macro): string {
+  return `(${m.parameters.map((p) => canonicalExpression(p)).join(',')})${canonicalExpression(m.body)}`;
+}
+
+/** Whitespace outside string literals removed, text outside literals lower-cased. */
+export function canonicalExpression(expr: string): string {
+  return expr.replace(/('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|[^'"]+/g, (m, lit) => (lit ? m : m.replace(/\s+/g, '').toLowerCase()));
+}
+
+/** Options compared as values: numbers by value (`0.050000` = `0.05`), text exactly. */
+export function canonicalIndexOptions(options: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const k of Object.keys(options).sort()) {
+    const v = options[k];
+    out[k] = typeof v === 'number' ? Number(v) : v;
+  }
+  return out;
 }
 
 export function allTables(schema: Schema): Table[] {
@@ -130,7 +229,7 @@ function sortByName<T extends { name: string }>(items: T[]): T[] {
 export function canonicalSchema(schema: Schema): Schema {
   const props = (ps: Property[]): Property[] =>
     sortByName(ps).map((p) => ({ name: p.name, type: p.type, default: canonicalDefault(p.default) }));
-  return {
+  const out: Schema = {
     nodes: sortByName(schema.nodes).map((t) => ({
       kind: 'node',
       name: t.name,
@@ -148,6 +247,28 @@ export function canonicalSchema(schema: Schema): Schema {
       comment: t.comment,
     })),
   };
+  // Present only when non-empty, so the fingerprint of a schema without them is what it always was.
+  const { indexes, sequences, macros } = catalogObjects(schema);
+  const byKey = <T>(items: T[], key: (x: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if (indexes.length) {
+    out.indexes = byKey(indexes, (i) => `${i.table.toLowerCase()}.${i.name.toLowerCase()}`).map((i) => ({
+      name: i.name.toLowerCase(),
+      table: i.table.toLowerCase(),
+      type: i.type,
+      properties: i.properties.map((p) => p.toLowerCase()),
+      options: canonicalIndexOptions(i.options),
+    }));
+  }
+  // `start` is left out: once a sequence has handed out values its start is history (every
+  // rebuild recreates a used sequence at its position, as Kuzu's own EXPORT does); the diff
+  // compares it while the sequence is unused.
+  if (sequences.length) {
+    out.sequences = byKey(sequences, (q) => q.name.toLowerCase()).map((q) => ({ name: q.name.toLowerCase(), start: '', increment: q.increment, min: q.min, max: q.max, cycle: q.cycle }));
+  }
+  if (macros.length) {
+    out.macros = byKey(macros, (m) => m.name.toLowerCase()).map((m) => ({ name: m.name.toLowerCase(), parameters: [], body: canonicalMacro(m) }));
+  }
+  return out;
 }
 
 /** sha256 of the canonical schema: equal fingerprints mean nothing to plan. */

@@ -9,7 +9,7 @@ import { RefusedError, UsageError } from './errors';
 /** `primaryKey` → `primary_key`, at the type level. */
 type Snake<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}` : S;
 /** An object type with every key, at every depth, in snake_case. */
-export type SnakeKeys<T> = T extends readonly (infer U)[] ? SnakeKeys<U>[] : T extends object ? { [K in keyof T as K extends string ? Snake<K> : K]: SnakeKeys<T[K]> } : T;
+export type SnakeKeys<T> = T extends readonly (infer U)[] ? SnakeKeys<U>[] : T extends object ? { [K in keyof T as K extends string ? Snake<K> : K]: K extends 'options' ? T[K] : SnakeKeys<T[K]> } : T;
 
 /**
  * The desired schema as the plan JSON spells it: the model (core/model.ts) with snake_case keys
@@ -28,7 +28,8 @@ const toCamel = (k: string) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpp
  */
 function mapKeys(x: unknown, f: (k: string) => string): unknown {
   if (Array.isArray(x)) return x.map((v) => mapKeys(v, f));
-  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [f(k), mapKeys(v, f)]));
+  // An index's `options` are Kuzu's own option names (`stopWords`, `ignore_pattern`): kept as they are.
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [f(k), k === 'options' ? v : mapKeys(v, f)]));
   return x;
 }
 

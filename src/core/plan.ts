@@ -3,11 +3,11 @@
  * (in place or by rewrite, and which rewrite strategy), and the exact statements. Text and Markdown
  * are rendered from it, so a reviewer reads what apply will run.
  */
-import { Action, Change } from './changes';
+import { Action, Change, isCatalogObjectChange } from './changes';
 import * as ddl from './ddl';
 import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
-import { NodeTable, Property, RelTable, Schema, Table, allTables, sameName, schemaFingerprint } from './model';
+import { Index, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 import type { Finding } from './findings';
@@ -40,8 +40,25 @@ export function defaultRewriteStrategy(capabilities: PlanningCapabilities = KUZU
   return capabilities.durableCommittedCopy ? DEFAULT_REWRITE_STRATEGY : 'export';
 }
 
-/** Which phase of apply a step belongs to. */
-export type StepPhase = 'in_place' | 'rebuild' | 'finish';
+/**
+ * Which phase of apply a step belongs to. `drop_indexes` runs before the transaction and
+ * `create_indexes` after its commit, each statement on its own (Kuzu refuses index DDL inside a
+ * transaction), and only ever on a private copy of the database (see PrivateCopy).
+ */
+export type StepPhase = 'drop_indexes' | 'in_place' | 'rebuild' | 'finish' | 'create_indexes';
+
+/**
+ * Why and how an apply works on a private copy of the database instead of the live file: index
+ * DDL cannot be part of a transaction, and a macro cannot be dropped. The copy is a byte copy of
+ * the checkpointed file (`copy`) or the export strategy's fresh file (`export`); it is swapped in
+ * only after everything on it, indexes included, is verified.
+ */
+export interface PrivateCopy {
+  method: 'copy' | 'export';
+  reason: string;
+  /** Live macros the fresh database is built without (drop_macro, replace_macro). */
+  omit_macros: string[];
+}
 
 export interface Step {
   /** 1-based position; apply runs steps in this order. */
@@ -59,6 +76,14 @@ export interface Step {
    * and the largest copied value (COPY never advances a sequence, kuzu-notes §4).
    */
   resume_sequence?: { table: string; property: string; live_table: string; live_property: string | null };
+  /**
+   * Set on the step that recreates a standalone sequence (alter_sequence): `{position}` in the
+   * statement becomes the sequence's last value when it was used (apply then consumes it with one
+   * nextval, as Kuzu's EXPORT does), else `start`.
+   */
+  restore_sequence?: { sequence: string; start: string };
+  /** Set on index steps: the index the step creates or drops (for verification after the swap). */
+  index?: { table: string; name: string; type: Index['type'] };
 }
 
 export interface PlanSummary {
@@ -89,6 +114,8 @@ export interface PlanDocument {
   strategy: Strategy;
   /** Set when strategy is `rewrite`. */
   rewrite_strategy: RewriteStrategy | null;
+  /** Set when the apply must run on a private copy (index DDL, macro drops); absent in older plans. */
+  private_copy?: PrivateCopy | null;
   /** Why this strategy. */
   strategy_reason: string;
   changes: Change[];
@@ -141,11 +168,15 @@ export function buildPlan(input: PlanInput): PlanDocument {
   const rebuilt = rebuiltTables(live, desired, changes);
   const strategy: Strategy = changes.length === 0 ? 'none' : rebuilt.size === 0 ? 'in_place' : 'rewrite';
   const rewriteStrategy = strategy === 'rewrite' ? (input.rewriteStrategy ?? defaultRewriteStrategy(input.capabilities)) : null;
+  const steps = buildSteps(live, desired, changes, rebuilt);
+  const privateCopy = privateCopyFor(changes, steps, rewriteStrategy);
   const strategyReason =
     strategy === 'none'
       ? 'the live database matches the declaration'
       : strategy === 'in_place'
-        ? 'every change can be made in place, in one transaction'
+        ? privateCopy
+          ? 'every change besides the index statements can be made in place, in one transaction'
+          : 'every change can be made in place, in one transaction'
         : `${[...new Set(changes.filter((c) => !c.in_place).map((c) => c.kind))].join(', ')} cannot be done in place; ` +
           (rewriteStrategy === 'transaction'
             ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file)'
@@ -164,10 +195,11 @@ export function buildPlan(input: PlanInput): PlanDocument {
     desired_fingerprint: schemaFingerprint(desired),
     strategy,
     rewrite_strategy: rewriteStrategy,
+    private_copy: privateCopy,
     strategy_reason: strategyReason,
     changes,
     rebuilt_tables: [...rebuilt].sort(),
-    steps: buildSteps(live, desired, changes, rebuilt),
+    steps,
     warnings: input.warnings,
     summary: summarize(changes),
     desired_schema: toPlanSchema(desired),
@@ -180,10 +212,50 @@ export function buildPlan(input: PlanInput): PlanDocument {
  * rel table attached to a rebuilt node table (a node table cannot be dropped while a rel table
  * points at it, and a PK change changes the keys the rel table is loaded by).
  */
+/**
+ * Whether the plan must run on a private copy, and which: steps outside the transaction (index
+ * DDL) or macros to leave out. The export strategy's fresh file when macros go (it is built from
+ * scratch) or the export strategy was chosen anyway; else a byte copy of the checkpointed file,
+ * which costs one file copy instead of an export and a load (docs/kuzu-notes.md §8).
+ */
+export function privateCopyFor(changes: Change[], steps: Array<Pick<Step, 'phase'>>, rewriteStrategy: RewriteStrategy | null): PrivateCopy | null {
+  const indexSteps = steps.filter((s) => s.phase === 'drop_indexes' || s.phase === 'create_indexes').length;
+  const omit = changes.filter((c) => c.kind === 'drop_macro' || c.kind === 'replace_macro').map((c) => c.object ?? c.table);
+  if (indexSteps === 0 && omit.length === 0) return null;
+  const why: string[] = [];
+  if (indexSteps) why.push(`${indexSteps} index statement${indexSteps === 1 ? '' : 's'} cannot run inside a transaction (Kuzu refuses CREATE_FTS_INDEX, CREATE_VECTOR_INDEX and DROP_FTS_INDEX there)`);
+  if (omit.length) why.push(`Kuzu has no DROP MACRO, so ${omit.join(', ')} can only go by building a fresh database without ${omit.length === 1 ? 'it' : 'them'}`);
+  const method = omit.length || rewriteStrategy === 'export' ? 'export' : 'copy';
+  return {
+    method,
+    reason: `${why.join('; ')}; so everything runs on ${method === 'copy' ? 'a byte copy of the checkpointed database' : 'a fresh database loaded from an export'}, which is verified (indexes answering queries included) and then swapped in; the live file is untouched until then`,
+    omit_macros: omit,
+  };
+}
+
+/**
+ * Measured on 0.11.3: `CALL DROP_VECTOR_INDEX` drops only part of the index (it reports
+ * "Table _0_<index>_LOWER has been dropped"); afterwards an index of that name cannot be created
+ * again on the table ("Index with name ... already exists", also after CHECKPOINT and reopening),
+ * and another CREATE_VECTOR_INDEX on it fails half way ("_0_<index>_UPPER does not exist in
+ * catalog") while SHOW_INDEXES lists the new index. Dropping the whole table clears it. So a
+ * vector index that goes or changes takes its table with it: the table is rebuilt.
+ */
+export const VECTOR_DROP_REASON =
+  'Kuzu 0.11.3 cannot drop a vector index cleanly (DROP_VECTOR_INDEX leaves catalog entries behind, so the index could not be built again), so its table is rebuilt and the index dropped with the old table';
+
+/** Whether a drop_index/alter_index change is about a vector index (read from the live side). */
+export function isVectorIndexChange(live: Schema, desired: Schema, c: Change): boolean {
+  const liveName = liveSource(live, findDesired(desired, c.table) ?? ({ kind: 'node', name: c.table } as Table))?.name ?? c.table;
+  return (live.indexes ?? []).some((i) => i.type === 'vector' && sameName(i.name, c.object ?? '') && (sameName(i.table, liveName) || sameName(i.table, c.table)));
+}
+
 export function rebuiltTables(live: Schema, desired: Schema, changes: Change[]): Set<string> {
   const out = new Set<string>();
   for (const c of changes) {
-    if (!c.in_place && findDesired(desired, c.table)) out.add(c.table);
+    if (!c.in_place && !isCatalogObjectChange(c.kind) && findDesired(desired, c.table)) out.add(c.table);
+    // A vector index is never dropped on a table that stays: see VECTOR_DROP_REASON.
+    if ((c.kind === 'drop_index' || c.kind === 'alter_index') && findDesired(desired, c.table) && isVectorIndexChange(live, desired, c)) out.add(findDesired(desired, c.table)!.name);
   }
   for (const rel of desired.rels) {
     if (!liveSource(live, rel)) continue; // new rel tables are simply created
@@ -250,6 +322,50 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
   const add = (phase: StepPhase, statement: string, comment: string, cs: Change[]) =>
     steps.push({ phase, statement, comment, changes: cs.map(idx) });
   const desiredTable = (name: string) => findDesired(desired, name)!;
+
+  // Phase 0, before the transaction: indexes that go, change, or sit on a table being rebuilt
+  // (Kuzu refuses to drop a table an index references). Live names: nothing is renamed yet.
+  const idxStep = (phase: StepPhase, statement: string, comment: string, cs: Change[], i: Index) =>
+    steps.push({ phase, statement, comment, changes: cs.map(idx), index: { table: i.table, name: i.name, type: i.type } });
+  const liveIndex = (c: Change) => (live.indexes ?? []).find((i) => sameName(i.name, c.object!) && (sameName(i.table, c.table) || sameName(liveTableName(live, desired, c.table) ?? '', i.table)));
+  const desiredIndex = (c: Change) => (desired.indexes ?? []).find((i) => sameName(i.name, c.object!) && sameName(i.table, c.table));
+  const dropped = new Set<Index>();
+  for (const c of changes.filter((c) => c.kind === 'drop_index' || c.kind === 'alter_index')) {
+    const i = liveIndex(c);
+    if (!i) continue;
+    dropped.add(i);
+    idxStep('drop_indexes', ddl.dropIndex(i), `drop index ${i.name} on ${i.table}${c.kind === 'alter_index' ? ' (built again with the new definition after the transaction)' : ''}`, [c], i);
+  }
+  const recreate: Index[] = [];
+  for (const name of rebuilt) {
+    const d = findDesired(desired, name);
+    const l = d && liveSource(live, d);
+    if (!l || l.kind !== 'node') continue;
+    for (const i of indexesOn(live, l.name)) {
+      if (dropped.has(i)) continue;
+      idxStep('drop_indexes', ddl.dropIndex(i), `drop index ${i.name} on ${i.table} while ${name} is rebuilt (recreated after the transaction)`, changes.filter((c) => sameName(c.table, name)), i);
+      const again = indexesOn(desired, name).find((x) => sameName(x.name, i.name));
+      if (again) recreate.push(again);
+    }
+  }
+  // Sequences and macros first: a new table's default may call them.
+  const seqOf = (c: Change) => (desired.sequences ?? []).find((q) => sameName(q.name, c.table))!;
+  for (const c of changes.filter((c) => c.kind === 'create_sequence')) add('in_place', ddl.createSequence(seqOf(c)), `create sequence ${c.table}`, [c]);
+  for (const c of changes.filter((c) => c.kind === 'alter_sequence')) {
+    const q = seqOf(c);
+    add('in_place', ddl.dropSequence(q.name), `drop sequence ${q.name} to create it again with the declared options`, [c]);
+    steps.push({
+      phase: 'in_place',
+      statement: ddl.createSequence(q, '{position}'),
+      comment: `create sequence ${q.name} again: START is its last value when it was used (then consumed with one nextval, so it continues after it), else ${q.start}`,
+      changes: [idx(c)],
+      restore_sequence: { sequence: q.name, start: q.start },
+    });
+  }
+  const macroOf = (c: Change) => (desired.macros ?? []).find((m) => sameName(m.name, c.table))!;
+  for (const c of changes.filter((c) => c.kind === 'create_macro' || c.kind === 'replace_macro')) {
+    add('in_place', ddl.createMacro(macroOf(c)), c.kind === 'create_macro' ? `create macro ${c.table}` : `create macro ${c.table} with its new definition (the fresh database is built without the old one)`, [c]);
+  }
 
   // Phase 1, in place. Renames first so later statements use the new names; drops of connections
   // and rel tables before node tables (a node table cannot be dropped while a rel points at it).
@@ -359,9 +475,23 @@ function buildSteps(live: Schema, desired: Schema, changes: Change[], rebuilt: S
     for (const g of l ? dropGuards(l) : []) add('finish', g, `make sure DROP TABLE finds the sequence of ${c.table}`, [c]);
     add('finish', ddl.dropTable(c.table), `drop node table ${c.table}`, [c]);
   }
+  for (const c of changes.filter((c) => c.kind === 'drop_sequence')) add('finish', ddl.dropSequence(c.table), `drop sequence ${c.table}`, [c]);
+
+  // Phase 4, after the commit, each on its own: indexes built (after the data, on final names).
+  for (const i of recreate) idxStep('create_indexes', ddl.createIndex(i), `build index ${i.name} on ${i.table} again on the rebuilt table`, changes.filter((c) => sameName(c.table, i.table)), i);
+  for (const c of changes.filter((c) => c.kind === 'create_index' || c.kind === 'alter_index')) {
+    const i = desiredIndex(c)!;
+    idxStep('create_indexes', ddl.createIndex(i), `${c.kind === 'create_index' ? 'build' : 'build again'} ${i.type} index ${i.name} on ${i.table}`, [c], i);
+  }
   return steps.map((s, i) => ({ id: i + 1, ...s }));
 }
 
+
+/** The live name of the table that desired table `name` is built from (renamed_from followed). */
+function liveTableName(live: Schema, desired: Schema, name: string): string | undefined {
+  const d = findDesired(desired, name);
+  return d ? liveSource(live, d)?.name : undefined;
+}
 
 /** The live name of the node table that desired node `name` is built from. */
 export function liveNodeName(live: Schema, desired: Schema, name: string): string | undefined {

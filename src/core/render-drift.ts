@@ -67,6 +67,24 @@ export function driftItem(c: Change): DriftItem {
       return item('differs', `storage_direction of ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
     case 'set_table_comment':
       return item('differs', `comment of ${c.table}: ${JSON.stringify(c.from ?? '')} in the database, ${JSON.stringify(c.to ?? '')} declared`);
+    case 'create_index':
+      return item('missing', `index ${c.object} on ${c.table}`);
+    case 'drop_index':
+      return item('undeclared', `index ${c.object} on ${c.table}`);
+    case 'alter_index':
+      return item('differs', `index ${c.object} on ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
+    case 'create_sequence':
+      return item('missing', `sequence ${c.table}`);
+    case 'drop_sequence':
+      return item('undeclared', `sequence ${c.table}`);
+    case 'alter_sequence':
+      return item('differs', `sequence ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
+    case 'create_macro':
+      return item('missing', `macro ${c.table}`);
+    case 'drop_macro':
+      return item('undeclared', `macro ${s(c.from)}`);
+    case 'replace_macro':
+      return item('differs', `macro ${c.table}: ${s(c.from)} in the database, ${s(c.to)} declared`);
     default:
       return assertNever(c.kind, 'change kind');
   }

@@ -134,6 +134,24 @@ export function describeChange(c: Change): string {
       return `alter storage_direction of ${t}: ${c.from} → ${c.to}`;
     case 'set_table_comment':
       return `set comment of ${t}: ${JSON.stringify(c.from ?? '')} → ${JSON.stringify(c.to ?? '')}`;
+    case 'create_index':
+      return `create index ${c.object} on ${t}: ${c.to}`;
+    case 'drop_index':
+      return `drop index ${c.object} on ${t}: ${c.from}`;
+    case 'alter_index':
+      return `rebuild index ${c.object} on ${t}: ${c.from} → ${c.to}`;
+    case 'create_sequence':
+      return `create sequence ${t}: ${c.to}`;
+    case 'drop_sequence':
+      return `drop sequence ${t}`;
+    case 'alter_sequence':
+      return `alter sequence ${t}: ${c.from} → ${c.to}`;
+    case 'create_macro':
+      return `create macro ${c.to}`;
+    case 'drop_macro':
+      return `drop macro ${c.from}`;
+    case 'replace_macro':
+      return `replace macro ${c.from} → ${c.to}`;
     default:
       return assertNever(c.kind, 'change kind');
   }
@@ -173,6 +191,7 @@ export function renderText(plan: PlanDocument, options: RenderOptions = {}): str
   if (plan.strategy !== 'none') {
     lines.push(`Strategy: ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`);
     if (plan.rebuilt_tables.length) lines.push(`Rebuilt tables: ${plan.rebuilt_tables.join(', ')}.`);
+    if (plan.private_copy) lines.push(`Runs on a private copy (${plan.private_copy.method}): ${plan.private_copy.reason}.`);
   }
   if (options.statements && plan.steps.length) {
     lines.push('', 'Statements:');
@@ -215,6 +234,7 @@ export function renderMarkdown(plan: PlanDocument, options: RenderOptions = {}):
   }
   out.push('```', '');
   out.push(`**Strategy:** ${plan.strategy}${plan.rewrite_strategy ? ` (${plan.rewrite_strategy})` : ''}: ${plan.strategy_reason}.`, '');
+  if (plan.private_copy) out.push(`**Runs on a private copy** (${plan.private_copy.method}): ${plan.private_copy.reason}.`, '');
   for (const w of plan.warnings) out.push(`- ⚠️ ${w}`);
   if (plan.warnings.length) out.push('');
   if (plan.steps.length) {

@@ -28,6 +28,13 @@ export interface EngineCapabilities extends PlanningCapabilities {
   builtinToJson: boolean;
   /** The local database's name in show_tables' `database name`: `local(kuzu)` on Kuzu, `main(<name>)` on LadybugDB. */
   localDatabaseName: 'local' | 'main';
+  /**
+   * FTS and vector indexes work without downloading anything: Kuzu 0.11 links both extensions
+   * statically; Kuzu 0.9/0.10 and LadybugDB 0.19.1 have them only as extensions that `INSTALL FTS`
+   * downloads ("function CREATE_FTS_INDEX is not defined ... INSTALL FTS; LOAD EXTENSION FTS",
+   * measured), which kuzu-migrate does not do behind the user's back.
+   */
+  builtinIndexes: boolean;
 }
 
 export interface EngineRelease {
@@ -67,7 +74,7 @@ function kuzu(version: string, storageVersion: number, layout: DatabaseLayout, b
     layout,
     bundled,
     approxBytes: 520 * MB,
-    capabilities: { exportSchemaOnly: storageVersion >= 39, builtinToJson: storageVersion >= 39, localDatabaseName: 'local', durableCommittedCopy: true },
+    capabilities: { exportSchemaOnly: storageVersion >= 39, builtinToJson: storageVersion >= 39, localDatabaseName: 'local', durableCommittedCopy: true, builtinIndexes: storageVersion >= 39 },
   };
 }
 
@@ -91,7 +98,7 @@ export const RELEASES: readonly EngineRelease[] = [
     bundled: false,
     approxBytes: 75 * MB,
     // COPY durable only at the next checkpoint: the default rewrite is the export strategy (core/plan.ts).
-    capabilities: { exportSchemaOnly: true, builtinToJson: false, localDatabaseName: 'main', durableCommittedCopy: false },
+    capabilities: { exportSchemaOnly: true, builtinToJson: false, localDatabaseName: 'main', durableCommittedCopy: false, builtinIndexes: false },
   },
 ];
 

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cypherString, quoteIdent, RESERVED_PREFIXES } from '../core/identifiers';
-import { Multiplicity, MULTIPLICITIES, NodeTable, Property, RelTable, Schema, StorageDirection, emptySchema } from '../core/model';
+import { Index, INDEX_DEFAULTS, isEngineMacro, Macro, Multiplicity, MULTIPLICITIES, NodeTable, Property, RelTable, Schema, Sequence, StorageDirection, emptySchema } from '../core/model';
+import { serialSequenceCandidates } from '../core/plan';
 import { tryParseType, renderType } from '../core/types';
 import { withEngine } from './engine';
 import type { QueryRunner } from '../engines/runner';
@@ -50,7 +51,10 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
   const tables = (await engine.query('CALL show_tables() RETURN *')).filter(
     (t) => !isReservedTable(String(t['name'])) && /^(local|main)\(/.test(String(t['database name'] ?? '')),
   );
-  const multiplicities = tables.some((t) => t['type'] === 'REL') ? await readMultiplicities(engine) : new Map<string, Multiplicity>();
+  // One schema-only export per read: multiplicities, macros and FTS ignore patterns are visible
+  // nowhere else (kuzu-notes §5, §8). ~30 ms for 200 tables.
+  const exported = await schemaExport(engine);
+  const multiplicities = parseMultiplicities(exported);
   for (const t of tables) {
     const name = String(t['name']);
     const comment = String(t['comment'] ?? '');
@@ -80,20 +84,113 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
       warnings.push(`table ${name} of type ${String(t['type'])} is not managed by kuzu-migrate`);
     }
   }
+  await readCatalogObjects(engine, schema, exported);
   return { schema, exists: true, unknownStorageDirection, warnings };
 }
 
 /**
- * Multiplicity is visible only in `EXPORT DATABASE ... (schema_only=true)` (kuzu-notes §5). The
- * export goes to a private temporary folder (Kuzu wants a folder that does not exist yet) and is
- * removed afterwards; it takes ~30 ms for 200 tables.
+ * Indexes, standalone sequences and macros, into `schema`. Engine objects are left out: the
+ * sequences behind SERIAL properties (`<table>_<prop>_serial`, a rebuilt table's staging name too)
+ * and the tokenizer macros FTS indexes make (`0_<INDEX>_TOKENIZE`). `CALL show_functions()` is
+ * never called: it segfaults whenever a macro exists (kuzu-notes §8).
  */
-async function readMultiplicities(engine: QueryRunner): Promise<Map<string, Multiplicity>> {
+export async function readCatalogObjects(engine: QueryRunner, schema: Schema, exported: string): Promise<void> {
+  const tokenizers = parseMacros(exported, true);
+  const indexes: Index[] = [];
+  // Releases before FTS/vector indexes (and engines built without them) have no SHOW_INDEXES: no indexes.
+  const indexRows = await engine.query('CALL SHOW_INDEXES() RETURN *').catch(() => [] as Record<string, unknown>[]);
+  for (const r of indexRows) {
+    const table = String(r['table_name']);
+    if (isReservedTable(table)) continue;
+    const idx = parseIndexDefinition(String(r['index_definition'] ?? ''), table, String(r['index_name']), String(r['index_type']));
+    if (!idx) continue;
+    if (idx.type === 'fts') {
+      const tok = tokenizers.find((m) => m.name.toUpperCase() === `0_${idx.name.toUpperCase()}_TOKENIZE`);
+      const pattern = tok ? /regexp_replace\(\s*CAST\(query as STRING\),\s*('(?:\\.|[^'\\])*')/i.exec(tok.body) : null;
+      if (pattern) idx.options.ignore_pattern = unquoteCypher(pattern[1]);
+    }
+    indexes.push(idx);
+  }
+  const serials = new Set<string>();
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    for (const p of t.properties) if (p.type === 'SERIAL') for (const n of serialSequenceCandidates(t.name, p.name)) serials.add(n.toLowerCase());
+  }
+  const sequences: Sequence[] = [];
+  const seqRows = await engine
+    .query('CALL show_sequences() RETURN name, `database name` AS db, CAST(`start value` AS STRING) AS start, CAST(`increment` AS STRING) AS inc, CAST(`min value` AS STRING) AS min, CAST(`max value` AS STRING) AS max, `cycle` AS cycle')
+    .catch(() => [] as Record<string, unknown>[]);
+  for (const r of seqRows) {
+    const name = String(r['name']);
+    if (!/^(local|main)\(/.test(String(r['db'] ?? 'local('))) continue;
+    if (serials.has(name.toLowerCase()) || isReservedTable(name)) continue;
+    sequences.push({ name, start: String(r['start']), increment: String(r['inc']), min: String(r['min']), max: String(r['max']), cycle: r['cycle'] === true, position: await sequencePosition(engine, name) });
+  }
+  const macros = parseMacros(exported, false);
+  if (indexes.length) schema.indexes = indexes;
+  if (sequences.length) schema.sequences = sequences;
+  if (macros.length) schema.macros = macros;
+}
+
+/** The last value a sequence handed out, as a decimal string; null while it was never used. */
+export async function sequencePosition(engine: QueryRunner, name: string): Promise<string | null> {
+  try {
+    const v = await engine.scalar(`RETURN CAST(currval(${cypherString(name)}) AS STRING)`);
+    return v === null || v === undefined ? null : String(v);
+  } catch {
+    return null; // "sequence is not yet defined. To define the sequence, call nextval first."
+  }
+}
+
+/** A Cypher string literal's value (`'a\\'b'` → `a'b`): the inverse of cypherString. */
+export function unquoteCypher(literal: string): string {
+  return literal.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+/**
+ * Parses `index_definition` of SHOW_INDEXES(): the full `CALL CREATE_FTS_INDEX('T', 'i', ['p'],
+ * stemmer := 'english', ...)` / `CALL CREATE_VECTOR_INDEX('T', 'i', 'p', mu := 30, ...)` with
+ * every option filled in. Null for an index type kuzu-migrate does not know.
+ */
+export function parseIndexDefinition(definition: string, table: string, name: string, kuzuType: string): Index | null {
+  const type = /^FTS$/i.test(kuzuType) ? 'fts' : /^HNSW$/i.test(kuzuType) ? 'vector' : null;
+  if (!type) return null;
+  const props: string[] = [];
+  const propsMatch = type === 'fts' ? /\[([^\]]*)\]/.exec(definition) : /^CALL\s+\w+\(\s*'(?:\\.|[^'\\])*'\s*,\s*'(?:\\.|[^'\\])*'\s*,\s*('(?:\\.|[^'\\])*')/i.exec(definition);
+  if (propsMatch) for (const m of propsMatch[1].matchAll(/'(?:\\.|[^'\\])*'/g)) props.push(unquoteCypher(m[0]));
+  const options: Record<string, string | number> = { ...INDEX_DEFAULTS[type] };
+  for (const m of definition.matchAll(/(\w+)\s*:=\s*('(?:\\.|[^'\\])*'|-?[0-9.eE+-]+)/g)) {
+    options[m[1]] = m[2].startsWith("'") ? unquoteCypher(m[2]) : Number(m[2]);
+  }
+  return { name, table, type, properties: props, options };
+}
+
+/**
+ * `CREATE MACRO \`NAME\` (params) AS body;` statements of a schema export. `engine` selects the
+ * FTS tokenizer macros (true) or the user's (false).
+ */
+export function parseMacros(schemaCypher: string, engineOnes: boolean): Macro[] {
+  const out: Macro[] = [];
+  // 0.11 quotes the name (`CREATE MACRO \`ADDONE\` (x)`); 0.9/0.10 do not (`CREATE MACRO ADDONE (x)`).
+  for (const m of schemaCypher.matchAll(/^CREATE MACRO (?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*)) \(([^)]*)\) AS ([\s\S]*?);[ \t]*$/gm)) {
+    const name = m[1] ?? m[2];
+    if (isEngineMacro(name) !== engineOnes) continue;
+    const parameters = m[3].split(',').map((p) => p.trim()).filter(Boolean);
+    out.push({ name, parameters, body: m[4].trim() });
+  }
+  return out;
+}
+
+/**
+ * `schema.cypher` of `EXPORT DATABASE ... (schema_only=true)`: the only place multiplicity and
+ * macros are visible (kuzu-notes §5, §8). The export goes to a private temporary folder (Kuzu
+ * wants a folder that does not exist yet) and is removed afterwards; ~30 ms for 200 tables.
+ */
+export async function schemaExport(engine: QueryRunner): Promise<string> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-introspect-'));
   const target = path.join(parent, 'schema');
   try {
     await engine.query(`EXPORT DATABASE ${cypherString(target)} (schema_only=true)`);
-    return parseMultiplicities(fs.readFileSync(path.join(target, 'schema.cypher'), 'utf8'));
+    return fs.readFileSync(path.join(target, 'schema.cypher'), 'utf8');
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }

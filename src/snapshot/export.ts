@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileMode, folderModeFor } from '../state/paths';
 import { makePrivateDir } from '../state/private';
 import { ResolvedConfig } from '../config/config';
-import { matchAll, schemaToCypher } from '../core/ddl';
+import { createIndex, matchAll, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -163,15 +163,21 @@ function snapshotReadme(m: Manifest): string {
   return lines.join('\n') + '\n';
 }
 
-export function copyCypher(manifest: Manifest): string {
+/** copy.cypher of a snapshot; `legacyCsv`: as kuzu-migrate wrote it before CSV columns were named (see loadStatement). */
+export function copyCypher(manifest: Manifest, legacyCsv = false): string {
   const lines = [
     '// Loads this snapshot into a database created with schema.cypher. Run from this folder:',
     '// file paths are relative to it. `kuzu-migrate import` runs the same statements and then',
     '// verifies row counts and content fingerprints against manifest.json.',
   ];
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
-  for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r) + ';');
+  for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r, legacyCsv) + ';');
   for (const s of sequenceStatements(manifest.sequences)) lines.push(s + ';');
+  const indexes = manifest.schema.indexes ?? [];
+  if (indexes.length) {
+    lines.push('// Indexes, after the data, each statement on its own (Kuzu refuses them inside a transaction):');
+    for (const i of indexes) lines.push(createIndex(i) + ';');
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -19,11 +19,12 @@ import { acquireLock } from '../apply/lock';
 import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
-import { schemaFingerprint } from '../core/model';
+import { Schema, schemaFingerprint } from '../core/model';
+import { createIndexes, probeIndexes } from '../kuzu/objects';
 import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
-import { introspect } from '../kuzu/introspect';
+import { introspect, sequencePosition } from '../kuzu/introspect';
 import { checkFiles, readManifest } from './files';
 import { Manifest } from './manifest';
 import { assertSnapshotLoadable, linksIn } from './trust';
@@ -73,15 +74,27 @@ async function isEmptyDatabase(dbPath: string): Promise<boolean> {
 }
 
 
-/** Loads snapshot folder `dir` into an empty database (schema, data, sequences). */
-export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest, onEvent?: ImportOptions['onEvent']): Promise<void> {
+export interface LoadOptions {
+  /** Macros left out of the loaded database (the export strategy dropping or replacing them). */
+  omitMacros?: string[];
+  onEvent?: ImportOptions['onEvent'];
+}
+
+/**
+ * Loads snapshot folder `dir` into an empty database: schema (tables, sequences at their
+ * positions, macros), data, SERIAL positions, then indexes (after the data, each on its own).
+ */
+export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: Manifest, options: LoadOptions = {}): Promise<void> {
+  const onEvent = options.onEvent;
   if (manifest.raw) {
     await engine.query(`IMPORT DATABASE ${cypherString(dir)}`);
     return;
   }
   // The DDL is generated from the manifest's (checked) schema, never read from schema.cypher: a
   // snapshot is data, and this runs no statement kuzu-migrate did not generate (trust.ts).
-  for (const s of cypherStatements(schemaToCypher(manifest.schema))) await engine.query(s);
+  const omit = (options.omitMacros ?? []).map((m) => m.toLowerCase());
+  const schema = omit.length ? { ...manifest.schema, macros: (manifest.schema.macros ?? []).filter((m) => !omit.includes(m.name.toLowerCase())) } : manifest.schema;
+  for (const s of cypherStatements(schemaToCypher(schema))) await engine.query(s);
   // Nodes before rels: a rel COPY looks its endpoints up by primary key.
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
   for (const t of ordered) {
@@ -91,17 +104,36 @@ export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: M
     }
   }
   for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
+  await createIndexes(engine, manifest.schema.indexes ?? []);
 }
 
 /** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
-export async function verifyLoaded(engine: QueryRunner, manifest: Manifest): Promise<string[]> {
+export async function verifyLoaded(engine: QueryRunner, manifest: Manifest, options: LoadOptions = {}): Promise<string[]> {
   const live = await introspect(engine);
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
+  const omit = (options.omitMacros ?? []).map((m) => m.toLowerCase());
+  const expected = omit.length ? schemaFingerprint({ ...manifest.schema, macros: (manifest.schema.macros ?? []).filter((m) => !omit.includes(m.name.toLowerCase())) }) : manifest.live_fingerprint;
   // Kuzu's own EXPORT (--raw) drops defaults, comments and storage_direction: not comparable.
-  if (!manifest.raw && fp !== manifest.live_fingerprint) problems.push(`schema fingerprint ${fp} differs from the manifest's ${manifest.live_fingerprint}`);
+  if (!manifest.raw && fp !== expected) problems.push(`schema fingerprint ${fp} differs from the manifest's ${expected}`);
+  if (!manifest.raw) problems.push(...(await catalogStateProblems(engine, manifest.schema)));
   if (!manifest.schema_only) {
     problems.push(...compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintDatabase(engine, manifest.schema)));
+  }
+  return problems;
+}
+
+/**
+ * What the schema fingerprint does not cover: every index answers a query, and every standalone
+ * sequence continues where the exported one was (same last value, or still unused).
+ */
+export async function catalogStateProblems(engine: QueryRunner, schema: Schema): Promise<string[]> {
+  const problems: string[] = [];
+  for (const p of await probeIndexes(engine, schema.indexes ?? [])) if (!p.ok) problems.push(`index ${p.table}.${p.name}: ${p.problem}`);
+  for (const q of schema.sequences ?? []) {
+    if (q.position === undefined) continue;
+    const now = await sequencePosition(engine, q.name);
+    if (now !== q.position) problems.push(`sequence ${q.name}: last value ${now ?? 'none (unused)'}, expected ${q.position ?? 'none (unused)'}`);
   }
   return problems;
 }
@@ -151,7 +183,7 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
     let problems: string[] = [];
     try {
       await withEngine(staging, {}, async (engine) => {
-        await loadSnapshot(engine, dir, manifest, options.onEvent);
+        await loadSnapshot(engine, dir, manifest, { onEvent: options.onEvent });
         options.onEvent?.({ phase: 'verify', message: 'counts and content fingerprints against the manifest' });
         problems = await verifyLoaded(engine, manifest);
       });

@@ -12,7 +12,7 @@ import { listBackups } from '../apply/backup';
 import { mergeHistory, MergedEntry, readHistoryLog } from '../apply/history-log';
 import { ResolvedConfig } from '../config/config';
 import { Change } from '../core/changes';
-import { schemaToCypher } from '../core/ddl';
+import { createIndex, schemaToCypher as tablesToCypher } from '../core/ddl';
 import { diffSchemas, PlanError } from '../core/diff';
 import { quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -20,7 +20,8 @@ import { ACTION_SYMBOLS, describeChange } from '../core/render';
 import { withEngine } from '../kuzu/engine';
 import { compareFingerprints } from '../kuzu/fingerprint';
 import { evaluateCheck } from '../kuzu/checks';
-import { introspect, introspectPath } from '../kuzu/introspect';
+import { sequencePosition, introspect, introspectPath } from '../kuzu/introspect';
+import { probeIndexes } from '../kuzu/objects';
 import { readManifest } from './files';
 import { Manifest, MANIFEST_FILE, SCHEMA_FILE } from './manifest';
 import { fingerprintContent } from './fingerprint';
@@ -151,6 +152,11 @@ async function side(config: ResolvedConfig, s: DiffSide): Promise<SchemaSide> {
   return { label: 'declared', schema: config.schema, cypher: schemaToCypher(config.schema) };
 }
 
+/** schema.cypher plus the indexes (which a snapshot keeps in copy.cypher, after the data), for the diff's patch. */
+function schemaToCypher(schema: Schema): string {
+  return tablesToCypher(schema) + (schema.indexes ?? []).map((i) => createIndex(i) + ';\n').join('');
+}
+
 /** Declared renames refer to the live database; between arbitrary versions they may not apply. */
 export function diffLenient(from: Schema, to: Schema, warnings: string[]): Change[] {
   try {
@@ -159,6 +165,7 @@ export function diffLenient(from: Schema, to: Schema, warnings: string[]): Chang
     if (!(err instanceof PlanError)) throw err;
     warnings.push(`renamed_from hints ignored (${err.message}): renames show as drop + create`);
     const strip = (s: Schema): Schema => ({
+      ...s,
       nodes: s.nodes.map((t) => ({ ...t, renamedFrom: undefined, properties: t.properties.map((p) => ({ ...p, renamedFrom: undefined, using: undefined })) })),
       rels: s.rels.map((t) => ({ ...t, renamedFrom: undefined, properties: t.properties.map((p) => ({ ...p, renamedFrom: undefined, using: undefined })) })),
     });
@@ -272,6 +279,24 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
       if (matched !== all) endpointProblems.push(`${r.name}: ${all - matched} of ${all} relationships have an endpoint outside their declared node tables`);
     }
     out.push({ name: 'every relationship has both endpoints', ok: endpointProblems.length === 0, problems: endpointProblems });
+    // Present is not enough: an index must answer a query (QUERY_FTS_INDEX / QUERY_VECTOR_INDEX).
+    const expectedIndexes = expected.indexes ?? [];
+    if (expectedIndexes.length) {
+      const probes = await probeIndexes(engine, expectedIndexes);
+      out.push({ name: 'every index exists and answers a query', ok: probes.every((p) => p.ok), problems: probes.filter((p) => !p.ok).map((p) => `${p.table}.${p.name}: ${p.problem}`) });
+    }
+    if (manifest) {
+      const seqProblems: string[] = [];
+      for (const q of manifest.schema.sequences ?? []) {
+        if (q.position === undefined) continue;
+        const now = await sequencePosition(engine, q.name);
+        // Used since the snapshot is fine; behind it would hand out values again.
+        if (q.position !== null && (now === null || (BigInt(q.increment) > 0n ? BigInt(now) < BigInt(q.position) : BigInt(now) > BigInt(q.position)))) {
+          seqProblems.push(`sequence ${q.name}: last value ${now ?? 'none'} is behind ${manifest.version}'s ${q.position}; nextval would repeat values`);
+        }
+      }
+      if ((manifest.schema.sequences ?? []).length) out.push({ name: `sequences are not behind ${manifest.version}`, ok: seqProblems.length === 0, problems: seqProblems });
+    }
     for (const check of config.checks) {
       const outcome = await evaluateCheck(engine, check);
       out.push({ name: `check ${check.name}`, ok: outcome.ok, problems: outcome.problem ? [outcome.problem] : [] });

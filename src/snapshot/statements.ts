@@ -112,8 +112,9 @@ export function exportFiles(schema: Schema, format: SnapshotFormat, resolve: (re
  * with auto_detect=false (measured on 0.11.3: a STRING column of `2023-1-1` came back as the DATE
  * 2023-01-01, one of `10 years 5 months` as an INTERVAL), which would change plain strings.
  */
-function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[]): string {
+function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[], legacyCsv = false): string {
   if (format !== 'csv') return `LOAD FROM ${cypherString(file)}`;
+  if (legacyCsv) return `LOAD FROM ${cypherString(file)} (header=true, auto_detect=false)`;
   return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true)`;
 }
 
@@ -121,9 +122,13 @@ function decoded(c: ManifestColumn): string {
   return decodeColumn(c.type, c.encoding, quoteIdent(c.name));
 }
 
-/** The COPY ... FROM statement loading one data file into table `table`. */
-export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string): string {
-  const source = loadFrom(resolve(file.path), format, file.columns);
+/**
+ * The COPY ... FROM statement loading one data file into table `table`. `legacyCsv`: the form
+ * kuzu-migrate wrote into copy.cypher before CSV columns were named (`LOAD FROM ... (header=true,
+ * auto_detect=false)`), only to recognise such a copy.cypher as generated; never run.
+ */
+export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, legacyCsv = false): string {
+  const source = loadFrom(resolve(file.path), format, file.columns, legacyCsv);
   const values = file.columns.map(decoded);
   if (kind === 'node') {
     return `COPY ${quoteIdent(table)} (${file.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM (${source} RETURN ${values.join(', ')})`;

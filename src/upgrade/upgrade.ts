@@ -30,7 +30,7 @@ import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../apply/lock';
 import { faultPoint } from '../apply/journal';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
-import { schemaToCypher } from '../core/ddl';
+import { createIndex, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -48,7 +48,8 @@ import { cypherStatements } from '../snapshot/import';
 import { mergeDeclared, Restoration } from './restore';
 import { clearUpgradeJournal, moveDatabase, settleUpgrade, UpgradeJournal, UpgradeRecovery, writeUpgradeJournal } from './journal';
 
-export type UpgradeEvent = { phase: string; message: string };
+/** A step of the upgrade; `table` and `rows` when a data file was written or loaded (for progress output). */
+export type UpgradeEvent = { phase: string; message: string; table?: string; rows?: number };
 
 export interface UpgradeOptions {
   database: string;
@@ -120,6 +121,8 @@ async function readSequences(engine: EngineProcess, schema: Schema): Promise<Man
   return out;
 }
 
+type Emit = (phase: string, message: string, extra?: { table?: string; rows?: number }) => void;
+
 interface Exported {
   schema: Schema;
   unknownStorageDirection: string[];
@@ -129,7 +132,7 @@ interface Exported {
 }
 
 /** Step 6: everything is read through a read-only handle of the source's own release. */
-async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: (p: string, m: string) => void): Promise<Exported> {
+async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: Emit): Promise<Exported> {
   const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
   try {
     const live = await introspect(engine);
@@ -142,10 +145,33 @@ async function exportSource(release: EngineRelease, modulePath: string, dbPath: 
       fs.mkdirSync(path.dirname(path.join(exportDir, ...f.path.split('/'))), { recursive: true });
       await engine.query(f.statement);
       faultPoint('upgrade_during_export');
+      emit('export', f.path, f.kind === 'node' ? { table: f.table, rows: fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
     }
     return { schema, unknownStorageDirection: live.unknownStorageDirection, fingerprints, sequences, files };
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * A target without built-in FTS/vector indexes (LadybugDB 0.19.1 has them only as downloaded
+ * extensions) cannot carry the source's indexes: refused before anything is written, naming them.
+ */
+async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath: string, dbPath: string): Promise<void> {
+  const engine = await EngineProcess.open(from, fromPath, dbPath, { readOnly: true });
+  let names: string[] = [];
+  try {
+    const rows = await engine.query('CALL SHOW_INDEXES() RETURN table_name, index_name, index_type').catch(() => [] as Record<string, unknown>[]);
+    names = rows.filter((r) => /^(FTS|HNSW)$/i.test(String(r['index_type']))).map((r) => `${String(r['table_name'])}.${String(r['index_name'])} (${String(r['index_type'])})`);
+  } finally {
+    await engine.close();
+  }
+  if (names.length) {
+    throw new RefusedError(
+      `${to.id} has no built-in FTS or vector indexes (only as extensions downloaded by INSTALL), so the indexes ${names.join(', ')} cannot be carried; nothing was changed`,
+      'E_UNSUPPORTED_INDEXES',
+      ['drop the indexes (remove them from kuzu-migrate.yaml and apply) before upgrading, and recreate them on the new engine once its extensions are installed'],
+    );
   }
 }
 
@@ -158,7 +184,7 @@ async function loadTarget(
   format: SnapshotFormat,
   exported: Exported,
   intended: Schema,
-  emit: (p: string, m: string) => void,
+  emit: Emit,
 ): Promise<{ verified: string[]; rows: number }> {
   const engine = await EngineProcess.open(release, modulePath, newDb, { readOnly: false });
   try {
@@ -167,8 +193,20 @@ async function loadTarget(
     for (const f of [...exported.files.filter((x) => x.kind === 'node'), ...exported.files.filter((x) => x.kind === 'rel')]) {
       await engine.query(loadStatement(f.table, f.kind, f, format, (r) => path.join(exportDir, ...r.split('/'))));
       faultPoint('upgrade_during_load');
+      emit('load', f.path, f.kind === 'node' ? { table: f.table, rows: exported.fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
     }
     for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
+    // Indexes after the data, each on its own (no engine takes index DDL inside a transaction).
+    // A target that cannot build one fails here, before anything replaces the original.
+    for (const i of intended.indexes ?? []) {
+      try {
+        await engine.query(createIndex(i));
+      } catch (err) {
+        throw new RuntimeError(`${release.id} cannot build ${i.type} index ${i.name} on ${i.table}: ${(err as Error).message.split('\n')[0]}; the original is unchanged`, 'E_UPGRADE_INDEX', [
+          'drop the index (remove it from the YAML and apply) before upgrading, and build it again afterwards if the target supports it',
+        ]);
+      }
+    }
     emit('load', `${release.id}: loaded ${exported.files.length} data files`);
 
     const after = await introspect(engine);
@@ -247,7 +285,7 @@ async function backupOriginal(dbPath: string, backupsDir: string, id: string, fr
 
 export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeResult> {
   const started = Date.now();
-  const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
+  const emit: Emit = (phase, message, extra = {}) => options.onEvent?.({ phase, message, ...extra });
   const dbPath = path.resolve(options.database);
   const format = options.format ?? 'parquet';
   if (!fs.existsSync(dbPath)) throw new RuntimeError(`database ${dbPath} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML or pass --database']);
@@ -293,6 +331,7 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
     const fromPath = await ensureEngine(from, { dir: options.enginesDir, onEvent: onInstall });
     const toPath = await ensureEngine(to, { dir: options.enginesDir, onEvent: onInstall });
 
+    if (!to.capabilities.builtinIndexes) await refuseIndexesFor(to, from, fromPath, dbPath);
     if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
 
     const upgradeId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-upgrade-${crypto.randomBytes(3).toString('hex')}`;

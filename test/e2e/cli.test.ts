@@ -151,6 +151,6 @@ describe('plan, drift and golden plans', () => {
     expect(doc.summary).toEqual({ create: 1, update: 1, delete: 1, replace: 2, destructive: 2, total: 5 });
     const text = runCli(['plan', '-c', p.yamlPath, '--statements']);
     expect(text.status).toBe(0);
-    expect(text.stdout).toBe(renderText(doc, { statements: true }));
+    expect(text.stdout).toBe(renderText(doc, { statements: true, baseDir: p.dir })); // paths relative to the YAML, as the CLI shows them
   });
 });

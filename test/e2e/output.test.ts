@@ -5,12 +5,14 @@
  * golden Markdown plan's and the graph renderer's) checked by Mermaid's own parser.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { planGraph, renderMermaid } from '../../src/core/graph';
 import { PlanDocument } from '../../src/core/plan';
 import { withEngine } from '../../src/kuzu/engine';
+import { copyCypher } from '../../src/snapshot/export';
 import { REPO_ROOT, runCli } from '../helpers/db';
 import { baseSchema, clone, makeProject } from '../helpers/project';
 
@@ -127,6 +129,22 @@ describe('terminal and CI output of the built CLI', () => {
     expect(runCli(['import', '--version', 'v1.0.0', '--database', restored, '-c', p.yamlPath]).status).toBe(0);
     const rows = await withEngine(restored, { readOnly: true }, (e) => e.query('MATCH (r:Requirement) WHERE r.id <= 3 RETURN r.id AS id, r.title AS title, r.score_text AS s ORDER BY id'));
     expect(rows.map((x) => [Number(x.id), x.title, x.s])).toEqual([[1, 'r, "1"', ''], [2, 'r, "2"', 'a\nb'], [3, 'r, "3"', null]]);
+
+    // A snapshot written before CSV columns were named (its copy.cypher says LOAD FROM ...
+    // auto_detect=false) is still recognised as generated, and imports.
+    const old = path.join(p.dir, 'migrations', 'v1.0.9');
+    fs.cpSync(snap, old, { recursive: true });
+    const m = JSON.parse(fs.readFileSync(path.join(old, 'manifest.json'), 'utf8'));
+    m.version = 'v1.0.9';
+    const legacy = copyCypher(m, true);
+    expect(legacy).toContain('(header=true, auto_detect=false)');
+    fs.writeFileSync(path.join(old, 'copy.cypher'), legacy);
+    const entry = m.files.find((f: any) => f.path === 'copy.cypher');
+    Object.assign(entry, { bytes: Buffer.byteLength(legacy), sha256: createHash('sha256').update(legacy).digest('hex') });
+    fs.writeFileSync(path.join(old, 'manifest.json'), JSON.stringify(m, null, 2));
+    const imported = runCli(['import', '--version', 'v1.0.9', '--database', path.join(p.dir, 'restored-old.kuzu'), '-c', p.yamlPath]);
+    expect(imported.stderr).toBe('');
+    expect(imported.status).toBe(0);
   }, 90_000);
 
   it('--json-events streams one JSON object per line; --json keeps stdout one document', () => {

@@ -42,7 +42,7 @@ describe('npm pack → install into an empty project → every command', () => {
 
     const manifest = JSON.parse(fs.readFileSync(path.join(proj, 'node_modules', 'kuzu-migrate', 'oclif.manifest.json'), 'utf8'));
     const commands = Object.keys(manifest.commands).sort();
-    expect(commands).toEqual(['apply', 'diff', 'doctor', 'drift', 'export', 'graph', 'import', 'init', 'list', 'plan', 'recover', 'rollback', 'unlock', 'upgrade', 'validate', 'verify', 'version']);
+    expect(commands).toEqual(['apply', 'diff', 'doctor', 'drift', 'export', 'fleet:report', 'graph', 'import', 'init', 'list', 'plan', 'recover', 'rollback', 'unlock', 'upgrade', 'validate', 'verify', 'version']);
 
     // A project of its own: the YAML the README's quickstart starts from.
     fs.copyFileSync(path.join(REPO_ROOT, 'examples', 'gitops', 'kuzu-migrate.yaml'), path.join(proj, 'kuzu-migrate.yaml'));
@@ -64,6 +64,7 @@ describe('npm pack → install into an empty project → every command', () => {
       [['upgrade', '--database', 'restored.kuzu', '--auto-approve'], 0],
       [['unlock', 'no-such-lock'], 64],
       [['rollback', 'v0.9.0', '--auto-approve'], 1],
+      [['fleet', 'report', 'no-such-result.json'], 64],
       [['help', 'autocomplete'], 0],
       [['plna'], 64],
     ];

@@ -13,7 +13,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { withEngine } from '../../src/kuzu/engine';
+import { translateKuzuError, withEngine } from '../../src/kuzu/engine';
+import { KuzuMigrateError } from '../../src/core/errors';
+import { ensureEngine, installedPath } from '../../src/engines/install';
+import { withEngineProcess } from '../../src/engines/process';
+import { findRelease } from '../../src/engines/releases';
 import { copyFileExclusive, makePrivateDir, writeFileExclusive } from '../../src/state/private';
 import { realDatabasePath } from '../../src/state/paths';
 import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
@@ -77,9 +81,19 @@ function project(mode?: number, from = base): { dir: string; db: string; yaml: s
   return { dir, db, yaml };
 }
 
+/** The same digest through a LadybugDB worker process (never loaded into this Kuzu process). */
+async function digestLadybug(db: string, enginePath: string): Promise<Digest & { ageType: string }> {
+  return withEngineProcess(findRelease('ladybug')!, enginePath, db, { readOnly: true }, async (e) => {
+    const p = await e.query('MATCH (n:Person) RETURN count(*) AS c, CAST(sum(hash({a: n.id, b: n.name, c: CAST(n.age AS STRING)})) AS STRING) AS h');
+    const k = await e.query('MATCH (a:Person)-[r:Knows]->(b:Person) RETURN count(*) AS c, CAST(sum(hash({a: a.id, b: b.id, w: r.w})) AS STRING) AS h');
+    const info = await e.query(`CALL table_info('Person') WHERE name = 'age' RETURN type`);
+    return { person: `${p[0]['c']}:${p[0]['h']}`, knows: `${k[0]['c']}:${k[0]['h']}`, ageType: String(info[0]['type']) };
+  });
+}
+
 /** Runs apply and SIGKILLs it `delay` ms after the progress line matching `at` (if it gets there). */
-async function applyKilled(yaml: string, strategy: string, at: RegExp, delay: number): Promise<{ killed: boolean; code: number | null }> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), 'apply', '--auto-approve', '--strategy', strategy, '-c', yaml], {
+async function applyKilled(yaml: string, strategy: string | null, at: RegExp, delay: number): Promise<{ killed: boolean; code: number | null }> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), 'apply', '--auto-approve', ...(strategy ? ['--strategy', strategy] : []), '-c', yaml], {
     env: { ...process.env, NO_COLOR: '1', KUZU_MIGRATE_PROGRESS: '1' },
   });
   let err = '';
@@ -152,6 +166,45 @@ describe('SIGKILL at and after COMMIT, and around the swap: old or new, never an
     expect(rec.stdout).toMatch(new RegExp(`was not what it built \\(.*: 0 rows, expected ${SMALL}.*backup .* was restored`));
     expect(await digest(p.db)).toEqual(before);
     expect(runCli(['plan', '--detailed-exitcode', '-c', p.yaml]).status).toBe(2);
+  });
+});
+
+// LadybugDB, when its engine is in the cache (the e2e ladybug tests install it; never downloaded here).
+const ENGINES_DIR = process.env.KUZU_MIGRATE_ENGINES_DIR ?? path.join(REPO_ROOT, '.engines');
+const haveLadybug = installedPath(findRelease('ladybug')!, ENGINES_DIR) !== null;
+(haveLadybug ? describe : describe.skip)('LadybugDB: SIGKILL at COMMIT and at the swap, old or new', () => {
+  let enginePath = '';
+  let lbBase = '';
+  let lbDigest: Digest;
+  beforeAll(async () => {
+    enginePath = await ensureEngine(findRelease('ladybug')!, { dir: ENGINES_DIR });
+    lbBase = path.join(tempDir('km-crash-lbug-'), 'base.lbug');
+    await withEngineProcess(findRelease('ladybug')!, enginePath, lbBase, {}, async (e) => {
+      await e.query('CREATE NODE TABLE Person(id INT64, name STRING, age INT64, PRIMARY KEY(id))');
+      await e.query('CREATE REL TABLE Knows(FROM Person TO Person, w DOUBLE)');
+      await e.query(`COPY Person FROM (UNWIND range(1, ${N}) AS i RETURN i, 'p' + CAST(i AS STRING), i % 90)`);
+      await e.query(`COPY Knows FROM (UNWIND range(1, ${N}) AS i RETURN i, (i * 7) % ${N} + 1, CAST(i AS DOUBLE) / 3)`);
+    });
+    const d = await digestLadybug(lbBase, enginePath);
+    lbDigest = { person: d.person, knows: d.knows };
+  });
+  it.each([
+    ['commit', 50, /commit: committing/],
+    ['swap', 0, /swap: moving/],
+  ] as [string, number, RegExp][])('default (export) strategy, %s + %i ms', async (_name, delay, at) => {
+    const p = project(undefined, lbBase);
+    fs.writeFileSync(p.yaml, fs.readFileSync(p.yaml, 'utf8').replace('version: v2.0.0', 'version: v2.0.0\nengine: ladybug'));
+    const run = await applyKilled(p.yaml, null, at, delay);
+    if (!run.killed) expect(run.code).toBe(0);
+    const raw = await digestLadybug(p.db, enginePath);
+    expect({ person: raw.person, knows: raw.knows }).toEqual(lbDigest);
+    const rec = runCli(['recover', '-c', p.yaml]);
+    expect(rec.status).toBe(0);
+    const after = await digestLadybug(p.db, enginePath);
+    expect({ person: after.person, knows: after.knows }).toEqual(lbDigest);
+    expect(after.ageType).toBe(raw.ageType);
+    expect(fs.readdirSync(path.dirname(p.db)).filter((e) => e.startsWith('.km-'))).toEqual([]);
+    expect(runCli(['plan', '--detailed-exitcode', '-c', p.yaml]).status).toBe(after.ageType === 'STRING' ? 0 : 2);
   });
 });
 
@@ -327,5 +380,18 @@ describe('leftovers of killed runs', () => {
     expect(r.status).toBe(0);
     expect(fs.lstatSync(path.join(dir, 'db', 'link.kuzu')).isSymbolicLink()).toBe(true);
     expect(fs.statSync(path.join(dir, 'db', 'real.kuzu')).isFile()).toBe(true);
+  });
+});
+
+describe('a checkpoint killed half way', () => {
+  it("is reported in one line with the way out, not as Kuzu's raw read-only replay error", () => {
+    // The exact message Kuzu 0.11.3 gives when a read-only open finds a pending .shadow (measured
+    // after kill -9 during the checkpoint that follows a large COMMIT).
+    const raw = new Error("Runtime exception: Couldn't replay shadow pages under read-only mode. Please re-open the database with read-write mode to replay shadow pages.");
+    const e = translateKuzuError(raw, '/x/db.kuzu') as KuzuMigrateError;
+    expect(e).toBeInstanceOf(KuzuMigrateError);
+    expect(e.code).toBe('E_CHECKPOINT_INTERRUPTED');
+    expect(e.message).toBe('database /x/db.kuzu was interrupted during a checkpoint and cannot be read until it is completed');
+    expect(e.hints.join(' ')).toMatch(/kuzu-migrate recover/);
   });
 });

@@ -238,3 +238,45 @@ describe('refusals', () => {
     expect(fs.readdirSync(empty)).toEqual([]);
   });
 });
+
+describe('sequences, macros and indexes through upgrade', () => {
+  test('kuzu 0.10.1 → 0.11.3 and kuzu 0.11.3 → LadybugDB carry a sequence at its position and a macro', async () => {
+    const dir = tempDir('km-upgrade-objects-');
+    const db = path.join(dir, 'graph.kuzu');
+    await withRelease('kuzu@0.10.1', db, false, async (p) => {
+      await p.query('CREATE NODE TABLE T(id INT64, PRIMARY KEY(id))');
+      await p.query('CREATE (:T {id: 1})');
+      await p.query('CREATE SEQUENCE order_no START 100');
+      await p.query("RETURN nextval('order_no')");
+      await p.query("RETURN nextval('order_no')");
+      await p.query('CREATE MACRO addOne(x) AS x + 1');
+    });
+    const r = await upgradeDatabase({ database: db, backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR });
+    expect(r.status).toBe('upgraded');
+    await withRelease('kuzu@0.11.3', db, false, async (p) => {
+      expect(await p.query("RETURN nextval('order_no') AS v, addOne(41) AS m")).toEqual([{ v: 102, m: 42 }]);
+    });
+    const r2 = await upgradeDatabase({ database: db, to: 'ladybug', backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR });
+    expect(r2.status).toBe('upgraded');
+    await withRelease('ladybug', db, false, async (p) => {
+      expect(await p.query("RETURN nextval('order_no') AS v, addOne(1) AS m")).toEqual([{ v: 103, m: 2 }]);
+    });
+  });
+
+  test('kuzu 0.11.3 with an FTS index → LadybugDB is refused before anything is written, naming the index', async () => {
+    const dir = tempDir('km-upgrade-objects-');
+    const db = path.join(dir, 'graph.kuzu');
+    await withRelease('kuzu@0.11.3', db, false, async (p) => {
+      await p.query('CREATE NODE TABLE Doc(id INT64, body STRING, PRIMARY KEY(id))');
+      await p.query("CREATE (:Doc {id: 1, body: 'zebra'})");
+      await p.query("CALL CREATE_FTS_INDEX('Doc', 'doc_fts', ['body'])");
+    });
+    const before = fs.readFileSync(db);
+    const err = await upgradeDatabase({ database: db, to: 'ladybug', backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR }).catch((e) => e);
+    expect(err).toBeInstanceOf(KuzuMigrateError);
+    expect((err as KuzuMigrateError).code).toBe('E_UNSUPPORTED_INDEXES');
+    expect((err as Error).message).toContain('Doc.doc_fts');
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(['graph.kuzu']);
+  });
+});

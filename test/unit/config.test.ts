@@ -214,7 +214,7 @@ const errorCases: ErrorCase[] = [
       {
         at: `${K}:6:7`,
         message: 'unknown key "primarykey" in schema.nodes.A',
-        expected: 'one of primary_key, comment, renamed_from, properties',
+        expected: 'one of primary_key, comment, renamed_from, properties, indexes',
         hint: 'did you mean "primary_key"?',
       },
     ],
@@ -459,7 +459,7 @@ const errorCases: ErrorCase[] = [
     expected: [
       { at: 'schema/b.yaml:2:3', message: 'table "PERSON" is declared twice', hint: 'also declared as "Person" at schema/a.yaml:2:3 (Kuzu table names are case-insensitive)' },
       { at: 'schema/b.yaml:6:30', message: 'rel "knows": "Nobody" is not a declared node table' },
-      { at: 'schema/b.yaml:7:1', message: 'unknown key "tables" in the file', expected: 'one of nodes, rels' },
+      { at: 'schema/b.yaml:7:1', message: 'unknown key "tables" in the file', expected: 'one of nodes, rels, sequences, macros' },
       { at: 'schema/c.yaml:3:1', message: /^YAML syntax error/ },
     ],
   },
