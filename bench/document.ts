@@ -5,6 +5,8 @@
 import {
   ApplyPhases, fmtCount, fmtMB, fmtMs, fmtPct, fmtRatio, fmtStats, growth, markdownTable, PHASE_NAMES, ratio, Stats, TargetCheck, targetTable,
 } from './report';
+import { APPLY_FIXED_SECONDS, BACKUP_BYTES_PER_SECOND, estimateRebuild, formatBytes, REBUILD_ROWS_PER_SECOND } from '../dist/core/lint/cost';
+import type { RewriteStrategy } from '../dist/core/plan';
 
 export const BENCH_FORMAT_VERSION = 1;
 
@@ -273,6 +275,7 @@ export function renderBenchMarkdown(r: BenchReport, analysis = ''): string {
     ),
     '',
   );
+  out.push(...estimateSection(r));
   const last = r.data[r.data.length - 1];
   if (last) {
     for (const [s, a] of Object.entries(last.rewrite)) {
@@ -348,4 +351,31 @@ export function renderBenchMarkdown(r: BenchReport, analysis = ''): string {
     '',
   );
   return out.join('\n');
+}
+
+/**
+ * lint's rebuild estimate (KM302, core/lint/cost.ts) for the bench's rewrite — every row of Item
+ * and Link is rebuilt — against the measured median apply, so the model's error is on record.
+ */
+export function estimateSection(r: Pick<BenchReport, 'data'>): string[] {
+  const rows = r.data.flatMap((p) =>
+    Object.entries(p.rewrite)
+      .filter(([, a]) => a.available)
+      .map(([strategy, a]) => {
+        const e = estimateRebuild({ strategy: strategy as RewriteStrategy, rebuiltRows: p.nodes + p.rels, totalRows: p.nodes + p.rels, databaseBytes: p.bytes, freeBytes: null });
+        return [`${fmtCount(p.nodes)} / ${fmtCount(p.rels)}`, strategy, fmtMs(e.seconds * 1000), fmtStats(a.total), fmtRatio(ratio(a.total.median, e.seconds * 1000))];
+      }),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '### Rebuild estimate (lint KM302) against the measured apply',
+    '',
+    `The estimate \`kuzu-migrate plan\`/\`lint\` print for a rebuild: ${APPLY_FIXED_SECONDS} s fixed + file bytes / ${formatBytes(BACKUP_BYTES_PER_SECOND)}/s (backup) + ` +
+      `rows / ${fmtCount(REBUILD_ROWS_PER_SECOND.transaction)} rows/s (transaction) or ${fmtCount(REBUILD_ROWS_PER_SECOND.export)} rows/s (export, every row). ` +
+      'The throughputs are constants in src/core/lint/cost.ts taken from the 1M / 5M rows of §2 and §5 of this file (so that row matches by construction); ' +
+      'ratio = measured / estimated, > 1 when the estimate is optimistic.',
+    '',
+    markdownTable(['nodes / rels', 'strategy', 'estimated', 'measured apply', 'ratio'], rows),
+    '',
+  ];
 }

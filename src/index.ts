@@ -111,7 +111,7 @@ export { introspectDatabase } from './api/init';
 export const applyMigration: typeof applyImpl.applyMigration = applyImpl.applyMigration;
 export const recoverInterrupted: typeof applyImpl.recoverInterrupted = applyImpl.recoverInterrupted;
 export const isAllowed: typeof applyImpl.isAllowed = applyImpl.isAllowed;
-export type { ApplyOptions, ApplyResult, ApplyEvent, RecoveryResult } from './apply/apply';
+export type { ApplyOptions, ApplyResult, ApplyEvent, ApplyPhase, RecoveryResult } from './apply/apply';
 
 /**
  * Restores the state recorded for `version`: from the backup the apply after it took (for an
@@ -135,7 +135,7 @@ export type { RollbackOptions, RollbackResult, RollbackTarget, RollbackSelector 
 
 // ---- plan findings (what apply would refuse or fail on, found by plan) ------------------------
 export { FINDING_CODES } from './core/findings';
-export type { Finding, FindingCode, Severity, SourceLocation } from './core/findings';
+export type { Finding, FindingCode, Severity as FindingSeverity, SourceLocation as FindingSource } from './core/findings';
 export { unlock } from './apply/lock';
 
 // ---- snapshots -----------------------------------------------------------------------------
@@ -208,3 +208,19 @@ export type { UpgradeOptions, UpgradeResult, UpgradePlan, UpgradeEvent } from '.
 // ---- errors --------------------------------------------------------------------------------
 export { ERRORS, ExitCode, KuzuMigrateError, ConfigError, UsageError, LockedError, RefusedError, RuntimeError, formatDiagnostic } from './core/errors';
 export type { ErrorCode, ErrorSpec, ExitCodeValue, Diagnostic } from './core/errors';
+
+// ---- lint (docs/lint.md) -------------------------------------------------------------------
+/**
+ * The lint analyzer, pure: a plan (and optional facts counted in the database) → coded findings.
+ * `planMigration` already fills `plan.lint` with it; call it directly to lint a plan built with
+ * `buildPlan` (e.g. against another declaration, as `lint --base` does).
+ * @returns LintReport `{ findings: LintFinding[] (errors first), summary: {error, warning, notice}, estimate? }`
+ */
+export { analyzePlan } from './core/lint/analyze';
+export type { LintFinding, LintReport, LintFacts, LintContext, SourceLocation, RebuildEstimate } from './core/lint/analyze';
+export { LINT_RULES } from './core/lint/codes';
+export type { LintRule, LintSettings, Severity } from './core/lint/codes';
+/** The declaration at a git ref (or in a YAML file) as the base of `lint --base`. Throws UsageError (64), ConfigError (65). */
+export { loadBase } from './lint/base';
+/** Findings as a SARIF 2.1.0 log (JSON text), paths relative to `root` (default: the working directory). */
+export { toSarif } from './lint/sarif';

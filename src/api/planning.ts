@@ -17,11 +17,20 @@ import { readHistory } from '../apply/history';
 import { precheck, PrecheckOptions } from '../apply/precheck';
 import { sortFindings } from '../core/findings';
 import type { QueryRunner } from '../engines/runner';
+import { analyzePlan } from '../core/lint/analyze';
+import { withoutUnmanaged } from '../core/lint/protection';
+import { gatherFacts } from './lint-facts';
+import { lintContext } from '../lint/context';
 
 export interface PlanOptions {
   rewriteStrategy?: RewriteStrategy;
   /** Count the rows destructive changes touch (count queries inside Kuzu). Default true. */
   countRows?: boolean;
+  /**
+   * Run lint's count queries (rebuilt rows, failing casts, multiplicity violations). Default true;
+   * apply turns it off: its pre-check counts failing casts itself, and a rewrite should not scan twice.
+   */
+  lintCounts?: boolean;
   now?: Date;
   /**
    * Run the pre-checks (apply/precheck.ts) and fill `findings`: what apply would refuse or fail
@@ -84,10 +93,14 @@ export async function planLive(live: LiveSchema, engine: QueryRunner | null, con
   if (interrupted) {
     warnings.push(`an apply to ${interrupted.version} (${interrupted.apply_id}) was interrupted; run \`kuzu-migrate recover\` (apply and rollback also settle it first)`);
   }
-  const diff = diffSchemas(live.schema, desired);
-  if (engine && options.countRows !== false) await annotateRowCounts(engine, live.schema, desired, diff.changes);
+  // Tables `unmanaged:` names are not kuzu-migrate's: the diff never sees them, so never drops or alters them.
+  const managed = withoutUnmanaged(live.schema, config.unmanaged ?? []);
+  if (managed.ignored.length) warnings.push(`unmanaged (left alone): ${managed.ignored.join(', ')}`);
+  const diff = diffSchemas(managed.schema, desired);
+  const counting = engine !== null && options.countRows !== false;
+  if (counting) await annotateRowCounts(engine, managed.schema, desired, diff.changes);
   const plan = buildPlan({
-    live: live.schema,
+    live: managed.schema,
     desired,
     changes: diff.changes,
     warnings: [...warnings, ...diff.warnings],
@@ -104,9 +117,11 @@ export async function planLive(live: LiveSchema, engine: QueryRunner | null, con
       now: options.now,
     },
   });
+  const facts = counting ? await gatherFacts(engine, config.database, managed.schema, plan, { counts: options.lintCounts !== false }) : undefined;
+  plan.lint = analyzePlan(plan, lintContext(config, facts));
   if (options.precheck) {
     const history = options.precheck.history ?? (engine ? await readHistory(engine) : []);
-    plan.findings = sortFindings(await precheck(engine, live.schema, plan, config, { ...options.precheck, history }));
+    plan.findings = sortFindings(await precheck(engine, managed.schema, plan, config, { ...options.precheck, history }));
   }
   return plan;
 }

@@ -29,7 +29,7 @@ import { changeName } from '../core/rules';
 import { missingDatabaseFinding } from './precheck';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema, sameName, schemaFingerprint } from '../core/model';
-import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName } from '../core/plan';
+import { desiredSchemaOf, liveNodeName, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
 import { castFailureCondition } from '../core/types';
 import { consumeSequenceValue } from '../core/ddl';
 import { probeIndexes } from '../kuzu/objects';
@@ -55,8 +55,17 @@ import { sha256File } from '../state/files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
 import { appendHistoryLog, readHistoryLog } from './history-log';
+import { destructiveAllowed, isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
 
-export type ApplyEvent = { phase: string; message: string };
+/**
+ * The phases apply reports progress in, a closed set (consumers can switch over it exhaustively):
+ * the plan's step phases while statements run (`in_place`, `rebuild`, `finish`; the message starts
+ * with `<step>/<steps>`), and the phases around them, in the order they happen.
+ */
+export type ApplyPhase =
+  | 'recover' | 'precheck' | 'backup' | 'export' | 'load' | 'copy' | StepPhase | 'checks' | 'verify' | 'commit' | 'swap' | 'post-verify' | 'done';
+/** One progress event: the phase and a line for people. */
+export type ApplyEvent = { phase: ApplyPhase; message: string };
 
 export interface ApplyOptions {
   /** A saved plan (from `plan --out`); refused when the live database changed since. */
@@ -69,6 +78,8 @@ export interface ApplyOptions {
    * Returning false cancels: RefusedError E_CANCELLED ("Cancelled; nothing changed", exit 3).
    */
   confirm?: (plan: PlanDocument) => Promise<boolean>;
+  /** First-run guard: consent to drops on a database kuzu-migrate never applied to (`--allow-drops-on-first-run`). */
+  allowDropsOnFirstRun?: boolean;
   onEvent?: (e: ApplyEvent) => void;
   command?: string;
   /** `--create` (or `create: true` in the YAML): a missing database may be created. */
@@ -111,7 +122,10 @@ export interface RecoveryResult {
   message: string;
 }
 
-export { isAllowed } from '../core/rules';
+/** Whether a destructive change is covered by the allowance (`Table` covers its properties). */
+export function isAllowed(c: Change, allow: boolean | string[]): boolean {
+  return isAllowedByName(c, allow);
+}
 
 /**
  * Settles an apply interrupted by a crash, deciding by the CONTENT of the live file, never by the
@@ -217,7 +231,7 @@ async function logCommitted(dbPath: string, applyId: string, backupsDir: string 
 
 export async function applyMigration(config: ResolvedConfig, options: ApplyOptions = {}): Promise<ApplyResult> {
   let started = Date.now();
-  const emit = (phase: string, message: string) => options.onEvent?.({ phase, message });
+  const emit = (phase: ApplyPhase, message: string) => options.onEvent?.({ phase, message });
   // The real file: through a symlink we lock, journal and replace its target, never the link.
   const dbPath = realDatabasePath(config.database);
   config = { ...config, database: dbPath };
@@ -247,6 +261,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       liveHistory = engine ? await readHistory(engine) : [];
       return planLive(live, engine, config, desired, {
         rewriteStrategy,
+        lintCounts: false,
         precheck: { allowDestructive: options.allowDestructive, create: options.create, allowSameVersion: options.allowSameVersion, history: liveHistory, onEvent: emit },
       });
     });
@@ -286,6 +301,23 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       return { ...base, status: 'no_changes', apply_id: recorded, duration_ms: Date.now() - started };
     }
 
+    // Protection first: no allowance, not even --allow-destructive, lets a protected object be destroyed.
+    const violations = protectionViolations(plan, config.protect ?? []);
+    if (violations.length > 0) {
+      throw new RefusedError(
+        `${violations.length} change${violations.length === 1 ? '' : 's'} would destroy or rebuild protected objects: ` +
+          violations.map((v) => `${v.property ? `${v.table}.${v.property}` : v.table} (${v.what})`).join(', '),
+        'E_PROTECTED',
+        ['protect: true (or the environment\'s protect: list) refuses this whatever --allow-destructive says; remove the protection in its own reviewed change first'],
+      );
+    }
+    if (plan.lint?.findings.some((f) => f.code === 'KM602') && !options.allowDropsOnFirstRun) {
+      throw new RefusedError(
+        `kuzu-migrate never applied to ${dbPath} and the plan drops: ${plan.changes.filter((c) => c.kind.startsWith('drop_')).map((c) => c.table + (c.property ? '.' + c.property : '')).join(', ')}`,
+        'E_FIRST_RUN',
+        ['check that the YAML declares everything the database holds (or list other tables under unmanaged:), then pass --allow-drops-on-first-run'],
+      );
+    }
     // The same findings plan reports: what apply would refuse or fail on stops it here, before
     // the backup, with the count and sample keys (policy, versions, casts, multiplicity, expressions).
     const blocking = blockingFindings(plan.findings ?? []);
@@ -417,6 +449,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // Post-verify: the database must now be exactly the declared schema.
     emit('post-verify', 'checking the schema equals the declaration');
     const after = await withEngine(dbPath, { readOnly: true }, (e) => introspect(e));
+    after.schema = withoutUnmanaged(after.schema, config.unmanaged ?? []).schema; // as planning does: unmanaged tables are not ours
     adoptUnknownStorageDirections(after, desired); // as planning does: what cannot be read is not a difference
     if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
       const residual = diffSchemas(after.schema, desired).changes;
@@ -544,7 +577,7 @@ async function runTransaction(
   config: ResolvedConfig,
   plan: PlanDocument,
   ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[]; signal?: AbortSignal },
-  emit: (p: string, m: string) => void,
+  emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
   // Index steps run outside the transaction (runIndexSteps); everything else is one transaction.
@@ -636,7 +669,7 @@ async function nextSequenceValue(engine: KuzuEngine, r: NonNullable<PlanDocument
 }
 
 /** The YAML checks, through the one evaluator verify uses too (kuzu/checks.ts: read-only, one query). */
-async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: string, m: string) => void): Promise<void> {
+async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   for (const check of config.checks) {
     emit('checks', check.name);
     const outcome = await evaluateCheck(engine, check);
@@ -649,7 +682,7 @@ async function runChecks(engine: KuzuEngine, config: ResolvedConfig, emit: (p: s
  * property the fingerprint of the old value (cast as the projection casts it) against the new
  * value, each keyed by the row's (new) primary key.
  */
-async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: string, m: string) => void): Promise<string[]> {
+async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: PlanDocument, emit: (p: ApplyPhase, m: string) => void): Promise<string[]> {
   const desired = desiredSchemaOf(plan);
   const rebuilt = plan.rebuilt_tables;
   const isRebuilt = (n: string) => rebuilt.some((r) => sameName(r, n));
@@ -726,7 +759,7 @@ export { HISTORY_TABLE };
  * CREATE_FTS_INDEX, CREATE_VECTOR_INDEX and DROP_FTS_INDEX inside a transaction. Only ever called
  * on the private copy, so a failure leaves the live file as it was.
  */
-async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'drop_indexes' | 'create_indexes', emit: (p: string, m: string) => void): Promise<void> {
+async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'drop_indexes' | 'create_indexes', emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   for (const s of plan.steps.filter((x) => x.phase === phase)) {
     emit(phase, `${s.id}/${plan.steps.length} ${s.comment}`);
     const t = Date.now();
@@ -741,7 +774,7 @@ async function runIndexSteps(engine: KuzuEngine, plan: PlanDocument, phase: 'dro
 }
 
 /** Every declared index must exist and answer a query (kuzu/objects.ts); throws E_VERIFY otherwise. */
-async function verifyIndexes(engine: KuzuEngine, desired: Schema, emit: (p: string, m: string) => void): Promise<void> {
+async function verifyIndexes(engine: KuzuEngine, desired: Schema, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
   const indexes = desired.indexes ?? [];
   if (!indexes.length) return;
   emit('verify', `checking ${indexes.length} index${indexes.length === 1 ? '' : 'es'} exist and answer queries`);
@@ -763,7 +796,7 @@ async function runExportStrategy(
   plan: PlanDocument,
   stage: Staged,
   ctx: { applyId: string; backupId: string | null; started: number; signal?: AbortSignal },
-  emit: (p: string, m: string) => void,
+  emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const dbPath = config.database;
   const workdir = path.join(stage.dir, 'export');

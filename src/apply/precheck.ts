@@ -22,6 +22,7 @@ import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine } from '../kuzu/engine';
 import type { QueryRunner } from '../engines/runner';
+import type { ApplyPhase } from './apply';
 import { HistoryEntry } from './history';
 
 export interface PrecheckOptions {
@@ -33,7 +34,7 @@ export interface PrecheckOptions {
   allowSameVersion?: boolean;
   /** The live database's history (oldest first); [] when it has none. */
   history?: HistoryEntry[];
-  onEvent?: (phase: string, message: string) => void;
+  onEvent?: (phase: ApplyPhase, message: string) => void;
 }
 
 /**
@@ -47,7 +48,7 @@ export async function precheck(engine: QueryRunner | null, live: Schema, plan: P
   // Versions are checked even without changes: recording a lower version would be a silent downgrade.
   out.push(...versionFindings(options.history ?? [], config.version, plan.desired_fingerprint, { allowSameVersion: options.allowSameVersion }));
   if (plan.changes.length > 0) {
-    out.push(...policyFindings(plan.changes, mergeAllowance(options.allowDestructive, config.policy.allowDestructive), config.environment));
+    out.push(...policyFindings(plan.changes, mergeAllowance(options.allowDestructive, config.policy.allowDestructive), config.environment, { allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows }));
   }
   if (engine && plan.changes.length > 0) out.push(...(await dataFindings(engine, live, plan, options.onEvent)));
   out.push(...(await expressionFindings(engine, live, plan, config)));
@@ -66,7 +67,7 @@ export function missingDatabaseFinding(config: ResolvedConfig, exists: boolean, 
 }
 
 /** Type changes, multiplicity narrowing and primary-key changes checked against the live rows. */
-export async function dataFindings(engine: QueryRunner, live: Schema, plan: PlanDocument, onEvent?: (p: string, m: string) => void): Promise<Finding[]> {
+export async function dataFindings(engine: QueryRunner, live: Schema, plan: PlanDocument, onEvent?: (p: ApplyPhase, m: string) => void): Promise<Finding[]> {
   const out: Finding[] = [];
   const desired = desiredSchemaOf(plan);
   const desiredTable = (name: string) => [...desired.nodes, ...desired.rels].find((t) => sameName(t.name, name));
@@ -88,7 +89,7 @@ export async function dataFindings(engine: QueryRunner, live: Schema, plan: Plan
 }
 
 /** Values of a type change that cannot be converted: Kuzu has no TRY_CAST, one bad value fails the COPY. */
-async function castFinding(engine: QueryRunner, c: Change, d: Table, l: Table, onEvent?: (p: string, m: string) => void): Promise<Finding | null> {
+async function castFinding(engine: QueryRunner, c: Change, d: Table, l: Table, onEvent?: (p: ApplyPhase, m: string) => void): Promise<Finding | null> {
   const p = d.properties.find((x) => sameName(x.name, c.property!));
   const lp = p && liveProperty(l, p);
   if (!lp) return null;

@@ -48,6 +48,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
     create: Flags.boolean({ summary: 'Create the database when it does not exist (otherwise a missing database is an error; or set create: true in the YAML).' }),
     'allow-same-version': Flags.boolean({ summary: 'Apply a schema that differs from what the history recorded under the same version.' }),
     'allow-other-database': Flags.boolean({ summary: 'Apply a saved plan made against another database file (e.g. a copy restored from a snapshot); its live schema must still match (else stale).' }),
+    'allow-drops-on-first-run': Flags.boolean({ summary: 'Consent to drops on a database kuzu-migrate never applied to (first-run guard, docs/lint.md KM602).' }),
     ...fleetFlags,
   };
 
@@ -66,6 +67,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
       return (await this.runAll('apply', [
         ...(allow !== undefined ? [`--allow-destructive=${allow}`] : []),
         ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []),
+        ...(this.flags['allow-drops-on-first-run'] ? ['--allow-drops-on-first-run'] : []),
         ...(this.flags.create ? ['--create'] : []),
         ...(this.flags['allow-same-version'] ? ['--allow-same-version'] : []),
       ])) as FleetResult;
@@ -93,6 +95,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
       allowSameVersion: this.flags['allow-same-version'],
       allowOtherDatabase: this.flags['allow-other-database'],
       allowDestructive: allow,
+      allowDropsOnFirstRun: this.flags['allow-drops-on-first-run'],
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
       // Progress lines on stderr, on a terminal and in CI logs alike (crash tests time a kill from

@@ -2,7 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { adoptDatabase, introspectDatabase } from '../api/init';
+import { adoptDatabase } from '../api/init';
+import { introspectDatabase } from '../api/init';
+import { stringify } from 'yaml';
+import { withoutUnmanaged } from '../core/lint/protection';
+import type { Schema } from '../core/model';
 import { isValidVersionName, schemaToYaml } from '../config/config';
 import { mergeSchemaIntoYaml } from '../config/merge-yaml';
 import { RuntimeError, UsageError } from '../core/errors';
@@ -40,6 +44,10 @@ checks, environments, policy and comments are kept. Review the diff and commit i
     version: Flags.string({ summary: 'Version to declare (vMAJOR.MINOR.PATCH); default: the version the history recorded last, else v0.1.0.' }),
     force: Flags.boolean({ summary: 'Overwrite an existing YAML file.', exclusive: ['merge'] }),
     merge: Flags.boolean({ summary: "Refresh an existing YAML's table declarations from the database, keeping the rest." }),
+    unmanaged: Flags.string({
+      summary: 'Leave tables matching this pattern (`*`, `?`) out and list it under unmanaged: (repeatable).',
+      multiple: true,
+    }),
   };
 
   public async run(): Promise<InitResult> {
@@ -57,11 +65,15 @@ checks, environments, policy and comments are kept. Review the diff and commit i
     const engine = detectEngine(dbPath).engine ?? 'kuzu';
     this.useEngine(engine);
     await loadEngine();
-    const { schema, recordedVersion } = await adoptDatabase(dbPath);
-    const version = asked ?? recordedVersion ?? 'v0.1.0';
+    const patterns = this.flags.unmanaged ?? [];
+    const adopted = await adoptDatabase(dbPath);
+    const version = asked ?? adopted.recordedVersion ?? 'v0.1.0';
+    const { schema, unmanaged } = leaveOutUnmanaged(adopted.schema, patterns);
     let rel = path.relative(path.dirname(file), dbPath);
     if (!rel.startsWith('.') && !path.isAbsolute(rel)) rel = './' + rel;
-    const yaml = schemaToYaml(schema, { version, engine, database: rel, migrations: './migrations', backups: './backups' });
+    const yaml =
+      schemaToYaml(schema, { version, engine, database: rel, migrations: './migrations', backups: './backups' }) +
+      (unmanaged.length ? stringify({ unmanaged }) : '');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, yaml);
     const result = { file, database: dbPath, version, nodes: schema.nodes.length, rels: schema.rels.length };
@@ -81,7 +93,8 @@ checks, environments, policy and comments are kept. Review the diff and commit i
       throw new UsageError(`the schema of ${config.file} is split across files; --merge refreshes an inline schema only`, ['run `kuzu-migrate init` into a new file and move the tables by hand']);
     }
     if (!fs.existsSync(config.database)) throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE', ['check `database:` in the YAML, --env, or --database']);
-    const live = await introspectDatabase(config.database);
+    // Tables the YAML says are not ours stay out of it (docs/lint.md, unmanaged:).
+    const live = withoutUnmanaged(await introspectDatabase(config.database), config.unmanaged ?? []).schema;
     const merged = mergeSchemaIntoYaml(fs.readFileSync(config.file, 'utf8'), config.schema, live);
     const tmp = `${config.file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, merged.text);
@@ -95,4 +108,19 @@ checks, environments, policy and comments are kept. Review the diff and commit i
     );
     return { file: config.file, database: config.database, version: config.version, nodes: live.nodes.length, rels: live.rels.length, merged: { updated: merged.updated, added: merged.added, removed: merged.removed } };
   }
+}
+
+/**
+ * The introspected schema without the tables `patterns` name, and the unmanaged: list to write: the
+ * patterns, plus the rel tables left out because an endpoint is unmanaged (the YAML could not
+ * declare them without declaring the endpoint).
+ */
+function leaveOutUnmanaged(schema: Schema, patterns: string[]): { schema: Schema; unmanaged: string[] } {
+  const { schema: kept } = withoutUnmanaged(schema, patterns);
+  const nodes = new Set(kept.nodes.map((n) => n.name.toLowerCase()));
+  const orphaned = kept.rels.filter((r) => r.connections.some((c) => !nodes.has(c.from.toLowerCase()) || !nodes.has(c.to.toLowerCase())));
+  return {
+    schema: { nodes: kept.nodes, rels: kept.rels.filter((r) => !orphaned.includes(r)) },
+    unmanaged: [...patterns, ...orphaned.map((r) => r.name)],
+  };
 }

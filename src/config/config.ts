@@ -37,6 +37,9 @@ import { YamlSource, type Path } from './source';
 import { closest, didYouMean } from './suggest';
 import { isValidVersionName } from '../core/version-name';
 import type { EngineKind } from '../engines/releases';
+import { DEFAULT_LINT_SETTINGS, LINT_RULES, LintSettings, NamingConvention, SeveritySetting } from '../core/lint/codes';
+import type { SourceLocation } from '../core/lint/analyze';
+import { isUnmanaged } from '../core/lint/protection';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -45,6 +48,18 @@ export interface Policy {
   allowDestructive: boolean | string[];
   /** How many pre-apply backups to keep. */
   backupRetention: number;
+  /** Allow a destructive change touching fewer than this many rows/edges; null: no size rule. */
+  allowDestructiveBelowRows?: number | null;
+}
+
+/** Where each declared table and property is (file:line:column of its key), for findings. */
+export interface DeclarationLocations {
+  /** Lower-case table name → position of its key. */
+  tables: Record<string, SourceLocation>;
+  /** Lower-case `table.property` → position of its key. */
+  properties: Record<string, SourceLocation>;
+  /** The `nodes:` / `rels:` sections (or the schema key), for findings about undeclared tables. */
+  sections: { nodes?: SourceLocation; rels?: SourceLocation; schema: SourceLocation };
 }
 
 export interface Check {
@@ -85,8 +100,32 @@ export interface ResolvedConfig {
    * `using:Table.prop` and `check:<name>`.
    */
   sources: Record<string, { file: string; line: number; column: number }>;
+  /** Lint settings (`lint:`, the environment's overriding code by code). */
+  lint: LintSettings;
+  /** `Table` / `Table.prop` entries apply refuses to destroy or rebuild (`protect: true`, `protect:` lists). */
+  protect: string[];
+  /** Patterns of live tables never planned (`unmanaged:`, the environment's added). */
+  unmanaged: string[];
+  /** Source positions of the declarations. */
+  locations: DeclarationLocations;
   /** Fleet targets (`targets:`, an environment's replaces it), unresolved; null when none are declared. See src/fleet/targets.ts. */
   targets: TargetSpec[] | null;
+}
+
+/**
+ * Where a finding about `table` (and `property`) points in the YAML: the declaration, else its
+ * table, else the nodes:/rels: section it was removed from, else the schema key.
+ */
+export function locateDeclaration(locations: DeclarationLocations, table?: string, property?: string, kind?: 'node' | 'rel'): SourceLocation {
+  if (table && property) {
+    const p = locations.properties[`${table}.${property}`.toLowerCase()];
+    if (p) return p;
+  }
+  if (table) {
+    const t = locations.tables[table.toLowerCase()];
+    if (t) return t;
+  }
+  return (kind === 'rel' ? locations.sections.rels : kind === 'node' ? locations.sections.nodes : undefined) ?? locations.sections.nodes ?? locations.sections.rels ?? locations.sections.schema;
 }
 
 /** One entry of `targets:`: a path or glob, a command that prints paths, or a JSON file listing them. */
@@ -102,7 +141,7 @@ export interface LoadOptions {
 }
 
 export const DEFAULT_CONFIG_FILE = 'kuzu-migrate.yaml';
-export const DEFAULT_POLICY: Readonly<Policy> = { allowDestructive: false, backupRetention: 10 };
+export const DEFAULT_POLICY: Readonly<Policy> = { allowDestructive: false, backupRetention: 10, allowDestructiveBelowRows: null };
 
 
 /** A number as Cypher writes it (no exponent, hex or leading zeros). */
@@ -220,6 +259,8 @@ interface SchemaPart {
 class ConfigReader {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly fileOrder: string[] = [];
+  private readonly protect: string[] = [];
+  private readonly locations: DeclarationLocations = { tables: {}, properties: {}, sections: { schema: { file: '', line: 1, column: 1 } } };
 
   constructor(
     private readonly src: YamlSource,
@@ -247,6 +288,12 @@ class ConfigReader {
     if (extra.expected) d.expected = extra.expected;
     if (extra.hint) d.hint = extra.hint;
     this.diagnostics.push(d);
+  }
+
+  /** The position of a key, as a finding location. */
+  private at(origin: Origin): SourceLocation {
+    const p = origin.src.locate(origin.path, 'key');
+    return { file: origin.src.display, line: p.line, column: p.column };
   }
 
   private where(origin: Origin, anchor: 'key' | 'value' = 'key'): string {
@@ -291,11 +338,17 @@ class ConfigReader {
     const env = this.environment(root);
     const envValue = env && isObject(root.environments) && isObject(root.environments[env]) ? root.environments[env] : {};
     const policy = this.policy(root.policy, ['policy'], envValue.policy, ['environments', env ?? '', 'policy']);
+    const envPath = ['environments', env ?? ''];
+    const lint = this.lintSettings(root.lint, ['lint'], envValue.lint, [...envPath, 'lint']);
+    const unmanaged = [...this.stringList(root.unmanaged), ...this.stringList(envValue.unmanaged)];
+    for (const list of [this.stringList(root.protect), this.stringList(envValue.protect)]) this.protect.push(...list);
+    this.checkUnmanaged(unmanaged);
+    this.locations.sections.schema = this.at({ src: this.src, path: ['schema'] });
 
     // `${VAR}` in paths comes from the environment; an unset variable is an error, never literal text.
     const at = (p: unknown, fallback: string, where: Path) => resolve(dir, this.expandVars(str(p) ?? fallback, where));
-    const envPath = (key: string): Path => (env && isObject(envValue) && key in envValue ? ['environments', env, key] : [key]);
-    const dbWhere = envPath('database');
+    const envKeyPath = (key: string): Path => (env && isObject(envValue) && key in envValue ? ['environments', env, key] : [key]);
+    const dbWhere = envKeyPath('database');
     const dbLoc = src.locate(dbWhere, 'value');
     const create = envValue.create === true || (envValue.create === undefined && root.create === true);
     return {
@@ -305,7 +358,7 @@ class ConfigReader {
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
       database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : at(envValue.database ?? root.database, '', dbWhere),
       migrations: at(root.migrations, './migrations', ['migrations']),
-      backups: this.options.backups !== undefined ? resolve(this.expandVars(this.options.backups, null)) : at(envValue.backups ?? root.backups, './backups', envPath('backups')),
+      backups: this.options.backups !== undefined ? resolve(this.expandVars(this.options.backups, null)) : at(envValue.backups ?? root.backups, './backups', envKeyPath('backups')),
       environment: env,
       policy,
       checks,
@@ -317,6 +370,10 @@ class ConfigReader {
           ? 'from --database'
           : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
       sources: this.sources,
+      lint,
+      protect: [...new Set(this.protect)],
+      unmanaged,
+      locations: this.locations,
       targets: targetSpecs(envValue.targets ?? root.targets),
     };
   }
@@ -408,6 +465,9 @@ class ConfigReader {
             });
           }
           if (!isObject(raw)) continue;
+          if (!this.locations.sections[kind]) this.locations.sections[kind] = this.at({ src: part.src, path: [...part.base, kind] });
+          this.locations.tables[name.toLowerCase()] ??= this.at(origin);
+          if (raw.protect === true) this.protect.push(name);
           const table = kind === 'nodes' ? this.nodeTable(name, raw, origin) : this.relTable(name, raw, origin);
           const entry = { table, origin, raw };
           declared.push(entry);
@@ -631,6 +691,8 @@ class ConfigReader {
         });
       }
       seen.set(name.toLowerCase(), dup ?? name);
+      this.locations.properties[`${table}.${name}`.toLowerCase()] ??= this.at(at);
+      if (isObject(def) && def.protect === true) this.protect.push(`${table}.${name}`);
       const prop = this.property(name, def, at, table);
       if (prop) out.push(prop);
     }
@@ -844,6 +906,52 @@ class ConfigReader {
     return env;
   }
 
+  private stringList(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+  }
+
+  /** A declared table matching `unmanaged:` would be planned and ignored at once: refuse it. */
+  private checkUnmanaged(patterns: string[]): void {
+    if (patterns.length === 0) return;
+    for (const [name] of Object.entries(this.locations.tables)) {
+      const pattern = patterns.find((p) => isUnmanaged(name, [p]));
+      if (!pattern) continue;
+      const loc = this.locations.tables[name];
+      this.diagnostics.push({ ...loc, message: `table "${name}" is declared but matches unmanaged: "${pattern}"`, hint: 'remove it from the schema or narrow the unmanaged: pattern' });
+    }
+  }
+
+  /** `lint:` then the environment's `lint:`, code by code; unknown codes are reported. */
+  private lintSettings(top: unknown, topPath: Path, env: unknown, envPath: Path): LintSettings {
+    const settings: LintSettings = { severity: { ...DEFAULT_LINT_SETTINGS.severity }, naming: { ...DEFAULT_LINT_SETTINGS.naming } };
+    const codes = LINT_RULES.map((r) => r.code);
+    for (const [value, path] of [[top, topPath], [env, envPath]] as const) {
+      if (!isObject(value)) continue;
+      if (isObject(value.severity)) {
+        for (const [code, sev] of Object.entries(value.severity)) {
+          const at: Origin = { src: this.src, path: [...path, 'severity', code] };
+          const rule = LINT_RULES.find((r) => r.code === code.toUpperCase());
+          if (!rule) {
+            this.report(at, 'key', `unknown lint code "${code}"`, { expected: 'a code from docs/lint.md (KM101 ...)', hint: didYouMean(code.toUpperCase(), codes) });
+            continue;
+          }
+          if (typeof sev !== 'string') continue; // structural error already
+          if (!rule.configurable && sev !== 'error') {
+            this.report(at, 'value', `${rule.code} (${rule.name}) cannot be lowered: apply refuses it whatever lint says`, { hint: `remove ${rule.code} from lint.severity` });
+            continue;
+          }
+          settings.severity[rule.code] = sev as SeveritySetting;
+        }
+      }
+      if (isObject(value.naming)) {
+        for (const k of ['node_tables', 'rel_tables', 'properties'] as const) {
+          if (typeof value.naming[k] === 'string') settings.naming[k] = value.naming[k] as NamingConvention;
+        }
+      }
+    }
+    return settings;
+  }
+
   /** The environment's policy keys override the top-level ones, key by key. */
   private policy(top: unknown, topPath: Path, env: unknown, envPath: Path): Policy {
     const policy: Policy = { ...DEFAULT_POLICY };
@@ -861,6 +969,8 @@ class ConfigReader {
           }
         });
       }
+      const below = value.allow_destructive_below_rows;
+      if (typeof below === 'number' && Number.isInteger(below) && below >= 1) policy.allowDestructiveBelowRows = below;
       if (typeof value.backup_retention === 'number' && Number.isInteger(value.backup_retention) && value.backup_retention >= 0) {
         policy.backupRetention = value.backup_retention;
       }
@@ -868,6 +978,8 @@ class ConfigReader {
     return policy;
   }
 }
+
+export { DEFAULT_LINT_SETTINGS };
 
 /** "did you mean" for a type that did not parse: the first unknown word, replaced by the closest type name. */
 function typeHint(text: string): string | undefined {

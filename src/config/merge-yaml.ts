@@ -70,6 +70,19 @@ export function mergeSchemaIntoYaml(text: string, declared: Schema, live: Schema
     }
     if (merged.items.length || isMap(oldMap)) schemaNode.set(section, merged);
   }
+  // Standalone sequences and macros (indexes live inside their node table, handled above): a
+  // section with any difference is taken whole from the database.
+  const changes = diffSchemas(live, declared).changes;
+  for (const [section, kinds] of [
+    ['sequences', ['create_sequence', 'drop_sequence', 'alter_sequence']],
+    ['macros', ['create_macro', 'drop_macro', 'replace_macro']],
+  ] as const) {
+    if (!changes.some((c) => (kinds as readonly string[]).includes(c.kind))) continue;
+    const fresh = generated.getIn(['schema', section], true);
+    if (fresh) schemaNode.set(section, fresh);
+    else schemaNode.delete(section);
+    result.updated.push(`(${section})`);
+  }
   result.text = doc.toString({ lineWidth: 0 });
   return result;
 }

@@ -11,6 +11,7 @@ import { Index, NodeTable, Property, RelTable, Schema, Table, allTables, indexes
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 import type { Finding } from './findings';
+import type { LintReport } from './lint/types';
 
 /**
  * The plan JSON's format. 2: snake_case throughout (format 1 had camelCase keys in desired_schema);
@@ -131,6 +132,8 @@ export interface PlanDocument {
    * should look at (core/findings.ts). Filled by planning with pre-checks (plan, apply).
    */
   findings?: Finding[];
+  /** Lint findings (docs/lint.md), set by planning; absent in plans written before lint existed. Explains only. */
+  lint?: LintReport;
 }
 
 export interface PlanInput {
@@ -176,10 +179,10 @@ export function buildPlan(input: PlanInput): PlanDocument {
       : strategy === 'in_place'
         ? privateCopy
           ? 'every change besides the index statements can be made in place, in one transaction'
-          : 'every change can be made in place, in one transaction'
+          : 'every change can be made in place, in one transaction on a private copy of the database that is verified and then swapped in'
         : `${[...new Set(changes.filter((c) => !c.in_place).map((c) => c.kind))].join(', ')} cannot be done in place; ` +
           (rewriteStrategy === 'transaction'
-            ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file)'
+            ? 'the affected tables are rebuilt inside one transaction (engine to engine, no value passes through a file) on a private copy of the database that is verified and then swapped in'
             : 'the database is exported, rebuilt in a fresh file, verified and swapped in');
   return {
     format_version: PLAN_FORMAT_VERSION,

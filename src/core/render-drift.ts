@@ -125,8 +125,8 @@ export function renderDriftText(plan: PlanDocument, o: DriftRenderOptions = {}):
     lines.push('');
   }
   const cmd = driftCommands(o);
-  lines.push(`Adopt it (the YAML's table declarations from the database): ${cmd.adopt}`);
-  lines.push(`Undo it (the database back to the YAML):                   ${cmd.undo}`);
+  lines.push(`Adopt it (the YAML's schema from the database): ${cmd.adopt}`);
+  lines.push(`Undo it (the database back to the YAML):     ${cmd.undo}`);
   return lines.join('\n') + '\n';
 }
 
@@ -143,7 +143,7 @@ export function renderDriftMarkdown(plan: PlanDocument, o: DriftRenderOptions = 
   }
   const cmd = driftCommands(o);
   out.push('#### What to do', '');
-  out.push(`- Adopt it — refresh the YAML's table declarations from the database (keeps version, checks, environments, policy and comments), then review and commit:`, '', '  ```sh', `  ${cmd.adopt}`, '  ```', '');
+  out.push(`- Adopt it — refresh the YAML's schema (tables, their indexes, sequences, macros) from the database, keeping version, checks, environments, policy and comments, then review and commit:`, '', '  ```sh', `  ${cmd.adopt}`, '  ```', '');
   out.push(`- Undo it — make the database match the YAML again (review \`kuzu-migrate plan\` first; backups are taken):`, '', '  ```sh', `  ${cmd.undo}`, '  ```', '');
   return out.join('\n') + '\n';
 }

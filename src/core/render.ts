@@ -7,6 +7,7 @@ import { assertNever } from './errors';
 import { planGraph, renderMermaid } from './graph';
 import { Connection } from './model';
 import { PlanDocument, PlanSummary } from './plan';
+import { lintMarkdownLines, lintTextLines } from './lint/render';
 import { blockingFindings, formatFinding, sourcePrefix } from './findings';
 
 /** The findings block of the text plan ('' when there are none). */
@@ -193,6 +194,7 @@ export function renderText(plan: PlanDocument, options: RenderOptions = {}): str
     if (plan.rebuilt_tables.length) lines.push(`Rebuilt tables: ${plan.rebuilt_tables.join(', ')}.`);
     if (plan.private_copy) lines.push(`Runs on a private copy (${plan.private_copy.method}): ${plan.private_copy.reason}.`);
   }
+  if (plan.lint?.findings.length) lines.push('', ...lintTextLines(plan.lint).slice(0, -1));
   if (options.statements && plan.steps.length) {
     lines.push('', 'Statements:');
     for (const s of plan.steps) lines.push(`  ${String(s.id).padStart(3)}. [${s.phase}] ${s.statement};`, `       -- ${s.comment}`);
@@ -237,6 +239,7 @@ export function renderMarkdown(plan: PlanDocument, options: RenderOptions = {}):
   if (plan.private_copy) out.push(`**Runs on a private copy** (${plan.private_copy.method}): ${plan.private_copy.reason}.`, '');
   for (const w of plan.warnings) out.push(`- ⚠️ ${w}`);
   if (plan.warnings.length) out.push('');
+  out.push(...lintMarkdownLines(plan.lint));
   if (plan.steps.length) {
     out.push('<details><summary>Statements (' + plan.steps.length + ')</summary>', '', '```cypher');
     for (const st of plan.steps) out.push(`// ${st.id}. [${st.phase}] ${st.comment}`, `${st.statement};`);

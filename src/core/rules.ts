@@ -6,6 +6,7 @@
 import { Change } from './changes';
 import { Finding } from './findings';
 import { VERSION_NAME } from './version-name';
+import { destructiveAllowed } from './lint/protection';
 
 /** Whether a destructive change is covered by the allowance (`Table` covers its properties). */
 export function isAllowed(c: Change, allow: boolean | string[]): boolean {
@@ -30,9 +31,10 @@ export function changeName(c: Change): string {
  * One `policy-refused` error per destructive change the allowance does not cover, worded for the
  * environment the plan is for: "refused by policy of env prod: drop_property Component.owner (2 rows)".
  */
-export function policyFindings(changes: readonly Change[], allowance: boolean | string[], environment: string | null): Finding[] {
+export function policyFindings(changes: readonly Change[], allowance: boolean | string[], environment: string | null, options: { allowDestructiveBelowRows?: number | null } = {}): Finding[] {
+  // The same judgement apply makes (core/lint/protection.ts): by name, or by size below a threshold.
   return changes
-    .filter((c) => c.destructive && !isAllowed(c, allowance))
+    .filter((c) => c.destructive && !destructiveAllowed(c, { allowDestructive: allowance, allowDestructiveBelowRows: options.allowDestructiveBelowRows ?? null }).allowed)
     .map((c) => ({
       code: 'policy-refused',
       severity: 'error' as const,

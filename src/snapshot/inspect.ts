@@ -11,6 +11,7 @@ import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../apply/backup';
 import { mergeHistory, MergedEntry, readHistoryLog } from '../apply/history-log';
 import { ResolvedConfig } from '../config/config';
+import { withoutUnmanaged } from '../core/lint/protection';
 import { Change } from '../core/changes';
 import { createIndex, schemaToCypher as tablesToCypher } from '../core/ddl';
 import { diffSchemas, PlanError } from '../core/diff';
@@ -244,8 +245,10 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
       },
     };
     const live = (await introspect(engine)).schema;
-    const schemaProblems = schemaFingerprint(live) === schemaFingerprint(expected) ? [] : diffLenient(live, expected, []).map((c) => `would need: ${describeChange(c)}`);
-    if (schemaFingerprint(live) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
+    // Against the declaration, tables `unmanaged:` names are not part of it (a snapshot holds them all).
+    const compared = manifest ? live : withoutUnmanaged(live, config.unmanaged ?? []).schema;
+    const schemaProblems = schemaFingerprint(compared) === schemaFingerprint(expected) ? [] : diffLenient(compared, expected, []).map((c) => `would need: ${describeChange(c)}`);
+    if (schemaFingerprint(compared) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
     out.push({ name: `schema equals ${manifest ? manifest.version : 'the declaration'}`, ok: schemaProblems.length === 0, problems: schemaProblems });
     if (manifest && !manifest.schema_only) {
       const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));

@@ -42,7 +42,7 @@ describe('npm pack → install into an empty project → every command', () => {
 
     const manifest = JSON.parse(fs.readFileSync(path.join(proj, 'node_modules', 'kuzu-migrate', 'oclif.manifest.json'), 'utf8'));
     const commands = Object.keys(manifest.commands).sort();
-    expect(commands).toEqual(['apply', 'diff', 'doctor', 'drift', 'export', 'fleet:report', 'graph', 'import', 'init', 'list', 'plan', 'recover', 'rollback', 'unlock', 'upgrade', 'validate', 'verify', 'version']);
+    expect(commands).toEqual(['apply', 'diff', 'doctor', 'drift', 'export', 'fleet:report', 'graph', 'import', 'init', 'lint', 'list', 'plan', 'recover', 'rollback', 'unlock', 'upgrade', 'validate', 'verify', 'version']);
 
     // A project of its own: the YAML the README's quickstart starts from.
     fs.copyFileSync(path.join(REPO_ROOT, 'examples', 'gitops', 'kuzu-migrate.yaml'), path.join(proj, 'kuzu-migrate.yaml'));
@@ -56,6 +56,7 @@ describe('npm pack → install into an empty project → every command', () => {
       [['export', '--version', 'v1.0.0'], 0],
       [['verify', '--version', 'v1.0.0'], 0],
       [['list'], 0],
+      [['lint'], 0],
       [['diff', 'v1.0.0', '--live'], 0],
       [['import', '--version', 'v1.0.0', '--database', 'restored.kuzu'], 0],
       [['init', '--database', 'restored.kuzu', '-c', 'restored.yaml'], 0],

@@ -59,7 +59,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   });
   // Every `--json` output is checked against its command's output schema (schemas/).
   const command = args.find((a) => !a.startsWith('-'));
-  if (command && args.includes('--json') && !args.includes('--help')) {
+  // (A process killed by the timeout printed nothing to check; the caller's exit-code check says so.)
+  if (command && args.includes('--json') && !args.includes('--help') && r.status !== null) {
     let doc: unknown;
     try {
       doc = JSON.parse(r.stdout);

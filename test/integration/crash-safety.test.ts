@@ -122,9 +122,12 @@ describe('SIGKILL at and after COMMIT, and around the swap: old or new, never an
     ['transaction', swap, 0],
     ['transaction', swap, 5],
     ['export', commit, 0],
+    ['export', commit, 25],
     ['export', commit, 50],
+    ['export', commit, 100],
     ['export', commit, 200],
     ['export', swap, 0],
+    ['export', swap, 5],
   ];
   it.each(cases)('%s strategy, %s + %i ms', async (strategy, at, delay) => {
     const p = project();
@@ -189,8 +192,13 @@ const haveLadybug = installedPath(findRelease('ladybug')!, ENGINES_DIR) !== null
     lbDigest = { person: d.person, knows: d.knows };
   });
   it.each([
+    ['commit', 0, /commit: committing/],
+    ['commit', 25, /commit: committing/],
     ['commit', 50, /commit: committing/],
+    ['commit', 100, /commit: committing/],
+    ['commit', 200, /commit: committing/],
     ['swap', 0, /swap: moving/],
+    ['swap', 5, /swap: moving/],
   ] as [string, number, RegExp][])('default (export) strategy, %s + %i ms', async (_name, delay, at) => {
     const p = project(undefined, lbBase);
     fs.writeFileSync(p.yaml, fs.readFileSync(p.yaml, 'utf8').replace('version: v2.0.0', 'version: v2.0.0\nengine: ladybug'));

@@ -33,6 +33,10 @@ function testConfig(dir: string, database: string): ResolvedConfig {
     create: false,
     databaseOrigin: 'from the test',
     sources: {},
+    lint: { severity: {}, naming: {} },
+    protect: [],
+    unmanaged: [],
+    locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
     targets: null,
   } as ResolvedConfig;
 }

@@ -214,7 +214,7 @@ const errorCases: ErrorCase[] = [
       {
         at: `${K}:6:7`,
         message: 'unknown key "primarykey" in schema.nodes.A',
-        expected: 'one of primary_key, comment, renamed_from, properties, indexes',
+        expected: 'one of primary_key, comment, renamed_from, properties, protect, indexes',
         hint: 'did you mean "primary_key"?',
       },
     ],

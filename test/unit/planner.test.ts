@@ -6,7 +6,7 @@
  */
 import { Change, CHANGE_KINDS, ChangeKind, inPlaceDecision, actionFor } from '../../src/core/changes';
 import { diffSchemas, PlanError } from '../../src/core/diff';
-import { NodeTable, Property, RelTable, Schema, schemaFingerprint } from '../../src/core/model';
+import { INDEX_DEFAULTS, NodeTable, Property, RelTable, Schema, schemaFingerprint } from '../../src/core/model';
 import { buildPlan, defaultRewriteStrategy, PlanDocument } from '../../src/core/plan';
 import { isAllowed } from '../../src/index';
 
@@ -24,6 +24,9 @@ function base(): Schema {
       node('Component', 'name', [prop('name', 'STRING'), prop('owner', 'STRING')]),
     ],
     rels: [rel('depends_on', 'Requirement', 'Requirement', [prop('weight', 'DOUBLE')]), rel('implemented_by', 'Requirement', 'Component')],
+    indexes: [{ name: 'title_fts', table: 'Requirement', type: 'fts', properties: ['title'], options: { ...INDEX_DEFAULTS.fts } }],
+    sequences: [{ name: 'ticket_no', start: '1', increment: '1', min: '1', max: '9223372036854775807', cycle: false, position: '41' }],
+    macros: [{ name: 'ADDONE', parameters: ['x'], body: 'x + 1' }],
   };
 }
 
@@ -60,6 +63,15 @@ describe('diffSchemas + buildPlan: each change kind', () => {
     ['alter_multiplicity', (s) => (s.rels[1].multiplicity = 'MANY_ONE'), ['alter_multiplicity:implemented_by'], 'rewrite', { from: 'MANY_MANY', to: 'MANY_ONE' }, null],
     ['alter_storage_direction', (s) => (s.rels[0].storageDirection = 'fwd'), ['alter_storage_direction:depends_on'], 'rewrite', { from: 'both', to: 'fwd' }, null],
     ['set_table_comment', (s) => (table(s, 'Component').comment = "a part's owner"), ['set_table_comment:Component'], 'in_place', { action: 'update' }, ["COMMENT ON TABLE `Component` IS 'a part\\'s owner'"]],
+    ['create_index', (s) => s.indexes!.push({ name: 'owner_fts', table: 'Component', type: 'fts', properties: ['owner'], options: { ...INDEX_DEFAULTS.fts, stemmer: 'porter' } }), ['create_index:Component'], 'in_place', { action: 'create', object: 'owner_fts' }, null],
+    ['drop_index', (s) => (s.indexes = []), ['drop_index:Requirement'], 'in_place', { action: 'delete', destructive: false }, ["CALL DROP_FTS_INDEX('Requirement', 'title_fts')"]],
+    ['alter_index', (s) => (s.indexes![0].options.stemmer = 'porter'), ['alter_index:Requirement'], 'in_place', { action: 'replace' }, null],
+    ['create_sequence', (s) => s.sequences!.push({ name: 'order_no', start: '100', increment: '1', min: '1', max: '9223372036854775807', cycle: false }), ['create_sequence:order_no'], 'in_place', { action: 'create', table_kind: 'sequence' }, ['CREATE SEQUENCE `order_no` START 100 INCREMENT 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE']],
+    ['drop_sequence', (s) => (s.sequences = []), ['drop_sequence:ticket_no'], 'in_place', { action: 'delete', destructive: true }, ['DROP SEQUENCE `ticket_no`']],
+    ['alter_sequence', (s) => (s.sequences![0].increment = '10'), ['alter_sequence:ticket_no'], 'in_place', { action: 'update' }, ['DROP SEQUENCE `ticket_no`', 'CREATE SEQUENCE `ticket_no` START {position} INCREMENT 10 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE']],
+    ['create_macro', (s) => s.macros!.push({ name: 'twice', parameters: ['x'], body: 'x * 2' }), ['create_macro:twice'], 'in_place', { action: 'create', table_kind: 'macro' }, ['CREATE MACRO `twice`(`x`) AS x * 2']],
+    ['drop_macro', (s) => (s.macros = []), ['drop_macro:ADDONE'], 'in_place', { action: 'delete' }, []],
+    ['replace_macro', (s) => (s.macros![0].body = 'x + 2'), ['replace_macro:ADDONE'], 'in_place', { action: 'replace' }, ['CREATE MACRO `ADDONE`(`x`) AS x + 2']],
   ];
 
   it.each(cases)('%s', (_name, mutate, expected, strategy, fields, statements) => {
@@ -68,8 +80,10 @@ describe('diffSchemas + buildPlan: each change kind', () => {
     expect(plan.strategy).toBe(strategy);
     expect(plan.changes[0]).toMatchObject(fields);
     // Every change is carried out by at least one step, and each step points at real changes.
+    // (A dropped macro has no statement: the private copy is built without it, plan.private_copy.omit_macros.)
     const carried = new Set(plan.steps.flatMap((s) => s.changes));
-    expect([...carried].sort()).toEqual(plan.changes.map((_c, i) => i));
+    expect([...carried].sort()).toEqual(plan.changes.map((_c, i) => i).filter((i) => plan.changes[i].kind !== 'drop_macro'));
+    if (plan.changes.some((c) => c.kind === 'drop_macro')) expect(plan.private_copy?.omit_macros).toEqual(['ADDONE']);
     if (statements) expect(plan.steps.map((s) => s.statement)).toEqual(statements);
     if (strategy === 'rewrite') {
       expect(plan.rewrite_strategy).toBe('transaction');
@@ -99,7 +113,11 @@ describe('rewrites', () => {
     const plan = planOf((s) => ((table(s, 'Requirement') as NodeTable).primaryKey = 'title'));
     expect(plan.rebuilt_tables).toEqual(['Requirement', 'depends_on', 'implemented_by']);
     const phases = plan.steps.map((s) => s.phase);
-    expect(phases).toEqual([...phases].sort((a, b) => ['in_place', 'rebuild', 'finish'].indexOf(a) - ['in_place', 'rebuild', 'finish'].indexOf(b)));
+    const order = ['drop_indexes', 'in_place', 'rebuild', 'finish', 'create_indexes'];
+    expect(phases).toEqual([...phases].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    // Requirement's FTS index is dropped before the rebuild and built again after it.
+    expect(phases[0]).toBe('drop_indexes');
+    expect(phases[phases.length - 1]).toBe('create_indexes');
     const stmts = plan.steps.map((s) => s.statement);
     expect(stmts).toContain('DROP TABLE `Requirement`');
     expect(stmts).toContain('ALTER TABLE `_km_new_Requirement` RENAME TO `Requirement`');
@@ -167,8 +185,12 @@ describe('renames are explicit', () => {
 describe('inPlaceDecision and actionFor', () => {
   const inPlace: ChangeKind[] = ['create_node_table', 'create_rel_table', 'drop_table', 'rename_table', 'drop_property', 'rename_property', 'set_table_comment', 'add_connection', 'drop_connection', 'add_property'];
   const rewrite: ChangeKind[] = ['alter_property_type', 'alter_property_default', 'alter_primary_key', 'alter_multiplicity', 'alter_storage_direction'];
+  const objectsInPlace: ChangeKind[] = ['create_sequence', 'drop_sequence', 'alter_sequence', 'create_macro'];
+  const privateCopy: ChangeKind[] = ['create_index', 'drop_index', 'alter_index', 'drop_macro', 'replace_macro'];
 
-  it('partitions every kind', () => expect([...inPlace, ...rewrite].sort()).toEqual([...CHANGE_KINDS].sort()));
+  it('partitions every kind', () => expect([...inPlace, ...rewrite, ...objectsInPlace, ...privateCopy].sort()).toEqual([...CHANGE_KINDS].sort()));
+  it.each(objectsInPlace)('%s is in place', (k) => expect(inPlaceDecision(k)).toEqual({ inPlace: true }));
+  it.each(privateCopy)('%s runs on a private copy, with a reason', (k) => expect(inPlaceDecision(k)).toMatchObject({ inPlace: false, reason: expect.stringMatching(/private copy|fresh file/) }));
   it.each(inPlace)('%s is in place', (k) => expect(inPlaceDecision(k)).toEqual({ inPlace: true }));
   it.each(rewrite)('%s needs a rewrite, with a reason', (k) => expect(inPlaceDecision(k)).toMatchObject({ inPlace: false, reason: expect.stringMatching(/Kuzu cannot/) }));
   it('add_property of SERIAL (any case) needs a rewrite', () => {

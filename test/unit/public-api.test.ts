@@ -21,6 +21,7 @@ describe('public API', () => {
         'configureEngine', 'loadEngine', 'configuredEngine', 'engineVersion', 'upgradeDatabase',
         'FINDING_CODES',
         'ERRORS', 'ExitCode', 'KuzuMigrateError', 'ConfigError', 'UsageError', 'LockedError', 'RefusedError', 'RuntimeError', 'formatDiagnostic',
+        'analyzePlan', 'LINT_RULES', 'loadBase', 'toSarif',
       ].sort(),
     );
     for (const f of ['applyMigration', 'exportSnapshot', 'importSnapshot', 'upgradeDatabase', 'rollback', 'diffSchemas', 'buildPlan', 'planMigration'] as const) {
