@@ -16,7 +16,7 @@ function findingsText(plan: PlanDocument): string[] {
   if (fs.length === 0) return [];
   const blocking = blockingFindings(fs).length;
   return [
-    blocking ? `Apply would fail or be refused: ${blocking} finding${blocking === 1 ? '' : 's'} (error).` : 'Findings:',
+    blocking ? `Apply would fail or be refused: ${blocking} finding${blocking === 1 ? '' : 's'} (error).` : 'Pre-check findings:',
     ...fs.map((f) => '  ' + formatFinding(f).replace(/\n/g, '\n  ')),
     '',
   ];
