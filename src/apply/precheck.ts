@@ -22,7 +22,6 @@ import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine } from '../kuzu/engine';
 import type { QueryRunner } from '../engines/runner';
-import type { ApplyPhase } from './apply';
 import { HistoryEntry } from './history';
 
 export interface PrecheckOptions {
@@ -34,7 +33,7 @@ export interface PrecheckOptions {
   allowSameVersion?: boolean;
   /** The live database's history (oldest first); [] when it has none. */
   history?: HistoryEntry[];
-  onEvent?: (phase: ApplyPhase, message: string) => void;
+  onEvent?: (phase: 'precheck', message: string) => void;
 }
 
 /**
@@ -67,7 +66,7 @@ export function missingDatabaseFinding(config: ResolvedConfig, exists: boolean, 
 }
 
 /** Type changes, multiplicity narrowing and primary-key changes checked against the live rows. */
-export async function dataFindings(engine: QueryRunner, live: Schema, plan: PlanDocument, onEvent?: (p: ApplyPhase, m: string) => void): Promise<Finding[]> {
+export async function dataFindings(engine: QueryRunner, live: Schema, plan: PlanDocument, onEvent?: (p: 'precheck', m: string) => void): Promise<Finding[]> {
   const out: Finding[] = [];
   const desired = desiredSchemaOf(plan);
   const desiredTable = (name: string) => [...desired.nodes, ...desired.rels].find((t) => sameName(t.name, name));
@@ -89,7 +88,7 @@ export async function dataFindings(engine: QueryRunner, live: Schema, plan: Plan
 }
 
 /** Values of a type change that cannot be converted: Kuzu has no TRY_CAST, one bad value fails the COPY. */
-async function castFinding(engine: QueryRunner, c: Change, d: Table, l: Table, onEvent?: (p: ApplyPhase, m: string) => void): Promise<Finding | null> {
+async function castFinding(engine: QueryRunner, c: Change, d: Table, l: Table, onEvent?: (p: 'precheck', m: string) => void): Promise<Finding | null> {
   const p = d.properties.find((x) => sameName(x.name, c.property!));
   const lp = p && liveProperty(l, p);
   if (!lp) return null;

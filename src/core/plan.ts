@@ -206,7 +206,6 @@ export function buildPlan(input: PlanInput): PlanDocument {
     warnings: input.warnings,
     summary: summarize(changes),
     desired_schema: toPlanSchema(desired),
-    findings: [],
   };
 }
 
