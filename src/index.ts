@@ -114,22 +114,28 @@ export const isAllowed: typeof applyImpl.isAllowed = applyImpl.isAllowed;
 export type { ApplyOptions, ApplyResult, ApplyEvent, ApplyPhase, RecoveryResult } from './apply/apply';
 
 /**
- * Restores the state recorded for `version`: from the backup the apply after it took, or else by
- * importing the snapshot `migrations/<version>/`. The current database is backed up first.
+ * Restores the state recorded for `version`: from the backup the apply after it took (for an
+ * adopted database, the first apply's), or else by importing the snapshot `migrations/<version>/`;
+ * or a named backup (`{ backup: ID }`), or the backup the last apply took (`{ last: true }`). The
+ * current database is backed up first; the rollback is recorded in the history and history.jsonl.
  *
  * @param config from loadConfig
- * @param version a version name, `vMAJOR.MINOR.PATCH`
+ * @param version a version name, `vMAJOR.MINOR.PATCH`, or `{ version } | { backup: ID } | { last: true }`
  * @param options `{ confirm?: (target) => Promise<boolean>, onEvent?: (e) => void }`
- * @returns RollbackResult `{ status: 'rolled_back' | 'no_changes' | 'aborted', target: { source:
+ * @returns RollbackResult `{ status: 'rolled_back' | 'no_changes', version, target: { source:
  *   'backup' | 'snapshot', backup_id, captured_at, … } | null, backup_id (of the state replaced), … }`
- * @throws UsageError (64) for a malformed version name; RuntimeError E_NO_DATABASE, E_NO_VERSION,
- *   E_BACKUP (1); LockedError (4)
+ * @throws UsageError (64) for a malformed version name; RefusedError E_CANCELLED (3) when confirm
+ *   returns false; RuntimeError E_NO_DATABASE, E_NO_VERSION, E_NO_BACKUP, E_BACKUP (1); LockedError (4)
  * @example
  *   const r = await rollback(loadConfig('kuzu-migrate.yaml'), 'v1.2.0');
  *   console.log(r.status, r.target?.source);
  */
 export const rollback: typeof rollbackImpl.rollbackTo = rollbackImpl.rollbackTo;
-export type { RollbackOptions, RollbackResult, RollbackTarget } from './apply/rollback';
+export type { RollbackOptions, RollbackResult, RollbackTarget, RollbackSelector } from './apply/rollback';
+
+// ---- plan findings (what apply would refuse or fail on, found by plan) ------------------------
+export { FINDING_CODES } from './core/findings';
+export type { Finding, FindingCode, Severity as FindingSeverity, SourceLocation as FindingSource } from './core/findings';
 export { unlock } from './apply/lock';
 
 // ---- snapshots -----------------------------------------------------------------------------

@@ -13,6 +13,9 @@ import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../ku
 export { readLive };
 import { TOOL_VERSION } from '../version';
 import { readJournal } from '../apply/journal';
+import { readHistory } from '../apply/history';
+import { precheck, PrecheckOptions } from '../apply/precheck';
+import { sortFindings } from '../core/findings';
 import type { QueryRunner } from '../engines/runner';
 import { analyzePlan } from '../core/lint/analyze';
 import { withoutUnmanaged } from '../core/lint/protection';
@@ -29,6 +32,11 @@ export interface PlanOptions {
    */
   lintCounts?: boolean;
   now?: Date;
+  /**
+   * Run the pre-checks (apply/precheck.ts) and fill `findings`: what apply would refuse or fail
+   * on. Plan and apply ask for them; drift does not.
+   */
+  precheck?: PrecheckOptions;
 }
 
 /**
@@ -111,6 +119,10 @@ export async function planLive(live: LiveSchema, engine: QueryRunner | null, con
   });
   const facts = counting ? await gatherFacts(engine, config.database, managed.schema, plan, { counts: options.lintCounts !== false }) : undefined;
   plan.lint = analyzePlan(plan, lintContext(config, facts));
+  if (options.precheck) {
+    const history = options.precheck.history ?? (engine ? await readHistory(engine) : []);
+    plan.findings = sortFindings(await precheck(engine, managed.schema, plan, config, { ...options.precheck, history }));
+  }
   return plan;
 }
 

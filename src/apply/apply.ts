@@ -23,11 +23,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Change } from '../core/changes';
 import { diffSchemas } from '../core/diff';
-import { KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
+import { ErrorCode, InterruptedError, KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
+import { blockingFindings, Finding } from '../core/findings';
+import { changeName } from '../core/rules';
+import { missingDatabaseFinding } from './precheck';
 import { cypherString, quoteIdent } from '../core/identifiers';
-import { NodeTable, Property, RelTable, Schema, sameName, schemaFingerprint, Table } from '../core/model';
+import { Property, RelTable, Schema, sameName, schemaFingerprint, Table } from '../core/model';
 import { desiredSchemaOf, liveNodeName, liveProperty, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
-import { castFailureCondition } from '../core/types';
 import { consumeSequenceValue } from '../core/ddl';
 import { probeIndexes } from '../kuzu/objects';
 import { planIntegrityProblems, planShapeProblem } from '../core/plan-integrity';
@@ -51,7 +53,8 @@ import { readManifest } from '../snapshot/files';
 import { sha256File } from '../state/files';
 import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
 import { acquireLock, isProcessAlive } from './lock';
-import { destructiveAllowed, isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
+import { appendHistoryLog, readHistoryLog } from './history-log';
+import { isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
 
 /**
  * The phases apply reports progress in, a closed set (consumers can switch over it exhaustively):
@@ -69,12 +72,31 @@ export interface ApplyOptions {
   /** true: allow every destructive change; a list: `Table` or `Table.prop` names. */
   allowDestructive?: boolean | string[];
   rewriteStrategy?: RewriteStrategy;
-  /** Called before the transaction with the plan; return false to abort (confirmation prompt). */
+  /**
+   * Called after the pre-checks, before the backup, with the plan (the confirmation prompt).
+   * Returning false cancels: RefusedError E_CANCELLED ("Cancelled; nothing changed", exit 3).
+   */
   confirm?: (plan: PlanDocument) => Promise<boolean>;
   /** First-run guard: consent to drops on a database kuzu-migrate never applied to (`--allow-drops-on-first-run`). */
   allowDropsOnFirstRun?: boolean;
   onEvent?: (e: ApplyEvent) => void;
   command?: string;
+  /** `--create` (or `create: true` in the YAML): a missing database may be created. */
+  create?: boolean;
+  /** `--allow-same-version`: apply a changed schema under a version the history already holds. */
+  allowSameVersion?: boolean;
+  /**
+   * `--allow-other-database`: a saved plan made against another database file (a copy restored
+   * from a snapshot, as the GitOps example plans) may be applied here; the live schema must still
+   * be the one it was planned against (the stale check), and its environment must match.
+   */
+  allowOtherDatabase?: boolean;
+  /**
+   * Aborted by the CLI on SIGINT/SIGTERM (reason: the signal name). Checked at the prompt, before
+   * the backup and between statements: the transaction is rolled back, the lock released, and an
+   * InterruptedError says what state the database is in.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -104,11 +126,6 @@ export function isAllowed(c: Change, allow: boolean | string[]): boolean {
   return isAllowedByName(c, allow);
 }
 
-function mergeAllowance(a: boolean | string[] | undefined, b: boolean | string[]): boolean | string[] {
-  if (a === true || b === true) return true;
-  return [...(Array.isArray(a) ? a : []), ...(Array.isArray(b) ? b : [])];
-}
-
 /**
  * Settles an apply interrupted by a crash, deciding by the CONTENT of the live file, never by the
  * presence of a history row alone (Kuzu 0.11.3 can reopen a killed COMMIT with its history row
@@ -123,7 +140,7 @@ function mergeAllowance(a: boolean | string[] | undefined, b: boolean | string[]
  * - killed while restoring the backup after a failed post-verify: the restore is redone.
  * Returns null when there is no journal. Throws E_BUSY when the apply's process still runs.
  */
-export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult | null> {
+export async function recoverInterrupted(dbPath: string, backupsDir?: string): Promise<RecoveryResult | null> {
   const j = readJournal(dbPath);
   if (!j) return null;
   if (j.host === os.hostname() && j.pid !== process.pid && isProcessAlive(j.pid)) {
@@ -163,6 +180,7 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
     // A journal of an earlier kuzu-migrate (in-place transaction, no recorded digest): the
     // history row is all there is to go by.
     const committed = fs.existsSync(dbPath) && (await withEngine(dbPath, {}, async (engine) => (await readHistory(engine)).some((h) => h.id === j.apply_id)));
+    if (committed) await logCommitted(dbPath, j.apply_id, j.backups_dir ?? backupsDir);
     cleanup();
     clearJournal(dbPath);
     return committed
@@ -182,6 +200,7 @@ export async function recoverInterrupted(dbPath: string): Promise<RecoveryResult
     }
   }
   if (problems.length === 0) {
+    await logCommitted(dbPath, j.apply_id, j.backups_dir ?? backupsDir);
     cleanup();
     if (j.backup_id && j.backups_dir) writeReceipt(dbPath, j.backups_dir, j.backup_id, { apply_id: j.apply_id, version: j.version, rebuilt_tables: j.rebuilt_tables ?? [], expected: j.expected });
     clearJournal(dbPath);
@@ -199,18 +218,32 @@ function hasCompanions(dbPath: string): boolean {
   return COMPANION_SUFFIXES.some((s) => fs.existsSync(dbPath + s));
 }
 
+/**
+ * An apply whose result is in place but whose process did not live to append it to the history
+ * log (backups/history.jsonl): the entry is copied from the database's own history now.
+ */
+async function logCommitted(dbPath: string, applyId: string, backupsDir: string | undefined): Promise<void> {
+  if (!backupsDir || readHistoryLog(backupsDir, dbPath).some((h) => h.id === applyId)) return;
+  const entry = await withEngine(dbPath, { readOnly: true }, async (engine) => (await readHistory(engine)).find((h) => h.id === applyId)).catch(() => undefined);
+  if (entry) appendHistoryLog(backupsDir, dbPath, entry);
+}
+
 export async function applyMigration(config: ResolvedConfig, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const started = Date.now();
+  let started = Date.now();
   const emit = (phase: ApplyPhase, message: string) => options.onEvent?.({ phase, message });
   // The real file: through a symlink we lock, journal and replace its target, never the link.
   const dbPath = realDatabasePath(config.database);
   config = { ...config, database: dbPath };
+  // A mistyped path must not become a new database: refuse before anything (even the lock file or
+  // its folder) is created.
+  const missing = missingDatabaseFinding(config, fs.existsSync(dbPath), options.create);
+  if (missing) throw findingError([missing]);
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   refuseHardLinked(dbPath);
   const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate apply');
   faultPoint('after_lock');
   try {
-    const recovered = await recoverInterrupted(dbPath);
+    const recovered = await recoverInterrupted(dbPath, config.backups);
     if (recovered) emit('recover', recovered.message);
 
     // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
@@ -221,10 +254,20 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The same planning path as `plan` (so a saved plan's fingerprint compares like with like),
     // through a read-only handle; the write handle opens later.
     const rewriteStrategy = options.rewriteStrategy ?? options.plan?.rewrite_strategy ?? undefined;
-    const plan = await readLive(dbPath, (live, engine) => planLive(live, engine, config, desired, { rewriteStrategy, lintCounts: false }));
+    if (options.plan) savedPlanGuard(options.plan, config, { allowOtherDatabase: options.allowOtherDatabase });
+    let liveHistory: HistoryEntry[] = [];
+    let plan = await readLive(dbPath, async (live, engine) => {
+      liveHistory = engine ? await readHistory(engine) : [];
+      return planLive(live, engine, config, desired, {
+        rewriteStrategy,
+        lintCounts: false,
+        precheck: { allowDestructive: options.allowDestructive, create: options.create, allowSameVersion: options.allowSameVersion, history: liveHistory, onEvent: emit },
+      });
+    });
+    const liveVersion = liveHistory.length ? liveHistory[liveHistory.length - 1].version : null;
     if (options.plan && options.plan.live_fingerprint !== plan.live_fingerprint) {
       throw new RefusedError(
-        `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map((c) => c.kind + ' ' + c.table + (c.property ? '.' + c.property : '')).join(', ') || 'nothing'}`,
+        `the plan is stale: the live database changed since it was made (live schema ${plan.live_fingerprint.slice(0, 19)}…, plan expected ${options.plan.live_fingerprint.slice(0, 19)}…); it now needs: ${plan.changes.map(changeName).join(', ') || 'nothing'}`,
         'E_STALE_PLAN',
         ['run `kuzu-migrate plan --out PLAN.json` again and review it'],
       );
@@ -248,6 +291,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       recovered,
       plan,
     };
+    const versionBlocking = blockingFindings(plan.findings ?? []).filter((f) => f.code.startsWith('version-'));
+    if (plan.changes.length === 0 && versionBlocking.length > 0) throw findingError(versionBlocking);
     if (plan.changes.length === 0) {
       // A new version without schema changes is still a version the database is now at: record it,
       // so list, verify and rollback know it. Nothing else is written.
@@ -272,17 +317,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         ['check that the YAML declares everything the database holds (or list other tables under unmanaged:), then pass --allow-drops-on-first-run'],
       );
     }
-    const allowance = mergeAllowance(options.allowDestructive, config.policy.allowDestructive);
-    const policy = { allowDestructive: allowance, allowDestructiveBelowRows: config.policy.allowDestructiveBelowRows ?? null };
-    const refused = plan.changes.filter((c) => c.destructive && !destructiveAllowed(c, policy).allowed);
-    if (refused.length > 0) {
-      throw new RefusedError(
-        `${refused.length} destructive change${refused.length === 1 ? '' : 's'} not allowed: ` +
-          refused.map((c) => `${c.kind} ${c.table}${c.property ? '.' + c.property : ''}${c.rows_affected !== undefined ? ` (${c.rows_affected} rows)` : ''}`).join(', '),
-        'E_DESTRUCTIVE',
-        [`allow them with --allow-destructive=${[...new Set(refused.map((c) => (c.property ? `${c.table}.${c.property}` : c.table)))].join(',')}, or in the environment's policy`],
-      );
-    }
+    // The same findings plan reports: what apply would refuse or fail on stops it here, before
+    // the backup, with the count and sample keys (policy, versions, casts, multiplicity, expressions).
+    const blocking = blockingFindings(plan.findings ?? []);
+    if (blocking.length > 0) throw findingError(blocking);
     const building = plan.steps.filter((s) => s.phase === 'create_indexes');
     if (building.length && !configuredEngine().capabilities.builtinIndexes) {
       throw new RefusedError(
@@ -291,8 +329,12 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         ['remove the indexes from kuzu-migrate.yaml, or install the extensions in the database yourself (INSTALL FTS; INSTALL VECTOR) and build them by hand'],
       );
     }
-    if (exists) await precheckCasts(dbPath, plan, emit);
-    if (options.confirm && !(await options.confirm(plan))) return { ...base, status: 'aborted', duration_ms: Date.now() - started };
+    if (options.confirm && !(await options.confirm(plan))) {
+      throw new RefusedError('Cancelled; nothing changed', 'E_CANCELLED', ['answer "yes" to apply, or pass --auto-approve']);
+    }
+    // Time reported and recorded is the apply's own, without the time spent at the prompt.
+    started = Date.now();
+    checkSignal(options.signal, 'before the backup: nothing changed');
 
     const applyId = newApplyId();
     const journal: Journal = {
@@ -319,7 +361,9 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       writeJournal(journal);
       if (exists) {
         emit('backup', `backing up ${dbPath}`);
-        const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: null });
+        // The version the database is at (its last history entry); null for an adopted database
+        // without history: rollback treats that backup as the adopted state.
+        const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: liveVersion });
         backupId = b.id;
         backupSha = b.sha256;
         emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
@@ -335,7 +379,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       // The export route also when the plan drops or replaces a macro: only a fresh database can
       // lose one (Kuzu has no DROP MACRO). Index statements run on the copy, each on its own.
       if ((plan.rewrite_strategy === 'export' || plan.private_copy?.method === 'export') && exists) {
-        verified = await runExportStrategy(config, plan, stage, { applyId, backupId, started }, emit);
+        verified = await runExportStrategy(config, plan, stage, { applyId, backupId, started, signal: options.signal }, emit);
       } else {
         if (exists) {
           emit('copy', `copying ${dbPath} into a private staging folder`);
@@ -343,7 +387,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         }
         await withEngine(stage.file, {}, async (engine) => {
           await runIndexSteps(engine, plan, 'drop_indexes', emit);
-          verified = await runTransaction(engine, config, plan, { applyId, backupId, started }, emit);
+          verified = await runTransaction(engine, config, plan, { applyId, backupId, started, signal: options.signal }, emit);
           await runIndexSteps(engine, plan, 'create_indexes', emit);
           await verifyIndexes(engine, desiredSchemaOf(plan), emit);
         });
@@ -423,6 +467,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // What verify compares with while the file is unchanged (state/digest.ts Receipt).
     if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping!.expected! });
     clearJournal(dbPath);
+    // The append-only copy beside the backups survives a later rollback that restores an older file.
+    appendHistoryLog(config.backups, dbPath, historyEntry(config, plan, { applyId, backupId, started }));
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
     return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified };
@@ -441,6 +487,7 @@ async function recordVersionIfNew(config: ResolvedConfig, plan: PlanDocument, st
       await engine.query(createHistoryTableStatement());
       await engine.query(insertHistoryStatement(historyEntry(config, plan, { applyId: id, backupId: null, started })));
       await engine.query('COMMIT');
+      appendHistoryLog(config.backups, config.database, historyEntry(config, plan, { applyId: id, backupId: null, started }));
     } catch (err) {
       await engine.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -470,39 +517,57 @@ function historyEntry(config: ResolvedConfig, plan: PlanDocument, ctx: { applyId
   };
 }
 
+/** Throws InterruptedError when the CLI received SIGINT/SIGTERM; `state` says where and what state the database is in. */
+function checkSignal(signal: AbortSignal | undefined, state: string): void {
+  if (!signal?.aborted) return;
+  const name = signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+  throw new InterruptedError(name, `interrupted by ${name} ${state}`);
+}
+
 /**
- * Finds values a type change cannot convert, before anything is changed. Kuzu has no TRY_CAST and
- * one bad value fails the whole COPY, so a count query with the failure condition tells the user
- * exactly how many rows and which keys.
+ * The error apply ends with for blocking findings, most fundamental first: a missing database,
+ * then versions and policy (refused, exit 3), then what the data or an expression would fail on
+ * (exit 1). Every blocking finding is listed; nothing was changed.
  */
-async function precheckCasts(dbPath: string, plan: PlanDocument, emit: (p: ApplyPhase, m: string) => void): Promise<void> {
-  const casts = plan.changes.filter((c) => c.kind === 'alter_property_type' && !c.using);
-  if (casts.length === 0) return;
-  await withEngine(dbPath, { readOnly: true }, async (engine) => {
-    const live = (await introspect(engine)).schema;
-    for (const c of casts) {
-      const desiredSchema = desiredSchemaOf(plan);
-      const d = [...desiredSchema.nodes, ...desiredSchema.rels].find((t) => sameName(t.name, c.table))!;
-      const l = liveSource(live, d)!;
-      const p = d.properties.find((x) => sameName(x.name, c.property!))!;
-      const lp = l.properties.find((x) => sameName(x.name, p.name) || (p.renamedFrom !== undefined && sameName(x.name, p.renamedFrom)))!;
-      const v = l.kind === 'node' ? 'n' : 'r';
-      const cond = castFailureCondition(`${v}.${quoteIdent(lp.name)}`, String(c.from), String(c.to));
-      if (cond === null) continue;
-      emit('precheck', `checking ${l.name}.${lp.name} converts to ${c.to}`);
-      const match = l.kind === 'node' ? `MATCH (n:${quoteIdent(l.name)})` : `MATCH (a)-[r:${quoteIdent(l.name)}]->(b)`;
-      const bad = Number(await engine.scalar(`${match} WHERE ${cond} RETURN count(*)`));
-      if (bad > 0) {
-        const key = l.kind === 'node' ? `n.${quoteIdent((l as NodeTable).primaryKey)}` : `id(r)`;
-        const samples = await engine.query(`${match} WHERE ${cond} RETURN CAST(${key} AS STRING) AS k, CAST(${v}.${quoteIdent(lp.name)} AS STRING) AS v LIMIT 5`);
-        throw new RuntimeError(
-          `${bad} value${bad === 1 ? '' : 's'} of ${l.name}.${lp.name} cannot be converted from ${c.from} to ${c.to} (e.g. ${samples.map((s) => `${s['k']}: ${JSON.stringify(s['v'])}`).join(', ')}); nothing was changed`,
-          'E_CAST',
-          [`fix those rows, or declare how to convert them with \`using:\` on ${c.table}.${c.property}`],
-        );
-      }
-    }
-  });
+export function findingError(blocking: Finding[]): KuzuMigrateError {
+  const of = (...codes: string[]) => blocking.filter((f) => codes.includes(f.code));
+  const list = (fs: Finding[]) => fs.map((f) => (f.source ? `${f.source.file}:${f.source.line}:${f.source.column}: ` : '') + f.message).join('; ');
+  const hints = (fs: Finding[]) => [...new Set(fs.map((f) => f.hint).filter((h): h is string => !!h))];
+  const missing = of('database-missing');
+  if (missing.length) return new RuntimeError(missing[0].message, 'E_NO_DATABASE', hints(missing));
+  const version = of('version-reused', 'version-downgrade');
+  if (version.length) return new RefusedError(list(version), 'E_VERSION', hints(version));
+  const policy = of('policy-refused');
+  if (policy.length) {
+    const names = [...new Set(policy.map((f) => (f.property ? `${f.table}.${f.property}` : f.table!)))];
+    return new RefusedError(
+      `${policy.length} destructive change${policy.length === 1 ? '' : 's'} not allowed: ${policy.map((f) => f.message.replace(/^refused by policy of [^:]+: /, '')).join(', ')} (${policy[0].message.replace(/:.*$/, '')})`,
+      'E_DESTRUCTIVE',
+      [`allow them with --allow-destructive=${names.join(',')}, or in the environment's policy`],
+    );
+  }
+  const casts = of('cast-fails');
+  const rest = blocking.filter((f) => !casts.includes(f));
+  if (casts.length && !rest.length) return new RuntimeError(`${list(casts)}; nothing was changed`, 'E_CAST', hints(casts));
+  const code: ErrorCode = rest.every((f) => f.code.endsWith('-invalid')) ? 'E_EXPRESSION' : 'E_PRECHECK';
+  return new RuntimeError(`${blocking.length} problem${blocking.length === 1 ? '' : 's'} would make apply fail: ${list(blocking)}; nothing was changed`, code, hints(blocking));
+}
+
+/**
+ * A saved plan is applied only to the database and environment it was made for: each mismatch
+ * is refused (exit 3) naming which — not called stale. (After re-planning, a changed live
+ * database is "stale", and planIntegrityProblems refuses another tool version or edited steps.)
+ */
+export function savedPlanGuard(saved: PlanDocument, config: ResolvedConfig, options: { allowOtherDatabase?: boolean } = {}): void {
+  const refuse = (code: ErrorCode, message: string, hint: string) => {
+    throw new RefusedError(message, code, [hint]);
+  };
+  if (!options.allowOtherDatabase && path.resolve(saved.database) !== path.resolve(config.database)) {
+    refuse('E_PLAN_DATABASE', `the plan was made for database ${saved.database}, not ${config.database}`, 'apply it with the --env / --database it was planned with, or plan again for this database; a plan made on a copy of this database: --allow-other-database');
+  }
+  if ((saved.environment ?? null) !== (config.environment ?? null)) {
+    refuse('E_PLAN_ENVIRONMENT', `the plan was made for ${saved.environment ? `environment ${saved.environment}` : 'no environment'}, not ${config.environment ? `environment ${config.environment}` : 'no environment'}`, 'apply it with the --env it was planned with, or plan again');
+  }
 }
 
 /** Runs the plan's statements in one transaction, verifying rebuilt tables before their old versions go. */
@@ -510,7 +575,7 @@ async function runTransaction(
   engine: KuzuEngine,
   config: ResolvedConfig,
   plan: PlanDocument,
-  ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[] },
+  ctx: { applyId: string; backupId: string | null; started: number; carryHistory?: HistoryEntry[]; signal?: AbortSignal },
   emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const live = (await introspect(engine)).schema;
@@ -526,6 +591,7 @@ async function runTransaction(
   try {
     for (let i = 0; i < txSteps.length; i++) {
       const s = txSteps[i];
+      checkSignal(ctx.signal, `at step ${s.id} of ${plan.steps.length}: the transaction was rolled back and the database is unchanged${ctx.backupId ? ` (backup ${ctx.backupId} kept)` : ''}`);
       failedAt = `step ${s.id} (${s.comment})`;
       emit(s.phase, `${s.id}/${plan.steps.length} ${s.comment}`);
       const stepStart = Date.now();
@@ -544,6 +610,7 @@ async function runTransaction(
         verified = await verifyRebuilt(engine, live, plan, emit);
       }
     }
+    checkSignal(ctx.signal, `before commit: the transaction was rolled back and the database is unchanged${ctx.backupId ? ` (backup ${ctx.backupId} kept)` : ''}`);
     failedAt = 'checks';
     await runChecks(engine, config, emit);
     failedAt = 'history';
@@ -737,7 +804,7 @@ async function runExportStrategy(
   config: ResolvedConfig,
   plan: PlanDocument,
   stage: Staged,
-  ctx: { applyId: string; backupId: string | null; started: number },
+  ctx: { applyId: string; backupId: string | null; started: number; signal?: AbortSignal },
   emit: (p: ApplyPhase, m: string) => void,
 ): Promise<string[]> {
   const dbPath = config.database;

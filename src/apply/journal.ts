@@ -62,9 +62,12 @@ export function clearJournal(dbPath: string): void {
 }
 
 /**
- * Fault injection for crash tests: `KUZU_MIGRATE_FAULT=<point>` kills the process with SIGKILL at
- * that point, exactly like `kill -9`. Points are listed where they are called.
+ * Fault injection for crash and signal tests: `KUZU_MIGRATE_FAULT=<point>` kills the process with
+ * SIGKILL at that point, exactly like `kill -9`; `<point>:SIGINT` / `<point>:SIGTERM` sends the
+ * process that signal there (as Ctrl-C or `kill` would). Points are listed where they are called.
  */
 export function faultPoint(point: string): void {
-  if (process.env.KUZU_MIGRATE_FAULT === point) process.kill(process.pid, 'SIGKILL');
+  const [at, signal] = (process.env.KUZU_MIGRATE_FAULT ?? '').split(':');
+  if (at !== point) return;
+  process.kill(process.pid, signal === 'SIGINT' || signal === 'SIGTERM' ? signal : 'SIGKILL');
 }

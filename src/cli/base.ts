@@ -82,7 +82,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Selects the engine this command opens databases with (loaded lazily, see kuzu/engine.ts). */
   protected useEngine(kind: EngineKind): void {
     const auto = (this.flags as Record<string, unknown>)['auto-approve'] === true;
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
+    const interactive = this.interactive();
     configureEngine(kind, {
       // The same rule as upgrade's: a prompt on a terminal, else only with --auto-approve.
       approveInstall: async (r) =>
@@ -101,6 +101,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const config = this.loadConfig(overrides);
     await loadEngine();
     return config;
+  }
+
+  /**
+   * Whether a confirmation can be asked: stdin is a terminal (the prompt is written to stderr, so
+   * stdout may be piped, e.g. `apply | tee log`), and not --json.
+   */
+  protected interactive(): boolean {
+    return Boolean(process.stdin.isTTY) && !this.jsonEnabled();
   }
 
   /**

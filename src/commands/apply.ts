@@ -4,11 +4,12 @@ import { BaseCommand } from '../cli/base';
 import { fleetFlags } from '../cli/fleet';
 import type { FleetResult } from '../core/fleet';
 import { applyMigration, ApplyResult } from '../apply/apply';
-import { RefusedError, UsageError } from '../core/errors';
+import { InterruptedError, RefusedError, UsageError } from '../core/errors';
+import { planSchemaProblems } from '../apply/plan-file';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderText } from '../core/render';
 import { parsePlanFile } from '../core/plan-integrity';
-import { confirmOnTerminal } from '../cli/interact';
+import { confirmOnTerminal, trapSignals } from '../cli/interact';
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
@@ -19,8 +20,11 @@ fingerprints before the old ones are dropped, YAML checks, history row, commit, 
 check that the schema equals the declaration. A failure or a killed process leaves the database
 as it was, or fully migrated.
 Destructive changes are refused (exit 3) unless allowed by --allow-destructive or the policy.
-A saved plan whose database changed since is refused as stale (exit 3). A second apply on the
-same database gets exit 4.`;
+A saved plan is applied as saved; it is refused (exit 3, naming why) when the database changed
+since (stale), when it was made for another database or environment, by another tool version,
+or when its statements were edited. A missing database is created only with --create (or
+create: true). A declined confirmation exits 3; SIGINT/SIGTERM roll back, release the lock and
+exit 130/143. A second apply on the same database gets exit 4.`;
 
   static override examples = [
     { description: 'Plan, review, confirm and apply', command: '<%= config.bin %> apply' },
@@ -41,6 +45,9 @@ same database gets exit 4.`;
     }),
     strategy: Flags.string({ summary: 'Rewrite strategy for changes the engine cannot make in place (default: transaction; export with engine: ladybug).', options: [...REWRITE_STRATEGIES] }),
     database: Flags.string({ char: 'd', summary: 'Database file to apply to, instead of the one in the YAML.' }),
+    create: Flags.boolean({ summary: 'Create the database when it does not exist (otherwise a missing database is an error; or set create: true in the YAML).' }),
+    'allow-same-version': Flags.boolean({ summary: 'Apply a schema that differs from what the history recorded under the same version.' }),
+    'allow-other-database': Flags.boolean({ summary: 'Apply a saved plan made against another database file (e.g. a copy restored from a snapshot); its live schema must still match (else stale).' }),
     'allow-drops-on-first-run': Flags.boolean({ summary: 'Consent to drops on a database kuzu-migrate never applied to (first-run guard, docs/lint.md KM602).' }),
     ...fleetFlags,
   };
@@ -57,20 +64,36 @@ same database gets exit 4.`;
       // A rollout is never interactive: each target would prompt on its own.
       if (!this.flags['auto-approve']) throw new RefusedError('apply --all needs --auto-approve', 'E_NEEDS_APPROVAL', ['review `plan --all` first, then run apply --all --auto-approve']);
       const allow = this.flags['allow-destructive'];
-      return (await this.runAll('apply', [...(allow !== undefined ? [`--allow-destructive=${allow}`] : []), ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []), ...(this.flags['allow-drops-on-first-run'] ? ['--allow-drops-on-first-run'] : [])])) as FleetResult;
+      return (await this.runAll('apply', [
+        ...(allow !== undefined ? [`--allow-destructive=${allow}`] : []),
+        ...(this.flags.strategy ? ['--strategy', this.flags.strategy] : []),
+        ...(this.flags['allow-drops-on-first-run'] ? ['--allow-drops-on-first-run'] : []),
+        ...(this.flags.create ? ['--create'] : []),
+        ...(this.flags['allow-same-version'] ? ['--allow-same-version'] : []),
+      ])) as FleetResult;
     }
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     let plan: PlanDocument | undefined;
     if (this.args.plan) {
       if (!fs.existsSync(this.args.plan)) throw new UsageError(`plan file ${this.args.plan} does not exist`);
       plan = parsePlanFile(fs.readFileSync(this.args.plan, 'utf8'), this.args.plan);
+      // And the published contract: the file must follow schemas/plan.schema.json.
+      const problems = planSchemaProblems(plan);
+      if (problems.length) throw new UsageError(`${this.args.plan} is not a valid kuzu-migrate plan: ${problems.slice(0, 3).join('; ')}`, ['save plans with `kuzu-migrate plan --out PLAN.json`; see schemas/plan.schema.json']);
     }
     const allow = parseAllowance(this.flags['allow-destructive']);
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
+    const interactive = this.interactive();
     const autoApprove = this.flags['auto-approve'];
+    const signals = trapSignals();
     const progress = this.progress('Applying');
-    const result = await progress.around(() => applyMigration(config, {
+    let result: ApplyResult;
+    try {
+      result = await progress.around(() => applyMigration(config, {
       plan,
+      signal: signals.signal,
+      create: this.flags.create,
+      allowSameVersion: this.flags['allow-same-version'],
+      allowOtherDatabase: this.flags['allow-other-database'],
       allowDestructive: allow,
       allowDropsOnFirstRun: this.flags['allow-drops-on-first-run'],
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
@@ -84,12 +107,19 @@ same database gets exit 4.`;
         if (!interactive) {
           throw new RefusedError('apply needs confirmation and there is no terminal', 'E_NEEDS_APPROVAL', ['pass --auto-approve, or apply a reviewed plan file']);
         }
-        return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ');
+        return confirmOnTerminal('Apply these changes? Only "yes" is accepted: ', signals.signal);
       },
     }));
+    } finally {
+      signals.dispose();
+    }
+    if (signals.signal.aborted && result.status === 'applied') {
+      // The signal came after the commit: the apply finished, say so rather than pretend it did not.
+      const name = signals.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+      throw new InterruptedError(name, `interrupted by ${name} after the commit: the apply is complete and ${result.database} is at ${result.version}`);
+    }
     if (result.recovered) this.out(result.recovered.message);
     if (result.status === 'no_changes') this.out(`No changes. ${config.database} already matches ${config.version}.`);
-    else if (result.status === 'aborted') this.out('Apply cancelled; nothing was changed.');
     else {
       this.out(
         `Applied ${result.changes} change${result.changes === 1 ? '' : 's'} to ${result.database} (${result.strategy}${result.rewrite_strategy ? ', ' + result.rewrite_strategy : ''}) in ${result.duration_ms} ms.` +

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import { RuntimeError } from '../core/errors';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { fleetFlags } from '../cli/fleet';
@@ -48,6 +50,10 @@ configuration.`;
     const fleet = await this.runAll('drift', [], { markdown: this.flags.format === 'markdown' });
     if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
+    // A missing database is not "drift": it is a wrong path or an environment not set up yet.
+    if (!fs.existsSync(config.database)) {
+      throw new RuntimeError(`database ${config.database} does not exist (${config.databaseOrigin})`, 'E_NO_DATABASE', ['check the path for a typo, or create it with `kuzu-migrate apply --create`']);
+    }
     const plan = await planMigration(config);
     const options = { baseDir: config.dir, configArg: this.flags.config, environment: config.environment };
     const text = renderDriftText(plan, { ...options, colors: this.colors });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { adoptDatabase } from '../api/init';
 import { introspectDatabase } from '../api/init';
 import { stringify } from 'yaml';
 import { withoutUnmanaged } from '../core/lint/protection';
@@ -40,7 +41,7 @@ checks, environments, policy and comments are kept. Review the diff and commit i
 
   static override flags = {
     database: Flags.string({ char: 'd', summary: 'The database file to read (with --merge: default the YAML\'s).' }),
-    version: Flags.string({ summary: 'Version to declare (vMAJOR.MINOR.PATCH).', default: 'v0.1.0' }),
+    version: Flags.string({ summary: 'Version to declare (vMAJOR.MINOR.PATCH); default: the version the history recorded last, else v0.1.0.' }),
     force: Flags.boolean({ summary: 'Overwrite an existing YAML file.', exclusive: ['merge'] }),
     merge: Flags.boolean({ summary: "Refresh an existing YAML's table declarations from the database, keeping the rest." }),
     unmanaged: Flags.string({
@@ -53,8 +54,8 @@ checks, environments, policy and comments are kept. Review the diff and commit i
     if (this.flags.merge) return this.merge();
     if (!this.flags.database) throw new UsageError('init needs --database PATH', ['name the database to declare, or pass --merge to refresh an existing YAML']);
     const file = path.resolve(this.flags.config);
-    const version = this.flags.version;
-    if (!isValidVersionName(version)) throw new UsageError(`--version ${version} is not a version name`, ['use vMAJOR.MINOR.PATCH, e.g. v1.0.0']);
+    const asked = this.flags.version;
+    if (asked !== undefined && !isValidVersionName(asked)) throw new UsageError(`--version ${asked} is not a version name`, ['use vMAJOR.MINOR.PATCH, e.g. v1.0.0']);
     if (fs.existsSync(file) && !this.flags.force) {
       throw new UsageError(`${file} already exists`, ['pass --force to overwrite it, or choose another file with --config']);
     }
@@ -65,7 +66,9 @@ checks, environments, policy and comments are kept. Review the diff and commit i
     this.useEngine(engine);
     await loadEngine();
     const patterns = this.flags.unmanaged ?? [];
-    const { schema, unmanaged } = leaveOutUnmanaged(await introspectDatabase(dbPath), patterns);
+    const adopted = await adoptDatabase(dbPath);
+    const version = asked ?? adopted.recordedVersion ?? 'v0.1.0';
+    const { schema, unmanaged } = leaveOutUnmanaged(adopted.schema, patterns);
     let rel = path.relative(path.dirname(file), dbPath);
     if (!rel.startsWith('.') && !path.isAbsolute(rel)) rel = './' + rel;
     const yaml =

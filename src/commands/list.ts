@@ -8,7 +8,8 @@ export default class List extends BaseCommand<typeof List> {
   static override summary = 'List snapshot versions, backups and apply history.';
   static override description = `Versions from the migrations folder with date, format, size, tables and rows; the one whose
 schema fingerprint equals the live database's is marked with *. Also lists the backups, and the
-apply history the database keeps in its reserved _kuzu_migrate_history table.`;
+apply history the database keeps in its reserved _kuzu_migrate_history table, merged with the
+append-only backups/history.jsonl: an apply a rollback undid is listed as rolled back, never erased.`;
 
   static override examples = [{ description: 'List everything', command: '<%= config.bin %> list' }, { description: 'Machine-readable', command: '<%= config.bin %> list --json' }];
 
@@ -32,7 +33,7 @@ apply history the database keeps in its reserved _kuzu_migrate_history table.`;
     for (const b of r.backups) lines.push(`  ${b.id}  ${b.created_at ?? ''}  ${b.reason ?? ''}  ${b.bytes} bytes`);
     if (r.history.length) {
       lines.push('', 'History:');
-      for (const h of r.history) lines.push(`  ${h.applied_at}  ${h.version.padEnd(10)} ${h.operation.padEnd(8)} ${h.strategy.padEnd(20)} ${h.changes} changes  ${h.duration_ms} ms  backup ${h.backup_id || '-'}`);
+      for (const h of r.history) lines.push(`  ${h.applied_at}  ${h.version.padEnd(10)} ${h.operation.padEnd(8)} ${h.strategy.padEnd(20)} ${h.changes} changes  ${h.duration_ms} ms  backup ${h.backup_id || '-'}${h.rolled_back ? '  (rolled back)' : ''}`);
     }
     for (const w of r.warnings) lines.push(`warning: ${w}`);
     this.out(lines.join('\n'));

@@ -20,7 +20,7 @@ was. Staging files are removed, the journal cleared, a stale lock taken over.`;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     const lock = acquireLock(config.database, 'kuzu-migrate recover');
     try {
-      const recovered = await recoverInterrupted(config.database);
+      const recovered = await recoverInterrupted(config.database, config.backups);
       this.out(recovered ? recovered.message : `Nothing to recover: no interrupted apply on ${config.database}.`);
       // A checkpoint killed half way leaves a .shadow that only a read-write open replays.
       if (fs.existsSync(config.database + '.shadow') && fs.existsSync(config.database)) {

@@ -57,7 +57,7 @@ unknown storage version), 4 locked, 64 unknown release.`;
       database = path.resolve(this.flags.database);
       backups = path.join(path.dirname(database), 'backups');
     }
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled();
+    const interactive = this.interactive();
     const auto = this.flags['auto-approve'];
     const progress = this.progress('Upgrading');
     const result = await progress.around(() => upgradeDatabase({

@@ -88,6 +88,18 @@ export interface ResolvedConfig {
   schema: Schema;
   /** Every YAML file the schema was read from (the config itself when it is inline). */
   schemaFiles: string[];
+  /**
+   * Whether apply may create the database when it does not exist (`create: true` at the top or in
+   * the chosen environment). False by default: a mistyped path is an error, not a new database.
+   */
+  create: boolean;
+  /** How `database` was resolved, for messages: `--database`, `environments.prod.database (kuzu-migrate.yaml:41:15)`, … */
+  databaseOrigin: string;
+  /**
+   * Where expressions are declared, for file:line findings: keys `default:Table.prop`,
+   * `using:Table.prop` and `check:<name>`.
+   */
+  sources: Record<string, { file: string; line: number; column: number }>;
   /** Lint settings (`lint:`, the environment's overriding code by code). */
   lint: LintSettings;
   /** `Table` / `Table.prop` entries apply refuses to destroy or rebuild (`protect: true`, `protect:` lists). */
@@ -333,26 +345,56 @@ class ConfigReader {
     this.checkUnmanaged(unmanaged);
     this.locations.sections.schema = this.at({ src: this.src, path: ['schema'] });
 
-    const at = (p: unknown, fallback: string) => resolve(dir, str(p) ?? fallback);
+    // `${VAR}` in paths comes from the environment; an unset variable is an error, never literal text.
+    const at = (p: unknown, fallback: string, where: Path) => resolve(dir, this.expandVars(str(p) ?? fallback, where));
+    const envKeyPath = (key: string): Path => (env && isObject(envValue) && key in envValue ? ['environments', env, key] : [key]);
+    const dbWhere = envKeyPath('database');
+    const dbLoc = src.locate(dbWhere, 'value');
+    const create = envValue.create === true || (envValue.create === undefined && root.create === true);
     return {
       file: src.file,
       dir,
       version: str(root.version) ?? '',
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
-      database: this.options.database !== undefined ? resolve(this.options.database) : at(envValue.database ?? root.database, ''),
-      migrations: at(root.migrations, './migrations'),
-      backups: this.options.backups !== undefined ? resolve(this.options.backups) : at(envValue.backups ?? root.backups, './backups'),
+      database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : at(envValue.database ?? root.database, '', dbWhere),
+      migrations: at(root.migrations, './migrations', ['migrations']),
+      backups: this.options.backups !== undefined ? resolve(this.expandVars(this.options.backups, null)) : at(envValue.backups ?? root.backups, './backups', envKeyPath('backups')),
       environment: env,
       policy,
       checks,
       schema,
       schemaFiles: [...new Set(parts.map((p) => p.src.file))],
+      create,
+      databaseOrigin:
+        this.options.database !== undefined
+          ? 'from --database'
+          : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
+      sources: this.sources,
       lint,
       protect: [...new Set(this.protect)],
       unmanaged,
       locations: this.locations,
       targets: targetSpecs(envValue.targets ?? root.targets),
     };
+  }
+
+  /** Where expressions are declared (see ResolvedConfig.sources). */
+  private readonly sources: ResolvedConfig['sources'] = {};
+
+  /**
+   * Replaces `${NAME}` by the environment variable NAME. An unset variable is reported at `where`
+   * (a YAML path), or as a usage problem of --database when `where` is null.
+   */
+  private expandVars(text: string, where: Path | null): string {
+    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const value = process.env[name];
+      if (value !== undefined) return value;
+      const origin: Origin = { src: this.src, path: where ?? [] };
+      this.report(origin, 'value', where ? `\${${name}} in ${where.join('.')} is not set in the environment` : `\${${name}} in --database is not set in the environment`, {
+        hint: `export ${name}=... before running, or write the path literally`,
+      });
+      return '';
+    });
   }
 
   // ---- schema sources --------------------------------------------------------------------------
@@ -651,7 +693,7 @@ class ConfigReader {
       seen.set(name.toLowerCase(), dup ?? name);
       this.locations.properties[`${table}.${name}`.toLowerCase()] ??= this.at(at);
       if (isObject(def) && def.protect === true) this.protect.push(`${table}.${name}`);
-      const prop = this.property(name, def, at);
+      const prop = this.property(name, def, at, table);
       if (prop) out.push(prop);
     }
     // Renames: the old name must be free, and two properties cannot come from the same one.
@@ -673,7 +715,7 @@ class ConfigReader {
     return out;
   }
 
-  private property(name: string, def: unknown, origin: Origin): Property | undefined {
+  private property(name: string, def: unknown, origin: Origin, table = ''): Property | undefined {
     let typeText: string | undefined;
     let typePath: Path = origin.path;
     if (typeof def === 'string') typeText = def;
@@ -703,7 +745,11 @@ class ConfigReader {
     }
     const prop: Property = { name, type, default: null };
     if (!isObject(def)) return prop;
-    if ('default' in def) prop.default = this.defaultExpression(def.default, { ...origin, path: [...origin.path, 'default'] });
+    if ('default' in def) {
+      const at: Origin = { ...origin, path: [...origin.path, 'default'] };
+      prop.default = this.defaultExpression(def.default, at);
+      this.sources[`default:${table}.${name}`] = origin.src.diag(origin.src.locate(at.path, 'value'));
+    }
     if (prop.default !== null && parsed.ok && type === 'SERIAL') {
       this.report({ ...origin, path: [...origin.path, 'default'] }, 'key', `SERIAL property "${name}" cannot have a default`, {
         hint: 'Kuzu numbers SERIAL values itself; remove the default',
@@ -720,6 +766,7 @@ class ConfigReader {
     }
     if (typeof def.using === 'string' && def.using.trim() !== '') {
       prop.using = def.using;
+      this.sources[`using:${table}.${name}`] = origin.src.diag(origin.src.locate([...origin.path, 'using'], 'value'));
       this.guardExpression(def.using, { ...origin, path: [...origin.path, 'using'] }, 'using');
     }
     return prop;
@@ -740,6 +787,16 @@ class ConfigReader {
     if (typeof value === 'string') {
       if (value.trim() === '') {
         this.report(origin, 'value', 'default is an empty expression', { hint: `for an empty string write default: "''"` });
+        return null;
+      }
+      // A default is a Cypher expression: a bare word is a variable, which no default can use
+      // (Kuzu: "Variable draft is not in scope" at apply). Almost always a string was meant.
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.trim()) && !/^(true|false|null)$/i.test(value.trim())) {
+        const word = value.trim();
+        this.report(origin, 'value', `default ${word} is a Cypher variable, not a value`, {
+          expected: 'a Cypher expression',
+          hint: `for the string write default: "'${word}'" (quotes inside the YAML string); for a function call write ${word}()`,
+        });
         return null;
       }
       this.guardExpression(value, origin, 'default');
@@ -829,6 +886,7 @@ class ConfigReader {
       const problem = readQueryProblem(c.query, 'check');
       if (problem) this.reportAt(this.src, this.src.locateInScalar(path, problem.offset), `check "${c.name}": ${problem.message}`, { hint: problem.hint });
       out.push({ name: c.name, query: c.query });
+      this.sources[`check:${c.name}`] = this.src.diag(this.src.locate(['checks', i, 'query'], 'value'));
     });
     return out;
   }

@@ -19,6 +19,10 @@ export const ExitCode = {
   Usage: 64,
   /** Invalid configuration: the YAML or the declared schema is wrong. */
   InvalidConfig: 65,
+  /** Interrupted by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
+  Interrupted: 130,
+  /** Terminated by SIGTERM: 128 + 15. */
+  Terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -76,6 +80,10 @@ export const ERRORS = {
   E_MULTI_STATEMENT: { exit: ExitCode.Refused, meaning: 'more than one statement reached the engine in one call', hint: 'a default, `using` or check must be one expression or one read-only query' },
   E_SYMLINK_LOOP: { exit: ExitCode.Refused, meaning: 'the database path is a loop of symbolic links', hint: 'point `database:` at the database file itself' },
   E_HARD_LINKED: { exit: ExitCode.Refused, meaning: 'the database file has several hard links; a swap would leave the other names on the old database', hint: 'remove the other links, or point `database:` at a file with one name' },
+  E_CANCELLED: { exit: ExitCode.Refused, meaning: 'the confirmation was declined (anything but "yes", or end of input); nothing changed', hint: 'answer "yes" to proceed, or pass --auto-approve' },
+  E_VERSION: { exit: ExitCode.Refused, meaning: 'the declared version was already applied with another schema, or is lower than the live one', hint: 'declare a new version; to go back, use `kuzu-migrate rollback`; --allow-same-version accepts a reused version' },
+  E_PLAN_DATABASE: { exit: ExitCode.Refused, meaning: 'the saved plan was made for another database', hint: 'apply it with the --env / --database it was planned with, or plan again' },
+  E_PLAN_ENVIRONMENT: { exit: ExitCode.Refused, meaning: 'the saved plan was made for another environment', hint: 'apply it with the --env it was planned with, or plan again' },
   E_NEEDS_APPROVAL: { exit: ExitCode.Refused, meaning: 'a change needs confirmation and none was given', hint: 'run on a terminal and answer yes, or pass --auto-approve' },
   E_NOT_EMPTY: { exit: ExitCode.Refused, meaning: 'import loads only into an empty or new database', hint: 'pass --force to replace the database (it is backed up first)' },
   E_VERSION_EXISTS: { exit: ExitCode.Refused, meaning: 'a snapshot of that version exists; snapshots are never overwritten', hint: 'choose a new version name' },
@@ -86,6 +94,9 @@ export const ERRORS = {
   E_UNKNOWN_ENGINE: { exit: ExitCode.Refused, meaning: 'the database bytes are not a Kuzu or LadybugDB database kuzu-migrate knows', hint: 'pass --from <release> if you know which release wrote it' },
   E_UNKNOWN_STORAGE_VERSION: { exit: ExitCode.Refused, meaning: 'no release kuzu-migrate knows reads this storage version', hint: 'export it with the release that wrote it and import that into a new database' },
   E_CHECK_NOT_READ_ONLY: { exit: ExitCode.InvalidConfig, meaning: 'a `checks:` query is not one read-only query; nothing was run', hint: 'a check must only read and return a single true, e.g. MATCH (n:T) WHERE n.p IS NULL RETURN count(*) = 0' },
+  E_EXPRESSION: { exit: ExitCode.Error, meaning: 'a default, `using:` or `checks:` expression does not compile; nothing was changed', hint: 'fix the expression at the file:line the message names (`plan` shows every finding)' },
+  E_PRECHECK: { exit: ExitCode.Error, meaning: 'pre-checks found what would make apply fail (values, multiplicity, primary keys, expressions); nothing was changed', hint: 'run `kuzu-migrate plan` to see every finding with its hint' },
+  E_NO_BACKUP: { exit: ExitCode.Error, meaning: 'the backup asked for (`rollback --backup ID` / `--last`) does not exist', hint: 'run `kuzu-migrate list` to see the backups' },
   E_RUNTIME: { exit: ExitCode.Error, meaning: 'a runtime failure', hint: 'read the message; nothing was changed unless it says so' },
   E_NO_DATABASE: { exit: ExitCode.Error, meaning: 'the database does not exist', hint: 'check `database:` in the YAML or pass --database' },
   E_NO_VERSION: { exit: ExitCode.Error, meaning: 'no snapshot or backup holds the version asked for', hint: 'run `kuzu-migrate list` to see the versions there are' },
@@ -111,6 +122,8 @@ export const ERRORS = {
   E_SNAPSHOT_UNSAFE: { exit: ExitCode.Error, meaning: 'a snapshot folder holds what kuzu-migrate never writes (symlinks, paths that leave it, a version that disagrees with its folder)', hint: 'export the snapshot again from its source, or restore the folder from version control' },
   E_SWAP: { exit: ExitCode.Error, meaning: 'the new database was not closed cleanly, so it was not swapped in; nothing was replaced', hint: 'run the command again; report it if it repeats' },
   E_CHILD: { exit: ExitCode.Error, meaning: 'a fleet target\'s own process ended without a result (killed, or crashed)', hint: 'run the command on that target alone (--database) to see its error; the target is old or new' },
+  E_INTERRUPTED: { exit: ExitCode.Interrupted, meaning: 'interrupted by SIGINT (Ctrl-C): rolled back, lock released; the message says what state the database is in', hint: 'run the command again when ready; nothing was half-done' },
+  E_TERMINATED: { exit: ExitCode.Terminated, meaning: 'terminated by SIGTERM: rolled back, lock released; the message says what state the database is in', hint: 'run the command again when ready; nothing was half-done' },
   E_INTERNAL: { exit: ExitCode.Error, meaning: 'kuzu-migrate is broken or incomplete (a bug, or a missing build)', hint: 'run `npm run build`; if it persists, report it' },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -184,6 +197,16 @@ export class RefusedError extends KuzuMigrateError {
 export class RuntimeError extends KuzuMigrateError {
   constructor(message: string, code: ErrorCode = 'E_RUNTIME', hints: string[] = []) {
     super(message, code, hints);
+  }
+}
+
+/**
+ * The operation was stopped by a signal: the message says what state the database is in. Exit
+ * 130 for SIGINT, 143 for SIGTERM.
+ */
+export class InterruptedError extends KuzuMigrateError {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM', message: string, hints: string[] = []) {
+    super(message, signal === 'SIGTERM' ? 'E_TERMINATED' : 'E_INTERRUPTED', hints);
   }
 }
 

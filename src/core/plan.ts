@@ -10,6 +10,7 @@ import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
 import { Index, isNonConstantDefault, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
+import type { Finding } from './findings';
 import type { LintReport } from './lint/types';
 
 /**
@@ -126,6 +127,11 @@ export interface PlanDocument {
   summary: PlanSummary;
   /** The desired schema in full, so a saved plan can be applied without the YAML (snake_case keys). */
   desired_schema: PlanSchema;
+  /**
+   * What planning found that apply would refuse or fail on (severity error), or that a person
+   * should look at (core/findings.ts). Filled by planning with pre-checks (plan, apply).
+   */
+  findings?: Finding[];
   /** Lint findings (docs/lint.md), set by planning; absent in plans written before lint existed. Explains only. */
   lint?: LintReport;
 }

@@ -8,6 +8,19 @@ import { planGraph, renderMermaid } from './graph';
 import { Connection } from './model';
 import { PlanDocument, PlanSummary } from './plan';
 import { lintMarkdownLines, lintTextLines } from './lint/render';
+import { blockingFindings, formatFinding, sourcePrefix } from './findings';
+
+/** The findings block of the text plan ('' when there are none). */
+function findingsText(plan: PlanDocument): string[] {
+  const fs = plan.findings ?? [];
+  if (fs.length === 0) return [];
+  const blocking = blockingFindings(fs).length;
+  return [
+    blocking ? `Apply would fail or be refused: ${blocking} finding${blocking === 1 ? '' : 's'} (error).` : 'Pre-check findings:',
+    ...fs.map((f) => '  ' + formatFinding(f).replace(/\n/g, '\n  ')),
+    '',
+  ];
+}
 
 /**
  * The colour functions the renderers use (each wraps a string in ANSI codes, or returns it as is).
@@ -164,7 +177,7 @@ function header(plan: PlanDocument, baseDir?: string): string {
 export function renderText(plan: PlanDocument, options: RenderOptions = {}): string {
   const k = options.colors ?? NO_COLORS;
   const lines: string[] = [k.bold(header(plan, options.baseDir)), ''];
-  if (!plan.database_exists) lines.push('The database does not exist yet; apply creates it.', '');
+  if (!plan.database_exists) lines.push('The database does not exist yet; apply creates it (with --create, or create: true in the YAML).', '');
   for (const c of plan.changes) {
     const color = actionColor(k, c.action);
     const sym = ACTION_SYMBOLS[c.action].padStart(3);
@@ -173,6 +186,7 @@ export function renderText(plan: PlanDocument, options: RenderOptions = {}): str
     lines.push(k.dim(`      ${c.reason}`));
   }
   if (plan.changes.length) lines.push('');
+  lines.push(...findingsText(plan));
   for (const w of plan.warnings) lines.push(`${k.yellow('warning:')} ${w}`);
   if (plan.warnings.length) lines.push('');
   if (plan.strategy !== 'none') {
@@ -194,6 +208,15 @@ export function renderMarkdown(plan: PlanDocument, options: RenderOptions = {}):
   const out: string[] = [];
   out.push(`### kuzu-migrate plan → \`${plan.version}\``, '');
   out.push(`Database \`${displayPath(plan.database, options.baseDir)}\`${plan.environment ? `, environment \`${plan.environment}\`` : ''}.`, '');
+  const findings = plan.findings ?? [];
+  if (findings.length) {
+    const blocking = blockingFindings(findings).length;
+    if (blocking) out.push(`> [!CAUTION]\n> Apply would fail or be refused: ${blocking} finding${blocking === 1 ? '' : 's'} below.`, '');
+    out.push('| severity | code | finding | hint |', '|---|---|---|---|');
+    const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    for (const f of findings) out.push(`| ${f.severity} | \`${f.code}\` | ${cell(sourcePrefix(f) + f.message)} | ${cell(f.hint ?? '')} |`);
+    out.push('');
+  }
   if (plan.changes.length === 0) {
     out.push('**No changes.** The live database matches the declared schema.');
     return out.join('\n') + '\n';

@@ -26,6 +26,12 @@ export interface QueryRunner {
   execute(statement: string, params: Record<string, unknown>): Promise<Row[]>;
   /** First column of the first row; throws when there is no row. */
   scalar<T = unknown>(statement: string): Promise<T>;
+  /**
+   * Compiles (prepares) one statement without running it: null when it binds, else the engine's
+   * first error line. Optional: a runner that cannot prepare (a child-process engine) leaves it
+   * out, and the pre-checks that need it are skipped there.
+   */
+  compile?(statement: string): Promise<string | null>;
   /** Closes the database; its files are left consistent. Idempotent. */
   close(): Promise<void>;
 }

@@ -9,7 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isProcessAlive, readLock } from '../apply/lock';
 import { ResolvedConfig } from '../config/config';
-import { engineMismatch } from '../kuzu/engine';
+import { engineMismatch, withEngine } from '../kuzu/engine';
+import { KuzuMigrateError, LockedError } from '../core/errors';
+import { journalPath, readJournal } from '../apply/journal';
 import { findRelease } from '../engines/releases';
 import { IMPORT_STAGING_PREFIX } from './import';
 import { findLeftovers } from '../state/leftovers';
@@ -79,6 +81,28 @@ function writable(dir: string): { ok: boolean; why: string } {
   }
 }
 
+/** The root of the git work tree holding `dir` (or its nearest existing ancestor), or null. */
+function gitWorkTree(dir: string): string | null {
+  let cur = existingAncestor(dir);
+  for (;;) {
+    if (fs.existsSync(path.join(cur, '.git'))) return cur;
+    const up = path.dirname(cur);
+    if (up === cur) return null;
+    cur = up;
+  }
+}
+
+async function openItem(db: string): Promise<DoctorItem> {
+  try {
+    await withEngine(db, { readOnly: true }, (e) => e.scalar('RETURN 1'));
+    return { name: 'open', status: 'ok', detail: 'opens read-only; no other process holds it' };
+  } catch (err) {
+    if (err instanceof KuzuMigrateError && err.code === 'E_ENGINE_NOT_INSTALLED') return { name: 'open', status: 'warning', detail: err.message };
+    if (err instanceof LockedError) return { name: 'open', status: 'error', detail: `${err.message} (Kuzu's file lock): apply would fail; ${err.hints.join('; ')}` };
+    return { name: 'open', status: 'error', detail: `not a readable database: ${(err as Error).message.split('\n')[0]} (truncated, or not a Kuzu file?); restore it from a backup (\`kuzu-migrate rollback --backup ID\`)` };
+  }
+}
+
 export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
   const items: DoctorItem[] = [];
   const db = path.resolve(config.database);
@@ -88,7 +112,7 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
   items.push(
     dbExists
       ? { name: 'database', status: 'ok', detail: `${db} (${fmtBytes(dbSize)})` }
-      : { name: 'database', status: 'warning', detail: `${db} does not exist yet (apply creates it)` },
+      : { name: 'database', status: 'warning', detail: `${db} does not exist yet (apply creates it only with --create or create: true)` },
   );
 
   if (dbExists) {
@@ -100,6 +124,27 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
     if (mismatch) items.push({ name: 'storage version', status: 'error', detail: `${mismatch.message}; ${mismatch.hints.join('; ')}` });
     else if (found.storage_version === null) items.push({ name: 'storage version', status: 'warning', detail: found.detail });
     else items.push({ name: 'storage version', status: 'ok', detail: `${found.storage_version} (${found.release ?? found.engine}), as the configured engine (engine: ${config.engine})` });
+    // Opening it read-only is what every command does first: it finds Kuzu's own file lock (the
+    // database open in another process) and a file that is not a readable database (truncated,
+    // text). Measured messages: "Could not set lock on file", "not a valid Kuzu database file",
+    // "Reading past the end of the file".
+    if (!mismatch) items.push(await openItem(db));
+  }
+  const journal = readJournal(db);
+  if (journal) {
+    items.push({
+      name: 'interrupted apply',
+      status: 'error',
+      detail: `journal ${journalPath(db)}: an apply to ${journal.version} (${journal.apply_id}, pid ${journal.pid}) was interrupted in phase ${journal.phase}; run \`kuzu-migrate recover\` (apply settles it too)`,
+    });
+  }
+  const repo = gitWorkTree(path.resolve(config.backups));
+  if (repo) {
+    items.push({
+      name: 'backups location',
+      status: 'warning',
+      detail: `${path.resolve(config.backups)} is inside the git work tree ${repo}: a fresh CI checkout (or git clean) would not have them; keep backups outside the repository (backups: in the YAML or the environment)`,
+    });
   }
 
   const folders: [string, string][] = [

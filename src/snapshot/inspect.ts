@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { compareDigests, currentReceipt, digestWith } from '../state/digest';
 import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../apply/backup';
+import { mergeHistory, MergedEntry, readHistoryLog } from '../apply/history-log';
 import { ResolvedConfig } from '../config/config';
 import { withoutUnmanaged } from '../core/lint/protection';
 import { Change } from '../core/changes';
@@ -57,8 +58,11 @@ export interface ListResult {
   live_fingerprint: string | null;
   versions: VersionInfo[];
   backups: BackupInfo[];
-  /** The apply history, from the database's own `_kuzu_migrate_history` table. */
-  history: HistoryEntry[];
+  /**
+   * The apply history: the database's own `_kuzu_migrate_history` table merged with the
+   * append-only backups/history.jsonl; entries only the log holds are `rolled_back`.
+   */
+  history: MergedEntry[];
   warnings: string[];
 }
 
@@ -109,7 +113,8 @@ export async function listSnapshots(config: ResolvedConfig): Promise<ListResult>
       if (e.endsWith('.kuzu') && fs.statSync(p).isFile()) backups.push({ id: e, path: p, created_at: fs.statSync(p).mtime.toISOString(), reason: null, bytes: fs.statSync(p).size });
     }
   }
-  return { migrations: root, database: config.database, live_fingerprint: liveFp, versions, backups, history, warnings };
+  const merged = mergeHistory(history, readHistoryLog(config.backups, config.database));
+  return { migrations: root, database: config.database, live_fingerprint: liveFp, versions, backups, history: merged, warnings };
 }
 
 // ------------------------------------------------------------------------------------------ diff
@@ -227,7 +232,9 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     if (!fs.existsSync(dir)) throw new RuntimeError(`version ${options.version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list`']);
     manifest = readManifest(dir);
   }
-  if (!fs.existsSync(config.database)) throw new RuntimeError(`database ${config.database} does not exist`, 'E_NO_DATABASE');
+  if (!fs.existsSync(config.database)) {
+    throw new RuntimeError(`database ${config.database} does not exist (${config.databaseOrigin})`, 'E_NO_DATABASE', ['check the path for a typo, or create it with `kuzu-migrate apply --create`']);
+  }
   const expected = manifest ? manifest.schema : config.schema;
   const checks = await withEngine(config.database, { readOnly: true }, async (engine) => {
     const checksDone: VerifyCheck[] = [];

@@ -130,7 +130,9 @@ describe('plan, drift and golden plans', () => {
     const d = runCli(['drift', '-c', p.yamlPath, '--json']);
     expect(d.status).toBe(2);
     expect(JSON.parse(d.stdout)).toMatchObject({ drift: true, differences: expect.arrayContaining([expect.objectContaining({ kind: 'drop_property', table: 'Component', property: 'owner' })]) });
-    expect(runCli(['plan', '--detailed-exitcode', '-c', p.yamlPath]).status).toBe(2);
+    // The drop is destructive and nothing allows it: apply would refuse it, so 1; allowed, 2.
+    expect(runCli(['plan', '--detailed-exitcode', '-c', p.yamlPath]).status).toBe(1);
+    expect(runCli(['plan', '--detailed-exitcode', '--allow-destructive', '-c', p.yamlPath]).status).toBe(2);
     expect(runCli(['plan', '-c', p.yamlPath]).status).toBe(0);
   });
 

@@ -101,7 +101,7 @@ describe('the workflow\'s commands, replayed in order against real databases', (
     const run = (args: string[]) => runCli(args, { cwd: dir });
 
     // Production at v1.0.0 with rows, and its schema snapshot (what the last apply job left).
-    expect(run(['apply', '--env', 'prod', '--auto-approve']).status).toBe(0);
+    expect(run(['apply', '--env', 'prod', '--auto-approve', '--create']).status).toBe(0); // its first apply creates it
     await withEngine(path.join(srv, 'graph.kuzu'), {}, async (e) => {
       await e.query("UNWIND range(1, 300) AS i CREATE (:Requirement {id: 'R' + CAST(i AS STRING), title: 'req ' + CAST(i AS STRING), priority: i % 5})");
       await e.query("CREATE (:Component {name: 'auth', owner: 'ann'})");

@@ -25,6 +25,7 @@ let ladybugPath = '';
 const schema = (version: string, engine: string, person: Record<string, unknown>) => `version: ${version}
 engine: ${engine}
 database: ./db/graph.lbug
+create: true
 migrations: ./migrations
 backups: ./backups
 schema:

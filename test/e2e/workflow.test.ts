@@ -26,7 +26,8 @@ describe('the manual migration flow, automated', () => {
   it('walks every step', async () => {
     // v4.0.0 from nothing, with data
     fs.writeFileSync(yaml, example('v4.0.0'));
-    expect(json('apply', '--auto-approve')).toMatchObject({ status: 'applied', version: 'v4.0.0' });
+    expect(cli('apply', '--auto-approve').status).toBe(1); // a missing database is created only when asked
+    expect(json('apply', '--auto-approve', '--create')).toMatchObject({ status: 'applied', version: 'v4.0.0' });
     await withEngine(db, {}, async (e) => {
       await e.query("CREATE (:Requirement {id: 'R1', title: 'login', priority: 2})");
       await e.query("CREATE (:Requirement {id: 'R2', title: 'logout', priority: 1})");

@@ -21,12 +21,15 @@ export function makeProject(prefix = 'km-proj-'): Project {
   const dir = tempDir(prefix);
   const yamlPath = path.join(dir, 'kuzu-migrate.yaml');
   const dbPath = path.join(dir, 'db', 'graph.kuzu');
+  // Each write declares a new version (v1.0.0, v1.0.1, …): a changed schema under the same version
+  // is refused by apply. `create: true`: these projects start without a database.
+  let writes = 0;
   return {
     dir,
     yamlPath,
     dbPath,
     write(schema, extra = {}) {
-      const doc = { version: 'v1.0.0', database: './db/graph.kuzu', migrations: './migrations', backups: './backups', ...extra, schema };
+      const doc = { version: `v1.0.${writes++}`, database: './db/graph.kuzu', create: true, migrations: './migrations', backups: './backups', ...extra, schema };
       fs.writeFileSync(yamlPath, stringify(doc));
     },
   };

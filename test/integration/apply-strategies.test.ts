@@ -177,7 +177,7 @@ describe('SERIAL through rebuilds', () => {
     const yaml = path.join(dir, 'kuzu-migrate.yaml');
     const db = path.join(dir, 'db', 's.kuzu');
     const write = (nType: string, version: string) =>
-      fs.writeFileSync(yaml, `version: ${version}\ndatabase: ./db/s.kuzu\nschema:\n  nodes:\n    T: { primary_key: id, properties: { id: SERIAL, name: STRING, n: ${nType} } }\n`);
+      fs.writeFileSync(yaml, `version: ${version}\ndatabase: ./db/s.kuzu\ncreate: true\nschema:\n  nodes:\n    T: { primary_key: id, properties: { id: SERIAL, name: STRING, n: ${nType} } }\n`);
     write('INT32', 'v1.0.0');
     expect(runCli(['apply', '--auto-approve', '-c', yaml]).status).toBe(0);
     await withEngine(db, {}, async (e) => {

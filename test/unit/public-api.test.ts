@@ -19,6 +19,7 @@ describe('public API', () => {
         'applyMigration', 'recoverInterrupted', 'isAllowed', 'rollback', 'unlock',
         'exportSnapshot', 'importSnapshot', 'listSnapshots', 'diffVersions', 'renderDiffText', 'renderDiffMarkdown', 'verifyDatabase', 'runDoctor',
         'configureEngine', 'loadEngine', 'configuredEngine', 'engineVersion', 'upgradeDatabase',
+        'FINDING_CODES',
         'ERRORS', 'ExitCode', 'KuzuMigrateError', 'ConfigError', 'UsageError', 'LockedError', 'RefusedError', 'RuntimeError', 'formatDiagnostic',
         'analyzePlan', 'LINT_RULES', 'loadBase', 'toSarif',
       ].sort(),
