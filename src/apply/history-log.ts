@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileMode } from '../state/paths';
 import { HistoryEntry } from './history';
 
 export const HISTORY_LOG_FILE = 'history.jsonl';
@@ -29,7 +30,9 @@ export function historyLogPath(backupsDir: string): string {
 /** Appends `entry` (one JSON line, fsynced). Never rewrites earlier lines. */
 export function appendHistoryLog(backupsDir: string, database: string, entry: HistoryEntry): void {
   fs.mkdirSync(backupsDir, { recursive: true });
-  const fd = fs.openSync(historyLogPath(backupsDir), 'a');
+  // Never through a planted symlink, and no more readable than the database it describes (docs/security.md).
+  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
+  const fd = fs.openSync(historyLogPath(backupsDir), flags, fileMode(database));
   try {
     fs.writeSync(fd, JSON.stringify({ ...entry, database: path.resolve(database) }) + '\n');
     fs.fsyncSync(fd);

@@ -102,7 +102,8 @@ function cli(p: Proj, ...args: string[]): ReturnType<typeof runCli> {
 
 /** apply through the CLI exits 0 with nothing on stderr (the message is shown when it does not). */
 function applyOk(p: Proj, ...flags: string[]): void {
-  const r = cli(p, 'apply', '--auto-approve', ...flags);
+  // The steps of a test re-declare one version on purpose: they are about catalog objects, not versions.
+  const r = cli(p, 'apply', '--auto-approve', '--allow-same-version', ...flags);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
 }
@@ -110,7 +111,8 @@ function applyOk(p: Proj, ...flags: string[]): void {
 /** The same apply in-process (the library call the command makes): no process start per step. */
 async function applyHere(p: Proj, options: Parameters<typeof applyMigration>[1] = {}): Promise<void> {
   // The template was made by hand, not by kuzu-migrate: its drops pass the first-run guard on purpose.
-  const r = await applyMigration(loadConfig(p.yaml), { allowDropsOnFirstRun: true, ...options });
+  // Each step re-declares the same version on purpose: this test is about catalog objects, not versions.
+  const r = await applyMigration(loadConfig(p.yaml), { allowDropsOnFirstRun: true, allowSameVersion: true, ...options });
   expect(r.status).toBe('applied');
 }
 
@@ -317,6 +319,7 @@ describe('LadybugDB: sequences and macros, indexes refused', () => {
       version: 'v1.0.0',
       engine: 'ladybug',
       database: './db/graph.lbug',
+      create: true,
       schema: {
         nodes: { Doc: { primary_key: 'id', properties: { id: 'INT64', body: 'STRING', k }, ...extra } },
         sequences: { order_no: { start: 100 } },
@@ -339,7 +342,7 @@ describe('LadybugDB: sequences and macros, indexes refused', () => {
 
     fs.writeFileSync(p.yaml, stringify(doc('INT64', { indexes: { doc_fts: { type: 'fts', properties: ['body'] } } })));
     const before = fs.readFileSync(p.db);
-    const r = cli(p, 'apply', '--auto-approve');
+    const r = cli(p, 'apply', '--auto-approve', '--allow-same-version');
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/no built-in FTS or vector indexes.*doc_fts/);
     expect(fs.readFileSync(p.db).equals(before)).toBe(true);

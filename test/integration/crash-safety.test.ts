@@ -383,7 +383,7 @@ describe('leftovers of killed runs', () => {
     fs.mkdirSync(path.join(dir, 'db'));
     fs.symlinkSync('real.kuzu', path.join(dir, 'db', 'link.kuzu'));
     const yaml = path.join(dir, 'kuzu-migrate.yaml');
-    fs.writeFileSync(yaml, stringify({ version: 'v1.0.0', database: './db/link.kuzu', schema: { nodes: { T: { primary_key: 'id', properties: { id: 'INT64' } } } } }));
+    fs.writeFileSync(yaml, stringify({ version: 'v1.0.0', database: './db/link.kuzu', create: true, schema: { nodes: { T: { primary_key: 'id', properties: { id: 'INT64' } } } } }));
     const r = runCli(['apply', '--auto-approve', '-c', yaml]);
     expect(r.status).toBe(0);
     expect(fs.lstatSync(path.join(dir, 'db', 'link.kuzu')).isSymbolicLink()).toBe(true);
