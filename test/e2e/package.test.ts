@@ -49,8 +49,9 @@ describe('npm pack → install into an empty project → every command', () => {
     const steps: [string[], number][] = [
       [['version'], 0],
       [['validate'], 0],
-      [['plan', '--detailed-exitcode'], 2],
-      [['apply', '--auto-approve'], 0],
+      // The database does not exist yet: creating it is explicit (--create).
+      [['plan', '--detailed-exitcode', '--create'], 2],
+      [['apply', '--auto-approve', '--create'], 0],
       [['drift'], 0],
       [['graph', '--live'], 0],
       [['export', '--version', 'v1.0.0'], 0],
