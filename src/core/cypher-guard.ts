@@ -243,6 +243,16 @@ function commonProblems(tokens: Token[], what: string): GuardProblem | null {
   return null;
 }
 
+/** The tokens of `text`, or the problem when it cannot be tokenized or holds none. */
+function nonEmptyTokens(text: string, what: string): Token[] | GuardProblem {
+  try {
+    const tokens = tokenize(text);
+    return tokens.length ? tokens : { offset: 0, message: `${what} is empty` };
+  } catch (err) {
+    return { offset: (err as TokenizeError).offset, message: `${what}: ${(err as Error).message}` };
+  }
+}
+
 /**
  * Why `text` is not exactly one side-effect-free expression (a `default` or a `using`), or null.
  * At the top level (outside brackets) it may hold no comma, AS and no clause keyword, so it cannot
@@ -250,13 +260,8 @@ function commonProblems(tokens: Token[], what: string): GuardProblem | null {
  * brackets only (an EXISTS { MATCH ... } or COUNT { ... } subquery, a list comprehension).
  */
 export function expressionProblem(text: string, what = 'expression'): GuardProblem | null {
-  let tokens: Token[];
-  try {
-    tokens = tokenize(text);
-  } catch (err) {
-    return { offset: (err as TokenizeError).offset, message: `${what}: ${(err as Error).message}` };
-  }
-  if (tokens.length === 0) return { offset: 0, message: `${what} is empty` };
+  const tokens = nonEmptyTokens(text, what);
+  if (!Array.isArray(tokens)) return tokens;
   const common = commonProblems(tokens, what);
   if (common) return common;
   let depth = 0;
@@ -286,13 +291,8 @@ export function expressionProblem(text: string, what = 'expression'): GuardProbl
  * the read-only procedures in READ_ONLY_PROCEDURES.
  */
 export function readQueryProblem(text: string, what = 'check'): GuardProblem | null {
-  let tokens: Token[];
-  try {
-    tokens = tokenize(text);
-  } catch (err) {
-    return { offset: (err as TokenizeError).offset, message: `${what}: ${(err as Error).message}` };
-  }
-  if (tokens.length === 0) return { offset: 0, message: `${what} is empty` };
+  const tokens = nonEmptyTokens(text, what);
+  if (!Array.isArray(tokens)) return tokens;
   const first = upper(tokens[0]);
   if (!['MATCH', 'OPTIONAL', 'RETURN', 'UNWIND', 'WITH', 'CALL'].includes(first)) {
     return { offset: tokens[0].offset, message: `${what} must be one read-only query`, hint: 'start it with MATCH, OPTIONAL MATCH, RETURN, UNWIND, WITH or CALL' };

@@ -25,16 +25,7 @@ export function removeDatabaseFiles(dbPath: string): void {
   for (const s of COMPANION_SUFFIXES) fs.rmSync(dbPath + s, { force: true });
 }
 
-/** fsync a file and its folder, so a rename that follows is durable. */
-export function fsyncPath(p: string): void {
-  try {
-    const fd = fs.openSync(p, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  } catch {
-    /* best effort: some file systems refuse fsync on folders */
-  }
-}
+export { fsyncPath } from './private';
 
 /** A JSON file, or null when it is missing or cut short (a crash while it was written). */
 export function readJsonFile<T>(p: string): T | null {

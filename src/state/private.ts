@@ -83,13 +83,16 @@ export function writeFileAtomic(target: string, data: string | Buffer, mode = 0o
     fs.rmSync(tmp, { force: true });
     throw err;
   }
-  fsyncDir(dir);
+  fsyncPath(dir);
 }
 
-/** fsync a folder so a rename in it is durable; best effort (some file systems refuse). */
-export function fsyncDir(dir: string): void {
+/**
+ * fsync a file (its data, before it is renamed into place) or a folder (so a rename in it is
+ * durable); best effort: some file systems refuse fsync on folders.
+ */
+export function fsyncPath(p: string): void {
   try {
-    const fd = fs.openSync(dir, 'r');
+    const fd = fs.openSync(p, 'r');
     try {
       fs.fsyncSync(fd);
     } finally {

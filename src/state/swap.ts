@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { COMPANION_SUFFIXES } from './files';
-import { fsyncDir, makePrivateDir } from './private';
+import { fsyncPath, makePrivateDir } from './private';
 
 export interface Staged {
   /** The private folder (0700) next to the database; removed when the apply is over. */
@@ -29,19 +29,6 @@ export function stageBeside(dbPath: string, label = 'build'): Staged {
   return { dir, file: path.join(dir, path.basename(dbPath)) };
 }
 
-/** fsync a file (its data) before it is renamed into place; best effort. */
-function fsyncFile(file: string): void {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    /* best effort */
-  }
-}
 
 /**
  * Puts the closed database `staged` at `dbPath` by one rename. The staged file must stand alone
@@ -56,8 +43,8 @@ export function swapIntoPlace(staged: string, dbPath: string, mode?: number): vo
   const left = COMPANION_SUFFIXES.filter((s) => fs.existsSync(staged + s));
   if (left.length) throw new RuntimeError(`the new database was not closed cleanly (${left.join(', ')} left); nothing was replaced`, 'E_SWAP');
   if (mode !== undefined) fs.chmodSync(staged, mode);
-  fsyncFile(staged);
+  fsyncPath(staged);
   for (const s of COMPANION_SUFFIXES) fs.rmSync(dbPath + s, { force: true });
   fs.renameSync(staged, dbPath);
-  fsyncDir(path.dirname(dbPath));
+  fsyncPath(path.dirname(dbPath));
 }
