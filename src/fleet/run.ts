@@ -13,12 +13,11 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/config';
 import { FleetCommand, FleetResult, parseShard, parseWaves, shardOf, summarize, TargetResult } from '../core/fleet';
 import { ExitCode, KuzuMigrateError } from '../core/errors';
-import { planMigration } from '../api/planning';
+import { planLive, readLive } from '../api/planning';
 import { readHistory } from '../apply/history';
 import { journalPath } from '../apply/journal';
 import { lockPath } from '../apply/lock';
 import { realDatabasePath } from '../state/paths';
-import { withEngine } from '../kuzu/engine';
 import { resolveTargets, Target, targetBackups } from './targets';
 
 export interface FleetOptions {
@@ -111,15 +110,14 @@ function skipped(t: Target, wave: number | null): TargetResult {
   return { target: t.key, path: t.path, status: 'skipped', wave, exit_code: 0, version_before: null, version_after: null, changes: null, duration_ms: 0, backup_id: null, error: null };
 }
 
-/** Latest applied version and whether the target already matches the declaration; read-only. */
+/** Latest applied version and whether the target already matches the declaration: one read-only open. */
 async function currentState(config: ResolvedConfig, t: Target): Promise<{ version: string | null; matches: boolean }> {
   if (!fs.existsSync(t.path)) return { version: null, matches: false };
-  const version = await withEngine(t.path, { readOnly: true }, async (engine) => {
-    const h = await readHistory(engine);
-    return h.length ? h[h.length - 1].version : null;
+  return readLive(t.path, async (live, engine) => {
+    const h = engine ? await readHistory(engine) : [];
+    const plan = await planLive(live, engine, { ...config, database: t.path }, config.schema);
+    return { version: h.length ? h[h.length - 1].version : null, matches: plan.changes.length === 0 };
   });
-  const plan = await planMigration({ ...config, database: t.path });
-  return { version, matches: plan.changes.length === 0 };
 }
 
 async function runTarget(config: ResolvedConfig, options: FleetOptions, t: Target, wave: number | null): Promise<TargetResult> {
