@@ -136,7 +136,7 @@ export type { RollbackOptions, RollbackResult, RollbackTarget, RollbackSelector 
 // ---- plan findings (what apply would refuse or fail on, found by plan) ------------------------
 export { FINDING_CODES } from './core/findings';
 export type { Finding, FindingCode, Severity as FindingSeverity, SourceLocation as FindingSource } from './core/findings';
-export { unlock } from './apply/lock';
+export { unlock } from './state/lock';
 
 // ---- snapshots -----------------------------------------------------------------------------
 /**

@@ -12,8 +12,8 @@ import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../ku
 
 export { readLive };
 import { TOOL_VERSION } from '../version';
-import { readJournal } from '../apply/journal';
-import { readHistory } from '../apply/history';
+import { readJournal } from '../state/journal';
+import { readHistory } from '../state/history';
 import { precheck, PrecheckOptions } from '../apply/precheck';
 import { sortFindings } from '../core/findings';
 import type { QueryRunner } from '../engines/runner';

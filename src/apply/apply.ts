@@ -40,20 +40,20 @@ import { evaluateCheck } from '../kuzu/checks';
 import { introspect, readLive, sequencePosition } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections, planLive } from '../api/planning';
 import { TOOL_VERSION } from '../version';
-import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
+import { createBackup, findBackup, pruneBackups, restoreBackup } from '../state/backup';
 import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../state/files';
 import { compareDigests, digestDatabase, writeReceipt } from '../state/digest';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { copyFileExclusive } from '../state/private';
 import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
-import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistoryStatement, readHistory } from './history';
+import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistoryStatement, readHistory } from '../state/history';
 import { exportSnapshot } from '../snapshot/export';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { readManifest } from '../snapshot/files';
 import { sha256File } from '../state/files';
-import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
-import { acquireLock, isProcessAlive } from './lock';
-import { appendHistoryLog, readHistoryLog } from './history-log';
+import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from '../state/journal';
+import { acquireLock, isProcessAlive } from '../state/lock';
+import { appendHistoryLog, readHistoryLog } from '../state/history-log';
 import { isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
 
 /**

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/config';
 import { KuzuMigrateError } from '../../src/core/errors';
 import { blockingFindings } from '../../src/core/findings';
 import { schemaFingerprint } from '../../src/core/model';
-import { journalPath } from '../../src/apply/journal';
+import { journalPath } from '../../src/state/journal';
 import { withEngine } from '../../src/kuzu/engine';
 import { introspect } from '../../src/kuzu/introspect';
 import { tempDir } from '../helpers/db';
