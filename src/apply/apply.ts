@@ -26,7 +26,7 @@ import { diffSchemas } from '../core/diff';
 import { ErrorCode, InterruptedError, KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { blockingFindings, Finding } from '../core/findings';
 import { changeName } from '../core/rules';
-import { missingDatabaseFinding } from './precheck';
+import { missingDatabaseFinding } from '../plan/precheck';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Property, RelTable, Schema, sameName, schemaFingerprint, Table } from '../core/model';
 import { desiredSchemaOf, liveNodeName, liveProperty, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
@@ -38,7 +38,7 @@ import { configuredEngine, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/e
 import { fingerprintQuery } from '../kuzu/fingerprint';
 import { evaluateCheck } from '../kuzu/checks';
 import { introspect, readLive, sequencePosition } from '../kuzu/introspect';
-import { adoptUnknownStorageDirections, planLive } from '../api/planning';
+import { adoptUnknownStorageDirections, planLive } from '../plan/planning';
 import { TOOL_VERSION } from '../version';
 import { createBackup, findBackup, pruneBackups, restoreBackup } from '../state/backup';
 import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../state/files';

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/config';
 import { FleetCommand, FleetResult, parseShard, parseWaves, shardOf, summarize, TargetResult } from '../core/fleet';
 import { ExitCode, KuzuMigrateError } from '../core/errors';
-import { planLive, readLive } from '../api/planning';
+import { planLive, readLive } from '../plan/planning';
 import { readHistory } from '../state/history';
 import { journalPath } from '../state/journal';
 import { lockPath } from '../state/lock';

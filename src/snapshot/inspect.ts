@@ -2,7 +2,7 @@
  * Read-side commands over snapshots: `list` (versions, backups, history), `diff` (two schemas,
  * semantically and as text) and `verify` (the live database against the declaration or a version).
  */
-import { readLive } from '../api/planning';
+import { readLive } from '../kuzu/introspect';
 import { HistoryEntry, readHistory } from '../state/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

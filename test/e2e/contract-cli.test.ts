@@ -17,7 +17,7 @@ import { applyMigration, savedPlanGuard } from '../../src/apply/apply';
 import { rollbackTo } from '../../src/apply/rollback';
 import { listSnapshots } from '../../src/snapshot/inspect';
 import { loadConfig } from '../../src/config/config';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { renderMarkdown } from '../../src/core/render';
 import { BASE_DATA, baseSchema, clone, makeProject, Project } from '../helpers/project';
 

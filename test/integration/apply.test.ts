@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../src/config/config';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { withEngine } from '../../src/kuzu/engine';
 import { introspect } from '../../src/kuzu/introspect';
 import { fingerprintDatabase, TableFingerprint } from '../../src/kuzu/fingerprint';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { applyMigration } from '../../src/apply/apply';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { loadConfig } from '../../src/config/config';
 import { KuzuMigrateError } from '../../src/core/errors';
 import { blockingFindings } from '../../src/core/findings';
