@@ -228,6 +228,7 @@ export function errorJson(err: KuzuMigrateError): Record<string, unknown> {
     exit_code: err.exitCode,
     message: err.message,
     hints: err.hints,
+    ...(err.steps ? { steps: err.steps } : {}),
     ...(err instanceof ConfigError ? { diagnostics: err.diagnostics, formatted: err.diagnostics.map(formatDiagnostic) } : {}),
   };
 }
