@@ -167,8 +167,8 @@ export class ConfigError extends KuzuMigrateError {
         diagnostics.map((d) => '  ' + formatDiagnostic(d).replace(/\n/g, '\n  ')).join('\n'),
       'E_CONFIG',
     );
-    // Each diagnostic carries its own hint; the registry's general one would only repeat them.
-    this.hints.length = 0;
+    // Each diagnostic carries its own hint; `hints` keeps the registry's general one (fix every
+    // problem listed, then validate), so a --json consumer never gets an empty list.
   }
 }
 
