@@ -32,7 +32,7 @@ import { createBackup, pruneBackups } from '../state/backup';
 import { writeReceipt } from '../state/digest';
 import { HISTORY_TABLE, HistoryEntry, readHistory } from '../state/history';
 import { appendHistoryLog } from '../state/history-log';
-import { clearJournal, faultPoint, Journal, writeJournal } from '../state/journal';
+import { ApplyJournal as Journal, clearJournal, faultPoint, writeJournal } from '../state/journal';
 import { acquireLock } from '../state/lock';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { Staged, stageBeside } from '../state/swap';
@@ -41,13 +41,13 @@ import { ApplyEvent, checkSignal, emitter, StepLog, StepReport } from './events'
 import { checkPlanShape, checkSavedPlan, findingError, refuseUnsafePlan, savedPlanGuard } from './policy';
 import { asWriteError, buildPrivateCopy, discardStage, postVerify, swapIn } from './private-copy';
 import { historyEntry, newApplyId, recordVersionIfNew } from './record';
-import { recoverInterrupted, RecoveryResult } from './recover';
+import { recoverInterrupted, RecoveryResult } from '../state/recover';
 
 // The parts, re-exported where callers have always found them.
 export type { ApplyEvent, ApplyPhase, ApplyStagePhase, StepReport, StepStatus } from './events';
 export { findingError, isAllowed, savedPlanGuard } from './policy';
-export { recoverInterrupted } from './recover';
-export type { RecoveryResult } from './recover';
+export { recoverInterrupted } from '../state/recover';
+export type { RecoveryResult } from '../state/recover';
 export { HISTORY_TABLE };
 
 export interface ApplyOptions {

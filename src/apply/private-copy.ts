@@ -19,12 +19,12 @@ import { adoptUnknownStorageDirections } from '../plan/planning';
 import { findBackup, restoreBackup } from '../state/backup';
 import { removeDatabaseFiles, sha256File } from '../state/files';
 import { digestDatabase } from '../state/digest';
-import { clearJournal, faultPoint, Journal, writeJournal } from '../state/journal';
+import { ApplyJournal as Journal, clearJournal, faultPoint, writeJournal } from '../state/journal';
 import { copyFileExclusive } from '../state/private';
 import { Staged, swapIntoPlace } from '../state/swap';
 import type { Emit } from './events';
 import { runExportStrategy } from './export-strategy';
-import { hasCompanions } from './recover';
+import { hasCompanions } from '../state/recover';
 import { runIndexSteps, runTransaction, TransactionContext, verifyIndexes } from './transaction';
 
 /**

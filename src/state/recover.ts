@@ -1,20 +1,24 @@
 /**
- * Recovery: settles an apply a crash interrupted, from its journal (state/journal.ts), by the
- * content of the live file. Called first by apply, rollback and `recover`.
+ * Recovery: settles an operation a crash interrupted, from the one journal (journal.ts) — an
+ * apply by the content of the live file, an upgrade by where its renames had got to. Called first
+ * by apply, rollback, upgrade and `recover`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { withEngine } from '../kuzu/engine';
-import { findBackup, restoreBackup } from '../state/backup';
-import { COMPANION_SUFFIXES, removeDatabaseFiles, sha256File } from '../state/files';
-import { compareDigests, digestDatabase, writeReceipt } from '../state/digest';
-import { readHistory } from '../state/history';
-import { appendHistoryLog, readHistoryLog } from '../state/history-log';
-import { clearJournal, readJournal } from '../state/journal';
-import { isProcessAlive } from '../state/lock';
+import { findBackup, restoreBackup } from './backup';
+import { COMPANION_SUFFIXES, removeDatabaseFiles, sha256File } from './files';
+import { compareDigests, digestDatabase, writeReceipt } from './digest';
+import { readHistory } from './history';
+import { appendHistoryLog, readHistoryLog } from './history-log';
+import { clearJournal, isUpgradeJournal, readJournal, UpgradeJournal } from './journal';
+import { isProcessAlive } from './lock';
+import { moveDatabase } from './swap';
 
 export interface RecoveryResult {
+  /** The interrupted operation's id (an upgrade's `upgrade_id` for an upgrade). */
   apply_id: string;
   /** completed: the new database is in place; rolled_back: the old one never left; restored: the backup was put back. */
   outcome: 'completed' | 'rolled_back' | 'restored';
@@ -22,7 +26,7 @@ export interface RecoveryResult {
 }
 
 /**
- * Settles an apply interrupted by a crash, deciding by the CONTENT of the live file, never by the
+ * Settles an apply (or an upgrade: settleUpgrade) interrupted by a crash, deciding by the CONTENT of the live file, never by the
  * presence of a history row alone (Kuzu 0.11.3 can reopen a killed COMMIT with its history row
  * and empty tables, docs/security.md "Crash safety"):
  * - killed before the swap (phases up to `executing`): the live file was never replaced, it is
@@ -38,6 +42,10 @@ export interface RecoveryResult {
 export async function recoverInterrupted(dbPath: string, backupsDir?: string): Promise<RecoveryResult | null> {
   const j = readJournal(dbPath);
   if (!j) return null;
+  if (isUpgradeJournal(j)) {
+    const u = settleUpgrade(dbPath);
+    return u && { apply_id: u.upgrade_id, outcome: u.outcome, message: u.message };
+  }
   if (j.host === os.hostname() && j.pid !== process.pid && isProcessAlive(j.pid)) {
     throw new RuntimeError(`an apply (pid ${j.pid}) is still running on ${dbPath}`, 'E_BUSY', ['wait for it to finish']);
   }
@@ -122,4 +130,47 @@ async function logCommitted(dbPath: string, applyId: string, backupsDir: string 
   if (!backupsDir || readHistoryLog(backupsDir, dbPath).some((h) => h.id === applyId)) return;
   const entry = await withEngine(dbPath, { readOnly: true }, async (engine) => (await readHistory(engine)).find((h) => h.id === applyId)).catch(() => undefined);
   if (entry) appendHistoryLog(backupsDir, dbPath, entry);
+}
+
+/** An interrupted upgrade, settled. */
+export interface UpgradeRecovery {
+  upgrade_id: string;
+  outcome: 'completed' | 'rolled_back';
+  message: string;
+}
+
+/**
+ * Settles an upgrade interrupted by a crash or kill (or a failure in this process); null when the
+ * journal is not an upgrade's. Until `swapping` the original was only read: the working folder is
+ * removed. During `swapping`: if the original is still in the working folder and the database
+ * path is empty, the kill fell between the two renames and the original goes back; if the path
+ * holds the new database (verified before the swap began), only cleanup was left. Throws E_BUSY
+ * when the upgrade's process still runs.
+ */
+export function settleUpgrade(dbPath: string): UpgradeRecovery | null {
+  const j = readJournal(dbPath);
+  if (!j || !isUpgradeJournal(j)) return null;
+  if (j.host === os.hostname() && j.pid !== process.pid && isProcessAlive(j.pid)) {
+    throw new RuntimeError(`an upgrade (pid ${j.pid}) is still running on ${dbPath}`, 'E_BUSY', ['wait for it to finish']);
+  }
+  const original = path.join(j.work_dir, 'original');
+  let outcome: UpgradeRecovery['outcome'] = 'rolled_back';
+  if (j.phase === 'swapped') outcome = 'completed';
+  else if (j.phase === 'swapping' && fs.existsSync(original)) {
+    if (fs.existsSync(dbPath)) outcome = 'completed'; // the verified new database is in place; only cleanup was left
+    else moveDatabase(original, dbPath); // between the two renames: the original goes back
+  }
+  fs.rmSync(j.work_dir, { recursive: true, force: true });
+  clearJournal(dbPath);
+  return {
+    upgrade_id: j.upgrade_id,
+    outcome,
+    message: upgradeMessage(j, outcome),
+  };
+}
+
+function upgradeMessage(j: UpgradeJournal, outcome: UpgradeRecovery['outcome']): string {
+  return outcome === 'completed'
+    ? `upgrade ${j.upgrade_id} (${j.from} → ${j.to}) had swapped the new database in before it was interrupted; it is complete`
+    : `upgrade ${j.upgrade_id} (${j.from} → ${j.to}) was interrupted during ${j.phase}; the original ${j.from} database is in place, unchanged`;
 }
