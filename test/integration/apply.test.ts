@@ -15,6 +15,7 @@ import { lockPath } from '../../src/state/lock';
 import { journalPath } from '../../src/state/journal';
 import { loadDataset, makeDatabase, runCli, tempDir } from '../helpers/db';
 import { BASE_DATA, baseSchema, clone, Project, seededProject } from '../helpers/project';
+import { outputProblems } from '../helpers/schemas';
 
 type Mutate = (s: any) => void;
 
@@ -234,9 +235,17 @@ describe('apply reports every step of the plan with its status (library result a
     desired.nodes.Component.properties.team = { type: 'STRING', default: "'core'" };
     p.write(desired);
     const plan = await planMigration(loadConfig(p.yamlPath));
-    const r = runCli(['apply', '--auto-approve', '--json', '-c', p.yamlPath]);
+    // --json-events: progress lines (step events say which step of how many), then the result.
+    const r = runCli(['apply', '--auto-approve', '--json-events', '-c', p.yamlPath]);
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const last = lines[lines.length - 1];
+    expect(last.type).toBe('result');
+    const out = last.result;
+    expect(outputProblems('apply', out)).toEqual([]);
+    const stepEvents = lines.filter((l) => l.type === 'progress' && l.step !== undefined);
+    expect(new Set(stepEvents.map((l) => l.step))).toEqual(new Set(plan.steps.map((x) => x.id)));
+    for (const l of stepEvents) expect(l).toMatchObject({ steps: plan.steps.length, phase: plan.steps.find((x) => x.id === l.step)!.phase });
     expect(out.steps.length).toBe(plan.steps.length);
     expect(out.steps.length).toBeGreaterThan(3);
     expect(out.steps.map((x: any) => [x.index, x.phase])).toEqual(plan.steps.map((x) => [x.id, x.phase]));
