@@ -108,6 +108,7 @@ export const ERRORS = {
   E_APPLY: { exit: ExitCode.Error, meaning: 'a statement of the plan failed; the transaction was rolled back', hint: 'read the statement and the engine message; the database is as before' },
   E_CAST: { exit: ExitCode.Error, meaning: 'values cannot be converted to the new type; nothing was touched', hint: 'fix or clear the listed values, or add `using:` to compute them' },
   E_CHECK: { exit: ExitCode.Error, meaning: 'a YAML `checks:` query failed after the change; it was rolled back', hint: 'fix the data or the check, then apply again' },
+  E_QUERY_REGRESSION: { exit: ExitCode.Error, meaning: 'a declared query (`queries:`) broke its tolerance or changed its result on the new database; it was not swapped in, the database is unchanged', hint: 'run `kuzu-migrate queries` to see the operators; fix the YAML or the tolerance, or accept it with --allow-slowdown' },
   E_VERIFY: { exit: ExitCode.Error, meaning: 'verification found a difference in schema, row counts or content fingerprints', hint: 'the message lists the differences and what was kept; report a bug if the data is not the cause' },
   E_CONCURRENT: { exit: ExitCode.Error, meaning: 'the database changed under a running operation', hint: 'make sure nothing else writes the database, then run this again' },
   E_BUSY: { exit: ExitCode.Error, meaning: 'an interrupted operation of another kind must be settled first', hint: 'run the command the message names (recover, or upgrade)' },
