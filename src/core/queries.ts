@@ -155,8 +155,8 @@ export function profileSummary(ops: readonly ProfileOperator[]): string[] {
 
 /**
  * The tables a query names: labels in node and rel patterns (`(d:Doc)`, `[:Cites|Links]`), and the
- * table argument of QUERY_FTS_INDEX / QUERY_VECTOR_INDEX / table_info. Lower-cased (Kuzu's names
- * are case-insensitive), in order, without repeats. Text that does not tokenize: [].
+ * table argument of QUERY_FTS_INDEX / QUERY_VECTOR_INDEX / table_info. As first written, in order,
+ * without repeats (compared case-insensitively, as Kuzu compares names). Text that does not tokenize: [].
  */
 export function tablesRead(query: string): string[] {
   let tokens: Token[];
@@ -169,7 +169,7 @@ export function tablesRead(query: string): string[] {
   const unquote = (t: Token | undefined): string | null => (t?.kind === 'string' ? t.text.slice(1, -1) : null);
   const out: string[] = [];
   const add = (n: string | null) => {
-    if (n && !out.includes(n.toLowerCase())) out.push(n.toLowerCase());
+    if (n && !out.some((o) => o.toLowerCase() === n.toLowerCase())) out.push(n);
   };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -266,4 +266,32 @@ export function judgeQuery(q: DeclaredQuery, before: QueryRun | null, after: Que
 export function verdictLine(v: QueryVerdict): string {
   const ops = v.operators_gone.length || v.operators_new.length ? ` (operators: ${[...v.operators_gone.map((o) => `-${o}`), ...v.operators_new.map((o) => `+${o}`)].join(' ')})` : '';
   return `query "${v.name}" (${ms(v.before_ms)} before, ${ms(v.after_ms)} after): ${v.problems.join('; ')}${ops}`;
+}
+
+/** One declared query as the plan lists it (PlanDocument.queries). */
+export interface PlanQuery {
+  /** The query's name in `queries:`. */
+  name: string;
+  /** Tables it reads (tablesRead: labels and index-lookup tables, as the query writes them). */
+  tables: string[];
+  /** Of those, the tables the plan changes (a change on them, their indexes, or a rebuild); apply times the query before and after either way. */
+  touched: string[];
+}
+
+/**
+ * Which declared queries read tables the plan touches: each query with the tables it reads and
+ * those among them that a change (its `table`, or the `from` name of a rename) or a rebuild names.
+ */
+export function queriesTouched(queries: readonly DeclaredQuery[], changes: readonly { table: string; kind: string; from?: unknown }[], rebuilt: readonly string[]): PlanQuery[] {
+  // Lower-case name → the name as the plan spells it.
+  const touched = new Map<string, string>();
+  for (const c of changes) {
+    touched.set(c.table.toLowerCase(), c.table);
+    if (c.kind === 'rename_table' && typeof c.from === 'string') touched.set(c.from.toLowerCase(), c.from);
+  }
+  for (const t of rebuilt) touched.set(t.toLowerCase(), t);
+  return queries.map((q) => {
+    const tables = tablesRead(q.query);
+    return { name: q.name, tables, touched: [...new Set(tables.flatMap((t) => touched.get(t.toLowerCase()) ?? []))] };
+  });
 }
