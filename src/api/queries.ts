@@ -11,8 +11,8 @@ import { RuntimeError } from '../core/errors';
 import { judgeQuery, ms, type DeclaredQuery, type QueryRun, type QueryVerdict } from '../core/queries';
 import { withEngine } from '../kuzu/engine';
 import { DEFAULT_RUNS, DEFAULT_WARMUP, timeQueries, type ProfiledRun, type TimingOptions } from '../kuzu/queries';
-import { readHistoryLog } from '../apply/history-log';
-import type { HistoryQuery } from '../apply/history';
+import { readHistoryLog } from '../state/history-log';
+import type { HistoryQuery } from '../state/history';
 
 /** One declared query's report: its declaration, its run, its verdict. */
 export interface QueryReport extends ProfiledRun {

@@ -10,7 +10,7 @@ import { RuntimeError } from '../core/errors';
 import { judgeQuery, ms, verdictLine, type DeclaredQuery, type QueryRun, type QueryVerdict } from '../core/queries';
 import { withEngine } from '../kuzu/engine';
 import { timeQueries } from '../kuzu/queries';
-import type { HistoryQuery } from './history';
+import type { HistoryQuery } from '../state/history';
 
 /** One declared query before and after, with its verdict (apply --json `queries`). */
 export interface QueryComparison {

@@ -4,7 +4,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { fleetFlags } from '../cli/fleet';
 import type { FleetResult } from '../core/fleet';
-import { planMigration } from '../api/planning';
+import { planMigration } from '../plan/planning';
 import { benchQueries, QueriesResult, renderQueriesMarkdown, renderQueriesText } from '../api/queries';
 import { ExitCode } from '../core/errors';
 import { describeChange } from '../core/render';

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileMode } from '../state/paths';
+import { fileMode } from './paths';
 import { HistoryEntry } from './history';
 
 export const HISTORY_LOG_FILE = 'history.jsonl';

@@ -12,9 +12,9 @@ import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../ku
 
 export { readLive };
 import { TOOL_VERSION } from '../version';
-import { readJournal } from '../apply/journal';
-import { readHistory } from '../apply/history';
-import { precheck, PrecheckOptions } from '../apply/precheck';
+import { readJournal } from '../state/journal';
+import { readHistory } from '../state/history';
+import { precheck, PrecheckOptions } from './precheck';
 import { sortFindings } from '../core/findings';
 import type { QueryRunner } from '../engines/runner';
 import { analyzePlan } from '../core/lint/analyze';
@@ -34,7 +34,7 @@ export interface PlanOptions {
   lintCounts?: boolean;
   now?: Date;
   /**
-   * Run the pre-checks (apply/precheck.ts) and fill `findings`: what apply would refuse or fail
+   * Run the pre-checks (plan/precheck.ts) and fill `findings`: what apply would refuse or fail
    * on. Plan and apply ask for them; drift does not.
    */
   precheck?: PrecheckOptions;
