@@ -42,6 +42,8 @@ import { checkPlanShape, checkSavedPlan, findingError, refuseUnsafePlan, savedPl
 import { asWriteError, buildPrivateCopy, discardStage, postVerify, swapIn } from './private-copy';
 import { historyEntry, newApplyId, recordVersionIfNew } from './record';
 import { recoverInterrupted, RecoveryResult } from '../state/recover';
+import { compareRuns, comparisonLines, historyQueries, queryRegressionError, timeOn, type QueryComparison } from './queries';
+import type { QueryRun } from '../core/queries';
 
 // The parts, re-exported where callers have always found them.
 export type { ApplyEvent, ApplyPhase, ApplyStagePhase, StepReport, StepStatus } from './events';
@@ -81,6 +83,11 @@ export interface ApplyOptions {
    * InterruptedError says what state the database is in.
    */
   signal?: AbortSignal;
+  /**
+   * `--allow-slowdown`: a declared query (`queries:`) that broke its tolerance or changed its result
+   * on the new database does not refuse the swap; the breach is printed and recorded.
+   */
+  allowSlowdown?: boolean;
 }
 
 export interface ApplyResult {
@@ -96,6 +103,8 @@ export interface ApplyResult {
   verified_tables: string[];
   recovered: RecoveryResult | null;
   plan: PlanDocument;
+  /** The declared queries timed before the change and on the new database before the swap (apply/queries.ts); [] when none ran. */
+  queries: QueryComparison[];
   /**
    * Every step of the plan with what became of it (all `applied` after a successful apply; [] when
    * there was nothing to do). A failed or refused apply throws instead; its error carries the same
@@ -180,6 +189,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       recovered,
       plan,
       steps: [],
+      queries: [],
     };
     const versionBlocking = blockingFindings(plan.findings ?? []).filter((f) => f.code.startsWith('version-'));
     if (plan.changes.length === 0 && versionBlocking.length > 0) throw findingError(versionBlocking);
@@ -196,6 +206,13 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // Time reported and recorded is the apply's own, without the time spent at the prompt.
     started = Date.now();
     checkSignal(options.signal, 'before the backup: nothing changed');
+    // The declared queries on the database as it is, read-only, to compare the new one with before the swap.
+    let queriesBefore: QueryRun[] | null = null;
+    if (config.queries.length && exists) {
+      emit('queries', `timing ${config.queries.length} declared quer${config.queries.length === 1 ? 'y' : 'ies'} on the database before the change`);
+      queriesBefore = await timeOn(dbPath, config.queries);
+    }
+    let queries: QueryComparison[] = [];
 
     const applyId = newApplyId();
     const journal: Journal = {
@@ -237,6 +254,14 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       verified = await buildPrivateCopy(config, plan, stage, exists, { applyId, backupId, started, signal: options.signal, steps }, emit);
       // Here the new database is built, closed and verified, and the live file is untouched: the
       // place for any last check on the new file before it goes live.
+      // The declared queries on the new database, before it can replace the old one (apply/queries.ts).
+      if (config.queries.length) {
+        emit('queries', 'timing the declared queries on the new database');
+        queries = compareRuns(config.queries, queriesBefore, await timeOn(stage.file, config.queries));
+        for (const line of comparisonLines(queries)) emit('queries', line);
+        const failed = queries.filter((c) => !c.verdict.ok);
+        if (failed.length && !options.allowSlowdown) throw queryRegressionError(failed);
+      }
       swapping = await swapIn(stage, dbPath, plan, withBackup, { exists, sha256: backupSha, mode }, emit);
       swapped = true;
       faultPoint('after_swap');
@@ -258,10 +283,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping.expected! });
     clearJournal(dbPath);
     // The append-only copy beside the backups survives a later rollback that restores an older file.
-    appendHistoryLog(config.backups, dbPath, historyEntry(config, plan, { applyId, backupId, started }));
+    appendHistoryLog(config.backups, dbPath, { ...historyEntry(config, plan, { applyId, backupId, started }), ...(queries.length ? { queries: historyQueries(queries) } : {}) });
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
-    return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified, steps: steps.settle('applied') };
+    return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified, queries, steps: steps.settle('applied') };
   } catch (err) {
     steps?.attachTo(err);
     throw err;

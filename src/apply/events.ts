@@ -10,7 +10,7 @@ export type { StepReport, StepStatus };
 
 /** Phases around the plan's steps, in the order they happen. */
 export type ApplyStagePhase =
-  | 'recover' | 'precheck' | 'backup' | 'export' | 'load' | 'copy' | 'checks' | 'verify' | 'commit' | 'swap' | 'post-verify' | 'done';
+  | 'recover' | 'precheck' | 'queries' | 'backup' | 'export' | 'load' | 'copy' | 'checks' | 'verify' | 'commit' | 'swap' | 'post-verify' | 'done';
 
 /**
  * One progress event, a closed union discriminated by `phase` (consumers can switch over it

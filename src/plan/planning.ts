@@ -18,6 +18,7 @@ import { precheck, PrecheckOptions } from './precheck';
 import { sortFindings } from '../core/findings';
 import type { QueryRunner } from '../engines/runner';
 import { analyzePlan } from '../core/lint/analyze';
+import { queriesTouched } from '../core/queries';
 import { withoutUnmanaged } from '../core/lint/protection';
 import { gatherFacts } from './lint-facts';
 import { lintContext } from '../lint/context';
@@ -119,6 +120,7 @@ export async function planLive(live: LiveSchema, engine: QueryRunner | null, con
   });
   const facts = counting ? await gatherFacts(engine, config.database, managed.schema, plan, { counts: options.lintCounts !== false }) : undefined;
   plan.lint = analyzePlan(plan, lintContext(config, facts));
+  if (config.queries?.length) plan.queries = queriesTouched(config.queries, plan.changes, plan.rebuilt_tables);
   if (options.precheck) {
     const history = options.precheck.history ?? (engine ? await readHistory(engine) : []);
     plan.findings = sortFindings(await precheck(engine, managed.schema, plan, config, { ...options.precheck, history }));
