@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateConfig } from '../../src/config/config';
+import { renderQueriesMarkdown, renderQueriesText, type QueriesResult, type QueryReport } from '../../src/core/render-queries';
 import {
   DEFAULT_MAX_SLOWDOWN,
   judgeQuery,
@@ -211,5 +212,57 @@ describe('queries: in kuzu-migrate.yaml', () => {
     expect(config).toBeNull();
     expect(diagnostics.map((d) => ({ at: `${d.line}:${d.column}`, message: d.message }))).toEqual(expected.map((e) => ({ at: e.at, message: expect.stringMatching(e.message) })));
     expect(diagnostics.every((d) => d.file.endsWith('kuzu-migrate.yaml'))).toBe(true);
+  });
+});
+
+describe('renderQueriesText / renderQueriesMarkdown', () => {
+  const report = (name: string, over: Partial<QueryReport> = {}): QueryReport => ({
+    name,
+    error: null,
+    runs: 3,
+    median_ms: 2.5,
+    min_ms: 2,
+    max_ms: 4,
+    p90_ms: 4,
+    rows: 1,
+    value: null,
+    operators: ['SCAN_NODE_TABLE(Doc)', 'QUERY_FTS_INDEX', 'HASH_JOIN'],
+    profile: [],
+    query: 'CALL QUERY_FTS_INDEX(...)',
+    params: {},
+    expected: { rows: 1 },
+    limits: { max_slowdown: 2, max_ms: null },
+    baseline_ms: 2,
+    verdict: { name, ok: true, problems: [], notes: [], before_ms: 2, after_ms: 2.5, slowdown: 1.25, operators_gone: [], operators_new: [] },
+    ...over,
+  });
+  const result: QueriesResult = {
+    database: '/db/graph.kuzu',
+    runs: 3,
+    warmup: 1,
+    baseline: { apply_id: 'A1', version: 'v1.0.1', applied_at: '2026-01-01T00:00:00Z' },
+    ok: false,
+    queries: [
+      report('search'),
+      report('broken', { error: 'Binder exception: no index', median_ms: null, min_ms: null, max_ms: null, p90_ms: null, rows: null, operators: [], verdict: { name: 'broken', ok: false, problems: ['fails: Binder exception: no index'], notes: [], before_ms: null, after_ms: null, slowdown: null, operators_gone: [], operators_new: [] } }),
+    ],
+  };
+
+  it('text: median, spread, p90, rows, operators, baseline ratio and problems', () => {
+    expect(renderQueriesText(result).split('\n')).toEqual([
+      'Queries on /db/graph.kuzu (median of 3 runs after 1 warm-up; baseline: apply A1 to v1.0.1):',
+      '  ok    search  median 2.50 ms (min–max 2.00–4.00, p90 4.00 ms)  1 row',
+      '                operators: SCAN_NODE_TABLE(Doc), QUERY_FTS_INDEX, HASH_JOIN',
+      '                baseline 2.00 ms (1.25×)',
+      '  FAIL  broken  Binder exception: no index',
+      '                fails: Binder exception: no index',
+      '1 query(ies) failed.',
+    ]);
+  });
+
+  it('markdown: one table row per query, pipes escaped', () => {
+    const md = renderQueriesMarkdown({ ...result, queries: [report('a|b')] });
+    expect(md).toContain('| Query | Median | Min–max | p90 | Baseline | Result | Operators | Status |');
+    expect(md).toContain('| `a\\|b` | 2.50 ms | 2.00–4.00 | 4.00 ms | 2.00 ms | 1 row | SCAN_NODE_TABLE(Doc), QUERY_FTS_INDEX, HASH_JOIN | ok |');
   });
 });
