@@ -18,10 +18,15 @@ const EMB = 'CAST(sin(i) AS FLOAT), CAST(cos(i) AS FLOAT), CAST(i AS FLOAT) / 50
 /** TARGET's embedding, computed as EMB computes it (Kuzu's FLOAT is single precision: Math.fround). */
 const TARGET_EMB = [Math.fround(Math.sin(TARGET)), Math.fround(Math.cos(TARGET)), Math.fround(TARGET / 5000)];
 
+/**
+ * The tolerances are the defaults except max_slowdown 4 (default 2): this suite shares two cores
+ * with other jobs, and what it proves is that the indexes are used before and after (operators,
+ * rows), not a timing; the 5 ms floor alone already absorbs most noise.
+ */
 const QUERIES = [
-  { name: 'fts_search', query: "CALL QUERY_FTS_INDEX('Doc', 'doc_fts', $q) RETURN node.id AS id", params: { q: 'zebra' }, rows: 1 },
-  { name: 'nearest', query: "CALL QUERY_VECTOR_INDEX('Doc', 'doc_vec', $v, 3, efs := 200) RETURN node.id AS id, distance", params: { v: TARGET_EMB }, rows: 3, max_ms: 5000 },
-  { name: 'citations', query: 'MATCH (a:Doc)-[:Cites]->(b:Doc) RETURN count(*) > 0', expect: true },
+  { name: 'fts_search', query: "CALL QUERY_FTS_INDEX('Doc', 'doc_fts', $q) RETURN node.id AS id", params: { q: 'zebra' }, rows: 1, max_slowdown: 4 },
+  { name: 'nearest', query: "CALL QUERY_VECTOR_INDEX('Doc', 'doc_vec', $v, 3, efs := 200) RETURN node.id AS id, distance", params: { v: TARGET_EMB }, rows: 3, max_ms: 5000, max_slowdown: 4 },
+  { name: 'citations', query: 'MATCH (a:Doc)-[:Cites]->(b:Doc) RETURN count(*) > 0', expect: true, max_slowdown: 4 },
 ];
 
 let template: string;
