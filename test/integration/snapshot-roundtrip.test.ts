@@ -27,7 +27,7 @@ function testConfig(dir: string, database: string): ResolvedConfig {
     backups: path.join(dir, 'backups'),
     environment: null,
     policy: { allowDestructive: false, backupRetention: 10 },
-    checks: [], queries: [],
+    checks: [],
     schema: emptySchema(),
     schemaFiles: [],
     create: false,

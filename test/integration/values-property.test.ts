@@ -115,7 +115,7 @@ function config(dir: string, database: string): ResolvedConfig {
   return {
     file: path.join(dir, 'kuzu-migrate.yaml'), dir, version: 'v1.0.0', engine: 'kuzu', database,
     migrations: path.join(dir, 'migrations'), backups: path.join(dir, 'backups'), environment: null,
-    policy: { allowDestructive: false, backupRetention: 10 }, checks: [], queries: [], schema: emptySchema(), schemaFiles: [],
+    policy: { allowDestructive: false, backupRetention: 10 }, checks: [], schema: emptySchema(), schemaFiles: [],
     lint: { severity: {}, naming: {} }, protect: [], unmanaged: [], targets: null, create: false, databaseOrigin: 'from the test', sources: {},
     locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
     queries: [],
