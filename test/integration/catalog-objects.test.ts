@@ -281,6 +281,64 @@ describe('indexes, sequences and macros', () => {
     expect(bad.stdout + bad.stderr).toMatch(/Doc\.doc_fts: missing/);
   }, 120_000);
 
+  /**
+   * Issue 9 item 2 per path: a sequence whose options change keeps its position; a macro replaced
+   * by a new body returns the new result — through apply (transaction and export strategies),
+   * export → import and rollback, judged in Kuzu (nextval, the macro's value, show_sequences).
+   */
+  it('a changed sequence keeps its position and a replaced macro its new body: apply (both strategies), export → import, rollback', async () => {
+    const p = project(smallTemplate);
+    expect(cli(p, 'export', '--version', 'v0.1.0').status).toBe(0); // order_no at 101 (+1), ADDONE x + 1
+    const seq = async (db: string) =>
+      (await q(db, "CALL show_sequences() WHERE name = 'order_no' RETURN CAST(increment AS STRING) AS inc, CAST(`max value` AS STRING) AS max, cycle"))[0];
+    const nextAndMacro = async (db: string) =>
+      withEngine(db, {}, async (e) => [Number(await e.scalar("RETURN nextval('order_no')")), Number(await e.scalar('RETURN addOne(41)'))]);
+
+    // Options changed and the macro replaced, one plan (the macro forces a fresh database).
+    edit(p, (s) => {
+      s.sequences.order_no = { start: 100, increment: 5, max: 1000, cycle: true };
+      s.macros.ADDONE = { parameters: ['x'], body: 'x + 2' };
+    }, 'v0.2.0');
+    const plan = await planMigration(loadConfig(p.yaml));
+    expect(plan.changes.map((c) => c.kind).sort()).toEqual(['alter_sequence', 'replace_macro']);
+    applyOk(p);
+    await expectPlanEmpty(p);
+    expect(await seq(p.db)).toEqual({ inc: '5', max: '1000', cycle: true });
+    expect(await nextAndMacro(p.db)).toEqual([106, 43]); // 101 + 5; 41 + 2
+
+    // Options changed again by the transaction strategy alone (in place: no macro change).
+    edit(p, (s) => (s.sequences.order_no.increment = 10), 'v0.3.0');
+    const inPlace = await planMigration(loadConfig(p.yaml), { rewriteStrategy: 'transaction' });
+    expect(inPlace.changes.map((c) => c.kind)).toEqual(['alter_sequence']);
+    expect(inPlace.private_copy ?? null).toBeNull();
+    applyOk(p, '--strategy', 'transaction');
+    await expectPlanEmpty(p);
+    expect(await nextAndMacro(p.db)).toEqual([116, 43]);
+
+    // And by the export strategy.
+    edit(p, (s) => (s.sequences.order_no.increment = 3), 'v0.4.0');
+    applyOk(p, '--strategy', 'export');
+    await expectPlanEmpty(p);
+    expect(await seq(p.db)).toEqual({ inc: '3', max: '1000', cycle: true });
+    expect(await nextAndMacro(p.db)).toEqual([119, 43]);
+
+    // export → import carries the changed sequence at its position and the new macro body.
+    expect(cli(p, 'export', '--version', 'v0.4.0').status).toBe(0);
+    const target = path.join(p.dir, 'restored.kuzu');
+    const imp = cli(p, 'import', '--version', 'v0.4.0', '--database', target);
+    expect(imp.stderr).toBe('');
+    expect(imp.status).toBe(0);
+    expect(await seq(target)).toEqual({ inc: '3', max: '1000', cycle: true });
+    expect(await nextAndMacro(target)).toEqual([122, 43]);
+
+    // rollback to v0.1.0: the old options, the old position, the old body.
+    const rb = cli(p, 'rollback', 'v0.1.0', '--auto-approve');
+    expect(rb.stderr).toBe('');
+    expect(rb.status).toBe(0);
+    expect((await seq(p.db)).inc).toBe('1');
+    expect(await nextAndMacro(p.db)).toEqual([102, 42]);
+  }, 150_000);
+
   it.each(['before_swap', 'after_swap'])('SIGKILL at %s leaves the old or the new database, indexes included', async (point) => {
     const p = project();
     edit(p, (s) => (s.nodes.Doc.properties.k = 'INT64'));
