@@ -351,6 +351,32 @@ describe('indexes, sequences and macros', () => {
     await expectIndexesAnswer(p.db);
     expect(fs.readdirSync(path.dirname(p.db)).filter((f) => f.startsWith('_km_') || f.startsWith('._km_'))).toEqual([]);
   }, 90_000);
+
+  // One kill point per index case (the crash-safety matrix covers the timings): after recover the
+  // database is the old one or the new one, and its indexes answer. (Applying each change to the
+  // end, then an empty plan, is the test above.)
+  it.each<[string, string, 'old' | 'new', (s: any) => void, string[]]>([
+    ['a property dropped next to an index (in place)', 'in_transaction', 'old', (s) => delete s.nodes.Doc.properties.note, ['doc_fts', 'doc_vec']],
+    ['an index added', 'after_swap', 'new', (s) => (s.nodes.Doc.indexes.doc_fts2 = { type: 'fts', properties: ['body'], stemmer: 'porter' }), ['doc_fts', 'doc_fts2', 'doc_vec']],
+    ['an index changed (options)', 'before_swap', 'old', (s) => (s.nodes.Doc.indexes.doc_vec.efc = 24), ['doc_fts', 'doc_vec']],
+    ['an index dropped', 'after_swap', 'new', (s) => delete s.nodes.Doc.indexes.doc_fts, ['doc_vec']],
+  ])('SIGKILL: %s, killed at %s, leaves the %s database', async (name, point, expected, change, indexes) => {
+    const p = project(smallTemplate);
+    const before = await indexNames(p.db);
+    edit(p, change);
+    const killed = runCli(['apply', '--auto-approve', '--allow-same-version', '--allow-drops-on-first-run', '--allow-destructive=Doc.note', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: point } });
+    expect(killed.status).not.toBe(0);
+    expect(cli(p, 'recover').status).toBe(0);
+    const now = await indexNames(p.db);
+    expect(now).toEqual(expected === 'old' ? before : indexes);
+    const note = await q(p.db, "CALL table_info('Doc') WHERE name = 'note' RETURN name");
+    expect(note).toHaveLength(name.startsWith('a property dropped') && expected === 'new' ? 0 : 1);
+    const def = String((await q(p.db, "CALL SHOW_INDEXES() WHERE index_name = 'doc_vec' RETURN index_definition"))[0]['index_definition']);
+    expect(def).toContain(name === 'an index changed (options)' && expected === 'new' ? 'efc := 24' : 'efc := 16');
+    if (now.includes('doc_fts')) await expectIndexesAnswer(p.db);
+    else expect(Number((await nearest(p.db))[0]['id'])).toBe(TARGET);
+    if (now.includes('doc_fts2')) expect((await q(p.db, "CALL QUERY_FTS_INDEX('Doc', 'doc_fts2', 'zebras') RETURN node.id AS id")).map((r) => Number(r['id']))).toEqual([TARGET]);
+  }, 90_000);
 });
 
 describe('LadybugDB: sequences and macros, indexes refused', () => {
