@@ -1,6 +1,6 @@
 /**
  * Findings: what `plan` (and later `lint`) found about a plan before anything is written. One
- * small, pure vocabulary shared by the checks that produce findings (apply/precheck.ts, the
+ * small, pure vocabulary shared by the checks that produce findings (plan/precheck.ts, the
  * policy and version rules) and the renderers (text, JSON, Markdown), so that a reviewer sees in
  * the plan exactly what apply would refuse or fail on.
  *

@@ -23,7 +23,7 @@ import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine } from '../kuzu/engine';
 import type { QueryRunner } from '../engines/runner';
-import { HistoryEntry } from './history';
+import { HistoryEntry } from '../state/history';
 
 export interface PrecheckOptions {
   /** The command line's allowance (`--allow-destructive`), merged with the policy's. */
