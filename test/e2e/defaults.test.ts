@@ -58,7 +58,7 @@ test('item 3a: gen_random_uuid() added to 5,000 nodes and 5,000 rels gives every
  * alone (the sign is read on a private copy); plan sees -1 → 1 and nothing for -1 → -1; a snapshot
  * export → import keeps -1 on a node and a rel table, judged by inserting rows in Kuzu.
  */
-test('DEFAULT -1: init writes -1 without touching the file, plan sees -1 → 1, export → import keeps -1', async () => {
+test('DEFAULT -1: init writes -1 without touching the file, plan sees -1 → 1, export → import and rollback keep -1', async () => {
   const dir = tempDir('km-e2e-default-sign-');
   const db = path.join(dir, 'db.kuzu');
   await makeDatabase(db, async (e) => {
@@ -94,4 +94,16 @@ test('DEFAULT -1: init writes -1 without touching the file, plan sees -1 → 1, 
     expect(await e.query("CREATE (a:T {id: 'n1'})-[r:R]->(b:T {id: 'n2'}) RETURN a.a AS a, a.b AS b, a.c AS c, r.w AS w")).toEqual([{ a: -1, b: -1.5, c: 2, w: -7 }]);
     expect(await e.query("MATCH (a:T {id: '_km_probe'})-[r:R]->() RETURN a.a AS a, r.w AS w")).toEqual([{ a: 5, w: 3 }]);
   });
+
+  // apply -1 → 1 (rows inserted afterwards get 1), then rollback to the snapshot: -1 again.
+  fs.writeFileSync(path.join(dir, 'kuzu-migrate.yaml'), yaml.replace('default: -1 }', 'default: 1 }').replace(/^version: .*$/m, 'version: v1.1.0'));
+  const ap = runCli(['apply', '--auto-approve'], { cwd: dir });
+  expect(ap.stderr).toBe('');
+  expect(ap.status).toBe(0);
+  const inserted = async () => withEngine(db, {}, (e) => e.query("CREATE (a:T {id: 'n3'}) RETURN a.a AS a"));
+  expect(await inserted()).toEqual([{ a: 1 }]);
+  const rb = runCli(['rollback', 'v1.0.0', '--auto-approve'], { cwd: dir });
+  expect(rb.stderr).toBe('');
+  expect(rb.status).toBe(0);
+  expect(await inserted()).toEqual([{ a: -1 }]);
 });
