@@ -9,6 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateConfig } from '../../src/config/config';
+import type { PlanDocument } from '../../src/core/plan';
+import { renderMarkdown, renderText } from '../../src/core/render';
 import { renderQueriesMarkdown, renderQueriesText, type QueriesResult, type QueryReport } from '../../src/core/render-queries';
 import {
   DEFAULT_MAX_SLOWDOWN,
@@ -265,5 +267,22 @@ describe('renderQueriesText / renderQueriesMarkdown', () => {
     const md = renderQueriesMarkdown({ ...result, queries: [report('a|b')] });
     expect(md).toContain('| Query | Median | Min–max | p90 | Baseline | Result | Operators | Status |');
     expect(md).toContain('| `a\\|b` | 2.50 ms | 2.00–4.00 | 4.00 ms | 2.00 ms | 1 row | SCAN_NODE_TABLE(Doc), QUERY_FTS_INDEX, HASH_JOIN | ok |');
+  });
+});
+
+describe('the plan lists the declared queries reading changed tables', () => {
+  const golden = JSON.parse(readFileSync(resolve(__dirname, '../golden/plan.json'), 'utf8')) as PlanDocument;
+  const withQueries: PlanDocument = {
+    ...golden,
+    queries: [
+      { name: 'deps', tables: ['Requirement', 'depends_on'], touched: ['Requirement'] },
+      { name: 'teams', tables: ['Team'], touched: [] },
+    ],
+  };
+  it('text and Markdown name the touched ones with their tables; none declared: no line', () => {
+    expect(renderText(withQueries)).toContain('Declared queries reading changed tables: deps (Requirement); apply times every declared query before and after the change and refuses a regression.');
+    expect(renderMarkdown(withQueries)).toContain('**Declared queries reading changed tables:** deps (Requirement); apply times');
+    expect(renderText(golden)).not.toContain('Declared queries');
+    expect(renderText({ ...withQueries, queries: [{ name: 'teams', tables: ['Team'], touched: [] }] })).not.toContain('Declared queries');
   });
 });
