@@ -8,8 +8,9 @@
  * never runs on the user's database: it runs on a private byte copy (database file plus `.wal`),
  * opened read-write with the same release, in a transaction that is rolled back, and the copy is
  * deleted. Only defaults that are a bare non-zero number are probed (mayHaveLostSign): the cost is
- * nothing for a database without them, and one file copy (~20 ms per 16 MB here) plus one insert
- * per table for one with them. When the copy or the insert fails, the default keeps table_info's
+ * nothing for a database without them, and one file copy (~20 ms per 16 MB here; a clone where the
+ * file system has copy-on-write) plus one insert per table for one with them, once per process
+ * while the file is unchanged (an apply reads the same file several times). When the copy or the insert fails, the default keeps table_info's
  * text, is marked `defaultSignUnknown` (diff then ignores its sign) and a warning says why.
  */
 import * as fs from 'node:fs';
@@ -42,6 +43,14 @@ export async function probeDefaultSigns(engine: QueryRunner, schema: Schema): Pr
     return ps.map((pr) => `the sign of the default of ${pr.properties.map((p) => `${pr.table.name}.${p.name}`).join(', ')} could not be read (${why}); it is compared without its sign`);
   };
   if (!engine.openCopy || engine.path === ':memory:' || !fs.existsSync(engine.path)) return unknown(probes, 'this engine cannot evaluate it on a copy');
+  // One process (an apply) introspects the same unchanged file several times: reuse the answer
+  // while the file, its WAL and the probed defaults are the same.
+  const key = cacheKey(engine.path, probes);
+  const cached = key ? CACHE.get(key) : undefined;
+  if (cached) {
+    applySigns(probes, cached);
+    return [];
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-defaults-'));
   const copyPath = path.join(dir, 'db');
   let copy: QueryRunner | null = null;
@@ -53,15 +62,19 @@ export async function probeDefaultSigns(engine: QueryRunner, schema: Schema): Pr
       return unknown(probes, `cannot copy the database: ${(err as Error).message.split('\n')[0]}`);
     }
     const warnings: string[] = [];
+    const signs: boolean[][] = [];
     for (const pr of probes) {
       try {
-        const negative = await probeTable(copy, schema, pr);
-        pr.properties.forEach((p, i) => {
-          if (negative[i]) p.default = `-${p.default!.trim()}`;
-        });
+        signs.push(await probeTable(copy, schema, pr));
       } catch (err) {
+        signs.push(pr.properties.map(() => false));
         warnings.push(...unknown([pr], (err as Error).message.split('\n')[0]));
       }
+    }
+    applySigns(probes, signs);
+    if (key && warnings.length === 0) {
+      if (CACHE.size >= 16) CACHE.clear();
+      CACHE.set(key, signs);
     }
     return warnings;
   } finally {
@@ -70,10 +83,37 @@ export async function probeDefaultSigns(engine: QueryRunner, schema: Schema): Pr
   }
 }
 
-/** The database file (a folder for 0.10 and older) and its WAL: what a reader would replay. */
+/** Answers per file state: cacheKey → per probe, per property, whether the default is negative. */
+const CACHE = new Map<string, boolean[][]>();
+
+/** The file's identity and state (inode, size, mtime; the WAL's too) and the probed defaults; null for a folder. */
+function cacheKey(dbPath: string, probes: Probe[]): string | null {
+  try {
+    const st = fs.statSync(dbPath);
+    if (!st.isFile()) return null;
+    const wal = fs.existsSync(`${dbPath}.wal`) ? fs.statSync(`${dbPath}.wal`) : null;
+    const what = probes.map((pr) => [pr.table.kind, pr.table.name, pr.properties.map((p) => [p.name, p.type, p.default])]);
+    return JSON.stringify([path.resolve(dbPath), st.dev, st.ino, st.size, st.mtimeMs, wal ? [wal.size, wal.mtimeMs] : null, what]);
+  } catch {
+    return null;
+  }
+}
+
+function applySigns(probes: Probe[], signs: boolean[][]): void {
+  probes.forEach((pr, j) =>
+    pr.properties.forEach((p, i) => {
+      if (signs[j]?.[i]) p.default = `-${p.default!.trim()}`;
+    }),
+  );
+}
+
+/**
+ * The database file (a folder for 0.10 and older) and its WAL: what a reader would replay. A
+ * copy-on-write clone where the file system has one (btrfs, XFS: instant), else a plain copy.
+ */
 function copyDatabase(source: string, target: string): void {
-  fs.cpSync(source, target, { recursive: true });
-  if (fs.existsSync(`${source}.wal`)) fs.copyFileSync(`${source}.wal`, `${target}.wal`);
+  fs.cpSync(source, target, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+  if (fs.existsSync(`${source}.wal`)) fs.copyFileSync(`${source}.wal`, `${target}.wal`, fs.constants.COPYFILE_FICLONE);
 }
 
 /**
