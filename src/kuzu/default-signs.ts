@@ -51,11 +51,12 @@ export async function probeDefaultSigns(engine: QueryRunner, schema: Schema): Pr
     applySigns(probes, cached);
     return [];
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-defaults-'));
-  const copyPath = path.join(dir, 'db');
+  let dir: string | null = null;
   let copy: QueryRunner | null = null;
   try {
     try {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-defaults-'));
+      const copyPath = path.join(dir, 'db');
       copyDatabase(engine.path, copyPath);
       copy = await engine.openCopy(copyPath);
     } catch (err) {
@@ -79,7 +80,7 @@ export async function probeDefaultSigns(engine: QueryRunner, schema: Schema): Pr
     return warnings;
   } finally {
     if (copy) await copy.close().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -126,7 +127,7 @@ async function probeTable(copy: QueryRunner, schema: Schema, pr: Probe): Promise
   let create: string;
   if (pr.table.kind === 'node') {
     statements.push(...clearKey(pr.table, 'a'));
-    create = `CREATE (x:${quoteIdent(pr.table.name)}${keyMap(pr.table)}) RETURN ${returns}`;
+    create = `CREATE (x:${quoteIdent(pr.table.name)}${keyMap(pr.table, pr.properties)}) RETURN ${returns}`;
   } else {
     const conn = pr.table.connections[0];
     const from = schema.nodes.find((n) => n.name === conn?.from);
@@ -134,7 +135,7 @@ async function probeTable(copy: QueryRunner, schema: Schema, pr: Probe): Promise
     if (!from || !to) throw new Error(`rel table ${pr.table.name} has no endpoint tables`);
     statements.push(...clearKey(from, 'a'), ...(to === from ? [] : clearKey(to, 'b')));
     const b = to === from ? '(a)' : `(b:${quoteIdent(to.name)}${keyMap(to)})`;
-    create = `CREATE (a:${quoteIdent(from.name)}${keyMap(from)}), ${to === from ? '' : `${b}, `}(a)-[x:${quoteIdent(pr.table.name)}]->${to === from ? '(a)' : '(b)'} RETURN ${returns}`;
+    create = `CREATE (a:${quoteIdent(from.name)}${keyMap(from)}), ${to === from ? '' : `${b}, `}(a)-[x:${quoteIdent(pr.table.name)}${keyMap(pr.table, pr.properties)}]->${to === from ? '(a)' : '(b)'} RETURN ${returns}`;
   }
   await copy.query('BEGIN TRANSACTION');
   try {
@@ -156,10 +157,22 @@ function keyValue(t: NodeTable): string | null {
   return `CAST(${cypherString(literal)} AS ${pk.type})`;
 }
 
-/** ` {pk: value}` for a CREATE, or '' for a SERIAL key (the sequence gives one). */
-function keyMap(t: NodeTable): string {
-  const v = keyValue(t);
-  return v === null ? '' : ` {${quoteIdent(t.primaryKey)}: ${v}}`;
+/**
+ * ` {pk: value, other: NULL, ...}` for a CREATE: the key (left out when SERIAL: the sequence gives
+ * one) and NULL for every property but `keep` and SERIAL ones, so that no other default is
+ * evaluated (one that fails — nextval of a dropped sequence — would fail the probe).
+ */
+function keyMap(t: NodeTable | RelTable, keep: Property[] = []): string {
+  const entries: string[] = [];
+  if (t.kind === 'node') {
+    const v = keyValue(t);
+    if (v !== null) entries.push(`${quoteIdent(t.primaryKey)}: ${v}`);
+  }
+  for (const p of t.properties) {
+    if (p.type === 'SERIAL' || keep.includes(p) || (t.kind === 'node' && p.name === t.primaryKey)) continue;
+    entries.push(`${quoteIdent(p.name)}: NULL`);
+  }
+  return entries.length ? ` {${entries.join(', ')}}` : '';
 }
 
 /** Deletes (in the copy's rolled-back transaction) the node that holds the probe's key, if any. */
