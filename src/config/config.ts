@@ -78,6 +78,10 @@ export interface ResolvedConfig {
   /** The engine the database is opened with (`engine:`, an environment's `engine:` overrides it). */
   engine: EngineKind;
   /** Absolute paths, after the environment's and the caller's overrides. */
+  /**
+   * Absolute path of the database file; '' when the YAML declares only `targets:` (a fleet file)
+   * and no --database was given: only `--all` runs work then (see requireDatabase).
+   */
   database: string;
   migrations: string;
   backups: string;
@@ -357,13 +361,20 @@ class ConfigReader {
     const envKeyPath = (key: string): Path => (env && isObject(envValue) && key in envValue ? ['environments', env, key] : [key]);
     const dbWhere = envKeyPath('database');
     const dbLoc = src.locate(dbWhere, 'value');
+    // `database:` may be left out only by a fleet file (`targets:`): `--all` runs each target with
+    // its own path, and a one-database command is refused then (requireDatabase).
+    const declaredDatabase = envValue.database ?? root.database;
+    const fleetOnly = declaredDatabase === undefined && this.options.database === undefined;
+    if (fleetOnly && (envValue.targets ?? root.targets) === undefined) {
+      this.reportAt(src, { line: 1, column: 1 }, 'the configuration is missing "database"', { hint: 'add database: PATH (the Kuzu database file, relative to this file), or targets: for a fleet' });
+    }
     const create = envValue.create === true || (envValue.create === undefined && root.create === true);
     return {
       file: src.file,
       dir,
       version: str(root.version) ?? '',
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
-      database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : at(envValue.database ?? root.database, '', dbWhere),
+      database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : fleetOnly ? '' : at(declaredDatabase, '', dbWhere),
       migrations: at(root.migrations, './migrations', ['migrations']),
       backups: this.options.backups !== undefined ? resolve(this.expandVars(this.options.backups, null)) : at(envValue.backups ?? root.backups, './backups', envKeyPath('backups')),
       environment: env,
@@ -376,7 +387,9 @@ class ConfigReader {
       databaseOrigin:
         this.options.database !== undefined
           ? 'from --database'
-          : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
+          : fleetOnly
+            ? `not set: ${src.display} declares only targets:`
+            : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
       sources: this.sources,
       lint,
       protect: [...new Set(this.protect)],
@@ -1034,4 +1047,21 @@ function typeHint(text: string): string | undefined {
     if (guess) return `did you mean "${text.slice(0, m.index) + guess + text.slice((m.index ?? 0) + word.length)}"?`;
   }
   return undefined;
+}
+
+/**
+ * Refuses a one-database command on a fleet-only YAML (no `database:`, only `targets:`): E_CONFIG
+ * (exit 65) pointing at `--all` or `--database`. Returns `config` unchanged otherwise.
+ */
+export function requireDatabase(config: ResolvedConfig): ResolvedConfig {
+  if (config.database) return config;
+  throw new ConfigError([
+    {
+      file: displayPath(config.file),
+      line: 1,
+      column: 1,
+      message: 'the configuration has no "database" (only targets:), and this command runs on one database',
+      hint: 'run it on every target with --all, on one target with --database PATH, or add database: to the YAML',
+    },
+  ]);
 }

@@ -70,6 +70,11 @@ export interface QueryRun {
   operators: string[];
 }
 
+/** A query's run with the full PROFILE operator list (the JSON of `queries` shows it). */
+export interface ProfiledRun extends QueryRun {
+  profile: ProfileOperator[];
+}
+
 /** median / min / max / p90 (nearest rank) of `ms`, rounded to 0.01 ms. Empty input: all null. */
 export function runStats(ms: readonly number[]): { median_ms: number | null; min_ms: number | null; max_ms: number | null; p90_ms: number | null } {
   if (ms.length === 0) return { median_ms: null, min_ms: null, max_ms: null, p90_ms: null };
