@@ -122,7 +122,8 @@ function copyDatabase(source: string, target: string): void {
  * (a rel between fresh endpoint nodes) and reads whether each probed default came out negative.
  */
 async function probeTable(copy: QueryRunner, schema: Schema, pr: Probe): Promise<boolean[]> {
-  const returns = pr.properties.map((p, i) => `x.${quoteIdent(p.name)} < 0 AS s${i}`).join(', ');
+  // By its text, so that any type works (`s STRING DEFAULT -1` holds '-1' and prints `1` too).
+  const returns = pr.properties.map((p, i) => `starts_with(CAST(x.${quoteIdent(p.name)} AS STRING), '-') AS s${i}`).join(', ');
   const statements: string[] = [];
   let create: string;
   if (pr.table.kind === 'node') {
