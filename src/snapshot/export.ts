@@ -122,8 +122,8 @@ export class UnloadableValueError extends RefusedError {
  * Values Kuzu can store but not load back (codec.ts, kuzu-notes §3), found before anything is
  * written and refused naming table, property, the first row's key (node tables) and why:
  *   - INT128's minimum: no file parses it back ("INT128 is out of range: cannot negate INT128_MIN");
- *   - the nil UUID (also inside a UUID list): a table holding it cannot be checkpointed (the same
- *     error, at CHECKPOINT or close), so every import of it would fail;
+ *   - the nil UUID (also inside a UUID list), on an engine that cannot checkpoint a table holding it
+ *     (Kuzu 0.11.3: the same error, at CHECKPOINT or close), so every import of it would fail;
  *   - a NULL value inside a MAP: map_values() reads it as 0 / '' (an empty string value is
  *     refused too: the text form `{k=}` cannot tell them apart).
  */
@@ -140,6 +140,8 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
         where = `CAST(${x} AS STRING) = ${cypherString(INT128_MIN)}`;
         reason = `holds INT128's minimum ${INT128_MIN}, which Kuzu 0.11.3 stores but cannot load back from any file ("INT128 is out of range: cannot negate INT128_MIN")`;
         hint = 'change that value (INT128 minimum + 1 loads back), or the property type';
+      } else if (engine.release.capabilities.checkpointsNilUuid) {
+        // This engine writes it to disk (LadybugDB): the snapshot carries it like any UUID.
       } else if (p.type === 'UUID') {
         where = `CAST(${x} AS STRING) = ${cypherString(NIL_UUID)}`;
       } else if (/^UUID(\[\d*\])$/.test(p.type)) {

@@ -6,7 +6,8 @@
  *   1. detect      magic bytes + storage version say which release reads the database (--from
  *                  overrides); an unknown storage version is refused naming what was found
  *   2. lock        the same `<db>.lock` as apply: nothing else migrates it meanwhile
- *   3. settle      an upgrade interrupted earlier is undone (or finished) first
+ *   3. settle      an upgrade or apply interrupted earlier is undone (or finished) first, from
+ *                  the one journal (state/journal.ts, state/recover.ts)
  *   4. engines     both releases installed (or installed now, with consent); each runs in its own
  *                  process: two native builds never share one
  *   5. confirm     like apply: a terminal prompt, or --auto-approve
@@ -18,6 +19,7 @@
  *                  per-property content fingerprints equal the source's
  *   9. backup      a copy of the original under backups/<id>/
  *  10. swap        the original moves into the working folder, the new database into its place
+ *                  (state/swap.ts swapKeepingOriginal)
  * Until step 10 the original is only read, so a kill anywhere before it leaves the original as it
  * was, openable by its own release; the journal settles the two renames of step 10.
  */
@@ -27,8 +29,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileMode, folderModeFor } from '../state/paths';
 import { makePrivateDir, OWNER_FILE } from '../state/private';
-import { acquireLock } from '../apply/lock';
-import { faultPoint } from '../apply/journal';
+import { acquireLock } from '../state/lock';
+import { clearJournal, faultPoint, UpgradeJournal, writeJournal } from '../state/journal';
+import { recoverInterrupted, settleUpgrade, UpgradeRecovery } from '../state/recover';
+import { swapKeepingOriginal } from '../state/swap';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
 import { createIndex, schemaToCypher } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
@@ -46,7 +50,6 @@ import { sequenceStatements, serialSequences } from '../snapshot/export';
 import { exportFiles, loadStatement } from '../snapshot/statements';
 import { cypherStatements } from '../snapshot/import';
 import { mergeDeclared, Restoration } from './restore';
-import { clearUpgradeJournal, moveDatabase, settleUpgrade, UpgradeJournal, UpgradeRecovery, writeUpgradeJournal } from './journal';
 
 /** A step of the upgrade; `table` and `rows` when a data file was written or loaded (for progress output). */
 export type UpgradeEvent = { phase: string; message: string; table?: string; rows?: number };
@@ -97,7 +100,11 @@ export interface UpgradeResult {
   /** Copy of the original database, under the backups folder. */
   backup_id: string | null;
   backup_path: string | null;
-  recovered: UpgradeRecovery | null;
+  /**
+   * An interrupted operation settled first (the one journal: an upgrade's, or an apply's), or null.
+   * `outcome` is `restored` only for an apply whose backup was put back.
+   */
+  recovered: (Omit<UpgradeRecovery, 'outcome'> & { outcome: UpgradeRecovery['outcome'] | 'restored' }) | null;
   duration_ms: number;
 }
 
@@ -292,7 +299,10 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
 
   const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate upgrade');
   try {
-    const recovered = settleUpgrade(dbPath);
+    // Whatever the journal beside the database holds (an interrupted upgrade, or apply) is settled
+    // first, by the same recovery apply uses.
+    const settled = await recoverInterrupted(dbPath, path.resolve(options.backups));
+    const recovered = settled && { upgrade_id: settled.apply_id, outcome: settled.outcome, message: settled.message };
     if (recovered) emit('recover', recovered.message);
 
     const detected = detectEngine(dbPath);
@@ -340,7 +350,8 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
     const workDir = path.join(path.dirname(dbPath), `_km_upgrade_${upgradeId}`);
     const exportDir = path.join(workDir, 'export');
     const newDb = path.join(workDir, 'database');
-    let journal: UpgradeJournal = writeUpgradeJournal({
+    let journal: UpgradeJournal = writeJournal<UpgradeJournal>({
+      operation: 'upgrade',
       upgrade_id: upgradeId,
       pid: process.pid,
       host: os.hostname(),
@@ -362,22 +373,21 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
       const { schema: intended, restored } = mergeDeclared(exported.schema, options.declared ?? null, exported.unknownStorageDirection);
       for (const r of restored) emit('restore', `${r.table}${r.property ? '.' + r.property : ''}: ${r.aspect} from the declaration (${r.value})`);
 
-      journal = writeUpgradeJournal({ ...journal, phase: 'loading' });
+      journal = writeJournal({ ...journal, phase: 'loading' });
       emit('load', `loading into a new ${to.id} database`);
       const { verified, rows } = await loadTarget(to, toPath, newDb, exportDir, format, exported, intended, emit);
       faultPoint('upgrade_after_verify');
 
-      journal = writeUpgradeJournal({ ...journal, phase: 'backing_up' });
+      journal = writeJournal({ ...journal, phase: 'backing_up' });
       const backup = await backupOriginal(dbPath, path.resolve(options.backups), upgradeId, from, detected);
       emit('backup', `original copied to ${backup.dir}`);
 
-      journal = writeUpgradeJournal({ ...journal, phase: 'swapping', backup_id: backup.id });
-      moveDatabase(dbPath, path.join(workDir, 'original'));
-      faultPoint('upgrade_mid_swap');
-      moveDatabase(newDb, dbPath);
-      journal = writeUpgradeJournal({ ...journal, phase: 'swapped' });
+      journal = writeJournal({ ...journal, phase: 'swapping', backup_id: backup.id });
+      // The original may be a folder (older releases) and is kept until the new one is in place.
+      swapKeepingOriginal(newDb, dbPath, path.join(workDir, 'original'), () => faultPoint('upgrade_mid_swap'));
+      journal = writeJournal({ ...journal, phase: 'swapped' });
       fs.rmSync(workDir, { recursive: true, force: true });
-      clearUpgradeJournal(dbPath);
+      clearJournal(dbPath);
 
       const now = detectEngine(dbPath);
       if (now.magic !== to.magic || now.storage_version !== to.storageVersion) {
