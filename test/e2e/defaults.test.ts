@@ -50,9 +50,7 @@ test('item 3a: gen_random_uuid() added to 5,000 nodes and 5,000 rels gives every
  * export → import keeps -1 on a node and a rel table, judged by inserting rows in Kuzu.
  */
 test('DEFAULT -1: init writes -1 without touching the file, plan sees -1 → 1, export → import and rollback keep -1', async () => {
-  const dir = tempDir('km-e2e-default-sign-');
-  const db = path.join(dir, 'db.kuzu');
-  await makeDatabase(db, async (e) => {
+  const { dir, db } = await databaseIn('km-e2e-default-sign-', async (e) => {
     await e.query('CREATE NODE TABLE T(id STRING PRIMARY KEY, a INT64 DEFAULT -1, b DOUBLE DEFAULT -1.5, c INT64 DEFAULT 2)');
     await e.query('CREATE REL TABLE R(FROM T TO T, w INT64 DEFAULT -7)');
     // The probe's own key value exists already: it must make room for it only on its copy.
