@@ -14,8 +14,8 @@
  *
  * Catalog: show_tables (name, type), table_info of each (name, type, default, primary key, in
  * order; property ids are left out: Kuzu renumbers them on every export), show_connection of each
- * rel table, show_indexes (with Kuzu's full index_definition), show_sequences with each
- * sequence's current value, and every CREATE MACRO of a schema-only export (Kuzu has no
+ * rel table, show_indexes (with Kuzu's full index_definition), show_sequences with the value each
+ * sequence yields next (a SERIAL's by table and property), and every CREATE MACRO of a schema-only export (Kuzu has no
  * show_macros; the export prints them).
  */
 import { withEngine } from '../../src/kuzu/engine';
@@ -101,17 +101,26 @@ export async function dumpDatabase(db: string, options: { withHistory?: boolean 
     }
     const indexes = await e.query('CALL show_indexes() RETURN table_name, index_name, index_type, property_names, index_definition ORDER BY table_name, index_name');
     const sequences: Row[] = [];
+    const serials = new Map<string, string>();
+    for (const t of tables) for (const c of columns[t.name]) if (c['type'] === 'SERIAL') serials.set(`${t.name}_${c['name']}_serial`.toLowerCase(), `${t.name}.${c['name']}`);
     for (const s of await e.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start, CAST(increment AS STRING) AS increment, CAST(`min value` AS STRING) AS min, CAST(`max value` AS STRING) AS max, cycle ORDER BY name')) {
+      const name = String(s['name']);
       let current: string | null;
       try {
-        current = String(await e.scalar(`RETURN CAST(currval(${cypherString(String(s['name']))}) AS STRING)`));
+        current = String(await e.scalar(`RETURN CAST(currval(${cypherString(name)}) AS STRING)`));
       } catch {
         current = null; // never used: currval fails until the first nextval
       }
-      // A used sequence is restored with START at its position (Kuzu has no setval: kuzu-notes §8),
-      // so its `start` changes while what it yields next does not: compared by position instead.
-      sequences.push({ ...s, start: current === null ? s['start'] : '(used)', current });
+      const next = current === null ? String(s['start']) : String(BigInt(current) + BigInt(String(s['increment'])));
+      // A SERIAL's sequence is the engine's: a rebuilt table keeps its staging name for it
+      // (`_km_new_T_p_serial`, kuzu-notes §8) and is restarted by CREATE SEQUENCE ... START, so only
+      // what it yields next is the user's. A used standalone sequence is restored with START at its
+      // position (Kuzu has no setval), so its `start` changes while what it yields next does not.
+      const serial = serials.get(name.replace(/^_km_new_/i, '').toLowerCase());
+      if (serial) sequences.push({ serial, next });
+      else sequences.push({ ...s, start: current === null ? s['start'] : '(used)', next });
     }
+    sequences.sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)));
     const macros = (await schemaExport(e))
       .split('\n')
       .filter((l) => /^CREATE MACRO/i.test(l))
