@@ -56,11 +56,15 @@ export async function proveOnCopy(file: string, queries: readonly DeclaredQuery[
   return comparisons;
 }
 
-/** Judges each query's run after against its run before (matched by name; the same data, so row counts compare). */
+/**
+ * Judges each query's run after against its run before (matched by name; the same data, so row
+ * counts compare). `before` null: a new database, where only "it runs" is judged (judgeQuery).
+ */
 export function compareRuns(queries: readonly DeclaredQuery[], before: readonly QueryRun[] | null, after: readonly QueryRun[]): QueryComparison[] {
   return queries.map((q, i) => {
     const b = before?.find((r) => r.name === q.name) ?? null;
-    return { name: q.name, before: b, after: after[i], verdict: judgeQuery(q, b, after[i], { compareRows: true }) };
+    // No before at all: the apply creates the database (timeBefore returned null).
+    return { name: q.name, before: b, after: after[i], verdict: judgeQuery(q, b, after[i], { compareRows: true, newDatabase: before === null }) };
   });
 }
 

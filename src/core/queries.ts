@@ -236,8 +236,10 @@ export function ms(x: number | null): string {
  *   at least `floorMs` (SLOWDOWN_FLOOR_MS): timing noise on a busy machine never fails an apply;
  * - max_ms: median after > max_ms fails, unless the median before was over it already (then it is
  *   a note: the change did not cause it).
+ * `newDatabase` (apply creating the database): it holds no data yet, so only "it runs" is judged;
+ * the declared result and max_ms are left to the next apply, `queries` and `verify --queries` (a note says so).
  */
-export function judgeQuery(q: DeclaredQuery, before: QueryRun | null, after: QueryRun, options: { floorMs?: number; compareRows?: boolean } = {}): QueryVerdict {
+export function judgeQuery(q: DeclaredQuery, before: QueryRun | null, after: QueryRun, options: { floorMs?: number; compareRows?: boolean; newDatabase?: boolean } = {}): QueryVerdict {
   const floorMs = options.floorMs ?? SLOWDOWN_FLOOR_MS;
   const problems: string[] = [];
   const notes: string[] = [];
@@ -259,6 +261,10 @@ export function judgeQuery(q: DeclaredQuery, before: QueryRun | null, after: Que
     return verdict(null);
   }
   if (before && before.error !== null) notes.push(`failed before the change (${before.error}) and runs now`);
+  if (options.newDatabase) {
+    if (q.expect || q.maxMs !== null) notes.push('a new database holds no data yet: its declared result and max_ms are not checked');
+    return verdict(null);
+  }
   if (q.expect?.kind === 'rows' && after.rows !== q.expect.rows) problems.push(`returned ${after.rows} rows, expected ${q.expect.rows}`);
   else if (q.expect?.kind === 'value' && after.value !== q.expect.value) problems.push(`returned ${after.value === null ? `${after.rows} rows, not a single boolean` : String(after.value)}, expected ${String(q.expect.value)}`);
   else if (!q.expect && options.compareRows !== false && before && before.error === null && before.rows !== after.rows) problems.push(`returned ${after.rows} rows, ${before.rows} before (declare rows: or expect: when the change is meant to alter it)`);

@@ -148,6 +148,10 @@ describe('judgeQuery: the tolerance decision', () => {
     expect(judgeQuery(decl({ maxMs: 20 }), run(24), run(25)).notes).toEqual(['25.00 ms is over max_ms 20, as it was before (24.00 ms)']);
     expect(judgeQuery(decl(), run(10), run(10, { rows: 99 }), { compareRows: false }).ok).toBe(true);
     expect(judgeQuery(decl(), run(1), run(4), { floorMs: 1 }).ok).toBe(false);
+    // A database the apply creates holds no data: only "it runs" counts there.
+    const fresh = judgeQuery(decl({ expect: { kind: 'rows', rows: 5 }, maxMs: 1 }), null, run(3, { rows: 0 }), { newDatabase: true });
+    expect(fresh).toMatchObject({ ok: true, notes: ['a new database holds no data yet: its declared result and max_ms are not checked'] });
+    expect(judgeQuery(decl(), null, failed('no such table'), { newDatabase: true }).ok).toBe(false);
   });
 
   it('the message names the query, both timings and the operators that changed', () => {
