@@ -106,7 +106,6 @@ describe('declared queries (queries:)', () => {
       { name: 'nearest', tables: ['Doc'], touched: ['Doc'] },
       { name: 'citations', tables: ['Doc', 'Cites'], touched: ['Doc', 'Cites'] },
     ]);
-    expect(cli(p, 'plan').stdout).toContain('Declared queries reading changed tables: fts_search (Doc), nearest (Doc), citations (Doc, Cites)');
     const r = cli(p, 'apply', '--auto-approve', '--json');
     expect(r.status).toBe(0);
     const applied = JSON.parse(r.stdout);
