@@ -132,7 +132,8 @@ describe('declared queries (queries:)', () => {
 
     // queries and drift --queries now compare with what that apply recorded.
     const now = JSON.parse(cli(p, 'queries', '--json', '--runs', '3').stdout);
-    if (!now.ok) console.log(JSON.stringify(now.queries.map((q: any) => [q.name, q.median_ms, q.min_ms, q.max_ms, q.baseline_ms, q.verdict.problems])));
+    // Problems first, so that a failure shows them (with the numbers) rather than only ok: false.
+    expect(now.queries.map((q: any) => [q.name, q.verdict.problems])).toEqual([['fts_search', []], ['nearest', []], ['citations', []]]);
     expect(now).toMatchObject({ ok: true, runs: 3, baseline: { apply_id: applied.apply_id } });
     expect(byName(now, 'fts_search')).toMatchObject({ rows: 1, error: null, runs: 3, baseline_ms: applied.queries[0].after.median_ms });
     expect(byName(now, 'fts_search').operators).toContain('QUERY_FTS_INDEX');
