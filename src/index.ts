@@ -179,6 +179,10 @@ export type { Manifest } from './snapshot/manifest';
 export { listSnapshots, diffVersions, renderDiffText, renderDiffMarkdown, verifyDatabase } from './snapshot/inspect';
 export type { ListResult, VersionInfo, BackupInfo, DiffSide, VersionDiffResult, VerifyResult, VerifyCheck } from './snapshot/inspect';
 export { runDoctor } from './snapshot/doctor';
+/** Times and profiles the YAML's declared `queries:` on the live database, read-only (docs/queries.md). */
+export { benchQueries } from './api/queries';
+export type { QueriesResult, QueryReport } from './core/render-queries';
+export type { DeclaredQuery, QueryRun, QueryVerdict, ProfileOperator } from './core/queries';
 export type { DoctorItem, DoctorResult, DoctorStatus } from './snapshot/doctor';
 
 // ---- engines and upgrade -------------------------------------------------------------------
