@@ -268,6 +268,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     discardStage(stage);
 
     await postVerify(config, desired, plan, journal, backupId, emit);
+    // In place and verified: whatever fails from here on, every step is applied.
+    const report = steps.settle('applied');
     // What verify compares with while the file is unchanged (state/digest.ts Receipt).
     if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping.expected! });
     clearJournal(dbPath);
@@ -275,7 +277,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     appendHistoryLog(config.backups, dbPath, { ...historyEntry(config, plan, { applyId, backupId, started }), ...(queries.length ? { queries: historyQueries(queries) } : {}) });
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
-    return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified, queries, steps: steps.settle('applied') };
+    return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified, queries, steps: report };
   } catch (err) {
     steps?.attachTo(err);
     throw err;

@@ -49,6 +49,8 @@ export function emitter(onEvent?: (e: ApplyEvent) => void): Emit {
 export class StepLog {
   private readonly reports: StepReport[];
   private readonly startedAt = new Map<number, number>();
+  /** Set once the outcome is known (settle): later failures do not change what happened. */
+  private settled: StepReport[] | null = null;
 
   constructor(steps: Step[], targetsOf: (s: Step) => string[]) {
     this.reports = steps.map((s) => ({ index: s.id, phase: s.phase, action: s.comment, targets: targetsOf(s), status: 'not_run', duration_ms: null }));
@@ -70,6 +72,7 @@ export class StepLog {
    * one that failed; the rest were not run.
    */
   settle(outcome: 'applied' | 'rolled_back'): StepReport[] {
+    if (this.settled) return this.settled.map((r) => ({ ...r }));
     for (const r of this.reports) {
       if (this.startedAt.has(r.index)) {
         r.status = 'failed';
@@ -77,10 +80,15 @@ export class StepLog {
       } else if (r.duration_ms !== null) r.status = outcome;
     }
     this.startedAt.clear();
-    return this.reports.map((r) => ({ ...r }));
+    this.settled = this.reports.map((r) => ({ ...r }));
+    return this.settled.map((r) => ({ ...r }));
   }
 
-  /** Settles as rolled back and attaches the reports to `err` when it is a KuzuMigrateError. */
+  /**
+   * Attaches the reports to `err` when it is a KuzuMigrateError: as settled when the outcome was
+   * already known (a failure after the new database was verified in place leaves its steps
+   * applied), else settled as rolled back.
+   */
   attachTo(err: unknown): void {
     const steps = this.settle('rolled_back');
     if (err instanceof KuzuMigrateError) err.steps = steps;

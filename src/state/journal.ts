@@ -102,9 +102,9 @@ export function writeJournal<J extends Journal>(j: J): J {
 }
 
 export function clearJournal(dbPath: string): void {
-  for (const p of [journalPath(dbPath), legacyUpgradeJournalPath(dbPath)]) {
-    fs.rmSync(p, { force: true });
-  }
+  // Only the journals themselves: writeJournal's temp files have random private names (state/private.ts),
+  // and anything else at a predictable name may be planted (a symlink is left for `recover` to report).
+  for (const p of [journalPath(dbPath), legacyUpgradeJournalPath(dbPath)]) fs.rmSync(p, { force: true });
 }
 
 /** The interrupted operation in words, for warnings: "an apply to v1.2.0 (id)", "an upgrade from kuzu@0.10.1 to kuzu@0.11.3 (id)". */
