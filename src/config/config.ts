@@ -40,7 +40,7 @@ import type { EngineKind } from '../engines/releases';
 import { DEFAULT_LINT_SETTINGS, LINT_RULES, LintSettings, NamingConvention, SeveritySetting } from '../core/lint/codes';
 import type { SourceLocation } from '../core/lint/analyze';
 import { isUnmanaged } from '../core/lint/protection';
-import { DEFAULT_MAX_SLOWDOWN, QUERY_PROCEDURES, type DeclaredQuery } from '../core/queries';
+import { DEFAULT_MAX_SLOWDOWN, QUERY_PROCEDURES, queryParameters, type DeclaredQuery } from '../core/queries';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -928,6 +928,14 @@ class ConfigReader {
         seen.add(q.name);
         const problem = readQueryProblem(q.query, 'query', QUERY_PROCEDURES);
         if (problem) this.reportAt(this.src, this.src.locateInScalar([...at, 'query'], problem.offset), `query "${q.name}": ${problem.message}`, { hint: problem.hint });
+        // A $parameter nothing binds would fail every run: say so here, at the parameter.
+        const params = isObject(q.params) ? q.params : {};
+        const unbound = problem ? undefined : queryParameters(q.query).find((p) => !(p.name in params));
+        if (unbound) {
+          this.reportAt(this.src, this.src.locateInScalar([...at, 'query'], unbound.offset), `query "${q.name}" uses $${unbound.name}, which params does not set`, {
+            hint: `add params: { ${unbound.name}: ... }`,
+          });
+        }
         if (q.rows !== undefined && q.expect !== undefined) {
           this.report({ src: this.src, path: [...at, 'expect'] }, 'key', `query "${q.name}" declares both rows and expect`, { hint: 'rows: a row count; expect: the single boolean it returns; pick one' });
         }

@@ -193,6 +193,15 @@ export function tablesRead(query: string): string[] {
   return out;
 }
 
+/** The `$parameters` a query uses, with their offsets (tokens, so `'$x'` in a string is not one). Text that does not tokenize: []. */
+export function queryParameters(query: string): { name: string; offset: number }[] {
+  try {
+    return tokenize(query).filter((t) => t.kind === 'param' && t.text.length > 1).map((t) => ({ name: t.text.slice(1), offset: t.offset }));
+  } catch {
+    return [];
+  }
+}
+
 /** Decided for one query: ok, or the problems, with both sides' numbers for the message. */
 export interface QueryVerdict {
   name: string;

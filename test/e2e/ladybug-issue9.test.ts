@@ -5,8 +5,9 @@
  *   3a gen_random_uuid() added to 100 rows; 3b DEFAULT -1 (table_info prints `1` on LadybugDB too);
  *   3c DOUBLE DEFAULT 1.0 declared `1`; 4 FLOAT[1536] embeddings, a MAP with a NULL value, the nil
  *   UUID; 5 INT64[] in 5,000 rows; 6 a table `ALL CUSTODIANS` with names that need back-quotes.
- * Items 1 and 2 on LadybugDB are in test/integration/catalog-objects.test.ts (indexes refused,
- * sequences and macros carried).
+ * Item 2: a used sequence and a macro ride along through export → import and the export rewrite.
+ * Item 1 on LadybugDB (no built-in indexes: refused before anything is written) is in
+ * test/integration/catalog-objects.test.ts and upgrade.test.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -50,6 +51,11 @@ describe('issue 9 inputs on LadybugDB (built CLI)', () => {
       'UNWIND range(0, 4999) AS i CREATE (:P {id: i, l: [i, i + 1, i + 2]})',
       'CREATE NODE TABLE Doc(id INT64 PRIMARY KEY, emb FLOAT[1536])',
       'UNWIND range(0, 2) AS i CREATE (:Doc {id: i, emb: CAST(list_transform(range(1, 1536), k -> CAST(k / 7.0 + i AS FLOAT)) AS FLOAT[1536])})',
+      // Item 2: a used sequence and a macro.
+      'CREATE SEQUENCE order_no START 100',
+      "RETURN nextval('order_no')",
+      "RETURN nextval('order_no')",
+      'CREATE MACRO addOne(x) AS x + 1',
     );
     embSum = String((await lbug(db, EMB_SUM))[0]['s']);
   }, 15 * 60_000);
@@ -80,6 +86,7 @@ describe('issue 9 inputs on LadybugDB (built CLI)', () => {
     expect(String((await lbug(target, EMB_SUM))[0]['s'])).toBe(embSum);
     expect(await lbug(target, "MATCH (c:`ALL CUSTODIANS`) RETURN c.`x'y` AS q, c.`MATCH` AS m, c.`a-b` AS ab")).toEqual([{ q: 'q', m: 2, ab: 3 }]);
     expect(await lbug(target, 'CREATE (t:T {id: 1000}) RETURN t.a AS a, t.x AS x')).toEqual([{ a: -1, x: 1 }]);
+    expect(await lbug(target, "RETURN nextval('order_no') AS v, addOne(41) AS m")).toEqual([{ v: 102, m: 42 }]);
   });
 
   it('plan: 1.0 declared as 1 is no change, -1 → 1 is; a UUID default gives 100 rows 100 values (items 3a, 3b, 3c)', async () => {
@@ -106,6 +113,7 @@ describe('issue 9 inputs on LadybugDB (built CLI)', () => {
     const [wrong] = await lbug(db, LISTS_WRONG);
     expect(Number(wrong['n'])).toBe(0);
     expect(String((await lbug(db, EMB_SUM))[0]['s'])).toBe(embSum);
+    expect(await lbug(db, "RETURN nextval('order_no') AS v, addOne(41) AS m")).toEqual([{ v: 102, m: 42 }]);
   });
 
   it('the nil UUID is carried (LadybugDB checkpoints it, Kuzu 0.11.3 does not); a MAP holding a NULL value is refused naming table, column and key (item 4)', async () => {

@@ -183,7 +183,7 @@ describe('declared queries (queries:)', () => {
     expect(q.stdout).toMatch(/FAIL {2}zebras .*\n.*operators: .*QUERY_FTS_INDEX[^]*returned 1 rows, expected 2/);
     const v = cli(p, 'verify', '--queries', '--json');
     expect(v.status).toBe(1);
-    expect(JSON.parse(v.stdout).checks.at(-1)).toMatchObject({ ok: false, problems: ['returned 1 rows, expected 2'] });
+    expect(JSON.parse(v.stdout).checks.at(-1)).toMatchObject({ name: 'query zebras', ok: false, problems: ['returned 1 rows, expected 2'] });
     const d = cli(p, 'drift', '--queries');
     expect(d.status).toBe(2);
     expect(d.stdout).toMatch(/returned 1 rows, expected 2/);

@@ -14,8 +14,8 @@
  *
  * Catalog: show_tables (name, type), table_info of each (name, type, default, primary key, in
  * order; property ids are left out: Kuzu renumbers them on every export), show_connection of each
- * rel table, show_indexes (with Kuzu's full index_definition), show_sequences with each
- * sequence's current value, and every CREATE MACRO of a schema-only export (Kuzu has no
+ * rel table, show_indexes (with Kuzu's full index_definition), show_sequences with the value each
+ * sequence yields next (a SERIAL's by table and property), and every CREATE MACRO of a schema-only export (Kuzu has no
  * show_macros; the export prints them).
  */
 import { withEngine } from '../../src/kuzu/engine';
@@ -82,10 +82,14 @@ export async function dumpDatabase(db: string, options: { withHistory?: boolean 
         if (String(p['type']).startsWith('UNION(')) out.push(`union_tag(${x}) AS t${i}`);
         return out;
       });
+      // One row: { property name: [to_json, driver value, (union tag)] }, so that a column can be
+      // taken out of an expected dump (withoutColumn) without reading the database again.
+      const named = (r: Row, head: Row = {}) =>
+        canonicalJson({ ...head, ...Object.fromEntries(props.map((p, i) => [String(p['name']), `t${i}` in r ? [r[`j${i}`], r[`v${i}`], r[`t${i}`]] : [r[`j${i}`], r[`v${i}`]]])) });
       if (t.type === 'NODE') {
         const pk = `n.${quoteIdent(pkOf(t.name))}`;
         const rows = await e.query(`MATCH (n:${quoteIdent(t.name)}) RETURN ${cols.join(', ')} ORDER BY ${pk}`);
-        content[t.name] = rows.map(canonicalJson);
+        content[t.name] = rows.map((r) => named(r));
       } else {
         const rows: string[] = [];
         for (const c of connections[t.name]) {
@@ -94,28 +98,54 @@ export async function dumpDatabase(db: string, options: { withHistory?: boolean 
           const got = await e.query(
             `MATCH (a:${quoteIdent(from)})-[r:${quoteIdent(t.name)}]->(b:${quoteIdent(to)}) RETURN ${cypherString(from)} AS _from, to_json(a.${quoteIdent(pkOf(from))}) AS _a, ${cypherString(to)} AS _to, to_json(b.${quoteIdent(pkOf(to))}) AS _b${cols.length ? ', ' + cols.join(', ') : ''}`,
           );
-          rows.push(...got.map(canonicalJson));
+          rows.push(...got.map((r) => named(r, { _from: r['_from'], _a: r['_a'], _to: r['_to'], _b: r['_b'] })));
         }
         content[t.name] = rows.sort();
       }
     }
     const indexes = await e.query('CALL show_indexes() RETURN table_name, index_name, index_type, property_names, index_definition ORDER BY table_name, index_name');
     const sequences: Row[] = [];
+    const serials = new Map<string, string>();
+    for (const t of tables) for (const c of columns[t.name]) if (c['type'] === 'SERIAL') serials.set(`${t.name}_${c['name']}_serial`.toLowerCase(), `${t.name}.${c['name']}`);
     for (const s of await e.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start, CAST(increment AS STRING) AS increment, CAST(`min value` AS STRING) AS min, CAST(`max value` AS STRING) AS max, cycle ORDER BY name')) {
+      const name = String(s['name']);
       let current: string | null;
       try {
-        current = String(await e.scalar(`RETURN CAST(currval(${cypherString(String(s['name']))}) AS STRING)`));
+        current = String(await e.scalar(`RETURN CAST(currval(${cypherString(name)}) AS STRING)`));
       } catch {
         current = null; // never used: currval fails until the first nextval
       }
-      // A used sequence is restored with START at its position (Kuzu has no setval: kuzu-notes §8),
-      // so its `start` changes while what it yields next does not: compared by position instead.
-      sequences.push({ ...s, start: current === null ? s['start'] : '(used)', current });
+      const next = current === null ? String(s['start']) : String(BigInt(current) + BigInt(String(s['increment'])));
+      // A SERIAL's sequence is the engine's: a rebuilt table keeps its staging name for it
+      // (`_km_new_T_p_serial`, kuzu-notes §8) and is restarted by CREATE SEQUENCE ... START, so only
+      // what it yields next is the user's. A used standalone sequence is restored with START at its
+      // position (Kuzu has no setval), so its `start` changes while what it yields next does not.
+      const serial = serials.get(name.replace(/^_km_new_/i, '').toLowerCase());
+      if (serial) sequences.push({ serial, next });
+      else sequences.push({ ...s, start: current === null ? s['start'] : '(used)', next });
     }
+    sequences.sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)));
+    // An FTS index's tokenizer macro is named after the table's id (`3_DOC FTS_TOKENIZE`), which
+    // Kuzu renumbers on every load: the number is left out, the body (which holds the index's
+    // ignore_pattern) is kept.
     const macros = (await schemaExport(e))
       .split('\n')
       .filter((l) => /^CREATE MACRO/i.test(l))
+      .map((l) => l.replace(/^CREATE MACRO `\d+_/i, 'CREATE MACRO `<table id>_'))
       .sort();
     return { catalog: { tables, columns, connections, indexes, sequences, macros }, content };
   });
+}
+
+/** `d` as it must read after `ALTER TABLE table DROP property` (a deep copy). */
+export function withoutColumn(d: Dump, table: string, property: string): Dump {
+  const copy = JSON.parse(JSON.stringify(d)) as Dump;
+  copy.catalog.columns[table] = copy.catalog.columns[table].filter((c) => c['name'] !== property);
+  const rows = copy.content[table].map((r) => {
+    const o = JSON.parse(r) as Record<string, unknown>;
+    delete o[property];
+    return JSON.stringify(o);
+  });
+  copy.content[table] = copy.catalog.tables.find((t) => t.name === table)?.type === 'REL' ? rows.sort() : rows;
+  return copy;
 }

@@ -271,11 +271,12 @@ describe('apply reports every step of the plan with its status (library result a
     expect(refusedOut.steps.length).toBeGreaterThan(0);
     expect(new Set(statuses(refusedOut.steps))).toEqual(new Set(['not_run']));
 
-    // A `using:` expression compiles (the pre-check prepares it) but fails on a row at run time:
-    // CAST('login' AS INT64). The steps before it ran inside the transaction Kuzu rolled back.
+    // A non-constant default compiles (the pre-check prepares it, nothing runs) but fails on the
+    // first row at run time: a random UUID's text is no INT64. The steps before it ran inside the
+    // transaction Kuzu rolled back.
     const failing = clone(start);
     failing.nodes.Component.properties.team = { type: 'STRING', default: "'core'" };
-    failing.nodes.Requirement.properties.title_n = { type: 'INT64', using: 'CAST(n.title AS INT64)' };
+    failing.nodes.Requirement.properties.title_n = { type: 'INT64', default: 'CAST(CAST(gen_random_uuid() AS STRING) AS INT64)' };
     p.write(failing);
     const failed = runCli(['apply', '--auto-approve', '--json', '-c', p.yamlPath]);
     expect(failed.status).toBe(1);

@@ -9,6 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateConfig } from '../../src/config/config';
+import type { PlanDocument } from '../../src/core/plan';
+import { renderMarkdown, renderText } from '../../src/core/render';
 import { renderQueriesMarkdown, renderQueriesText, type QueriesResult, type QueryReport } from '../../src/core/render-queries';
 import {
   DEFAULT_MAX_SLOWDOWN,
@@ -205,6 +207,7 @@ describe('queries: in kuzu-migrate.yaml', () => {
     ['a procedure that builds an index', ["  - { name: build, query: \"CALL CREATE_FTS_INDEX('Doc', 'i', ['id'])\" }"], [{ at: '10:28', message: /calls CREATE_FTS_INDEX, which is not a known read-only procedure/ }]],
     ['not a query', ['  - { name: ddl, query: "DROP TABLE Doc" }'], [{ at: '10:26', message: /query "ddl": query must be one read-only query/ }]],
     ['rows and expect together', ['  - { name: both, query: "RETURN true", rows: 1, expect: true }'], [{ at: '10:50', message: /declares both rows and expect/ }]],
+    ['a $parameter params does not set', ['  - { name: p, query: "MATCH (d:Doc) WHERE d.id = $id RETURN d", params: { ID: 1 } }'], [{ at: '10:51', message: /query "p" uses \$id, which params does not set/ }]],
     ['duplicate names', ['  - { name: a, query: "RETURN 1" }', '  - { name: a, query: "RETURN 2" }'], [{ at: '11:13', message: /query "a" is declared twice/ }]],
     ['structure: unknown key, bad tolerance', ['  - { name: s, query: "RETURN 1", max_slowdown: 0.5, maxms: 3 }'], [{ at: '10:49', message: /max_slowdown must be at least 1/ }, { at: '10:54', message: /unknown key "maxms"/ }]],
   ])('%s is refused with file:line:column', (_name, entries, expected) => {
@@ -264,5 +267,22 @@ describe('renderQueriesText / renderQueriesMarkdown', () => {
     const md = renderQueriesMarkdown({ ...result, queries: [report('a|b')] });
     expect(md).toContain('| Query | Median | Min–max | p90 | Baseline | Result | Operators | Status |');
     expect(md).toContain('| `a\\|b` | 2.50 ms | 2.00–4.00 | 4.00 ms | 2.00 ms | 1 row | SCAN_NODE_TABLE(Doc), QUERY_FTS_INDEX, HASH_JOIN | ok |');
+  });
+});
+
+describe('the plan lists the declared queries reading changed tables', () => {
+  const golden = JSON.parse(readFileSync(resolve(__dirname, '../golden/plan.json'), 'utf8')) as PlanDocument;
+  const withQueries: PlanDocument = {
+    ...golden,
+    queries: [
+      { name: 'deps', tables: ['Requirement', 'depends_on'], touched: ['Requirement'] },
+      { name: 'teams', tables: ['Team'], touched: [] },
+    ],
+  };
+  it('text and Markdown name the touched ones with their tables; none declared: no line', () => {
+    expect(renderText(withQueries)).toContain('Declared queries reading changed tables: deps (Requirement); apply times every declared query before and after the change and refuses a regression.');
+    expect(renderMarkdown(withQueries)).toContain('**Declared queries reading changed tables:** deps (Requirement); apply times');
+    expect(renderText(golden)).not.toContain('Declared queries');
+    expect(renderText({ ...withQueries, queries: [{ name: 'teams', tables: ['Team'], touched: [] }] })).not.toContain('Declared queries');
   });
 });
