@@ -6,8 +6,9 @@
  * files, minutes of work) near the end: one worker then runs them alone.
  *
  * Order: jest's cached durations where this machine has them (they are measured here); otherwise
- * test/timings.json (seconds per file, measured one file at a time on 2 cores; refresh it from
- * `npx jest --json --outputFile=x.json` with `node test/timings.js x.json`); otherwise file size.
+ * test/timings.json (seconds per file: CPU seconds measured one file at a time with /usr/bin/time
+ * on a loaded machine; on a quiet one jest's wall times, which `node test/timings.js x.json` takes
+ * from `npx jest --json --outputFile=x.json`, serve as well); otherwise file size.
  * Failed files still go first.
  */
 const Sequencer = require('@jest/test-sequencer').default;
