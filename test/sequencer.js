@@ -6,8 +6,9 @@
  * files, minutes of work) near the end: one worker then runs them alone.
  *
  * Order: jest's cached durations where this machine has them (they are measured here); otherwise
- * test/timings.json (seconds per file, measured one file at a time on 2 cores; refresh it from
- * `npx jest --json --outputFile=x.json` with `node test/timings.js x.json`); otherwise file size.
+ * test/timings.json (seconds per file: CPU seconds measured one file at a time with /usr/bin/time
+ * on a loaded machine; on a quiet one jest's wall times, which `node test/timings.js x.json` takes
+ * from `npx jest --json --outputFile=x.json`, serve as well); otherwise file size.
  * Failed files still go first.
  */
 const Sequencer = require('@jest/test-sequencer').default;
@@ -23,8 +24,11 @@ class SlowFirst extends Sequencer {
       const cached = this.time(t);
       if (cached != null) return cached / 1000;
       const k = known(t);
-      // An unknown file (a new one): its size in kB as seconds, roughly what a small file costs.
-      return k != null ? k : t.context.hasteFS.getSize(t.path) / 1000;
+      if (k != null) return k;
+      // An unknown (new) file: its size in kB as seconds, roughly what an integration or e2e file
+      // costs (real databases, CLI starts); a unit file costs about a tenth of that.
+      const kb = (t.context.hasteFS.getSize(t.path) ?? 0) / 1000;
+      return t.context.config.displayName?.name === 'unit' ? kb / 10 : kb;
     };
     return tests
       .map((t) => ({ t, failed: this.hasFailed(t), w: weight(t) }))

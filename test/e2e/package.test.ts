@@ -1,6 +1,7 @@
 /**
  * The package as users get it: `npm pack` (only what `files` lists, with oclif.manifest.json)
- * installed into an empty project from the tarball, using the local npm cache (--prefer-offline),
+ * installed into an empty project from the tarball, using the local npm cache (--prefer-offline;
+ * kuzu itself linked from this checkout),
  * and every command run from node_modules/.bin — the working ones on a real database, the rest
  * through their help.
  */
@@ -34,15 +35,23 @@ describe('npm pack → install into an empty project → every command', () => {
 
     const proj = path.join(dir, 'project');
     fs.mkdirSync(proj);
-    fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'empty', private: true }));
+    // kuzu (541 MB unpacked, its own npm package) is linked from this checkout rather than unpacked
+    // again from the npm cache: it is the release the package's range resolves to (npm checks the
+    // range and would install another beside it otherwise, see below), and unpacking it cost half
+    // of this test's time while proving nothing about kuzu-migrate's package.
+    const kuzu = path.join(REPO_ROOT, 'node_modules', 'kuzu');
+    fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'empty', private: true, dependencies: { kuzu: `file:${kuzu}` } }));
     const inst = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(dir, info.filename)], proj);
     expect(inst.status).toBe(0);
+    // The installed package uses that kuzu: no second copy nested under it.
+    expect(fs.existsSync(path.join(proj, 'node_modules', 'kuzu-migrate', 'node_modules', 'kuzu'))).toBe(false);
+    expect(fs.realpathSync(path.join(proj, 'node_modules', 'kuzu'))).toBe(fs.realpathSync(kuzu));
     const bin = path.join(proj, 'node_modules', '.bin', 'kuzu-migrate');
     const km = (...args: string[]) => sh(bin, args, proj, 60_000);
 
     const manifest = JSON.parse(fs.readFileSync(path.join(proj, 'node_modules', 'kuzu-migrate', 'oclif.manifest.json'), 'utf8'));
     const commands = Object.keys(manifest.commands).sort();
-    expect(commands).toEqual(['apply', 'diff', 'doctor', 'drift', 'export', 'fleet:report', 'graph', 'import', 'init', 'lint', 'list', 'plan', 'recover', 'rollback', 'unlock', 'upgrade', 'validate', 'verify', 'version']);
+    expect(commands).toEqual(['apply', 'diff', 'doctor', 'drift', 'export', 'fleet:report', 'graph', 'import', 'init', 'lint', 'list', 'plan', 'queries', 'recover', 'rollback', 'unlock', 'upgrade', 'validate', 'verify', 'version']);
 
     // A project of its own: the YAML the README's quickstart starts from.
     fs.copyFileSync(path.join(REPO_ROOT, 'examples', 'gitops', 'kuzu-migrate.yaml'), path.join(proj, 'kuzu-migrate.yaml'));
@@ -58,6 +67,8 @@ describe('npm pack → install into an empty project → every command', () => {
       [['verify', '--version', 'v1.0.0'], 0],
       [['list'], 0],
       [['lint'], 0],
+      // The example declares no queries: nothing to time, exit 0.
+      [['queries', '--runs', '1'], 0],
       [['diff', 'v1.0.0', '--live'], 0],
       [['import', '--version', 'v1.0.0', '--database', 'restored.kuzu'], 0],
       [['init', '--database', 'restored.kuzu', '-c', 'restored.yaml'], 0],
