@@ -252,7 +252,8 @@ const sequenceArb = fc.oneof(
 const dbArb: fc.Arbitrary<Db> = fc
   .record({
     table: fc.constantFrom(...ODD_TABLES),
-    key: fc.constantFrom('key id', 'id', 'ORDER'),
+    // A key that needs back-quotes on a rel table's endpoint is refused (Kuzu's EXPORT cannot write it: test/e2e/identifiers.test.ts).
+    key: fc.constantFrom('id', 'MATCH', 'clé'),
     names: fc.shuffledSubarray(ODD_COLUMNS, { minLength: 4, maxLength: 6 }),
     relName: fc.constantFrom('KNOWS x', 'CREATE', 'r-1'),
     relTypes: fc.array(typeArb, { minLength: 2, maxLength: 2 }),
