@@ -22,8 +22,10 @@
  * Values kept out of the generator on purpose, because export refuses them with table, column and
  * key (tested by example in test/e2e/snapshot-values.test.ts): INT128's minimum, the nil UUID, NULL
  * (and empty-string) values inside a top-level MAP. A snapshot path may also refuse a column whose
- * type needs a list lambda to encode (kuzu-notes §10: wrong past 2,048 elements per batch): the
- * refusal must name such a column and leave nothing behind; it is counted and printed.
+ * type needs a list lambda to encode (kuzu-notes §10: wrong past 2,048 elements per batch), or a
+ * UNION column beside NULL unions (decoded wrongly by Kuzu 0.11.3, caught by export's proof): the
+ * refusal must name such a column and leave nothing behind; the column is then dropped from a copy
+ * and the path re-run, and every refusal is printed.
  *
  * Replay: KM_PROPERTY_SEED=<seed> (and KM_PROPERTY_PATH=<path>) as printed on failure;
  * KM_PROPERTY_RUNS=n for a deeper run. The seed of each CI run is printed.
@@ -359,8 +361,10 @@ test('the whole database survives init → plan, export csv/parquet → import, 
         const reduce = async (err: KuzuMigrateError) => {
           const { table, property } = err as unknown as { table: string; property: string };
           const col = [...g.columns, ...g.rel.columns].find((c) => c.name === property);
-          // Only a collection (list, array, map, or a struct/union holding one) may be refused.
-          expect({ refused: `${table}.${property}`, type: col && render(col.type) }).toEqual({ refused: `${table}.${property}`, type: expect.stringMatching(/\[|MAP\(/) });
+          // Only a collection (list, array, map, or a struct/union holding one) may be refused, and a
+          // UNION: Kuzu 0.11.3 decodes a union wrongly in a batch that also holds NULL unions (seed 2;
+          // test/e2e/snapshot-values.test.ts), which export's proof catches (E_UNRESTORABLE).
+          expect({ refused: `${table}.${property}`, type: col && render(col.type), message: err.message }).toEqual({ refused: `${table}.${property}`, type: expect.stringMatching(/\[|MAP\(|UNION\(/), message: err.message });
           const sub = path.join(dir, `reduced-${subject.dropped.length + 1}`);
           fs.mkdirSync(sub);
           fs.copyFileSync(path.join(subject.dir, 'db.kuzu'), path.join(sub, 'db.kuzu'));
