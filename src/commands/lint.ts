@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { planLive, planMigration } from '../api/planning';
+import { planLive, planMigration } from '../plan/planning';
 import { ExitCode } from '../core/errors';
 import type { LintFinding, LintSummary } from '../core/lint/analyze';
 import { countLine, lintMarkdownLines, lintTextLines } from '../core/lint/render';
@@ -45,7 +45,7 @@ Exit 1 when an error-level finding remains, 0 otherwise; 65 for an invalid confi
     let against: string;
     if (this.flags.base) {
       // No database: the engine is never loaded.
-      const config = this.loadConfig({ database: this.flags.database });
+      const config = this.loadConfig({ database: this.flags.database }, { needsDatabase: false });
       const base = loadBase(this.flags.base, this.flags.config);
       plan = await planLive({ schema: base.schema, exists: true, unknownStorageDirection: [], warnings: [] }, null, config, config.schema);
       against = base.source;

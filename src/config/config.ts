@@ -40,6 +40,7 @@ import type { EngineKind } from '../engines/releases';
 import { DEFAULT_LINT_SETTINGS, LINT_RULES, LintSettings, NamingConvention, SeveritySetting } from '../core/lint/codes';
 import type { SourceLocation } from '../core/lint/analyze';
 import { isUnmanaged } from '../core/lint/protection';
+import { DEFAULT_MAX_SLOWDOWN, QUERY_PROCEDURES, queryParameters, type DeclaredQuery } from '../core/queries';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -77,6 +78,10 @@ export interface ResolvedConfig {
   /** The engine the database is opened with (`engine:`, an environment's `engine:` overrides it). */
   engine: EngineKind;
   /** Absolute paths, after the environment's and the caller's overrides. */
+  /**
+   * Absolute path of the database file; '' when the YAML declares only `targets:` (a fleet file)
+   * and no --database was given: only `--all` runs work then (see requireDatabase).
+   */
   database: string;
   migrations: string;
   backups: string;
@@ -84,6 +89,11 @@ export interface ResolvedConfig {
   environment: string | null;
   policy: Policy;
   checks: Check[];
+  /**
+   * `queries:` (core/queries.ts), the top-level list with the environment's merged in: an
+   * environment's entry replaces the top-level entry of the same name in place, new names follow.
+   */
+  queries: DeclaredQuery[];
   /** The desired schema: types normalised, defaults as Cypher text, renamedFrom/using kept. */
   schema: Schema;
   /** Every YAML file the schema was read from (the config itself when it is inline). */
@@ -339,6 +349,7 @@ class ConfigReader {
     const envValue = env && isObject(root.environments) && isObject(root.environments[env]) ? root.environments[env] : {};
     const policy = this.policy(root.policy, ['policy'], envValue.policy, ['environments', env ?? '', 'policy']);
     const envPath = ['environments', env ?? ''];
+    const queries = this.queries(root.queries, ['queries'], envValue.queries, [...envPath, 'queries']);
     const lint = this.lintSettings(root.lint, ['lint'], envValue.lint, [...envPath, 'lint']);
     const unmanaged = [...this.stringList(root.unmanaged), ...this.stringList(envValue.unmanaged)];
     for (const list of [this.stringList(root.protect), this.stringList(envValue.protect)]) this.protect.push(...list);
@@ -350,25 +361,35 @@ class ConfigReader {
     const envKeyPath = (key: string): Path => (env && isObject(envValue) && key in envValue ? ['environments', env, key] : [key]);
     const dbWhere = envKeyPath('database');
     const dbLoc = src.locate(dbWhere, 'value');
+    // `database:` may be left out only by a fleet file (`targets:`): `--all` runs each target with
+    // its own path, and a one-database command is refused then (requireDatabase).
+    const declaredDatabase = envValue.database ?? root.database;
+    const fleetOnly = declaredDatabase === undefined && this.options.database === undefined;
+    if (fleetOnly && (envValue.targets ?? root.targets) === undefined) {
+      this.reportAt(src, { line: 1, column: 1 }, 'the configuration is missing "database"', { hint: 'add database: PATH (the Kuzu database file, relative to this file), or targets: for a fleet' });
+    }
     const create = envValue.create === true || (envValue.create === undefined && root.create === true);
     return {
       file: src.file,
       dir,
       version: str(root.version) ?? '',
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
-      database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : at(envValue.database ?? root.database, '', dbWhere),
+      database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : fleetOnly ? '' : at(declaredDatabase, '', dbWhere),
       migrations: at(root.migrations, './migrations', ['migrations']),
       backups: this.options.backups !== undefined ? resolve(this.expandVars(this.options.backups, null)) : at(envValue.backups ?? root.backups, './backups', envKeyPath('backups')),
       environment: env,
       policy,
       checks,
+      queries,
       schema,
       schemaFiles: [...new Set(parts.map((p) => p.src.file))],
       create,
       databaseOrigin:
         this.options.database !== undefined
           ? 'from --database'
-          : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
+          : fleetOnly
+            ? `not set: ${src.display} declares only targets:`
+            : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
       sources: this.sources,
       lint,
       protect: [...new Set(this.protect)],
@@ -891,6 +912,50 @@ class ConfigReader {
     return out;
   }
 
+  /**
+   * `queries:` and the environment's `queries:`, each entry checked like a check (one read-only
+   * query, reported with file:line:column inside the query text), merged by name.
+   */
+  private queries(top: unknown, topPath: Path, env: unknown, envPath: Path): DeclaredQuery[] {
+    const out: DeclaredQuery[] = [];
+    for (const [value, path] of [[top, topPath], [env, envPath]] as const) {
+      if (!Array.isArray(value)) continue;
+      const seen = new Set<string>();
+      value.forEach((q, i) => {
+        if (!isObject(q) || typeof q.name !== 'string' || typeof q.query !== 'string') return;
+        const at: Path = [...path, i];
+        if (seen.has(q.name)) this.report({ src: this.src, path: [...at, 'name'] }, 'value', `query "${q.name}" is declared twice`, { hint: 'query names must be unique' });
+        seen.add(q.name);
+        const problem = readQueryProblem(q.query, 'query', QUERY_PROCEDURES);
+        if (problem) this.reportAt(this.src, this.src.locateInScalar([...at, 'query'], problem.offset), `query "${q.name}": ${problem.message}`, { hint: problem.hint });
+        // A $parameter nothing binds would fail every run: say so here, at the parameter.
+        const params = isObject(q.params) ? q.params : {};
+        const unbound = problem ? undefined : queryParameters(q.query).find((p) => !(p.name in params));
+        if (unbound) {
+          this.reportAt(this.src, this.src.locateInScalar([...at, 'query'], unbound.offset), `query "${q.name}" uses $${unbound.name}, which params does not set`, {
+            hint: `add params: { ${unbound.name}: ... }`,
+          });
+        }
+        if (q.rows !== undefined && q.expect !== undefined) {
+          this.report({ src: this.src, path: [...at, 'expect'] }, 'key', `query "${q.name}" declares both rows and expect`, { hint: 'rows: a row count; expect: the single boolean it returns; pick one' });
+        }
+        const declared: DeclaredQuery = {
+          name: q.name,
+          query: q.query,
+          params: isObject(q.params) ? q.params : {},
+          expect: typeof q.rows === 'number' ? { kind: 'rows', rows: q.rows } : typeof q.expect === 'boolean' ? { kind: 'value', value: q.expect } : null,
+          maxSlowdown: typeof q.max_slowdown === 'number' ? q.max_slowdown : DEFAULT_MAX_SLOWDOWN,
+          maxMs: typeof q.max_ms === 'number' ? q.max_ms : null,
+        };
+        const existing = out.findIndex((x) => x.name === q.name);
+        if (existing >= 0) out[existing] = declared;
+        else out.push(declared);
+        this.sources[`query:${q.name}`] = this.src.diag(this.src.locate([...at, 'query'], 'value'));
+      });
+    }
+    return out;
+  }
+
   private environment(root: Json): string | null {
     const env = this.options.env;
     if (env === undefined || env === null) return null;
@@ -990,4 +1055,21 @@ function typeHint(text: string): string | undefined {
     if (guess) return `did you mean "${text.slice(0, m.index) + guess + text.slice((m.index ?? 0) + word.length)}"?`;
   }
   return undefined;
+}
+
+/**
+ * Refuses a one-database command on a fleet-only YAML (no `database:`, only `targets:`): E_CONFIG
+ * (exit 65) pointing at `--all` or `--database`. Returns `config` unchanged otherwise.
+ */
+export function requireDatabase(config: ResolvedConfig): ResolvedConfig {
+  if (config.database) return config;
+  throw new ConfigError([
+    {
+      file: displayPath(config.file),
+      line: 1,
+      column: 1,
+      message: 'the configuration has no "database" (only targets:), and this command runs on one database',
+      hint: 'run it on every target with --all, on one target with --database PATH, or add database: to the YAML',
+    },
+  ]);
 }

@@ -2,6 +2,7 @@
  * Errors and exit codes. Every failure a user can cause is a KuzuMigrateError with a stable `code`,
  * the process exit code it maps to and hints; the core never prints or exits, the CLI does.
  */
+import type { StepReport } from './step-report';
 
 /** Exit codes, the same for every command (documented in the README; people script against them). */
 export const ExitCode = {
@@ -93,7 +94,7 @@ export const ERRORS = {
   E_ENGINE_NOT_INSTALLED: { exit: ExitCode.Refused, meaning: 'the engine release needed is not installed and its download was not approved', hint: 'run on a terminal and answer yes, or pass --auto-approve' },
   E_UNKNOWN_ENGINE: { exit: ExitCode.Refused, meaning: 'the database bytes are not a Kuzu or LadybugDB database kuzu-migrate knows', hint: 'pass --from <release> if you know which release wrote it' },
   E_UNKNOWN_STORAGE_VERSION: { exit: ExitCode.Refused, meaning: 'no release kuzu-migrate knows reads this storage version', hint: 'export it with the release that wrote it and import that into a new database' },
-  E_CHECK_NOT_READ_ONLY: { exit: ExitCode.InvalidConfig, meaning: 'a `checks:` query is not one read-only query; nothing was run', hint: 'a check must only read and return a single true, e.g. MATCH (n:T) WHERE n.p IS NULL RETURN count(*) = 0' },
+  E_CHECK_NOT_READ_ONLY: { exit: ExitCode.InvalidConfig, meaning: 'a `checks:` or `queries:` query is not one read-only query; nothing was run', hint: 'a check must only read and return a single true, e.g. MATCH (n:T) WHERE n.p IS NULL RETURN count(*) = 0' },
   E_EXPRESSION: { exit: ExitCode.Error, meaning: 'a default, `using:` or `checks:` expression does not compile; nothing was changed', hint: 'fix the expression at the file:line the message names (`plan` shows every finding)' },
   E_PRECHECK: { exit: ExitCode.Error, meaning: 'pre-checks found what would make apply fail (values, multiplicity, primary keys, expressions); nothing was changed', hint: 'run `kuzu-migrate plan` to see every finding with its hint' },
   E_NO_BACKUP: { exit: ExitCode.Error, meaning: 'the backup asked for (`rollback --backup ID` / `--last`) does not exist', hint: 'run `kuzu-migrate list` to see the backups' },
@@ -108,6 +109,7 @@ export const ERRORS = {
   E_APPLY: { exit: ExitCode.Error, meaning: 'a statement of the plan failed; the transaction was rolled back', hint: 'read the statement and the engine message; the database is as before' },
   E_CAST: { exit: ExitCode.Error, meaning: 'values cannot be converted to the new type; nothing was touched', hint: 'fix or clear the listed values, or add `using:` to compute them' },
   E_CHECK: { exit: ExitCode.Error, meaning: 'a YAML `checks:` query failed after the change; it was rolled back', hint: 'fix the data or the check, then apply again' },
+  E_QUERY_REGRESSION: { exit: ExitCode.Error, meaning: 'a declared query (`queries:`) broke its tolerance or changed its result on the new database; it was not swapped in, the database is unchanged', hint: 'run `kuzu-migrate queries` to see the operators; fix the YAML or the tolerance, or accept it with --allow-slowdown' },
   E_VERIFY: { exit: ExitCode.Error, meaning: 'verification found a difference in schema, row counts or content fingerprints', hint: 'the message lists the differences and what was kept; report a bug if the data is not the cause' },
   E_CONCURRENT: { exit: ExitCode.Error, meaning: 'the database changed under a running operation', hint: 'make sure nothing else writes the database, then run this again' },
   E_BUSY: { exit: ExitCode.Error, meaning: 'an interrupted operation of another kind must be settled first', hint: 'run the command the message names (recover, or upgrade)' },
@@ -142,6 +144,8 @@ export function exitCodeOf(code: ErrorCode): ExitCodeValue {
 export class KuzuMigrateError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hints: string[];
+  /** Set by apply on its failures: what became of every step of the plan (printed by `apply --json`). */
+  steps?: StepReport[];
 
   constructor(
     message: string,
@@ -164,8 +168,8 @@ export class ConfigError extends KuzuMigrateError {
         diagnostics.map((d) => '  ' + formatDiagnostic(d).replace(/\n/g, '\n  ')).join('\n'),
       'E_CONFIG',
     );
-    // Each diagnostic carries its own hint; the registry's general one would only repeat them.
-    this.hints.length = 0;
+    // Each diagnostic carries its own hint; `hints` keeps the registry's general one (fix every
+    // problem listed, then validate), so a --json consumer never gets an empty list.
   }
 }
 

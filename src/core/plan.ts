@@ -3,6 +3,7 @@
  * (in place or by rewrite, and which rewrite strategy), and the exact statements. Text and Markdown
  * are rendered from it, so a reviewer reads what apply will run.
  */
+import type { PlanQuery } from './queries';
 import { Action, Change, isCatalogObjectChange } from './changes';
 import * as ddl from './ddl';
 import { castExpression } from './types';
@@ -11,6 +12,7 @@ import { Index, isNonConstantDefault, NodeTable, Property, RelTable, Schema, Tab
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 import type { Finding } from './findings';
+import type { StepPhase } from './step-report';
 import type { LintReport } from './lint/types';
 
 /**
@@ -46,7 +48,7 @@ export function defaultRewriteStrategy(capabilities: PlanningCapabilities = KUZU
  * `create_indexes` after its commit, each statement on its own (Kuzu refuses index DDL inside a
  * transaction), and only ever on a private copy of the database (see PrivateCopy).
  */
-export type StepPhase = 'drop_indexes' | 'in_place' | 'rebuild' | 'finish' | 'create_indexes';
+export type { StepPhase };
 
 /**
  * Why and how an apply works on a private copy of the database instead of the live file: index
@@ -134,6 +136,12 @@ export interface PlanDocument {
   findings?: Finding[];
   /** Lint findings (docs/lint.md), set by planning; absent in plans written before lint existed. Explains only. */
   lint?: LintReport;
+  /**
+   * The declared queries (`queries:`, core/queries.ts) with the tables each reads and those of them
+   * the plan touches; absent when none are declared. Explains only: apply times every declared
+   * query before and after the change, touched or not.
+   */
+  queries?: PlanQuery[];
 }
 
 export interface PlanInput {

@@ -135,11 +135,25 @@ export class UnloadableValueError extends RefusedError {
 }
 
 /**
+ * A default whose sign introspection could not read (kuzu/default-signs.ts: the copy or the probe
+ * failed) would be written as table_info prints it, `1` for `DEFAULT -1`, and every row inserted
+ * after a restore would get the wrong value: refused, naming it, before anything is written.
+ */
+function refuseUnknownDefaultSigns(schema: Schema, warnings: string[]): void {
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    const p = t.properties.find((x) => x.defaultSignUnknown);
+    if (!p) continue;
+    const why = warnings.find((w) => w.includes(`${t.name}.${p.name}`)) ?? 'the probe did not run';
+    throw new UnloadableValueError(t.name, p.name, null, `its default prints as ${p.default} and its sign could not be read (${why.replace(/^the sign of the default of .*? could not be read \((.*)\); it is compared without its sign$/, '$1')}), so a restore could give new rows the wrong value`, 'the sign is read by inserting a row into a copy of the database and rolling it back: fix what the reason names and export again, or write the default as an expression whose text keeps its sign, e.g. -(1)');
+  }
+}
+
+/**
  * Values Kuzu can store but not load back (codec.ts, kuzu-notes §3), found before anything is
  * written and refused naming table, property, the first row's key (node tables) and why:
  *   - INT128's minimum: no file parses it back ("INT128 is out of range: cannot negate INT128_MIN");
- *   - the nil UUID (also inside a UUID list): a table holding it cannot be checkpointed (the same
- *     error, at CHECKPOINT or close), so every import of it would fail;
+ *   - the nil UUID (also inside a UUID list), on an engine that cannot checkpoint a table holding it
+ *     (Kuzu 0.11.3: the same error, at CHECKPOINT or close), so every import of it would fail;
  *   - a NULL value inside a MAP: map_values() reads it as 0 / '' (an empty string value is
  *     refused too: the text form `{k=}` cannot tell them apart).
  */
@@ -156,6 +170,8 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
         where = `CAST(${x} AS STRING) = ${cypherString(INT128_MIN)}`;
         reason = `holds INT128's minimum ${INT128_MIN}, which Kuzu 0.11.3 stores but cannot load back from any file ("INT128 is out of range: cannot negate INT128_MIN")`;
         hint = 'change that value (INT128 minimum + 1 loads back), or the property type';
+      } else if (engine.release.capabilities.checkpointsNilUuid) {
+        // This engine writes it to disk (LadybugDB): the snapshot carries it like any UUID.
       } else if (p.type === 'UUID') {
         where = `CAST(${x} AS STRING) = ${cypherString(NIL_UUID)}`;
       } else if (/^UUID(\[\d*\])$/.test(p.type)) {
@@ -409,6 +425,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
     const manifest = await withEngine(config.database, { readOnly: true }, async (engine) => {
       const live = await introspect(engine);
       const schema = live.schema;
+      if (!options.raw) refuseUnknownDefaultSigns(schema, live.warnings);
       const base = {
         format_version: MANIFEST_FORMAT_VERSION,
         tool: { name: 'kuzu-migrate' as const, version: TOOL_VERSION },
