@@ -59,9 +59,7 @@ test('a table named a.b is refused by init with the reason; no YAML is written',
 test('a rel table between tables whose primary key needs back-quotes is refused by init with the reason (Kuzu 0.11.3 EXPORT DATABASE cannot write it)', async () => {
   // Found by test/integration/whole-db-property.test.ts: Kuzu's schema-only EXPORT builds
   // `RETURN a.key id` for the rel table and fails to parse it; init printed the bare parser error.
-  const dir = tempDir('km-e2e-ident-key-');
-  const db = path.join(dir, 'db.kuzu');
-  await makeDatabase(db, async (e) => {
+  const { dir, db } = await databaseIn('km-e2e-ident-key-', async (e) => {
     await e.query('CREATE NODE TABLE `ALL CUSTODIANS`(`key id` INT64 PRIMARY KEY)');
     await e.query('CREATE REL TABLE `MATCH`(FROM `ALL CUSTODIANS` TO `ALL CUSTODIANS`)');
   });
