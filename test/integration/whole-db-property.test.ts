@@ -35,9 +35,9 @@
  *      map values `, a` / `}` were refused as NULL map values → now carried;
  *   2  UNION beside NULL unions: decoded wrongly by Kuzu, export refuses it (E_UNRESTORABLE);
  *   3  a rel table on a node whose key is `key id`: Kuzu's schema export fails → init/plan refuse
- *      naming the key; and (not fixed) apply --strategy transaction retyping a column of a table
- *      whose rel has STRUCT(a MAP(DATE, DOUBLE), Zz UNION(s STRING, i INT64), b STRUCT(a UINT64,
- *      b MAP(STRING, DECIMAL(16, 12)))) fails its own verification (E_VERIFY, nothing changed);
+ *      naming the key; apply --strategy transaction retyping a column of a table whose rel has
+ *      STRUCT(a MAP(DATE, DOUBLE), Zz UNION(...), b STRUCT(a UINT64, b MAP(...))) failed its own
+ *      verification (E_VERIFY: hash() of nested values differs across a COPY) → compared by to_json;
  *   4  (helper bug, fixed) a UNION(...)[][2] column was read as a union;
  *   5  passes (46 s CPU: nested encoded columns are slow to COPY);
  *   6  (not resolved) building the database fails: "Unsupported casting function from INT64 to
