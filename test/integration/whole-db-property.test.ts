@@ -8,7 +8,9 @@
  *   - a node table with an odd name and an odd primary-key name, 4–6 columns of generated types
  *     over every type Kuzu 0.11.3 has (BOOL, INT8..INT128, UINT8..UINT64, FLOAT, DOUBLE,
  *     DECIMAL(p, s), DATE, TIMESTAMP, _TZ, _NS, _MS, _SEC, INTERVAL, STRING, BLOB, UUID, JSON) inside
- *     LIST, ARRAY, STRUCT, MAP and UNION, nested to depth 3, plus a SERIAL and an INT32 to retype;
+ *     LIST, ARRAY, STRUCT, MAP and UNION, nested to depth 3; every leaf type (and a DECIMAL(38, 10))
+ *     once more as a top-level column and five as one-level lists (so each crosses every path even
+ *     when the snapshot paths refuse the nested columns); a SERIAL and an INT32 to retype;
  *     4,200 rows (past 2 × 2,048) filled inside Kuzu (UNWIND), with generated edge values at rows
  *     2,047 / 2,048 / 4,095 / 4,096, NULLs at every level, empty lists, and 4,096-element lists in two
  *     rows of every list column; extreme numbers (each integer type's min and max, ±0.0, subnormals);
@@ -258,6 +260,23 @@ const columnArb = (name: string): fc.Arbitrary<Column> =>
     }),
   );
 
+/** One column per leaf type (and a one-level list of INT64, DOUBLE, STRING, DATE, UUID): names with spaces. */
+const LEAF_COLUMNS: [string, T][] = [
+  ...LEAVES.map((name) => [`leaf ${name}`, { k: 'leaf', name }] as [string, T]),
+  ['leaf DECIMAL', { k: 'decimal', p: 38, s: 10 }],
+  ...['INT64', 'DOUBLE', 'STRING', 'DATE', 'UUID'].map((name) => [`list ${name}`, { k: 'list', el: { k: 'leaf', name } }] as [string, T]),
+];
+
+function fixedColumnArb(name: string, type: T): fc.Arbitrary<Column> {
+  return fc.record({
+    name: fc.constant(name),
+    type: fc.constant(type),
+    fill: fc.tuple(valueArb(type), valueArb(type)),
+    edges: fc.array(valueArb(type), { minLength: 4, maxLength: 4 }),
+    long: longListArb(type) ?? fc.constant(null),
+  });
+}
+
 const sequenceArb = fc.oneof(
   fc.record({ start: fc.integer({ min: 1, max: 1000 }), inc: fc.integer({ min: 1, max: 7 }) }).map(({ start, inc }) => `START ${start} INCREMENT ${inc}`),
   fc.record({ start: fc.integer({ min: -1000, max: -1 }), inc: fc.integer({ min: -7, max: -1 }) }).map(({ start, inc }) => `START ${start} INCREMENT ${inc}`),
@@ -281,7 +300,14 @@ const dbArb: fc.Arbitrary<Db> = fc
     fc.record({
       table: fc.constant(g.table),
       key: fc.constant(g.key),
-      columns: fc.tuple(...g.names.map((n) => columnArb(n))),
+      // Every leaf type once at the top level too, plus a one-level list of it, so that each crosses
+      // every path (generated nested columns are often refused by the snapshot paths at this size).
+      columns: fc
+        .tuple(
+          fc.tuple(...g.names.map((n) => columnArb(n))),
+          fc.tuple(...LEAF_COLUMNS.map(([n, t]) => fixedColumnArb(n, t))),
+        )
+        .map(([generated, leaves]) => [...generated, ...leaves]),
       rel: fc
         .tuple(...g.relTypes.map((t, i) => fc.array(valueArb(t), { minLength: 5, maxLength: 5 }).map((values) => ({ name: ['w x', 'MATCH'][i], type: t, values }))))
         .map((columns) => ({ name: g.relName, columns })),
