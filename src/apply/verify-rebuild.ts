@@ -52,9 +52,11 @@ export async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: Plan
     if (d.kind === 'node') {
       const cols = d.properties.map((p) => ({ p, old: carried(l, p, 'n') })).filter((x) => x.old !== null);
       const { oldKey } = pkExpr(d.name, 'n');
-      const oldFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(l.name)})`, [oldKey], cols.map((x) => ({ name: x.p.name, expr: x.old! })));
-      const newFp = await fingerprintQuery(engine, `MATCH (n:${quoteIdent(stagingName(d.name))})`, [`n.${quoteIdent(d.primaryKey)}`], cols.map((x) => ({ name: x.p.name, expr: `n.${quoteIdent(x.p.name)}` })));
-      compare(name, oldFp, newFp, problems);
+      const side = async (match: string, key: string, expr: (x: (typeof cols)[number]) => string, only?: Set<string>) =>
+        fingerprintQuery(engine, match, [key], cols.filter((x) => !only || only.has(x.p.name)).map((x) => ({ name: x.p.name, expr: expr(x) })));
+      const oldSide = (only?: Set<string>, json = false) => side(`MATCH (n:${quoteIdent(l.name)})`, oldKey, (x) => canonical(x.old!, json), only);
+      const newSide = (only?: Set<string>, json = false) => side(`MATCH (n:${quoteIdent(stagingName(d.name))})`, `n.${quoteIdent(d.primaryKey)}`, (x) => canonical(`n.${quoteIdent(x.p.name)}`, json), only);
+      await compareWithFallback(name, cols.map((x) => x.p), oldSide, newSide, problems);
     } else {
       const rel = d as RelTable;
       const lr = l as RelTable;
@@ -63,19 +65,22 @@ export async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: Plan
         const a = pkExpr(conn.from, 'a');
         const b = pkExpr(conn.to, 'b');
         if (!lr.connections.some((c) => sameName(c.from, a.liveLabel) && sameName(c.to, b.liveLabel))) continue;
-        const oldFp = await fingerprintQuery(
-          engine,
-          `MATCH (a:${quoteIdent(a.liveLabel)})-[r:${quoteIdent(l.name)}]->(b:${quoteIdent(b.liveLabel)})`,
-          [a.oldKey, b.oldKey],
-          cols.map((x) => ({ name: x.p.name, expr: x.old! })),
-        );
-        const newFp = await fingerprintQuery(
-          engine,
-          `MATCH (a:${quoteIdent(a.newLabel)})-[r:${quoteIdent(stagingName(rel.name))}]->(b:${quoteIdent(b.newLabel)})`,
-          [a.newKey, b.newKey],
-          cols.map((x) => ({ name: x.p.name, expr: `r.${quoteIdent(x.p.name)}` })),
-        );
-        compare(`${name} (${conn.from} → ${conn.to})`, oldFp, newFp, problems);
+        const pick = (only?: Set<string>) => cols.filter((x) => !only || only.has(x.p.name));
+        const oldSide = (only?: Set<string>, json = false) =>
+          fingerprintQuery(
+            engine,
+            `MATCH (a:${quoteIdent(a.liveLabel)})-[r:${quoteIdent(l.name)}]->(b:${quoteIdent(b.liveLabel)})`,
+            [a.oldKey, b.oldKey],
+            pick(only).map((x) => ({ name: x.p.name, expr: canonical(x.old!, json) })),
+          );
+        const newSide = (only?: Set<string>, json = false) =>
+          fingerprintQuery(
+            engine,
+            `MATCH (a:${quoteIdent(a.newLabel)})-[r:${quoteIdent(stagingName(rel.name))}]->(b:${quoteIdent(b.newLabel)})`,
+            [a.newKey, b.newKey],
+            pick(only).map((x) => ({ name: x.p.name, expr: canonical(`r.${quoteIdent(x.p.name)}`, json) })),
+          );
+        await compareWithFallback(`${name} (${conn.from} → ${conn.to})`, cols.map((x) => x.p), oldSide, newSide, problems);
       }
     }
   }
@@ -83,6 +88,54 @@ export async function verifyRebuilt(engine: KuzuEngine, live: Schema, plan: Plan
     throw new RuntimeError(`verification of the rebuilt tables failed; the transaction was rolled back and nothing changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
   }
   return rebuilt;
+}
+
+type Fingerprint = { rows: number; columns: Record<string, { hash: string; non_null: number }> };
+
+/** A nested type (STRUCT, MAP or UNION anywhere in it): its hash() is not stable across a COPY. */
+const NESTED = /STRUCT\(|MAP\(|UNION\(/;
+
+/** The expression fingerprinted for a value: itself, or its JSON text (see compareWithFallback). */
+function canonical(x: string, json: boolean): string {
+  return json ? `CAST(to_json(${x}) AS STRING)` : x;
+}
+
+/**
+ * compare(), with a second look at nested columns whose hash alone differs. Kuzu 0.11.3's hash()
+ * of a nested value also reads the child slots under NULL fields, and COPY leaves those slots
+ * different (measured, whole-db property seed 3: a rel column STRUCT(a MAP(DATE, DOUBLE), Zz
+ * UNION(...), b STRUCT(...)) copied inside Kuzu had equal to_json for every row but another
+ * sum of hash(); struct_extract(x, 'a') even counted 2,800 vs 3,500 non-NULL values). Such a
+ * column is compared again by its to_json text, which prints exactly what the value holds; only
+ * a difference there is a problem. (to_json does not print a nested union's tag: the non-nested
+ * hash comparison stays the judge for everything else.)
+ */
+async function compareWithFallback(
+  name: string,
+  props: Property[],
+  oldSide: (only?: Set<string>, json?: boolean) => Promise<Fingerprint>,
+  newSide: (only?: Set<string>, json?: boolean) => Promise<Fingerprint>,
+  problems: string[],
+): Promise<void> {
+  const before = await oldSide();
+  const after = await newSide();
+  const nested = new Set(
+    props
+      .filter((p) => NESTED.test(p.type))
+      .filter((p) => before.columns[p.name] && after.columns[p.name] && before.columns[p.name].non_null === after.columns[p.name].non_null && before.columns[p.name].hash !== after.columns[p.name].hash)
+      .map((p) => p.name),
+  );
+  if (nested.size) {
+    const jsonBefore = await oldSide(nested, true);
+    const jsonAfter = await newSide(nested, true);
+    for (const col of nested) {
+      if (jsonBefore.columns[col].hash === jsonAfter.columns[col].hash) {
+        before.columns[col] = jsonBefore.columns[col];
+        after.columns[col] = jsonAfter.columns[col];
+      }
+    }
+  }
+  compare(name, before, after, problems);
 }
 
 function compare(

@@ -88,6 +88,7 @@ export const ERRORS = {
   E_NEEDS_APPROVAL: { exit: ExitCode.Refused, meaning: 'a change needs confirmation and none was given', hint: 'run on a terminal and answer yes, or pass --auto-approve' },
   E_NOT_EMPTY: { exit: ExitCode.Refused, meaning: 'import loads only into an empty or new database', hint: 'pass --force to replace the database (it is backed up first)' },
   E_VERSION_EXISTS: { exit: ExitCode.Refused, meaning: 'a snapshot of that version exists; snapshots are never overwritten', hint: 'choose a new version name' },
+  E_NIL_UUID: { exit: ExitCode.Refused, meaning: 'the database holds the nil UUID, which Kuzu 0.11.3 stores but cannot write to disk (CHECKPOINT fails: "INT128 is out of range"); refused before anything was changed', hint: 'replace the value named in the message (e.g. SET it to NULL or gen_random_uuid()), then run the command again' },
   E_UNEXPORTABLE: { exit: ExitCode.Refused, meaning: 'a value cannot be exported without losing it', hint: 'change or remove the value named in the message, then export again' },
   E_UNRESTORABLE: { exit: ExitCode.Refused, meaning: 'a written snapshot file does not read back to the database\'s values; nothing was kept', hint: 'try the other --format; the message names table, property and row' },
   E_UNSUPPORTED_NAME: { exit: ExitCode.Refused, meaning: 'a table or property name Kuzu accepts but kuzu-migrate cannot introspect or quote', hint: 'rename it in Kuzu first (ALTER TABLE ... RENAME)' },

@@ -68,6 +68,13 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
     // Kuzu's schema-only EXPORT fails on some names (a property `a.b`, kuzu-notes §10): name it.
     const bad = await firstBadPropertyName(engine, tables.map((t) => String(t['name'])));
     if (bad) throw new UnsupportedNameError(`property ${bad.table}.${bad.property}`, identifierProblem(bad.property)!);
+    const key = await quotedEndpointKey(engine, tables, err);
+    if (key) {
+      throw new UnsupportedNameError(
+        `property ${key.table}.${key.property}`,
+        `the primary key of a table that rel table ${key.rel} connects is named "${key.property}", which Kuzu 0.11.3's EXPORT DATABASE writes unquoted (\`RETURN a.${key.property}\` fails to parse), so the schema cannot be read (multiplicities, macros)`,
+      );
+    }
     throw err;
   }
   const multiplicities = parseMultiplicities(exported);
@@ -123,6 +130,32 @@ async function firstBadPropertyName(engine: QueryRunner, tables: string[]): Prom
   for (const t of tables) {
     for (const r of await engine.query(`CALL table_info(${cypherString(t)}) RETURN name`)) {
       if (identifierProblem(String(r['name']))) return { table: t, property: String(r['name']) };
+    }
+  }
+  return null;
+}
+
+/**
+ * The primary key that made Kuzu's schema-only EXPORT fail, if that was the cause: Kuzu 0.11.3
+ * builds `MATCH (a)-[r:R]->(b) RETURN a.<key>, b.<key>, r.*` for every rel table without quoting the
+ * endpoints' key names, so a key named `key id`, `ORDER` or `x-y` fails ("Invalid input < id>",
+ * "Invalid input <a.ORDER>", "Cannot find property x for a") while `MATCH` or `é` pass (measured;
+ * found by test/integration/whole-db-property.test.ts). A key is blamed when it is not a plain
+ * identifier or when the error names it.
+ */
+async function quotedEndpointKey(engine: QueryRunner, tables: Record<string, unknown>[], err: unknown): Promise<{ table: string; property: string; rel: string } | null> {
+  const message = err instanceof Error ? err.message : String(err);
+  for (const t of tables) {
+    if (String(t['type']) !== 'REL') continue;
+    const rel = String(t['name']);
+    for (const c of await engine.query(`CALL show_connection(${cypherString(rel)}) RETURN *`)) {
+      for (const [table, key] of [
+        [c['source table name'], c['source table primary key']],
+        [c['destination table name'], c['destination table primary key']],
+      ]) {
+        const property = String(key);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(property) || message.includes(`a.${property}`) || message.includes(`b.${property}`)) return { table: String(table), property, rel };
+      }
     }
   }
   return null;

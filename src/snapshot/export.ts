@@ -109,8 +109,9 @@ async function plainCsvColumns(engine: QueryRunner, schema: Schema): Promise<Set
   return plain;
 }
 
-/** The nil UUID's text: Kuzu 0.11.3 stores it as INT128's minimum, which a CHECKPOINT cannot write. */
-export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+/** The nil UUID's text (one definition, with the checkpoint's own check in state/backup.ts). */
+export { NIL_UUID } from '../state/backup';
+import { NIL_UUID } from '../state/backup';
 
 /**
  * The condition under which a MAP column's value (or a list of maps) holds a NULL map value.

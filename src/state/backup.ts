@@ -6,7 +6,9 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RuntimeError } from '../core/errors';
+import { RefusedError, RuntimeError } from '../core/errors';
+import { cypherString, quoteIdent } from '../core/identifiers';
+import type { QueryRunner } from '../engines/runner';
 import { withEngine } from '../kuzu/engine';
 import { COMPANION_SUFFIXES, fsyncPath, sha256File } from './files';
 import { fileMode, folderModeFor } from './paths';
@@ -46,8 +48,74 @@ function backupId(now: Date, reason: string): string {
 export async function checkpoint(dbPath: string): Promise<void> {
   if (!COMPANION_SUFFIXES.some((s) => fs.existsSync(dbPath + s))) return;
   await withEngine(dbPath, {}, async (engine) => {
-    await engine.query('CHECKPOINT');
+    try {
+      await engine.query('CHECKPOINT');
+    } catch (err) {
+      // Kuzu 0.11.3 cannot checkpoint a nil UUID (stored as INT128's minimum, kuzu-notes §10):
+      // every command that backs up (apply, rollback, upgrade, import --force) failed here with
+      // a bare "INT128 is out of range". Name the value instead; nothing has been changed yet.
+      if (err instanceof Error && /INT128 is out of range/.test(err.message)) {
+        const nil = await findNilUuid(engine);
+        if (nil) throw new NilUuidError(dbPath, nil);
+      }
+      throw err;
+    }
   });
+}
+
+/** Where the nil UUID is: table, property, the first row's key (node tables) and how many rows. */
+export interface NilUuidPlace {
+  table: string;
+  kind: 'node' | 'rel';
+  property: string;
+  key: string | null;
+  rows: number;
+}
+
+/** The nil UUID's text: stored as INT128's minimum, which a CHECKPOINT cannot write (kuzu-notes §10). */
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The first UUID or one-level UUID list property holding the nil UUID, read with plain queries
+ * (no list lambda: CAST to STRING[] is exact at any length). Null when there is none.
+ */
+export async function findNilUuid(engine: QueryRunner): Promise<NilUuidPlace | null> {
+  const tables = await engine.query('CALL show_tables() RETURN name, type');
+  for (const t of tables) {
+    const name = String(t['name']);
+    const node = String(t['type']) === 'NODE';
+    if (!node && String(t['type']) !== 'REL') continue;
+    const info = await engine.query(`CALL table_info(${cypherString(name)}) RETURN *`);
+    const pk = info.find((r) => r['primary key'] === true);
+    const v = node ? 'n' : 'r';
+    const match = node ? `MATCH (n:${quoteIdent(name)})` : `MATCH ()-[r:${quoteIdent(name)}]->()`;
+    for (const p of info) {
+      const type = String(p['type']);
+      const x = `${v}.${quoteIdent(String(p['name']))}`;
+      const where = type === 'UUID' ? `CAST(${x} AS STRING) = ${cypherString(NIL_UUID)}` : /^UUID\[\d*\]$/.test(type) ? `list_contains(CAST(${x} AS STRING[]), ${cypherString(NIL_UUID)})` : null;
+      if (!where) continue;
+      const key = node && pk ? `min(CAST(n.${quoteIdent(String(pk['name']))} AS STRING))` : 'CAST(NULL AS STRING)';
+      const [row] = await engine.query(`${match} WHERE ${where} RETURN count(*) AS n, ${key} AS k`);
+      const rows = Number(row?.['n'] ?? 0);
+      if (rows > 0) return { table: name, kind: node ? 'node' : 'rel', property: String(p['name']), key: row['k'] === null || row['k'] === undefined ? null : String(row['k']), rows };
+    }
+  }
+  return null;
+}
+
+/** A checkpoint refused because of a nil UUID (E_NIL_UUID, exit 3): names table, property and key. */
+export class NilUuidError extends RefusedError {
+  constructor(readonly database: string, readonly place: NilUuidPlace) {
+    const x = `${place.table}.${place.property}`;
+    super(
+      `cannot write ${database} to disk: ${x}${place.key !== null ? ` (row with key ${place.key})` : ''} holds the nil UUID ${NIL_UUID}` +
+        `${place.rows > 1 ? ` (${place.rows} rows)` : ''}, which Kuzu 0.11.3 stores but cannot checkpoint ("INT128 is out of range: cannot negate INT128_MIN"); nothing was changed`,
+      'E_NIL_UUID',
+      [
+        `replace it first, e.g. in Kuzu: ${place.kind === 'node' ? `MATCH (n:\`${place.table}\`)` : `MATCH ()-[n:\`${place.table}\`]->()`} WHERE CAST(n.\`${place.property}\` AS STRING) = '${NIL_UUID}' SET n.\`${place.property}\` = NULL (or gen_random_uuid() for a UUID), then run the command again`,
+      ],
+    );
+  }
 }
 
 export async function createBackup(dbPath: string, backupsDir: string, options: { reason: string; version?: string | null; now?: Date }): Promise<BackupManifest> {

@@ -55,3 +55,18 @@ test('a table named a.b is refused by init with the reason; no YAML is written',
   expect(r.stderr).toMatch(/hint: rename it in Kuzu first/);
   expect(fs.existsSync(path.join(dir, 'kuzu-migrate.yaml'))).toBe(false);
 });
+
+test('a rel table between tables whose primary key needs back-quotes is refused by init with the reason (Kuzu 0.11.3 EXPORT DATABASE cannot write it)', async () => {
+  // Found by test/integration/whole-db-property.test.ts: Kuzu's schema-only EXPORT builds
+  // `RETURN a.key id` for the rel table and fails to parse it; init printed the bare parser error.
+  const { dir, db } = await databaseIn('km-e2e-ident-key-', async (e) => {
+    await e.query('CREATE NODE TABLE `ALL CUSTODIANS`(`key id` INT64 PRIMARY KEY)');
+    await e.query('CREATE REL TABLE `MATCH`(FROM `ALL CUSTODIANS` TO `ALL CUSTODIANS`)');
+  });
+  const r = runCli(['init', '--database', db], { cwd: dir });
+  expect(r.status).toBe(3);
+  expect(r.stderr).toMatch(/^Error: property ALL CUSTODIANS\.key id: the primary key of a table that rel table MATCH connects is named "key id", which Kuzu 0\.11\.3's EXPORT DATABASE writes unquoted/);
+  expect(r.stderr).toMatch(/hint: rename it in Kuzu first/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(fs.existsSync(path.join(dir, 'kuzu-migrate.yaml'))).toBe(false);
+});

@@ -130,4 +130,23 @@ describe('item 4: FLOAT[1536] embeddings, a MAP with a NULL value, the nil UUID'
     expect(r.stderr).toMatch(/hint: replace it first/);
     expect(fs.existsSync(path.join(d, 'migrations', 'v1.0.1'))).toBe(false);
   });
+
+  test.each(['transaction', 'export'])('apply --strategy %s refuses a database holding the nil UUID, naming table, column and key (it failed with a bare "INT128 is out of range")', async (strategy) => {
+    const { dir: d, db } = await databaseIn('km-e2e-uuid-apply-', async (e) => {
+      await e.query('CREATE NODE TABLE U(id INT64 PRIMARY KEY, u UUID, r INT32)');
+      await e.query("CREATE (:U {id: 1, u: UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), r: 1})");
+      await e.query("CREATE (:U {id: 2, u: UUID('00000000-0000-0000-0000-000000000000'), r: 2})");
+    });
+    // The retype of r is a rewrite: apply backs up (CHECKPOINT) first, which Kuzu cannot do here.
+    project(d, '  nodes:\n    U:\n      primary_key: id\n      properties:\n        id: INT64\n        u: UUID\n        r: INT64\n');
+    const before = await inKuzu(db, (e) => e.query('MATCH (n:U) RETURN n.id AS id, CAST(n.u AS STRING) AS u, n.r AS r ORDER BY n.id'));
+    const r = runCli(['apply', '--auto-approve', '--strategy', strategy], { cwd: d });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/Error: cannot write \S+db\.kuzu to disk: U\.u \(row with key 2\) holds the nil UUID 00000000-0000-0000-0000-000000000000, which Kuzu 0\.11\.3 stores but cannot checkpoint/);
+    expect(r.stderr).toMatch(/hint: replace it first, e\.g\. in Kuzu: MATCH \(n:`U`\) WHERE CAST\(n\.`u` AS STRING\) = '00000000-0000-0000-0000-000000000000' SET/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // Nothing changed: the rows and the type of r (INT32) are as they were.
+    expect(await inKuzu(db, (e) => e.query('MATCH (n:U) RETURN n.id AS id, CAST(n.u AS STRING) AS u, n.r AS r ORDER BY n.id'))).toEqual(before);
+    expect(await inKuzu(db, (e) => e.scalar("CALL table_info('U') WHERE name = 'r' RETURN type"))).toBe('INT32');
+  });
 });

