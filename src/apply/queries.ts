@@ -7,7 +7,7 @@
  * byte-identical; `--allow-slowdown` records the breach and swaps anyway.
  */
 import { RuntimeError } from '../core/errors';
-import { judgeQuery, ms, verdictLine, type DeclaredQuery, type QueryRun, type QueryVerdict } from '../core/queries';
+import { judgeQuery, ms, queryDigest, verdictLine, type DeclaredQuery, type QueryRun, type QueryVerdict } from '../core/queries';
 import { withEngine } from '../kuzu/engine';
 import { timeQueries } from '../kuzu/queries';
 import type { HistoryQuery } from '../state/history';
@@ -90,9 +90,12 @@ export function queryRegressionError(failed: readonly QueryComparison[]): Runtim
 }
 
 /** The comparisons as the history log keeps them. */
-export function historyQueries(comparisons: readonly QueryComparison[]): HistoryQuery[] {
-  return comparisons.map((c) => ({
+export function historyQueries(comparisons: readonly QueryComparison[], declared: readonly DeclaredQuery[]): HistoryQuery[] {
+  return comparisons.map((c) => {
+    const q = declared.find((d) => d.name === c.name);
+    return {
     name: c.name,
+    ...(q ? { query_sha256: queryDigest(q) } : {}),
     before_ms: c.before?.error === null ? c.before.median_ms : null,
     after_ms: c.after.error === null ? c.after.median_ms : null,
     rows_before: c.before?.rows ?? null,
@@ -100,5 +103,6 @@ export function historyQueries(comparisons: readonly QueryComparison[]): History
     operators_before: c.before?.operators ?? [],
     operators_after: c.after.operators,
     ok: c.verdict.ok,
-  }));
+    };
+  });
 }

@@ -5,6 +5,7 @@
  * tables a query reads, and the tolerance decision apply, verify and drift share. No I/O; the
  * engine side is src/kuzu/queries.ts.
  */
+import { createHash } from 'node:crypto';
 import { tokenize, type Token } from './cypher-guard';
 
 /** What a declared query must return; null when nothing is declared (then: the same row count as before). */
@@ -22,6 +23,17 @@ export interface DeclaredQuery {
   maxSlowdown: number;
   /** Milliseconds: the median may not exceed this; null: no absolute limit. */
   maxMs: number | null;
+}
+
+/**
+ * What a query's timings depend on besides the data: its text and its params, as
+ * "sha256:<hex>". The history records it with each timing so that a query edited under the same
+ * name is not judged against the baseline of the old text (a full scan against an index lookup's
+ * milliseconds). Keys are sorted so that reordering params is not an edit.
+ */
+export function queryDigest(q: Pick<DeclaredQuery, 'query' | 'params'>): string {
+  const params = Object.fromEntries(Object.keys(q.params).sort().map((k) => [k, q.params[k]]));
+  return 'sha256:' + createHash('sha256').update(JSON.stringify([q.query, params])).digest('hex');
 }
 
 /** `max_slowdown` when a query declares none. */

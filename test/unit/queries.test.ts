@@ -18,6 +18,7 @@ import {
   parseProfile,
   profileSummary,
   queriesTouched,
+  queryDigest,
   runStats,
   tablesRead,
   verdictLine,
@@ -291,5 +292,17 @@ describe('the plan lists the declared queries reading changed tables', () => {
     expect(renderMarkdown(withQueries)).toContain('**Declared queries reading changed tables:** deps (Requirement); apply times');
     expect(renderText(golden)).not.toContain('Declared queries');
     expect(renderText({ ...withQueries, queries: [{ name: 'teams', tables: ['Team'], touched: [] }] })).not.toContain('Declared queries');
+  });
+});
+
+describe('queryDigest (the baseline key besides the name)', () => {
+  const q = { query: 'MATCH (d:Doc) WHERE d.id = $a RETURN d.b', params: { a: 1, b: 'x' } };
+  test('the same text and params give the same digest, whatever the params order', () => {
+    expect(queryDigest(q)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(queryDigest({ ...q, params: { b: 'x', a: 1 } })).toBe(queryDigest(q));
+  });
+  test('another text or another param value is another query', () => {
+    expect(queryDigest({ ...q, query: q.query + ' LIMIT 1' })).not.toBe(queryDigest(q));
+    expect(queryDigest({ ...q, params: { a: 2, b: 'x' } })).not.toBe(queryDigest(q));
   });
 });
