@@ -215,7 +215,8 @@ describe('queries: in kuzu-migrate.yaml', () => {
     ['a procedure that builds an index', ["  - { name: build, query: \"CALL CREATE_FTS_INDEX('Doc', 'i', ['id'])\" }"], [{ at: '10:28', message: /calls CREATE_FTS_INDEX, which is not a known read-only procedure/ }]],
     ['not a query', ['  - { name: ddl, query: "DROP TABLE Doc" }'], [{ at: '10:26', message: /query "ddl": query must be one read-only query/ }]],
     ['rows and expect together', ['  - { name: both, query: "RETURN true", rows: 1, expect: true }'], [{ at: '10:50', message: /declares both rows and expect/ }]],
-    ['a $parameter params does not set', ['  - { name: p, query: "MATCH (d:Doc) WHERE d.id = $id RETURN d", params: { ID: 1 } }'], [{ at: '10:51', message: /query "p" uses \$id, which params does not set/ }]],
+    ['a $parameter params does not set', ['  - { name: p, query: "MATCH (d:Doc) WHERE d.id = $id RETURN d", params: { ID: 1 } }'], [{ at: '10:51', message: /query "p" uses \$id, which params does not set/ }, { at: '10:76', message: /query "p" sets params\.ID, which the query does not use/ }]],
+    ['a param the query does not use (Kuzu: "Parameter zz not found")', ['  - { name: u, query: "MATCH (d:Doc) RETURN count(*)", params: { zz: 1 } }'], [{ at: '10:66', message: /query "u" sets params\.zz, which the query does not use \(\$zz\)/ }]],
     ['duplicate names', ['  - { name: a, query: "RETURN 1" }', '  - { name: a, query: "RETURN 2" }'], [{ at: '11:13', message: /query "a" is declared twice/ }]],
     ['structure: unknown key, bad tolerance', ['  - { name: s, query: "RETURN 1", max_slowdown: 0.5, maxms: 3 }'], [{ at: '10:49', message: /max_slowdown must be at least 1/ }, { at: '10:54', message: /unknown key "maxms"/ }]],
   ])('%s is refused with file:line:column', (_name, entries, expected) => {
