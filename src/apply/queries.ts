@@ -68,15 +68,16 @@ export function compareRuns(queries: readonly DeclaredQuery[], before: readonly 
   });
 }
 
-/** The lines apply prints: each query's median before and after, side by side, with its operators. */
+/** The lines apply prints: each query's median before and after, side by side, with its operators, then its notes (one line each). */
 export function comparisonLines(comparisons: readonly QueryComparison[]): string[] {
   const width = Math.max(...comparisons.map((c) => c.name.length), 5);
-  return comparisons.map((c) => {
+  return comparisons.flatMap((c) => {
     const after = c.after.error !== null ? 'fails' : ms(c.after.median_ms);
     const before = c.before === null ? 'new' : c.before.error !== null ? 'fails' : ms(c.before.median_ms);
     const ratio = c.verdict.slowdown !== null ? ` (${c.verdict.slowdown.toFixed(2)}×)` : '';
     const ops = c.after.operators.join(', ') || '-';
-    return `${c.verdict.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(width)}  ${before.padStart(10)} → ${after.padStart(10)}${ratio}  ${ops}`;
+    // Notes (a declared result or max_ms that did not hold before either, a new database) pass but must be seen.
+    return [`${c.verdict.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(width)}  ${before.padStart(10)} → ${after.padStart(10)}${ratio}  ${ops}`, ...c.verdict.notes.map((n) => `     ${' '.repeat(width)}  note: ${n}`)];
   });
 }
 
