@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import type { ResolvedConfig } from '../config/config';
 import { RuntimeError } from '../core/errors';
-import { judgeQuery, type DeclaredQuery, type QueryRun } from '../core/queries';
+import { judgeQuery, queryDigest, type DeclaredQuery, type QueryRun } from '../core/queries';
 import type { QueriesResult, QueryReport } from '../core/render-queries';
 import { withEngine } from '../kuzu/engine';
 import { DEFAULT_RUNS, DEFAULT_WARMUP, timeQueries, type TimingOptions } from '../kuzu/queries';
@@ -48,7 +48,8 @@ export async function benchQueries(config: ResolvedConfig, options: TimingOption
   const runs = await withEngine(config.database, { readOnly: true }, (engine) => timeQueries(engine, config.queries, options));
   const last = [...readHistoryLog(config.backups, config.database)].reverse().find((h) => h.queries?.length);
   const reports = config.queries.map((q, i): QueryReport => {
-    const recorded = last?.queries?.find((h) => h.name === q.name);
+    // Only a timing of the same text and params is a baseline: an edited query is a new one.
+    const recorded = last?.queries?.find((h) => h.name === q.name && (h.query_sha256 === undefined || h.query_sha256 === queryDigest(q)));
     const base = recorded ? baselineRun(recorded) : null;
     return {
       ...runs[i],

@@ -274,7 +274,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping.expected! });
     clearJournal(dbPath);
     // The append-only copy beside the backups survives a later rollback that restores an older file.
-    appendHistoryLog(config.backups, dbPath, { ...historyEntry(config, plan, { applyId, backupId, started }), ...(queries.length ? { queries: historyQueries(queries) } : {}) });
+    appendHistoryLog(config.backups, dbPath, { ...historyEntry(config, plan, { applyId, backupId, started }), ...(queries.length ? { queries: historyQueries(queries, config.queries) } : {}) });
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
     return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified, queries, steps: report };

@@ -7,7 +7,7 @@
  * byte-identical; `--allow-slowdown` records the breach and swaps anyway.
  */
 import { RuntimeError } from '../core/errors';
-import { judgeQuery, ms, verdictLine, type DeclaredQuery, type QueryRun, type QueryVerdict } from '../core/queries';
+import { judgeQuery, ms, queryDigest, verdictLine, type DeclaredQuery, type QueryRun, type QueryVerdict } from '../core/queries';
 import { withEngine } from '../kuzu/engine';
 import { timeQueries } from '../kuzu/queries';
 import type { HistoryQuery } from '../state/history';
@@ -68,15 +68,16 @@ export function compareRuns(queries: readonly DeclaredQuery[], before: readonly 
   });
 }
 
-/** The lines apply prints: each query's median before and after, side by side, with its operators. */
+/** The lines apply prints: each query's median before and after, side by side, with its operators, then its notes (one line each). */
 export function comparisonLines(comparisons: readonly QueryComparison[]): string[] {
   const width = Math.max(...comparisons.map((c) => c.name.length), 5);
-  return comparisons.map((c) => {
+  return comparisons.flatMap((c) => {
     const after = c.after.error !== null ? 'fails' : ms(c.after.median_ms);
     const before = c.before === null ? 'new' : c.before.error !== null ? 'fails' : ms(c.before.median_ms);
     const ratio = c.verdict.slowdown !== null ? ` (${c.verdict.slowdown.toFixed(2)}×)` : '';
     const ops = c.after.operators.join(', ') || '-';
-    return `${c.verdict.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(width)}  ${before.padStart(10)} → ${after.padStart(10)}${ratio}  ${ops}`;
+    // Notes (a declared result or max_ms that did not hold before either, a new database) pass but must be seen.
+    return [`${c.verdict.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(width)}  ${before.padStart(10)} → ${after.padStart(10)}${ratio}  ${ops}`, ...c.verdict.notes.map((n) => `     ${' '.repeat(width)}  note: ${n}`)];
   });
 }
 
@@ -90,9 +91,12 @@ export function queryRegressionError(failed: readonly QueryComparison[]): Runtim
 }
 
 /** The comparisons as the history log keeps them. */
-export function historyQueries(comparisons: readonly QueryComparison[]): HistoryQuery[] {
-  return comparisons.map((c) => ({
+export function historyQueries(comparisons: readonly QueryComparison[], declared: readonly DeclaredQuery[]): HistoryQuery[] {
+  return comparisons.map((c) => {
+    const q = declared.find((d) => d.name === c.name);
+    return {
     name: c.name,
+    ...(q ? { query_sha256: queryDigest(q) } : {}),
     before_ms: c.before?.error === null ? c.before.median_ms : null,
     after_ms: c.after.error === null ? c.after.median_ms : null,
     rows_before: c.before?.rows ?? null,
@@ -100,5 +104,6 @@ export function historyQueries(comparisons: readonly QueryComparison[]): History
     operators_before: c.before?.operators ?? [],
     operators_after: c.after.operators,
     ok: c.verdict.ok,
-  }));
+    };
+  });
 }

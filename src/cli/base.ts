@@ -219,9 +219,19 @@ function toKnownError(err: Error & { oclif?: { exit?: number } }): KuzuMigrateEr
   if (err instanceof KuzuMigrateError) return err;
   // oclif's own parse errors (unknown flag, missing argument) are usage errors.
   if ('parse' in err || err.constructor?.name?.endsWith('ParseError') || /Unexpected argument|Nonexistent flag|Missing required|Expected --/.test(err.message)) {
-    return new KuzuMigrateError(err.message.split('\n')[0], 'E_USAGE', ['see --help for the flags and arguments']);
+    return new KuzuMigrateError(usageCause(err.message), 'E_USAGE', ['see --help for the flags and arguments']);
   }
   return null;
+}
+
+/**
+ * The cause of an oclif parse error on one line. oclif wraps some causes (a missing required flag,
+ * two exclusive flags) as "The following error occurred:\n  <cause>\nSee more help with --help": its
+ * first line alone names no cause, so the wrapper and the help pointer (we give our own hint) go.
+ */
+export function usageCause(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors? occurred:$/.test(l) && !/^See more help with --help$/.test(l));
+  return lines.join('; ') || message.trim();
 }
 
 export function errorJson(err: KuzuMigrateError): Record<string, unknown> {

@@ -87,7 +87,9 @@ configuration.`;
       result.drift = result.drift || !result.queries.ok;
     }
     const markdown = this.flags.format === 'markdown';
-    this.out(markdown ? renderDriftMarkdown(plan, options) : text);
+    // A matching schema under a failing query is not "No drift" (the exit code is 2).
+    const queriesDrifted = result.queries !== undefined && !result.queries.ok;
+    this.out(markdown ? renderDriftMarkdown(plan, { ...options, queriesDrifted }) : queriesDrifted ? renderDriftText(plan, { ...options, colors: this.colors, queriesDrifted }) : text);
     if (result.queries) this.out(markdown ? renderQueriesMarkdown(result.queries) : renderQueriesText(result.queries, this.colors));
     if (result.drift) process.exitCode = ExitCode.Changes;
     return result;

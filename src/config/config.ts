@@ -936,6 +936,14 @@ class ConfigReader {
             hint: `add params: { ${unbound.name}: ... }`,
           });
         }
+        // And a param the query never uses: Kuzu refuses the whole run ("Parameter x not found").
+        const used = problem ? null : new Set(queryParameters(q.query).map((p) => p.name));
+        const unused = used ? Object.keys(params).find((k) => !used.has(k)) : undefined;
+        if (unused !== undefined) {
+          this.report({ src: this.src, path: [...at, 'params', unused] }, 'key', `query "${q.name}" sets params.${unused}, which the query does not use ($${unused})`, {
+            hint: `remove it from params, or use $${unused} in the query`,
+          });
+        }
         if (q.rows !== undefined && q.expect !== undefined) {
           this.report({ src: this.src, path: [...at, 'expect'] }, 'key', `query "${q.name}" declares both rows and expect`, { hint: 'rows: a row count; expect: the single boolean it returns; pick one' });
         }

@@ -98,6 +98,8 @@ export interface DriftRenderOptions {
   configArg?: string;
   /** `--env NAME` to repeat in the commands shown. */
   environment?: string | null;
+  /** `drift --queries` found a declared query failing: a matching schema is then not "no drift". */
+  queriesDrifted?: boolean;
 }
 
 /** The commands that adopt the drift into the YAML (`init --merge`) or undo it (`apply`), with the user's -c/--env. */
@@ -116,7 +118,9 @@ export function renderDriftText(plan: PlanDocument, o: DriftRenderOptions = {}):
   const k = o.colors;
   const bold = k?.bold ?? ((x: string) => x);
   const db = displayPath(plan.database, o.baseDir);
-  if (!plan.changes.length) return `No drift: ${db} matches the declared schema (${plan.version}).\n`;
+  if (!plan.changes.length) {
+    return o.queriesDrifted ? `No schema drift: ${db} matches the declared schema (${plan.version}); a declared query drifted (below).\n` : `No drift: ${db} matches the declared schema (${plan.version}).\n`;
+  }
   const lines = [bold(`Drift: ${db} differs from the declared schema (${plan.version}).`), ''];
   for (const [cat, items] of grouped(plan)) {
     const color = !k ? (x: string) => x : cat === 'undeclared' ? k.yellow : cat === 'missing' ? k.red : k.cyan;
@@ -134,7 +138,12 @@ export function renderDriftText(plan: PlanDocument, o: DriftRenderOptions = {}):
 export function renderDriftMarkdown(plan: PlanDocument, o: DriftRenderOptions = {}): string {
   const db = displayPath(plan.database, o.baseDir);
   const out = ['### Drift', ''];
-  if (!plan.changes.length) return out.concat(`**No drift.** \`${db}\` matches the declared schema (\`${plan.version}\`).`).join('\n') + '\n';
+  if (!plan.changes.length) {
+    const line = o.queriesDrifted
+      ? `**No schema drift.** \`${db}\` matches the declared schema (\`${plan.version}\`); a declared query drifted (below).`
+      : `**No drift.** \`${db}\` matches the declared schema (\`${plan.version}\`).`;
+    return out.concat(line).join('\n') + '\n';
+  }
   out.push(`\`${db}\`${plan.environment ? ` (environment \`${plan.environment}\`)` : ''} differs from the declared schema \`${plan.version}\`.`, '');
   for (const [cat, items] of grouped(plan)) {
     out.push(`#### ${DRIFT_HEADINGS[cat]}`, '');

@@ -35,6 +35,11 @@ export interface HistoryEntry {
 /** One declared query's timings in a history entry (core/queries.ts). */
 export interface HistoryQuery {
   name: string;
+  /**
+   * core/queries.ts queryDigest of the query as declared at that apply (text and params); absent
+   * in entries written before it was recorded. A baseline is used only for the same digest.
+   */
+  query_sha256?: string;
   /** Medians in milliseconds; before is null on a new database or when the query failed there. */
   before_ms: number | null;
   after_ms: number | null;

@@ -156,6 +156,10 @@ describe('terminal and CI output of the built CLI', () => {
     const bad = runCli(['export', '--version', 'nope', '-c', p.yamlPath, '--json-events']);
     expect(bad.status).toBe(64);
     expect(JSON.parse(bad.stdout.trim().split('\n').pop()!)).toMatchObject({ type: 'error', exit_code: 64, error: { code: 'E_USAGE' } });
+    // oclif wraps a missing required flag as "The following error occurred:\n  <cause>": the cause must survive.
+    const missing = runCli(['export', '-c', p.yamlPath]);
+    expect(missing.status).toBe(64);
+    expect(missing.stderr).toMatch(/^Error: Missing required flag version\nhint: /);
     const doc = runCli(['export', '--version', 'v1.0.2', '-c', p.yamlPath, '--json']);
     expect(JSON.parse(doc.stdout)).toMatchObject({ version: 'v1.0.2' });
   }, 120_000);

@@ -143,6 +143,16 @@ describe('declared queries (queries:)', () => {
     const drift = cli(p, 'drift', '--queries', '--json');
     expect(JSON.parse(drift.stdout)).toMatchObject({ drift: false, queries: { ok: true } });
     expect(drift.status).toBe(0);
+
+    // A query edited under the same name is a new query: the apply's timing of the old text is no
+    // baseline for it (a full scan judged against an index lookup's milliseconds read as 300× slower).
+    expect(entry.queries[2].query_sha256).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const doc = parse(fs.readFileSync(p.yaml, 'utf8'));
+    doc.queries[2].query = 'MATCH (a:Doc)-[:Cites]->(b:Doc) RETURN a.id, b.id, a.body';
+    fs.writeFileSync(p.yaml, stringify(doc));
+    const edited = JSON.parse(cli(p, 'queries', '--json', '--runs', '1').stdout);
+    expect(byName(edited, 'citations')).toMatchObject({ rows: 4999, baseline_ms: null });
+    expect(byName(edited, 'fts_search').baseline_ms).toBe(applied.queries[0].after.median_ms);
   }, 90_000);
 
   it('a YAML that drops the FTS index: the lookup fails on the new database, apply refuses, the database is byte-identical', async () => {
@@ -187,6 +197,7 @@ describe('declared queries (queries:)', () => {
     expect(JSON.parse(v.stdout).checks.at(-1)).toMatchObject({ name: 'query zebras', ok: false, problems: ['returned 1 rows, expected 2'] });
     const d = cli(p, 'drift', '--queries');
     expect(d.status).toBe(2);
+    expect(d.stdout).toMatch(/^No schema drift: .* matches the declared schema \(v[\d.]+\); a declared query drifted \(below\)\.\n/);
     expect(d.stdout).toMatch(/returned 1 rows, expected 2/);
   }, 60_000);
 

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { comparisonLines, compareRuns } from '../../src/apply/queries';
 import { validateConfig } from '../../src/config/config';
 import type { PlanDocument } from '../../src/core/plan';
 import { renderMarkdown, renderText } from '../../src/core/render';
@@ -18,6 +19,7 @@ import {
   parseProfile,
   profileSummary,
   queriesTouched,
+  queryDigest,
   runStats,
   tablesRead,
   verdictLine,
@@ -140,6 +142,10 @@ describe('judgeQuery: the tolerance decision', () => {
     ['max_ms exceeded without a before', decl({ maxMs: 20 }), null, run(25), false, /25\.00 ms is over max_ms 20/],
     ['max_ms already exceeded before: a note', decl({ maxMs: 20 }), run(24), run(25), true, null],
     ['failed before, runs now: a note', decl(), failed('x'), run(10), true, null],
+    ['declared rows not held before either, same after: a note', decl({ expect: { kind: 'rows', rows: 2 } }), run(10, { rows: 3 }), run(10, { rows: 3 }), true, null],
+    ['declared rows not held before, another count after', decl({ expect: { kind: 'rows', rows: 2 } }), run(10, { rows: 3 }), run(10, { rows: 4 }), false, /returned 4 rows, expected 2/],
+    ['expect true, false before and after: a note', decl({ expect: { kind: 'value', value: true } }), run(1, { rows: 1, value: false }), run(1, { rows: 1, value: false }), true, null],
+    ['expect true, true before, false after', decl({ expect: { kind: 'value', value: true } }), run(1, { rows: 1, value: true }), run(1, { rows: 1, value: false }), false, /returned false, expected true/],
   ])('%s', (_name, q, before, after, ok, problem) => {
     const v = judgeQuery(q, before, after);
     expect(v.ok).toBe(ok);
@@ -150,6 +156,10 @@ describe('judgeQuery: the tolerance decision', () => {
   it('notes what does not fail; compareRows off ignores a changed count (data grows between applies)', () => {
     expect(judgeQuery(decl({ maxMs: 20 }), run(24), run(25)).notes).toEqual(['25.00 ms is over max_ms 20, as it was before (24.00 ms)']);
     expect(judgeQuery(decl(), run(10), run(10, { rows: 99 }), { compareRows: false }).ok).toBe(true);
+    const held = decl({ expect: { kind: 'rows', rows: 2 } });
+    expect(judgeQuery(held, run(10, { rows: 3 }), run(10, { rows: 3 })).notes).toEqual(['returned 3 rows, expected 2, as before the change']);
+    // queries / verify / drift (compareRows off, the baseline is another day's data): the declaration must hold.
+    expect(judgeQuery(held, run(10, { rows: 3 }), run(10, { rows: 3 }), { compareRows: false }).ok).toBe(false);
     expect(judgeQuery(decl(), run(1), run(4), { floorMs: 1 }).ok).toBe(false);
     // A database the apply creates holds no data: only "it runs" counts there.
     const fresh = judgeQuery(decl({ expect: { kind: 'rows', rows: 5 }, maxMs: 1 }), null, run(3, { rows: 0 }), { newDatabase: true });
@@ -214,7 +224,8 @@ describe('queries: in kuzu-migrate.yaml', () => {
     ['a procedure that builds an index', ["  - { name: build, query: \"CALL CREATE_FTS_INDEX('Doc', 'i', ['id'])\" }"], [{ at: '10:28', message: /calls CREATE_FTS_INDEX, which is not a known read-only procedure/ }]],
     ['not a query', ['  - { name: ddl, query: "DROP TABLE Doc" }'], [{ at: '10:26', message: /query "ddl": query must be one read-only query/ }]],
     ['rows and expect together', ['  - { name: both, query: "RETURN true", rows: 1, expect: true }'], [{ at: '10:50', message: /declares both rows and expect/ }]],
-    ['a $parameter params does not set', ['  - { name: p, query: "MATCH (d:Doc) WHERE d.id = $id RETURN d", params: { ID: 1 } }'], [{ at: '10:51', message: /query "p" uses \$id, which params does not set/ }]],
+    ['a $parameter params does not set', ['  - { name: p, query: "MATCH (d:Doc) WHERE d.id = $id RETURN d", params: { ID: 1 } }'], [{ at: '10:51', message: /query "p" uses \$id, which params does not set/ }, { at: '10:76', message: /query "p" sets params\.ID, which the query does not use/ }]],
+    ['a param the query does not use (Kuzu: "Parameter zz not found")', ['  - { name: u, query: "MATCH (d:Doc) RETURN count(*)", params: { zz: 1 } }'], [{ at: '10:66', message: /query "u" sets params\.zz, which the query does not use \(\$zz\)/ }]],
     ['duplicate names', ['  - { name: a, query: "RETURN 1" }', '  - { name: a, query: "RETURN 2" }'], [{ at: '11:13', message: /query "a" is declared twice/ }]],
     ['structure: unknown key, bad tolerance', ['  - { name: s, query: "RETURN 1", max_slowdown: 0.5, maxms: 3 }'], [{ at: '10:49', message: /max_slowdown must be at least 1/ }, { at: '10:54', message: /unknown key "maxms"/ }]],
   ])('%s is refused with file:line:column', (_name, entries, expected) => {
@@ -291,5 +302,28 @@ describe('the plan lists the declared queries reading changed tables', () => {
     expect(renderMarkdown(withQueries)).toContain('**Declared queries reading changed tables:** deps (Requirement); apply times');
     expect(renderText(golden)).not.toContain('Declared queries');
     expect(renderText({ ...withQueries, queries: [{ name: 'teams', tables: ['Team'], touched: [] }] })).not.toContain('Declared queries');
+  });
+});
+
+describe('queryDigest (the baseline key besides the name)', () => {
+  const q = { query: 'MATCH (d:Doc) WHERE d.id = $a RETURN d.b', params: { a: 1, b: 'x' } };
+  test('the same text and params give the same digest, whatever the params order', () => {
+    expect(queryDigest(q)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(queryDigest({ ...q, params: { b: 'x', a: 1 } })).toBe(queryDigest(q));
+  });
+  test('another text or another param value is another query', () => {
+    expect(queryDigest({ ...q, query: q.query + ' LIMIT 1' })).not.toBe(queryDigest(q));
+    expect(queryDigest({ ...q, params: { a: 2, b: 'x' } })).not.toBe(queryDigest(q));
+  });
+});
+
+describe('apply: a declared result that did not hold before the change either', () => {
+  it('passes with a note that apply prints under the query, and fails when the change alters it', () => {
+    const q: DeclaredQuery = { name: 'hits', query: "CALL QUERY_FTS_INDEX('Doc', 'doc_fts', 'a') RETURN node.id", params: {}, expect: { kind: 'rows', rows: 2 }, maxSlowdown: DEFAULT_MAX_SLOWDOWN, maxMs: null };
+    const run = (rows: number): QueryRun => ({ name: 'hits', error: null, runs: 5, median_ms: 1, min_ms: 1, max_ms: 1, p90_ms: 1, rows, value: null, operators: ['QUERY_FTS_INDEX'] });
+    const same = compareRuns([q], [run(0)], [run(0)]);
+    expect(same[0].verdict).toMatchObject({ ok: true, problems: [], notes: ['returned 0 rows, expected 2, as before the change'] });
+    expect(comparisonLines(same)).toEqual([expect.stringMatching(/^ok {3}hits /), expect.stringMatching(/^ +note: returned 0 rows, expected 2, as before the change$/)]);
+    expect(compareRuns([q], [run(0)], [run(1)])[0].verdict).toMatchObject({ ok: false, problems: ['returned 1 rows, expected 2'] });
   });
 });
