@@ -12,8 +12,20 @@ import { outputProblems } from './schemas';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DATASETS = path.resolve(REPO_ROOT, 'test', 'fixtures', 'datasets');
 
+/** Folders tempDir made in this test file: removed after the file's last test (KM_KEEP_TMP=1 keeps them). */
+const made: string[] = [];
+// Registered when a test file imports this module (top level), so it runs once per file. Before it,
+// every file left its databases in $TMPDIR: 64 GB there filled the disk of a shared machine.
+if (typeof afterAll === 'function' && !process.env.KM_KEEP_TMP) {
+  afterAll(() => {
+    for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+}
+
 export function tempDir(prefix = 'km-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 function statements(file: string): string[] {
