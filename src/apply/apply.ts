@@ -250,7 +250,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       // Here the new database is built, closed and verified, and the live file is untouched: the
       // place for any last check on the new file before it goes live.
       // The declared queries on the new database, before it can replace the old one (apply/queries.ts).
-      queries = await proveOnCopy(stage.file, config.queries, queriesBefore, options.allowSlowdown ?? false, emit);
+      queries = await proveOnCopy(stage.file, config.queries, queriesBefore, options.allowSlowdown ?? false, emit, exists ? dbPath : null);
       swapping = await swapIn(stage, dbPath, plan, withBackup, { exists, sha256: backupSha, mode }, emit);
       swapped = true;
       faultPoint('after_swap');

@@ -46,14 +46,40 @@ export async function timeBefore(dbPath: string, queries: readonly DeclaredQuery
  * `before`: each comparison is emitted side by side; throws E_QUERY_REGRESSION (exit 1) when one
  * fails, unless `allowSlowdown`. Returns [] when none are declared.
  */
-export async function proveOnCopy(file: string, queries: readonly DeclaredQuery[], before: readonly QueryRun[] | null, allowSlowdown: boolean, emit: Emit): Promise<QueryComparison[]> {
+export async function proveOnCopy(
+  file: string,
+  queries: readonly DeclaredQuery[],
+  before: readonly QueryRun[] | null,
+  allowSlowdown: boolean,
+  emit: Emit,
+  livePath: string | null = null,
+): Promise<QueryComparison[]> {
   if (!queries.length) return [];
   emit('queries', 'timing the declared queries on the new database');
-  const comparisons = compareRuns(queries, before, await timeOn(file, queries));
+  let comparisons = compareRuns(queries, before, await timeOn(file, queries));
+  // A breach by time alone is confirmed side by side before it refuses anything: the "before" runs
+  // were taken minutes earlier, before the copy was built, and load on the machine in between
+  // (measured by a new-user test at load 12 on 2 cores: 99 ms before, 440 ms after, for an
+  // unchanged full scan) would read as a slowdown. The old database is still intact and closed
+  // here, so both are timed again, old then new, in the same minute; that pair decides.
+  const timingOnly = comparisons.filter((c) => !c.verdict.ok && isTimingOnly(c));
+  if (timingOnly.length && livePath !== null && before !== null) {
+    const again = queries.filter((q) => timingOnly.some((c) => c.name === q.name));
+    emit('queries', `re-timing ${again.map((q) => q.name).join(', ')} on the old and the new database side by side`);
+    const oldRuns = await timeOn(livePath, again);
+    const newRuns = await timeOn(file, again);
+    const rejudged = compareRuns(again, oldRuns, newRuns);
+    comparisons = comparisons.map((c) => rejudged.find((r) => r.name === c.name) ?? c);
+  }
   for (const line of comparisonLines(comparisons)) emit('queries', line);
   const failed = comparisons.filter((c) => !c.verdict.ok);
   if (failed.length && !allowSlowdown) throw queryRegressionError(failed);
   return comparisons;
+}
+
+/** True when a failed comparison ran on both sides with the same row count: only its timing broke. */
+export function isTimingOnly(c: QueryComparison): boolean {
+  return c.before !== null && c.before.error === null && c.after.error === null && c.before.rows === c.after.rows;
 }
 
 /**
