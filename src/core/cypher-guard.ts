@@ -218,7 +218,10 @@ function commonProblems(tokens: Token[], what: string, procedures: readonly stri
       const word = upper(t);
       const why = FORBIDDEN.get(word);
       if (why) return { offset: t.offset, message: `${what} contains ${word} (${why})`, hint: `a ${what} may only read; back-quote it if it is a name` };
-      if (FORBIDDEN_FUNCTIONS.has(word) && tokens[i + 1]?.text === '(') {
+      // A column default may take the next number of a declared sequence (Kuzu's own pattern for
+      // generated keys): Kuzu evaluates it only when a row is inserted, never when we read or plan.
+      const sequenceDefault = what === 'default' && word === 'NEXTVAL';
+      if (FORBIDDEN_FUNCTIONS.has(word) && !sequenceDefault && tokens[i + 1]?.text === '(') {
         return { offset: t.offset, message: `${what} calls ${t.text}(), which changes a sequence`, hint: 'use SERIAL for generated numbers' };
       }
     }
