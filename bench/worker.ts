@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { applyMigration } from '../dist/apply/apply';
-import { checkpoint, createBackup } from '../dist/apply/backup';
+import { checkpoint, createBackup } from '../dist/state/backup';
 import { sha256File } from '../dist/state/files';
 import { loadConfig } from '../dist/config/config';
 import { KuzuMigrateError } from '../dist/core/errors';

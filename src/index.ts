@@ -11,7 +11,7 @@
  */
 import * as applyImpl from './apply/apply';
 import * as rollbackImpl from './apply/rollback';
-import * as planningImpl from './api/planning';
+import * as planningImpl from './plan/planning';
 import * as diffImpl from './core/diff';
 import * as planImpl from './core/plan';
 import * as exportImpl from './snapshot/export';
@@ -84,7 +84,7 @@ export const buildPlan: typeof planImpl.buildPlan = planImpl.buildPlan;
  *   if (plan.summary.total > 0) fs.writeFileSync('plan.json', JSON.stringify(plan, null, 2));
  */
 export const planMigration: typeof planningImpl.planMigration = planningImpl.planMigration;
-export type { PlanOptions } from './api/planning';
+export type { PlanOptions } from './plan/planning';
 export { introspectDatabase } from './api/init';
 
 // ---- apply, recover, rollback --------------------------------------------------------------
@@ -136,7 +136,7 @@ export type { RollbackOptions, RollbackResult, RollbackTarget, RollbackSelector 
 // ---- plan findings (what apply would refuse or fail on, found by plan) ------------------------
 export { FINDING_CODES } from './core/findings';
 export type { Finding, FindingCode, Severity as FindingSeverity, SourceLocation as FindingSource } from './core/findings';
-export { unlock } from './apply/lock';
+export { unlock } from './state/lock';
 
 // ---- snapshots -----------------------------------------------------------------------------
 /**

@@ -1,7 +1,7 @@
 import { Schema } from '../core/model';
 import { withEngine } from '../kuzu/engine';
 import { introspect } from '../kuzu/introspect';
-import { readHistory } from '../apply/history';
+import { readHistory } from '../state/history';
 
 /** The live schema of an existing database, read-only, for `init`. */
 export async function introspectDatabase(dbPath: string): Promise<Schema> {

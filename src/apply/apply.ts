@@ -26,7 +26,7 @@ import { diffSchemas } from '../core/diff';
 import { ErrorCode, InterruptedError, KuzuMigrateError, RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { blockingFindings, Finding } from '../core/findings';
 import { changeName } from '../core/rules';
-import { missingDatabaseFinding } from './precheck';
+import { missingDatabaseFinding } from '../plan/precheck';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Property, RelTable, Schema, sameName, schemaFingerprint, Table } from '../core/model';
 import { desiredSchemaOf, liveNodeName, liveProperty, liveSource, nodeKeyExpression, PlanDocument, projection, RewriteStrategy, serialSequenceCandidates, stagingName, StepPhase } from '../core/plan';
@@ -38,23 +38,25 @@ import { configuredEngine, KuzuEngine, kuzuVersion, withEngine } from '../kuzu/e
 import { addHashes, ROW_COLUMN, rowFingerprints, TableFingerprint, verifyCopy } from '../kuzu/fingerprint';
 import { evaluateCheck } from '../kuzu/checks';
 import { introspect, readLive, sequencePosition } from '../kuzu/introspect';
-import { adoptUnknownStorageDirections, planLive } from '../api/planning';
+import { adoptUnknownStorageDirections, planLive } from '../plan/planning';
 import { TOOL_VERSION } from '../version';
-import { createBackup, findBackup, pruneBackups, restoreBackup } from './backup';
+import { createBackup, findBackup, pruneBackups, restoreBackup } from '../state/backup';
 import { COMPANION_SUFFIXES, removeDatabaseFiles } from '../state/files';
 import { compareDigests, digestDatabase, digestStyle, digestWith, writeReceipt } from '../state/digest';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { copyFileExclusive } from '../state/private';
 import { Staged, stageBeside, swapIntoPlace } from '../state/swap';
-import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistoryStatement, readHistory } from './history';
+import { createHistoryTableStatement, HISTORY_TABLE, HistoryEntry, insertHistoryStatement, readHistory } from '../state/history';
 import { exportSnapshot } from '../snapshot/export';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { readManifest } from '../snapshot/files';
 import { sha256File } from '../state/files';
-import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from './journal';
-import { acquireLock, isProcessAlive } from './lock';
-import { appendHistoryLog, readHistoryLog } from './history-log';
+import { clearJournal, faultPoint, Journal, readJournal, writeJournal } from '../state/journal';
+import { acquireLock, isProcessAlive } from '../state/lock';
+import { appendHistoryLog, readHistoryLog } from '../state/history-log';
 import { isAllowedByName, protectionViolations, withoutUnmanaged } from '../core/lint/protection';
+import { compareRuns, comparisonLines, historyQueries, queryRegressionError, timeOn, type QueryComparison } from './queries';
+import type { QueryRun } from '../core/queries';
 
 /**
  * The phases apply reports progress in, a closed set (consumers can switch over it exhaustively):
@@ -62,7 +64,7 @@ import { isAllowedByName, protectionViolations, withoutUnmanaged } from '../core
  * with `<step>/<steps>`), and the phases around them, in the order they happen.
  */
 export type ApplyPhase =
-  | 'recover' | 'precheck' | 'backup' | 'export' | 'load' | 'copy' | StepPhase | 'checks' | 'verify' | 'commit' | 'swap' | 'post-verify' | 'done';
+  | 'recover' | 'precheck' | 'queries' | 'backup' | 'export' | 'load' | 'copy' | StepPhase | 'checks' | 'verify' | 'commit' | 'swap' | 'post-verify' | 'done';
 /** One progress event: the phase and a line for people. */
 export type ApplyEvent = { phase: ApplyPhase; message: string };
 
@@ -97,6 +99,11 @@ export interface ApplyOptions {
    * InterruptedError says what state the database is in.
    */
   signal?: AbortSignal;
+  /**
+   * `--allow-slowdown`: a declared query (`queries:`) that broke its tolerance or changed its result
+   * on the new database does not refuse the swap; the breach is printed and recorded.
+   */
+  allowSlowdown?: boolean;
 }
 
 export interface ApplyResult {
@@ -112,6 +119,8 @@ export interface ApplyResult {
   verified_tables: string[];
   recovered: RecoveryResult | null;
   plan: PlanDocument;
+  /** The declared queries timed before the change and on the new database before the swap (apply/queries.ts); [] when none ran. */
+  queries: QueryComparison[];
 }
 
 export interface RecoveryResult {
@@ -290,6 +299,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       verified_tables: [],
       recovered,
       plan,
+      queries: [],
     };
     const versionBlocking = blockingFindings(plan.findings ?? []).filter((f) => f.code.startsWith('version-'));
     if (plan.changes.length === 0 && versionBlocking.length > 0) throw findingError(versionBlocking);
@@ -335,6 +345,13 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // Time reported and recorded is the apply's own, without the time spent at the prompt.
     started = Date.now();
     checkSignal(options.signal, 'before the backup: nothing changed');
+    // The declared queries on the database as it is, read-only, to compare the new one with before the swap.
+    let queriesBefore: QueryRun[] | null = null;
+    if (config.queries.length && exists) {
+      emit('queries', `timing ${config.queries.length} declared quer${config.queries.length === 1 ? 'y' : 'ies'} on the database before the change`);
+      queriesBefore = await timeOn(dbPath, config.queries);
+    }
+    let queries: QueryComparison[] = [];
 
     const applyId = newApplyId();
     const journal: Journal = {
@@ -418,6 +435,14 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         emit('swap', 'fingerprinting the new database');
         return digestWith(engine, plan.rebuilt_tables, { known: verified.digests }, full);
       });
+      // The declared queries on the new database, before it can replace the old one (apply/queries.ts).
+      if (config.queries.length) {
+        emit('queries', 'timing the declared queries on the new database');
+        queries = compareRuns(config.queries, queriesBefore, await timeOn(stage.file, config.queries));
+        for (const line of comparisonLines(queries)) emit('queries', line);
+        const failed = queries.filter((c) => !c.verdict.ok);
+        if (failed.length && !options.allowSlowdown) throw queryRegressionError(failed);
+      }
       swapping = { ...withBackup, phase: 'swapping', rebuilt_tables: plan.rebuilt_tables, expected };
       writeJournal(swapping);
       faultPoint('before_swap');
@@ -462,10 +487,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     if (backupId) writeReceipt(dbPath, config.backups, backupId, { apply_id: applyId, version: config.version, rebuilt_tables: plan.rebuilt_tables, expected: swapping!.expected! });
     clearJournal(dbPath);
     // The append-only copy beside the backups survives a later rollback that restores an older file.
-    appendHistoryLog(config.backups, dbPath, historyEntry(config, plan, { applyId, backupId, started }));
+    appendHistoryLog(config.backups, dbPath, { ...historyEntry(config, plan, { applyId, backupId, started }), ...(queries.length ? { queries: historyQueries(queries) } : {}) });
     emit('done', 'applied');
     if (backupId) pruneBackups(config.backups, config.policy.backupRetention);
-    return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified.tables };
+    return { ...base, status: 'applied', apply_id: applyId, backup_id: backupId, duration_ms: Date.now() - started, verified_tables: verified.tables, queries };
   } finally {
     lock.release();
   }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { ResolvedConfig } from '../config/config';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { compareVersions } from '../core/rules';
-import { appendHistoryLog } from './history-log';
+import { appendHistoryLog } from '../state/history-log';
 import { isValidVersionName } from '../core/version-name';
 import { kuzuVersion, withEngine } from '../kuzu/engine';
 import { introspect } from '../kuzu/introspect';
@@ -17,9 +17,9 @@ import { importSnapshot } from '../snapshot/import';
 import { versionDir } from '../snapshot/version-name';
 import { TOOL_VERSION } from '../version';
 import { recoverInterrupted, RecoveryResult } from './apply';
-import { BackupManifest, createBackup, findBackup, listBackups, restoreBackup } from './backup';
-import { createHistoryTableStatement, HistoryEntry, insertHistoryStatement, readHistory } from './history';
-import { acquireLock } from './lock';
+import { BackupManifest, createBackup, findBackup, listBackups, restoreBackup } from '../state/backup';
+import { createHistoryTableStatement, HistoryEntry, insertHistoryStatement, readHistory } from '../state/history';
+import { acquireLock } from '../state/lock';
 import { realDatabasePath } from '../state/paths';
 
 export interface RollbackTarget {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { Args, Flags } from '@oclif/core';
+import { comparisonLines } from '../apply/queries';
 import { BaseCommand } from '../cli/base';
 import { fleetFlags } from '../cli/fleet';
 import type { FleetResult } from '../core/fleet';
@@ -49,6 +50,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
     'allow-same-version': Flags.boolean({ summary: 'Apply a schema that differs from what the history recorded under the same version.' }),
     'allow-other-database': Flags.boolean({ summary: 'Apply a saved plan made against another database file (e.g. a copy restored from a snapshot); its live schema must still match (else stale).' }),
     'allow-drops-on-first-run': Flags.boolean({ summary: 'Consent to drops on a database kuzu-migrate never applied to (first-run guard, docs/lint.md KM602).' }),
+    'allow-slowdown': Flags.boolean({ summary: 'Swap the new database in even when a declared query (queries:) broke its tolerance or changed its result; the breach is recorded.' }),
     ...fleetFlags,
   };
 
@@ -70,6 +72,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
         ...(this.flags['allow-drops-on-first-run'] ? ['--allow-drops-on-first-run'] : []),
         ...(this.flags.create ? ['--create'] : []),
         ...(this.flags['allow-same-version'] ? ['--allow-same-version'] : []),
+        ...(this.flags['allow-slowdown'] ? ['--allow-slowdown'] : []),
       ])) as FleetResult;
     }
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
@@ -96,6 +99,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
       allowOtherDatabase: this.flags['allow-other-database'],
       allowDestructive: allow,
       allowDropsOnFirstRun: this.flags['allow-drops-on-first-run'],
+      allowSlowdown: this.flags['allow-slowdown'],
       rewriteStrategy: this.flags.strategy as RewriteStrategy | undefined,
       command: `kuzu-migrate apply${this.args.plan ? ' ' + this.args.plan : ''}`,
       // Progress lines on stderr, on a terminal and in CI logs alike (crash tests time a kill from
@@ -126,6 +130,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
           (result.backup_id ? ` Backup: ${result.backup_id}.` : '') +
           (result.verified_tables.length ? ` Verified: ${result.verified_tables.join(', ')}.` : ''),
       );
+      if (result.queries.length) this.out(['Declared queries (median before → after, operators after):', ...comparisonLines(result.queries).map((l) => `  ${l}`)].join('\n'));
     }
     return result;
   }

@@ -4,7 +4,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { fleetFlags } from '../cli/fleet';
 import type { FleetResult } from '../core/fleet';
-import { planMigration } from '../api/planning';
+import { planMigration } from '../plan/planning';
+import { benchQueries, QueriesResult, renderQueriesMarkdown, renderQueriesText } from '../api/queries';
 import { ExitCode } from '../core/errors';
 import { describeChange } from '../core/render';
 import { DriftCategory, driftCommands, driftItem, renderDriftMarkdown, renderDriftText } from '../core/render-drift';
@@ -24,6 +25,12 @@ export interface DriftResult {
   /** The commands that adopt the drift into the YAML, or undo it. */
   adopt_command: string;
   undo_command: string;
+  /**
+   * With --queries: the declared queries timed on the live database and judged against their
+   * declaration and the last apply's recorded timings (docs/queries.md). A query that fails, returns
+   * another result than declared or slowed past its tolerance is drift too (exit 2).
+   */
+  queries?: QueriesResult;
 }
 
 export default class Drift extends BaseCommand<typeof Drift> {
@@ -32,6 +39,9 @@ export default class Drift extends BaseCommand<typeof Drift> {
 Git and lists what was found in the database and not declared, what is declared and missing
 from the database, and what differs, with the commands that adopt it into the YAML
 (init --merge) or undo it (apply).
+With --queries, the declared queries (\`queries:\`) are timed as well: one that fails, returns
+another result than declared, exceeds max_ms or slowed past max_slowdown since the last apply
+recorded its timings is reported as drift (docs/queries.md).
 Exit codes: 0 no drift, 2 drift, 1 error (e.g. the database cannot be read), 65 invalid
 configuration.`;
 
@@ -43,11 +53,12 @@ configuration.`;
   static override flags = {
     format: Flags.string({ char: 'f', summary: 'Output format for people.', options: ['text', 'markdown'], default: 'text' }),
     database: Flags.string({ char: 'd', summary: 'Database file to check, instead of the one in the YAML.' }),
+    queries: Flags.boolean({ summary: 'Also time the declared queries (queries:); a slowdown past its tolerance is drift.' }),
     ...fleetFlags,
   };
 
   public async run(): Promise<DriftResult | FleetResult> {
-    const fleet = await this.runAll('drift', [], { markdown: this.flags.format === 'markdown' });
+    const fleet = await this.runAll('drift', this.flags.queries ? ['--queries'] : [], { markdown: this.flags.format === 'markdown' });
     if (fleet) return fleet;
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     // A missing database is not "drift": it is a wrong path or an environment not set up yet.
@@ -71,7 +82,13 @@ configuration.`;
       adopt_command: cmd.adopt,
       undo_command: cmd.undo,
     };
-    this.out(this.flags.format === 'markdown' ? renderDriftMarkdown(plan, options) : text);
+    if (this.flags.queries) {
+      result.queries = await benchQueries(config);
+      result.drift = result.drift || !result.queries.ok;
+    }
+    const markdown = this.flags.format === 'markdown';
+    this.out(markdown ? renderDriftMarkdown(plan, options) : text);
+    if (result.queries) this.out(markdown ? renderQueriesMarkdown(result.queries) : renderQueriesText(result.queries, this.colors));
     if (result.drift) process.exitCode = ExitCode.Changes;
     return result;
   }

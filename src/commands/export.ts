@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { exportSnapshot, ExportResult } from '../snapshot/export';
-import { acquireLock } from '../apply/lock';
+import { acquireLock } from '../state/lock';
 import { SnapshotFormat } from '../snapshot/codec';
 
 export default class Export extends BaseCommand<typeof Export> {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { planMigration, readLive } from '../api/planning';
+import { planMigration, readLive } from '../plan/planning';
 import { planGraph, renderDot, renderMermaid, schemaGraph, SchemaGraph } from '../core/graph';
 
 export interface GraphResult {

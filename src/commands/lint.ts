@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { planLive, planMigration } from '../api/planning';
+import { planLive, planMigration } from '../plan/planning';
 import { ExitCode } from '../core/errors';
 import type { LintFinding, LintSummary } from '../core/lint/analyze';
 import { countLine, lintMarkdownLines, lintTextLines } from '../core/lint/render';

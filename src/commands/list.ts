@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base';
 import { fleetFlags } from '../cli/fleet';
 import type { FleetResult } from '../core/fleet';
 import { listSnapshots, ListResult } from '../snapshot/inspect';
+import { ms } from '../core/queries';
 
 export default class List extends BaseCommand<typeof List> {
   static override summary = 'List snapshot versions, backups and apply history.';
@@ -33,7 +34,11 @@ append-only backups/history.jsonl: an apply a rollback undid is listed as rolled
     for (const b of r.backups) lines.push(`  ${b.id}  ${b.created_at ?? ''}  ${b.reason ?? ''}  ${b.bytes} bytes`);
     if (r.history.length) {
       lines.push('', 'History:');
-      for (const h of r.history) lines.push(`  ${h.applied_at}  ${h.version.padEnd(10)} ${h.operation.padEnd(8)} ${h.strategy.padEnd(20)} ${h.changes} changes  ${h.duration_ms} ms  backup ${h.backup_id || '-'}${h.rolled_back ? '  (rolled back)' : ''}`);
+      for (const h of r.history) {
+        lines.push(`  ${h.applied_at}  ${h.version.padEnd(10)} ${h.operation.padEnd(8)} ${h.strategy.padEnd(20)} ${h.changes} changes  ${h.duration_ms} ms  backup ${h.backup_id || '-'}${h.rolled_back ? '  (rolled back)' : ''}`);
+        // The declared queries as that apply timed them (median before → after), from history.jsonl.
+        for (const q of h.queries ?? []) lines.push(`      query ${q.name}: ${ms(q.before_ms)} → ${ms(q.after_ms)}  ${q.operators_after.join(', ') || '-'}${q.ok ? '' : '  (broke its tolerance; --allow-slowdown)'}`);
+      }
     }
     for (const w of r.warnings) lines.push(`warning: ${w}`);
     this.out(lines.join('\n'));

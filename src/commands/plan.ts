@@ -4,7 +4,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { fleetFlags } from '../cli/fleet';
 import type { FleetResult } from '../core/fleet';
-import { planMigration } from '../api/planning';
+import { planMigration } from '../plan/planning';
 import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderMarkdown, renderText } from '../core/render';

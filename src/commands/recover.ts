@@ -5,7 +5,7 @@ import { withEngine } from '../kuzu/engine';
 import { findLeftovers, removeLeftovers } from '../state/leftovers';
 import { BaseCommand } from '../cli/base';
 import { recoverInterrupted, RecoveryResult } from '../apply/apply';
-import { acquireLock } from '../apply/lock';
+import { acquireLock } from '../state/lock';
 
 export default class Recover extends BaseCommand<typeof Recover> {
   static override summary = 'Settle an apply that was interrupted (killed, crashed, power loss).';

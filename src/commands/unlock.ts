@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { LockInfo, unlock } from '../apply/lock';
+import { LockInfo, unlock } from '../state/lock';
 
 export default class Unlock extends BaseCommand<typeof Unlock> {
   static override summary = 'Remove a migration lock left behind by a process that is gone.';

@@ -40,6 +40,7 @@ import type { EngineKind } from '../engines/releases';
 import { DEFAULT_LINT_SETTINGS, LINT_RULES, LintSettings, NamingConvention, SeveritySetting } from '../core/lint/codes';
 import type { SourceLocation } from '../core/lint/analyze';
 import { isUnmanaged } from '../core/lint/protection';
+import { DEFAULT_MAX_SLOWDOWN, QUERY_PROCEDURES, type DeclaredQuery } from '../core/queries';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -84,6 +85,11 @@ export interface ResolvedConfig {
   environment: string | null;
   policy: Policy;
   checks: Check[];
+  /**
+   * `queries:` (core/queries.ts), the top-level list with the environment's merged in: an
+   * environment's entry replaces the top-level entry of the same name in place, new names follow.
+   */
+  queries: DeclaredQuery[];
   /** The desired schema: types normalised, defaults as Cypher text, renamedFrom/using kept. */
   schema: Schema;
   /** Every YAML file the schema was read from (the config itself when it is inline). */
@@ -339,6 +345,7 @@ class ConfigReader {
     const envValue = env && isObject(root.environments) && isObject(root.environments[env]) ? root.environments[env] : {};
     const policy = this.policy(root.policy, ['policy'], envValue.policy, ['environments', env ?? '', 'policy']);
     const envPath = ['environments', env ?? ''];
+    const queries = this.queries(root.queries, ['queries'], envValue.queries, [...envPath, 'queries']);
     const lint = this.lintSettings(root.lint, ['lint'], envValue.lint, [...envPath, 'lint']);
     const unmanaged = [...this.stringList(root.unmanaged), ...this.stringList(envValue.unmanaged)];
     for (const list of [this.stringList(root.protect), this.stringList(envValue.protect)]) this.protect.push(...list);
@@ -362,6 +369,7 @@ class ConfigReader {
       environment: env,
       policy,
       checks,
+      queries,
       schema,
       schemaFiles: [...new Set(parts.map((p) => p.src.file))],
       create,
@@ -888,6 +896,42 @@ class ConfigReader {
       out.push({ name: c.name, query: c.query });
       this.sources[`check:${c.name}`] = this.src.diag(this.src.locate(['checks', i, 'query'], 'value'));
     });
+    return out;
+  }
+
+  /**
+   * `queries:` and the environment's `queries:`, each entry checked like a check (one read-only
+   * query, reported with file:line:column inside the query text), merged by name.
+   */
+  private queries(top: unknown, topPath: Path, env: unknown, envPath: Path): DeclaredQuery[] {
+    const out: DeclaredQuery[] = [];
+    for (const [value, path] of [[top, topPath], [env, envPath]] as const) {
+      if (!Array.isArray(value)) continue;
+      const seen = new Set<string>();
+      value.forEach((q, i) => {
+        if (!isObject(q) || typeof q.name !== 'string' || typeof q.query !== 'string') return;
+        const at: Path = [...path, i];
+        if (seen.has(q.name)) this.report({ src: this.src, path: [...at, 'name'] }, 'value', `query "${q.name}" is declared twice`, { hint: 'query names must be unique' });
+        seen.add(q.name);
+        const problem = readQueryProblem(q.query, 'query', QUERY_PROCEDURES);
+        if (problem) this.reportAt(this.src, this.src.locateInScalar([...at, 'query'], problem.offset), `query "${q.name}": ${problem.message}`, { hint: problem.hint });
+        if (q.rows !== undefined && q.expect !== undefined) {
+          this.report({ src: this.src, path: [...at, 'expect'] }, 'key', `query "${q.name}" declares both rows and expect`, { hint: 'rows: a row count; expect: the single boolean it returns; pick one' });
+        }
+        const declared: DeclaredQuery = {
+          name: q.name,
+          query: q.query,
+          params: isObject(q.params) ? q.params : {},
+          expect: typeof q.rows === 'number' ? { kind: 'rows', rows: q.rows } : typeof q.expect === 'boolean' ? { kind: 'value', value: q.expect } : null,
+          maxSlowdown: typeof q.max_slowdown === 'number' ? q.max_slowdown : DEFAULT_MAX_SLOWDOWN,
+          maxMs: typeof q.max_ms === 'number' ? q.max_ms : null,
+        };
+        const existing = out.findIndex((x) => x.name === q.name);
+        if (existing >= 0) out[existing] = declared;
+        else out.push(declared);
+        this.sources[`query:${q.name}`] = this.src.diag(this.src.locate([...at, 'query'], 'value'));
+      });
+    }
     return out;
   }
 

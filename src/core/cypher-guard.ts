@@ -206,13 +206,13 @@ function upper(t: Token): string {
 }
 
 /** Problems every kind shares: forbidden words and functions, and bracket balance. */
-function commonProblems(tokens: Token[], what: string): GuardProblem | null {
+function commonProblems(tokens: Token[], what: string, procedures: readonly string[] = []): GuardProblem | null {
   const stack: Token[] = [];
   const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind === 'punct' && t.text === ';') {
-      return { offset: t.offset, message: `${what} contains a statement separator ";"`, hint: `a ${what} is exactly one ${what === 'check' ? 'query' : 'expression'}; put ";" inside quotes if it is text` };
+      return { offset: t.offset, message: `${what} contains a statement separator ";"`, hint: `a ${what} is exactly one ${what === 'check' || what === 'query' ? 'query' : 'expression'}; put ";" inside quotes if it is text` };
     }
     if (t.kind === 'word' && isKeywordUse(tokens, i)) {
       const word = upper(t);
@@ -225,11 +225,11 @@ function commonProblems(tokens: Token[], what: string): GuardProblem | null {
     if (upper(t) === 'CALL' && isKeywordUse(tokens, i)) {
       const proc = tokens[i + 1];
       const name = proc?.kind === 'word' ? proc.text.toLowerCase() : proc?.kind === 'quoted' ? proc.text.slice(1, -1).toLowerCase() : '';
-      if (!READ_ONLY_PROCEDURES.has(name) || tokens[i + 2]?.text !== '(') {
+      if ((!READ_ONLY_PROCEDURES.has(name) && !procedures.includes(name)) || tokens[i + 2]?.text !== '(') {
         return {
           offset: t.offset,
           message: `${what} calls ${proc ? proc.text : 'nothing'}, which is not a known read-only procedure`,
-          hint: `CALL only ${[...READ_ONLY_PROCEDURES].slice(0, 5).join(', ')}, ...`,
+          hint: `CALL only ${[...procedures, ...READ_ONLY_PROCEDURES].slice(0, 5).join(', ')}, ...`,
         };
       }
     }
@@ -288,16 +288,18 @@ export function expressionProblem(text: string, what = 'expression'): GuardProbl
 /**
  * Why `text` is not exactly one read-only query (a `checks:` entry), or null. It must start with
  * MATCH, OPTIONAL MATCH, RETURN, UNWIND, WITH or CALL, hold no write or admin clause, and CALL only
- * the read-only procedures in READ_ONLY_PROCEDURES.
+ * the read-only procedures in READ_ONLY_PROCEDURES, and `procedures` (lower-case names) besides: a
+ * declared query (core/queries.ts) may also CALL the index lookups QUERY_FTS_INDEX and
+ * QUERY_VECTOR_INDEX, which only read.
  */
-export function readQueryProblem(text: string, what = 'check'): GuardProblem | null {
+export function readQueryProblem(text: string, what = 'check', procedures: readonly string[] = []): GuardProblem | null {
   const tokens = nonEmptyTokens(text, what);
   if (!Array.isArray(tokens)) return tokens;
   const first = upper(tokens[0]);
   if (!['MATCH', 'OPTIONAL', 'RETURN', 'UNWIND', 'WITH', 'CALL'].includes(first)) {
     return { offset: tokens[0].offset, message: `${what} must be one read-only query`, hint: 'start it with MATCH, OPTIONAL MATCH, RETURN, UNWIND, WITH or CALL' };
   }
-  return commonProblems(tokens, what);
+  return commonProblems(tokens, what, procedures);
 }
 
 /** Kuzu physical-plan operators that write, copy or change the catalog (measured in EXPLAIN on 0.11.3). */

@@ -335,7 +335,8 @@ function diffProperties(l: Table, d: Table, liveIsEmpty: boolean): Change[] {
         }),
       );
     }
-    if (canonicalDefault(lp.default, lp.type) !== canonicalDefault(p.default, p.type)) {
+    const unknown = lp.defaultSignUnknown === true;
+    if (canonicalDefault(lp.default, lp.type, unknown) !== canonicalDefault(p.default, p.type, unknown)) {
       out.push(
         change('alter_property_default', d, {
           property: p.name,

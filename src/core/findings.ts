@@ -1,6 +1,6 @@
 /**
  * Findings: what `plan` (and later `lint`) found about a plan before anything is written. One
- * small, pure vocabulary shared by the checks that produce findings (apply/precheck.ts, the
+ * small, pure vocabulary shared by the checks that produce findings (plan/precheck.ts, the
  * policy and version rules) and the renderers (text, JSON, Markdown), so that a reviewer sees in
  * the plan exactly what apply would refuse or fail on.
  *
@@ -47,6 +47,7 @@ export const FINDING_CODES = {
   'cast-fails': { apply_exit: 1, meaning: 'a type change meets values that cannot be converted' },
   'default-invalid': { apply_exit: 1, meaning: 'a default expression does not compile (an unquoted word is a variable, not a string)' },
   'using-invalid': { apply_exit: 1, meaning: 'a `using:` expression does not compile against the live table' },
+  'using-fails': { apply_exit: 1, meaning: 'a `using:` expression compiles but fails on a live row (a cast that a CASE does not guard)' },
   'check-invalid': { apply_exit: 1, meaning: 'a `checks:` query does not compile against the declared schema' },
   'multiplicity-violated': { apply_exit: 1, meaning: 'narrowing a rel multiplicity meets nodes with too many relationships' },
   'primary-key-duplicate': { apply_exit: 1, meaning: 'a new primary key has duplicate or NULL values' },

@@ -16,8 +16,18 @@ export interface Property {
   name: string;
   /** Canonical Kuzu type, spelled as `CALL table_info()` reports it (see core/types.ts). */
   type: string;
-  /** Cypher default expression as table_info reports it; null when the property has none. */
+  /**
+   * Cypher default expression as table_info reports it, with the unary minus table_info drops from
+   * a bare numeric literal put back by introspection's probe (kuzu/default-signs.ts); null when the
+   * property has none.
+   */
   default: string | null;
+  /**
+   * Live side only: table_info printed a bare number that may have lost its unary minus and the
+   * probe could not evaluate it (see introspection's warnings). Diffing then compares this default
+   * with signs ignored. Not part of the fingerprint.
+   */
+  defaultSignUnknown?: boolean;
   /** Desired side only: the live property this one was called before (explicit rename). */
   renamedFrom?: string;
   /** Desired side only: expression over the old row (`n`, or `r` for rels) computing the value. */
@@ -180,14 +190,30 @@ export function connectionKey(c: Connection): string {
 
 /**
  * Canonical form of a default expression for comparison. table_info re-prints expressions
- * (`1+2` comes back as `1 + 2`) and drops a leading unary minus (measured on 0.11.3: DEFAULT -1 is
- * reported as `1` while rows get -1), so both sides are compared with whitespace outside string
- * literals removed and unary minus signs on numeric literals dropped. A declared change from -1 to
- * 1 is therefore invisible to planning; that is Kuzu's catalog hiding it, documented in the README.
+ * (`1+2` comes back as `1 + 2`) and drops a unary minus before a numeric literal (measured on
+ * 0.11.3: DEFAULT -1 is reported as `1`, `1 + -2` as `1 + 2`, while rows get -1). A default that
+ * is a bare number is exact on the live side (introspection evaluates it when the sign may be
+ * lost, kuzu/default-signs.ts), so its sign is compared: a change from -1 to 1 is planned. Inside
+ * a larger expression the lost minus cannot be recovered, so unary minus signs there are dropped
+ * on both sides; `ignoreSign` drops a bare number's sign too (the live probe could not run).
  */
-export function canonicalDefault(expr: string | null, type?: string): string | null {
-  const text = canonicalDefaultText(expr);
+export function canonicalDefault(expr: string | null, type?: string, ignoreSign = false): string | null {
+  let text = canonicalDefaultText(expr);
+  if (text !== null && ignoreSign) text = text.replace(/^-/, '');
   return text === null || type === undefined ? text : canonicalNumber(text, type);
+}
+
+const BARE_NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * True when table_info's text for a default may have lost a unary minus that the value has: a bare
+ * unsigned numeric literal other than zero (`1`, `1.5`, `1.5e3`, `.5`). `DEFAULT -1` and `DEFAULT 1`
+ * both print `1`; only evaluating the default tells them apart (kuzu-notes §10).
+ */
+export function mayHaveLostSign(printed: string | null): boolean {
+  if (printed === null) return false;
+  const t = printed.trim();
+  return BARE_NUMBER.test(t) && Number(t) !== 0;
 }
 
 /**
@@ -198,6 +224,12 @@ export function canonicalDefault(expr: string | null, type?: string): string | n
  * unchanged. `text` is canonicalDefaultText's output (unary minus already dropped).
  */
 export function canonicalNumber(text: string, type: string): string {
+  // A bare negative number: the magnitude's canonical spelling with the sign put back (`-0` is 0).
+  if (/^-[\d.]/.test(text)) {
+    const magnitude = canonicalNumber(text.slice(1), type);
+    if (magnitude === text.slice(1) && !BARE_NUMBER.test(magnitude)) return text;
+    return /^0$/.test(magnitude) ? magnitude : `-${magnitude}`;
+  }
   const t = type.trim().toUpperCase();
   if (/^(FLOAT|DOUBLE)$/.test(t)) {
     if (!/^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return text;
@@ -242,8 +274,10 @@ function canonicalDefaultText(expr: string | null): string | null {
     if (/\s/.test(ch)) continue;
     out += ch;
   }
-  // Drop unary minus before a number: at the start, or after an operator/opening bracket/comma.
-  out = out.replace(/(^|[(,[{:+\-*/=<>])-(?=\d)/g, '$1');
+  // A bare negative number keeps its sign (the live side's is exact, see canonicalDefault).
+  // Elsewhere drop a unary minus before a number: at the start, or after an operator, opening
+  // bracket or comma — table_info loses it there and nothing can recover it.
+  if (!/^-(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(out)) out = out.replace(/(^|[(,[{:+\-*/=<>])-(?=\d)/g, '$1');
   // Keywords and function names are case-insensitive in Cypher; literals are not, so only lower
   // the text outside string literals.
   return out.replace(/('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|[^'"]+/g, (m, lit) => (lit ? m : m.toLowerCase()));

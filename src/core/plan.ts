@@ -3,6 +3,7 @@
  * (in place or by rewrite, and which rewrite strategy), and the exact statements. Text and Markdown
  * are rendered from it, so a reviewer reads what apply will run.
  */
+import type { PlanQuery } from './queries';
 import { Action, Change, isCatalogObjectChange } from './changes';
 import * as ddl from './ddl';
 import { castExpression } from './types';
@@ -134,6 +135,12 @@ export interface PlanDocument {
   findings?: Finding[];
   /** Lint findings (docs/lint.md), set by planning; absent in plans written before lint existed. Explains only. */
   lint?: LintReport;
+  /**
+   * The declared queries (`queries:`, core/queries.ts) with the tables each reads and those of them
+   * the plan touches; absent when none are declared. Explains only: apply times every declared
+   * query before and after the change, touched or not.
+   */
+  queries?: PlanQuery[];
 }
 
 export interface PlanInput {

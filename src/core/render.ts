@@ -195,6 +195,8 @@ export function renderText(plan: PlanDocument, options: RenderOptions = {}): str
     if (plan.private_copy) lines.push(`Runs on a private copy (${plan.private_copy.method}): ${plan.private_copy.reason}.`);
   }
   if (plan.lint?.findings.length) lines.push('', ...lintTextLines(plan.lint).slice(0, -1));
+  const affected = affectedQueries(plan);
+  if (affected) lines.push('', affected);
   if (options.statements && plan.steps.length) {
     lines.push('', 'Statements:');
     for (const s of plan.steps) lines.push(`  ${String(s.id).padStart(3)}. [${s.phase}] ${s.statement};`, `       -- ${s.comment}`);
@@ -240,6 +242,8 @@ export function renderMarkdown(plan: PlanDocument, options: RenderOptions = {}):
   for (const w of plan.warnings) out.push(`- ⚠️ ${w}`);
   if (plan.warnings.length) out.push('');
   out.push(...lintMarkdownLines(plan.lint));
+  const affected = affectedQueries(plan);
+  if (affected) out.push(`**${affected.replace(/^([^:]+):/, '$1:**')}`, '');
   if (plan.steps.length) {
     out.push('<details><summary>Statements (' + plan.steps.length + ')</summary>', '', '```cypher');
     for (const st of plan.steps) out.push(`// ${st.id}. [${st.phase}] ${st.comment}`, `${st.statement};`);
@@ -247,6 +251,13 @@ export function renderMarkdown(plan: PlanDocument, options: RenderOptions = {}):
   }
   out.push(summaryLine(plan.summary));
   return out.join('\n') + '\n';
+}
+
+/** "Declared queries reading changed tables: a (Doc), b (Doc, Cites); apply times them before and after." or null. */
+function affectedQueries(plan: PlanDocument): string | null {
+  const touched = (plan.queries ?? []).filter((q) => q.touched.length);
+  if (!touched.length || !plan.changes.length) return null;
+  return `Declared queries reading changed tables: ${touched.map((q) => `${q.name} (${q.touched.join(', ')})`).join(', ')}; apply times every declared query before and after the change and refuses a regression.`;
 }
 
 /** The Mermaid picture of the plan, fenced for GitHub, with a one-line legend. */

@@ -140,6 +140,11 @@ export class EngineProcess implements QueryRunner {
     return Object.values(rows[0])[0] as T;
   }
 
+  /** A read-write handle on `copyPath` (a byte copy of this database) in a new worker of the same release. */
+  async openCopy(copyPath: string): Promise<EngineProcess> {
+    return EngineProcess.open(this.release, this.modulePath, copyPath, { readOnly: false });
+  }
+
   /** Closes the database (its files are left consistent) and ends the process. */
   async close(): Promise<void> {
     if (this.exited) return;

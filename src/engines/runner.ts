@@ -32,6 +32,13 @@ export interface QueryRunner {
    * out, and the pre-checks that need it are skipped there.
    */
   compile?(statement: string): Promise<string | null>;
+  /**
+   * Opens `copyPath` — a byte copy of this database made by the caller — read-write with the same
+   * release. Used to evaluate expressions whose catalog text is lossy (a default's sign,
+   * kuzu/default-signs.ts) without writing to this database. Optional: without it such probes are
+   * skipped and the caller falls back to what the catalog says.
+   */
+  openCopy?(copyPath: string): Promise<QueryRunner>;
   /** Closes the database; its files are left consistent. Idempotent. */
   close(): Promise<void>;
 }

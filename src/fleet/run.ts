@@ -13,10 +13,10 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/config';
 import { FleetCommand, FleetResult, parseShard, parseWaves, shardOf, summarize, TargetResult } from '../core/fleet';
 import { ExitCode, KuzuMigrateError } from '../core/errors';
-import { planLive, readLive } from '../api/planning';
-import { readHistory } from '../apply/history';
-import { journalPath } from '../apply/journal';
-import { lockPath } from '../apply/lock';
+import { planLive, readLive } from '../plan/planning';
+import { readHistory } from '../state/history';
+import { journalPath } from '../state/journal';
+import { lockPath } from '../state/lock';
 import { realDatabasePath } from '../state/paths';
 import { resolveTargets, Target, targetBackups } from './targets';
 

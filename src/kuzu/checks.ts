@@ -23,13 +23,34 @@ export interface CheckOutcome {
   problem: string | null;
 }
 
-/** A check that is not a read-only query: refused, never run (exit 65, like the YAML it came from). */
+/** A check (or a declared query) that is not a read-only query: refused, never run (exit 65, like the YAML it came from). */
 export class CheckNotReadOnlyError extends KuzuMigrateError {
-  constructor(name: string, why: string) {
-    super(`check "${name}" is not one read-only query: ${why}; nothing was run`, 'E_CHECK_NOT_READ_ONLY', [
-      'a check must only read and return a single true, e.g. MATCH (n:T) WHERE n.p IS NULL RETURN count(*) = 0',
+  constructor(name: string, why: string, what: 'check' | 'query' = 'check') {
+    super(`${what} "${name}" is not one read-only query: ${why}; nothing was run`, 'E_CHECK_NOT_READ_ONLY', [
+      what === 'check'
+        ? 'a check must only read and return a single true, e.g. MATCH (n:T) WHERE n.p IS NULL RETURN count(*) = 0'
+        : 'a declared query must only read: MATCH ... RETURN, or CALL QUERY_FTS_INDEX / QUERY_VECTOR_INDEX ... RETURN',
     ]);
   }
+}
+
+/**
+ * Layers 1 and 2 above for one query: the token guard (with `procedures` allowed to be CALLed
+ * besides the catalog ones, lower-case) and the EXPLAIN of the query, bound with `params`, whose
+ * plan may hold no writing operator. Throws CheckNotReadOnlyError; any other engine error (the
+ * query does not bind) is thrown as it comes, for the caller to report as a failed run.
+ */
+export async function assertReadOnly(
+  engine: KuzuEngine,
+  item: { name: string; query: string; params?: Record<string, unknown> },
+  what: 'check' | 'query' = 'check',
+  procedures: readonly string[] = [],
+): Promise<void> {
+  const guard = readQueryProblem(item.query, what, procedures);
+  if (guard) throw new CheckNotReadOnlyError(item.name, guard.message, what);
+  const explain = await engine.execute(`EXPLAIN ${item.query}`, item.params ?? {});
+  const writes = writingOperators(String(Object.values(explain[0] ?? {})[0] ?? ''));
+  if (writes.length) throw new CheckNotReadOnlyError(item.name, `Kuzu would run ${writes.join(', ')}`, what);
 }
 
 /**
@@ -42,9 +63,7 @@ export async function evaluateCheck(engine: KuzuEngine, check: Check): Promise<C
   if (guard) throw new CheckNotReadOnlyError(check.name, guard.message);
   let rows;
   try {
-    const explain = await engine.execute(`EXPLAIN ${check.query}`, {});
-    const writes = writingOperators(String(Object.values(explain[0] ?? {})[0] ?? ''));
-    if (writes.length) throw new CheckNotReadOnlyError(check.name, `Kuzu would run ${writes.join(', ')}`);
+    await assertReadOnly(engine, check);
     rows = await engine.execute(check.query, {});
   } catch (err) {
     if (err instanceof CheckNotReadOnlyError) throw err;

@@ -277,6 +277,11 @@ export class KuzuEngine implements QueryRunner {
     return Object.values(rows[0])[0] as T;
   }
 
+  /** A read-write handle on `copyPath` (a byte copy of this database), same engine: see QueryRunner. */
+  async openCopy(copyPath: string): Promise<KuzuEngine> {
+    return KuzuEngine.open(copyPath, { bufferPoolSize: 64 * 1024 * 1024 });
+  }
+
   async close(): Promise<void> {
     await this.conn.close().catch(() => undefined);
     await this.db.close().catch(() => undefined);

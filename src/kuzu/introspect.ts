@@ -13,6 +13,7 @@ import { Index, INDEX_DEFAULTS, isEngineMacro, Macro, Multiplicity, MULTIPLICITI
 import { serialSequenceCandidates } from '../core/plan';
 import { tryParseType, renderType } from '../core/types';
 import { withEngine } from './engine';
+import { probeDefaultSigns } from './default-signs';
 import type { QueryRunner } from '../engines/runner';
 
 export interface LiveSchema {
@@ -103,6 +104,8 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
       warnings.push(`table ${name} of type ${String(t['type'])} is not managed by kuzu-migrate`);
     }
   }
+  // table_info drops the unary minus of `DEFAULT -1`: evaluated on a private copy (default-signs.ts).
+  warnings.push(...(await probeDefaultSigns(engine, schema)));
   await readCatalogObjects(engine, schema, exported);
   return { schema, exists: true, unknownStorageDirection, warnings };
 }

@@ -2,14 +2,14 @@
  * Read-side commands over snapshots: `list` (versions, backups, history), `diff` (two schemas,
  * semantically and as text) and `verify` (the live database against the declaration or a version).
  */
-import { readLive } from '../api/planning';
-import { HistoryEntry, readHistory } from '../apply/history';
+import { readLive } from '../kuzu/introspect';
+import { HistoryEntry, readHistory } from '../state/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareDigests, currentReceipt, digestStyle, digestWith } from '../state/digest';
 import { createTwoFilesPatch } from 'diff';
-import { listBackups } from '../apply/backup';
-import { mergeHistory, MergedEntry, readHistoryLog } from '../apply/history-log';
+import { listBackups } from '../state/backup';
+import { mergeHistory, MergedEntry, readHistoryLog } from '../state/history-log';
 import { ResolvedConfig } from '../config/config';
 import { withoutUnmanaged } from '../core/lint/protection';
 import { Change } from '../core/changes';

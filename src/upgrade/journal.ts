@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
-import { isProcessAlive } from '../apply/lock';
+import { isProcessAlive } from '../state/lock';
 import { COMPANION_SUFFIXES, fsyncPath, readJsonFile, writeJsonAtomic } from '../state/files';
 
 export type UpgradePhase = 'exporting' | 'loading' | 'backing_up' | 'swapping' | 'swapped';

@@ -5,7 +5,8 @@
  * The source's schema is read from its catalog (table_info, show_tables), not from EXPORT
  * DATABASE, so defaults and table comments are normally seen; what a catalog can hide is:
  *   - the storage direction of a rel table without properties (table_info returns no row);
- *   - a default's unary minus (0.11.3 reports DEFAULT -1 as `1`; rows get -1);
+ *   - a default's unary minus when introspection could not evaluate it (0.11.3 reports DEFAULT -1
+ *     as `1`; kuzu/default-signs.ts reads the sign on a copy, and marks it unknown when it cannot);
  *   - a comment or default a release does not report at all (then the live value is empty).
  * The rule: the declared value is taken only where the live one is missing, unknown, or equal to
  * it once signs are ignored — never to change what the database says. An upgrade moves a
@@ -39,9 +40,10 @@ export function mergeDeclared(live: Schema, declared: Schema | null, unknownStor
       const dp = d.properties.find((x) => sameName(x.name, p.name));
       if (!dp || dp.type !== p.type || dp.default === null || p.type === 'SERIAL') continue;
       const missing = p.default === null;
-      const signOnly = !missing && dp.default !== p.default && canonicalDefault(dp.default) === canonicalDefault(p.default);
+      const signOnly = !missing && p.defaultSignUnknown === true && dp.default !== p.default && canonicalDefault(dp.default, p.type, true) === canonicalDefault(p.default, p.type, true);
       if (missing || signOnly) {
         p.default = dp.default;
+        delete p.defaultSignUnknown;
         restored.push({ table: t.name, property: p.name, aspect: 'default', value: dp.default });
       }
     }

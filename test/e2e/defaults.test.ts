@@ -1,6 +1,7 @@
 /** Issue 9 item 3c through the built CLI: a live DOUBLE DEFAULT 1.0 declared as `default: 1` plans nothing. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { withEngine } from '../../src/kuzu/engine';
 import { makeDatabase, runCli, tempDir } from '../helpers/db';
 
@@ -50,4 +51,47 @@ test('item 3a: gen_random_uuid() added to 5,000 nodes and 5,000 rels gives every
     expect(await e.scalar("CALL table_info('R') WHERE name = 'uid' RETURN `default expression`")).toBe('gen_random_uuid()');
   });
   expect(runCli(['plan', '--detailed-exitcode'], { cwd: dir }).status).toBe(0);
+});
+
+/**
+ * Issue 9 item 3b: `DEFAULT -1` (table_info prints `1`). init writes -1 and leaves the file's bytes
+ * alone (the sign is read on a private copy); plan sees -1 → 1 and nothing for -1 → -1; a snapshot
+ * export → import keeps -1 on a node and a rel table, judged by inserting rows in Kuzu.
+ */
+test('DEFAULT -1: init writes -1 without touching the file, plan sees -1 → 1, export → import keeps -1', async () => {
+  const dir = tempDir('km-e2e-default-sign-');
+  const db = path.join(dir, 'db.kuzu');
+  await makeDatabase(db, async (e) => {
+    await e.query('CREATE NODE TABLE T(id STRING PRIMARY KEY, a INT64 DEFAULT -1, b DOUBLE DEFAULT -1.5, c INT64 DEFAULT 2)');
+    await e.query('CREATE REL TABLE R(FROM T TO T, w INT64 DEFAULT -7)');
+    // The probe's own key value exists already: it must make room for it only on its copy.
+    await e.query("CREATE (:T {id: '_km_probe', a: 5})-[:R {w: 3}]->(:T {id: 'x'})");
+  });
+  const sha = () => createHash('sha256').update(fs.readFileSync(db)).digest('hex');
+  const before = sha();
+  expect(runCli(['init', '--database', './db.kuzu'], { cwd: dir }).status).toBe(0);
+  expect(sha()).toBe(before);
+  const yaml = fs.readFileSync(path.join(dir, 'kuzu-migrate.yaml'), 'utf8');
+  expect(yaml).toMatch(/a: \{ type: INT64, default: -1 \}/);
+  expect(yaml).toMatch(/b: \{ type: DOUBLE, default: -1\.5 \}/);
+  expect(yaml).toMatch(/c: \{ type: INT64, default: 2 \}/);
+  expect(yaml).toMatch(/w: \{ type: INT64, default: -7 \}/);
+  expect(runCli(['plan', '--detailed-exitcode'], { cwd: dir }).status).toBe(0);
+  fs.writeFileSync(path.join(dir, 'kuzu-migrate.yaml'), yaml.replace('default: -1 }', 'default: 1 }'));
+  const p = runCli(['plan', '--detailed-exitcode', '--json'], { cwd: dir });
+  expect(p.status).toBe(2);
+  expect(JSON.parse(p.stdout).changes.map((c: { kind: string; from: string; to: string }) => [c.kind, c.from, c.to])).toEqual([['alter_property_default', '-1', '1']]);
+  fs.writeFileSync(path.join(dir, 'kuzu-migrate.yaml'), yaml);
+
+  const ex = runCli(['export', '--version', 'v1.0.0'], { cwd: dir });
+  expect(ex.stderr).toBe('');
+  expect(ex.status).toBe(0);
+  const target = path.join(dir, 'restored.kuzu');
+  const im = runCli(['import', '--version', 'v1.0.0', '--database', target], { cwd: dir });
+  expect(im.stderr).toBe('');
+  expect(im.status).toBe(0);
+  await withEngine(target, {}, async (e) => {
+    expect(await e.query("CREATE (a:T {id: 'n1'})-[r:R]->(b:T {id: 'n2'}) RETURN a.a AS a, a.b AS b, a.c AS c, r.w AS w")).toEqual([{ a: -1, b: -1.5, c: 2, w: -7 }]);
+    expect(await e.query("MATCH (a:T {id: '_km_probe'})-[r:R]->() RETURN a.a AS a, r.w AS w")).toEqual([{ a: 5, w: 3 }]);
+  });
 });

@@ -12,7 +12,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { stringify } from 'yaml';
 import { withEngine } from '../../src/kuzu/engine';
 import { applyMigration, ApplyOptions } from '../../src/apply/apply';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { verifyDatabase } from '../../src/snapshot/inspect';
 import { loadConfig } from '../../src/config/config';
 import { KuzuMigrateError } from '../../src/core/errors';

@@ -6,11 +6,13 @@ import * as path from 'node:path';
 import { withEngine } from '../../src/kuzu/engine';
 import { introspect } from '../../src/kuzu/introspect';
 import { fingerprintDatabase, TableFingerprint } from '../../src/kuzu/fingerprint';
-import { readHistory } from '../../src/apply/history';
-import { journalPath } from '../../src/apply/journal';
+import { readHistory } from '../../src/state/history';
+import { journalPath } from '../../src/state/journal';
 import { loadDataset, makeDatabase, runCli, tempDir } from '../helpers/db';
 import { loadEdgeValues } from '../helpers/edge-values';
 import { copyOfTemplate } from '../helpers/project';
+import { loadConfig } from '../../src/config/config';
+import { rollbackTo } from '../../src/apply/rollback';
 
 async function contentOf(db: string): Promise<TableFingerprint[]> {
   return withEngine(db, { readOnly: true }, async (e) => fingerprintDatabase(e, (await introspect(e)).schema));
@@ -128,6 +130,38 @@ describe('rollback', () => {
     expect(fs.existsSync(path.join(path.dirname(yaml), 'backups', result.backup_id, 'database.kuzu'))).toBe(true);
     const again = runCli(['rollback', 'v0.1.0', '--auto-approve', '-c', yaml]);
     expect(again.stdout).toMatch(/already at v0\.1\.0/);
+  });
+
+  it('holds its lock from start to end: an apply tried while a snapshot is imported exits 4, and the rollback completes', async () => {
+    const { db, yaml } = await smallProject();
+    const setVersion = (v: string) => fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/^version: .*$/m, `version: ${v}`));
+    setVersion('v0.1.0');
+    expect(runCli(['apply', '--auto-approve', '-c', yaml]).status).toBe(0);
+    expect(runCli(['export', '--version', 'v0.1.0', '-c', yaml]).status).toBe(0);
+    const v1 = await contentOf(db);
+    setVersion('v0.2.0');
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/(\n\s+)age: \{ type: INT64, default: 18 \}/, '$1age: { type: INT64, default: 21 }'));
+    expect(runCli(['apply', '--auto-approve', '-c', yaml]).status).toBe(0);
+    // No backup holds v0.1.0 any more: the rollback imports the snapshot (the path that once
+    // released the lock so that import could take it).
+    fs.rmSync(path.join(path.dirname(yaml), 'backups'), { recursive: true, force: true });
+    const config = loadConfig(yaml);
+    const racers: Array<{ phase: string; status: number | null; stderr: string }> = [];
+    const r = await rollbackTo(config, { version: 'v0.1.0' }, {
+      onEvent: (e) => {
+        if (e.phase !== 'backup' && e.phase !== 'restore') return;
+        // Synchronous on purpose: the rollback waits at this point while a second process tries to apply.
+        const other = runCli(['apply', '--auto-approve', '-c', yaml]);
+        racers.push({ phase: e.phase, status: other.status, stderr: other.stderr });
+      },
+    });
+    expect(r).toMatchObject({ status: 'rolled_back', target: { source: 'snapshot' } });
+    expect(racers.map((x) => `${x.phase}:${x.status}`)).toEqual(['backup:4', 'restore:4']);
+    for (const x of racers) expect(x.stderr).toMatch(/lock/i);
+    expect(await contentOf(db)).toEqual(v1);
+    const history = await withEngine(db, { readOnly: true }, readHistory);
+    // A snapshot carries no history table: the imported database starts its history with the rollback.
+    expect(history.map((h) => `${h.operation}:${h.version}`)).toEqual(['rollback:v0.1.0']);
   });
 
   it('an unknown version is refused with where to look; a bad name is a usage error', async () => {

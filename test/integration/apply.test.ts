@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../src/config/config';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { withEngine } from '../../src/kuzu/engine';
 import { introspect } from '../../src/kuzu/introspect';
 import { fingerprintDatabase, TableFingerprint } from '../../src/kuzu/fingerprint';
-import { readHistory } from '../../src/apply/history';
-import { lockPath } from '../../src/apply/lock';
-import { journalPath } from '../../src/apply/journal';
+import { readHistory } from '../../src/state/history';
+import { lockPath } from '../../src/state/lock';
+import { journalPath } from '../../src/state/journal';
 import { loadDataset, makeDatabase, runCli, tempDir } from '../helpers/db';
 import { BASE_DATA, baseSchema, clone, Project, seededProject } from '../helpers/project';
 

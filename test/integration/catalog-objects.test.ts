@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { withEngine } from '../../src/kuzu/engine';
 import { loadConfig } from '../../src/config/config';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { applyMigration } from '../../src/apply/apply';
 import { ensureEngine } from '../../src/engines/install';
 import { withEngineProcess } from '../../src/engines/process';

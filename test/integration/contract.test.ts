@@ -8,12 +8,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { applyMigration } from '../../src/apply/apply';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { loadConfig } from '../../src/config/config';
 import { KuzuMigrateError } from '../../src/core/errors';
 import { blockingFindings } from '../../src/core/findings';
 import { schemaFingerprint } from '../../src/core/model';
-import { journalPath } from '../../src/apply/journal';
+import { journalPath } from '../../src/state/journal';
 import { withEngine } from '../../src/kuzu/engine';
 import { introspect } from '../../src/kuzu/introspect';
 import { tempDir } from '../helpers/db';
@@ -70,6 +70,10 @@ const CASES: Case[] = [
   { name: 'using with a misspelt property', expect: 'using-invalid', edit: (s) => void (s.nodes.Doc.properties.lower_title = { type: 'STRING', using: 'lower(n.titel)' }) },
   { name: 'using with an unknown function', expect: 'using-invalid', allow: true, edit: (s) => void (s.nodes.Doc.properties.ok = { type: 'INT64', using: 'nofunc(n.ok)' }) },
   { name: 'using with a syntax error', expect: 'using-invalid', edit: (s) => void (s.rels.tagged.properties.w2 = { type: 'STRING', using: 'r.w +' }) },
+  // A CASE does not guard a CAST (kuzu-notes §4): it compiles, and fails on the rows holding 'x…'.
+  { name: 'using with a CAST inside a CASE (retype)', expect: 'using-fails', allow: true, edit: (s) => void (s.nodes.Doc.properties.n = { type: 'INT64', using: "CASE WHEN n.n = 'n/a' THEN NULL ELSE CAST(n.n AS INT64) END" }) },
+  { name: 'using whose STRING result does not convert to the declared type', expect: 'using-fails', allow: true, edit: (s) => void (s.nodes.Doc.properties.n = { type: 'INT64', using: 'upper(n.n)' }) },
+  { name: 'using with a failing CAST on a new property (backfill)', expect: 'using-fails', edit: (s) => void (s.nodes.Doc.properties.n_int = { type: 'INT64', using: 'CAST(n.n AS INT64)' }) },
   { name: 'check with a syntax error', expect: 'check-invalid', edit: (s) => void (s.nodes.Person.properties.nick = 'STRING'), checks: [{ name: 'syntax', query: 'MATCH (d:Doc) WHER d.id IS NULL RETURN count(*) = 0' }] },
   { name: 'check naming a property that will not exist', expect: 'check-invalid', edit: (s) => void (s.nodes.Person.properties.nick = 'STRING'), checks: [{ name: 'prop', query: 'MATCH (d:Doc) WHERE d.nope IS NULL RETURN count(*) = 0' }] },
   { name: 'check naming a dropped table', expect: 'check-invalid', allow: true, edit: (s) => void delete s.rels.tagged, checks: [{ name: 'table', query: 'MATCH ()-[t:tagged]->() RETURN count(*) >= 0' }] },
@@ -148,6 +152,8 @@ describe('plan predicts every apply failure', () => {
     schema.nodes.Doc.properties.ok = 'INT32'; // every value converts
     schema.nodes.Doc.properties.lower_title = { type: 'STRING', using: 'lower(n.title)' };
     schema.nodes.Doc.properties.status = { type: 'STRING', default: "'draft'" };
+    // The guarded form of the failing CASE above: plans green and converts what is numeric.
+    schema.nodes.Doc.properties.n = { type: 'INT64', using: "CAST(CASE WHEN regexp_matches(n.n, '^-?[0-9]+$') THEN n.n ELSE NULL END AS INT64)" };
     write(schema, { checks: [{ name: 'docs', query: 'MATCH (d:Doc) WHERE d.status IS NULL RETURN count(*) = 0' }] });
     const config = loadConfig(yaml);
     const plan = await planMigration(config, { precheck: { allowDestructive: true } });
@@ -157,6 +163,8 @@ describe('plan predicts every apply failure', () => {
     await withEngine(db, { readOnly: true }, async (e) => {
       expect(await e.scalar("MATCH (d:Doc {id: 'd5'}) RETURN d.ok + 1")).toBe(6);
       expect(await e.scalar("MATCH (d:Doc) WHERE d.status = 'draft' AND d.lower_title = 'hello' RETURN count(*)")).toBe(DOCS);
+      expect(await e.scalar('MATCH (d:Doc) WHERE d.n IS NULL RETURN count(*)')).toBe(5); // 'x7', 'x1007', … 'x4007'
+      expect(await e.scalar("MATCH (d:Doc {id: 'd4106'}) RETURN d.n")).toBe(4106);
     });
   });
 });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { loadConfig } from '../../src/config/config';
-import { planMigration } from '../../src/api/planning';
+import { planMigration } from '../../src/plan/planning';
 import { PlanDocument } from '../../src/core/plan';
 import { loadDataset, makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
 import { baseSchema, clone, seededProject, YamlSchema } from '../helpers/project';

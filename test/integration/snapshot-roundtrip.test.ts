@@ -38,6 +38,7 @@ function testConfig(dir: string, database: string): ResolvedConfig {
     unmanaged: [],
     locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
     targets: null,
+    queries: [],
   } as ResolvedConfig;
 }
 

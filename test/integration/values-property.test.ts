@@ -118,6 +118,7 @@ function config(dir: string, database: string): ResolvedConfig {
     policy: { allowDestructive: false, backupRetention: 10 }, checks: [], schema: emptySchema(), schemaFiles: [],
     lint: { severity: {}, naming: {} }, protect: [], unmanaged: [], targets: null, create: false, databaseOrigin: 'from the test', sources: {},
     locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
+    queries: [],
   } as ResolvedConfig;
 }
 

@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { Change } from '../../src/core/changes';
 import { formatFinding, sortFindings, Finding } from '../../src/core/findings';
 import { compareVersions, policyFindings, versionFindings } from '../../src/core/rules';
-import { mergeHistory } from '../../src/apply/history-log';
-import { HistoryEntry } from '../../src/apply/history';
+import { mergeHistory } from '../../src/state/history-log';
+import { HistoryEntry } from '../../src/state/history';
 import { findBackupTarget, findRollbackTarget } from '../../src/apply/rollback';
-import { BackupManifest } from '../../src/apply/backup';
+import { BackupManifest } from '../../src/state/backup';
 import { validateConfig } from '../../src/config/config';
 
 const change = (kind: Change['kind'], table: string, property?: string, destructive = true): Change =>

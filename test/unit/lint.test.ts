@@ -100,6 +100,36 @@ describe('data-dependent family', () => {
   it.each(cases)('%s', (...c) => check(c));
 });
 
+describe('dropping an index, a sequence or a macro (KM107, KM108, KM109)', () => {
+  const withObjects = (): Schema => ({
+    ...live(),
+    indexes: [{ name: 'person_fts', table: 'Person', type: 'fts', properties: ['name'], options: { stemmer: 'english', stopWords: 'default' } }],
+    sequences: [{ name: 'order_no', start: '100', increment: '1', min: '1', max: '9223372036854775807', cycle: false, position: '101' }],
+    macros: [{ name: 'ADDONE', parameters: ['x'], body: 'x + 1' }],
+  });
+  const drops = (ctx: LintContext) => {
+    const l = withObjects();
+    const { changes, warnings } = diffSchemas(l, live());
+    const plan = buildPlan({ live: l, desired: live(), changes, warnings, databaseExists: true, meta: { toolVersion: 't', kuzuVersion: '0.11.3', version: 'v1.0.0', environment: null, database: 'db' } });
+    return analyzePlan(plan, ctx).findings.filter((f) => f.family === 'destructive').map((f) => [f.code, f.severity, f.message]);
+  };
+  it('each drop is an error naming what breaks', () => {
+    expect(drops({}).sort()).toEqual([
+      ['KM107', 'error', 'drop index person_fts on Person: queries calling QUERY_FTS_INDEX / QUERY_VECTOR_INDEX on it fail until it is built again'],
+      ['KM108', 'error', "drop sequence order_no: its position is lost and defaults calling nextval('order_no') stop working"],
+      ['KM109', 'error', 'drop macro ADDONE: queries calling it fail'],
+    ]);
+  });
+  it('a warning once the policy accepts it (by table, sequence or macro name)', () => {
+    const got = drops({ policy: { allowDestructive: ['Person', 'order_no'], allowDestructiveBelowRows: null } });
+    expect(got.map(([c, sev]) => `${c}:${sev}`).sort()).toEqual(['KM107:warning', 'KM108:warning', 'KM109:error']);
+    expect(got.find((g) => g[0] === 'KM107')![2]).toMatch(/\(allowed by policy/);
+  });
+  it('severity is configurable per code', () => {
+    expect(drops({ settings: { severity: { KM109: 'off', KM107: 'notice' }, naming: {} } }).map(([c, sev]) => `${c}:${sev}`).sort()).toEqual(['KM107:notice', 'KM108:error']);
+  });
+});
+
 describe('rebuild cost family', () => {
   const retype = edit((s) => { person(s).properties[0] = prop('id', 'INT128'); });
   const counted = facts({ tableRows: { person: 6000, knows: 3000, lives_in: 1000 }, totalRows: 20000, databaseBytes: 100_000_000, freeBytes: 10_000_000_000 });

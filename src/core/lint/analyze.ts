@@ -216,17 +216,38 @@ export function analyzePlan(plan: Pick<PlanDocument, 'changes' | 'rebuilt_tables
       case 'add_connection':
       case 'alter_storage_direction':
       case 'set_table_comment':
-      // Indexes, sequences and macros (merged from main late): no lint rule yet. A vector index
-      // change that rebuilds its table is reported by KM301; drop_sequence is destructive and is
-      // still gated by the policy in apply.
-      case 'create_index':
+        break;
+      // Dropping a catalog object: an error like the other drops, a warning once the policy
+      // accepts it (allow_destructive naming the table of an index, or the sequence or macro).
+      // Only drop_sequence is gated by the policy in apply too (its position is data); an index
+      // or macro drop loses no rows, so lint is where a reviewer is told. A vector index change
+      // that rebuilds its table is reported by KM301.
       case 'drop_index':
+      case 'drop_sequence':
+      case 'drop_macro': {
+        const ok = ctx.policy ? destructiveAllowed(c, ctx.policy) : { allowed: false };
+        const note = ok.allowed ? ' (allowed by policy.allow_destructive / --allow-destructive)' : '';
+        const what = c.kind === 'drop_index' ? `index ${c.object} on ${c.table}` : c.kind === 'drop_sequence' ? `sequence ${c.table}` : `macro ${c.table}`;
+        const effect =
+          c.kind === 'drop_index'
+            ? 'queries calling QUERY_FTS_INDEX / QUERY_VECTOR_INDEX on it fail until it is built again'
+            : c.kind === 'drop_sequence'
+              ? `its position is lost and defaults calling nextval('${c.table}') stop working`
+              : 'queries calling it fail';
+        add(c.kind === 'drop_index' ? 'KM107' : c.kind === 'drop_sequence' ? 'KM108' : 'KM109', {
+          table: c.table,
+          change: i,
+          cap: ok.allowed ? 'warning' : undefined,
+          message: `drop ${what}: ${effect}${note}`,
+          hint: `declare it again under ${c.kind === 'drop_index' ? 'indexes' : c.kind === 'drop_sequence' ? 'sequences' : 'macros'}: to keep it; accept it with policy.allow_destructive: [${c.table}] (per environment) or --allow-destructive, or set ${c.kind === 'drop_index' ? 'KM107' : c.kind === 'drop_sequence' ? 'KM108' : 'KM109'} to warning in lint.severity`,
+        });
+        break;
+      }
+      case 'create_index':
       case 'alter_index':
       case 'create_sequence':
-      case 'drop_sequence':
       case 'alter_sequence':
       case 'create_macro':
-      case 'drop_macro':
       case 'replace_macro':
         break;
       default: {

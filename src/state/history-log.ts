@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileMode } from '../state/paths';
+import { fileMode } from './paths';
 import { HistoryEntry } from './history';
 
 export const HISTORY_LOG_FILE = 'history.jsonl';
@@ -65,7 +65,11 @@ export function readHistoryLog(backupsDir: string, database: string): LoggedEntr
 export function mergeHistory(live: readonly HistoryEntry[], logged: readonly HistoryEntry[]): MergedEntry[] {
   const byId = new Map<string, MergedEntry>();
   for (const e of logged) byId.set(e.id, { ...stripDatabase(e), rolled_back: true });
-  for (const e of live) byId.set(e.id, { ...e, rolled_back: false });
+  // The database's row wins, but the query timings live in the log only (history.ts HistoryEntry.queries).
+  for (const e of live) {
+    const logged = byId.get(e.id);
+    byId.set(e.id, { ...e, ...(logged?.queries ? { queries: logged.queries } : {}), rolled_back: false });
+  }
   return [...byId.values()].sort((a, b) => a.applied_at.localeCompare(b.applied_at) || a.id.localeCompare(b.id));
 }
 

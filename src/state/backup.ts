@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { withEngine } from '../kuzu/engine';
-import { COMPANION_SUFFIXES, fsyncPath, sha256File } from '../state/files';
-import { fileMode, folderModeFor } from '../state/paths';
-import { copyFileExclusive, EXCLUSIVE_CREATE, makePrivateDir, OWNER_FILE, writeFileExclusive } from '../state/private';
-import { stageBeside, swapIntoPlace } from '../state/swap';
+import { COMPANION_SUFFIXES, fsyncPath, sha256File } from './files';
+import { fileMode, folderModeFor } from './paths';
+import { copyFileExclusive, EXCLUSIVE_CREATE, makePrivateDir, OWNER_FILE, writeFileExclusive } from './private';
+import { stageBeside, swapIntoPlace } from './swap';
 
 export interface BackupManifest {
   id: string;

@@ -14,7 +14,7 @@ import type { LintFacts } from '../core/lint/analyze';
 import { isNonConstantDefault } from '../core/diff';
 import type { QueryRunner } from '../engines/runner';
 import { countRows } from '../kuzu/introspect';
-import { hasHistoryTable } from '../apply/history';
+import { hasHistoryTable } from '../state/history';
 import { COMPANION_SUFFIXES } from '../state/files';
 
 /**

@@ -24,6 +24,27 @@ export interface HistoryEntry {
   backup_id: string;
   /** `apply`, `rollback`, … */
   operation: string;
+  /**
+   * The declared queries (`queries:`) as apply timed them before the change and on the new
+   * database before it was swapped in. Only in backups/history.jsonl (the table's columns are
+   * fixed: older releases read it); absent when none were declared.
+   */
+  queries?: HistoryQuery[];
+}
+
+/** One declared query's timings in a history entry (core/queries.ts). */
+export interface HistoryQuery {
+  name: string;
+  /** Medians in milliseconds; before is null on a new database or when the query failed there. */
+  before_ms: number | null;
+  after_ms: number | null;
+  rows_before: number | null;
+  rows_after: number | null;
+  /** Access paths (profileSummary) on each side. */
+  operators_before: string[];
+  operators_after: string[];
+  /** Whether it kept its tolerance (always true in an applied entry, unless --allow-slowdown). */
+  ok: boolean;
 }
 
 const COLUMNS: [keyof HistoryEntry, string][] = [

@@ -12,12 +12,13 @@ import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../ku
 
 export { readLive };
 import { TOOL_VERSION } from '../version';
-import { readJournal } from '../apply/journal';
-import { readHistory } from '../apply/history';
-import { precheck, PrecheckOptions } from '../apply/precheck';
+import { readJournal } from '../state/journal';
+import { readHistory } from '../state/history';
+import { precheck, PrecheckOptions } from './precheck';
 import { sortFindings } from '../core/findings';
 import type { QueryRunner } from '../engines/runner';
 import { analyzePlan } from '../core/lint/analyze';
+import { queriesTouched } from '../core/queries';
 import { withoutUnmanaged } from '../core/lint/protection';
 import { gatherFacts } from './lint-facts';
 import { lintContext } from '../lint/context';
@@ -33,7 +34,7 @@ export interface PlanOptions {
   lintCounts?: boolean;
   now?: Date;
   /**
-   * Run the pre-checks (apply/precheck.ts) and fill `findings`: what apply would refuse or fail
+   * Run the pre-checks (plan/precheck.ts) and fill `findings`: what apply would refuse or fail
    * on. Plan and apply ask for them; drift does not.
    */
   precheck?: PrecheckOptions;
@@ -119,6 +120,7 @@ export async function planLive(live: LiveSchema, engine: QueryRunner | null, con
   });
   const facts = counting ? await gatherFacts(engine, config.database, managed.schema, plan, { counts: options.lintCounts !== false }) : undefined;
   plan.lint = analyzePlan(plan, lintContext(config, facts));
+  if (config.queries?.length) plan.queries = queriesTouched(config.queries, plan.changes, plan.rebuilt_tables);
   if (options.precheck) {
     const history = options.precheck.history ?? (engine ? await readHistory(engine) : []);
     plan.findings = sortFindings(await precheck(engine, managed.schema, plan, config, { ...options.precheck, history }));

@@ -5,9 +5,9 @@
  * says exactly whether it happened.
  */
 import * as fs from 'node:fs';
-import { readJsonFile, writeJsonAtomic } from '../state/files';
+import { readJsonFile, writeJsonAtomic } from './files';
 
-import type { ContentDigest } from '../state/digest';
+import type { ContentDigest } from './digest';
 
 /**
  * `locked` → `executing` (building in the private copy; the live file untouched) → `swapping`

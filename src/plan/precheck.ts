@@ -5,7 +5,8 @@
  *   - data:        type changes meeting values that cannot convert (count and sample keys);
  *                  multiplicity narrowing meeting nodes with too many relationships; a new primary
  *                  key with duplicates or NULLs — count queries on the live database, read-only
- *   - expressions: every `using:` compiled against the live table, every `default` and `checks:`
+ *   - expressions: every `using:` compiled against the live table and then evaluated over its rows
+ *                  (read-only: a cast inside a CASE fails at run time, not at compile time), every `default` and `checks:`
  *                  query compiled against the declared catalog built in an in-memory scratch
  *                  database — Kuzu prepares them, nothing runs (measured on 0.11.3: prepare binds
  *                  properties, functions and variables and folds constant casts)
@@ -22,7 +23,7 @@ import { castFailureCondition } from '../core/types';
 import { ResolvedConfig } from '../config/config';
 import { KuzuEngine } from '../kuzu/engine';
 import type { QueryRunner } from '../engines/runner';
-import { HistoryEntry } from './history';
+import { HistoryEntry } from '../state/history';
 
 export interface PrecheckOptions {
   /** The command line's allowance (`--allow-destructive`), merged with the policy's. */
@@ -192,6 +193,20 @@ export async function expressionFindings(engine: QueryRunner | null, live: Schem
         if (!p.using) continue;
         const match = l.kind === 'node' ? `MATCH (n:${quoteIdent(l.name)})` : `MATCH (a)-[r:${quoteIdent(l.name)}]->(b)`;
         const err = await engine.compile!(`${match} RETURN ${p.using} LIMIT 0`);
+        if (!err) {
+          const failure = await usingFailure(engine, match, p.using, p.type);
+          if (failure) {
+            out.push({
+              code: 'using-fails',
+              severity: 'error',
+              message: `using of ${d.name}.${p.name} fails on a row of ${l.name}: ${failure}`,
+              table: d.name,
+              property: p.name,
+              ...at(`using:${d.name}.${p.name}`),
+              hint: `Kuzu evaluates a CAST even inside a CASE branch that is not taken: guard its input instead, e.g. CAST(CASE WHEN regexp_matches(x, '^-?[0-9]+$') THEN x ELSE NULL END AS INT64)`,
+            });
+          }
+        }
         if (err) {
           out.push({
             code: 'using-invalid',
@@ -247,6 +262,28 @@ export async function expressionFindings(engine: QueryRunner | null, live: Schem
     await scratch.close();
   }
   return out;
+}
+
+/**
+ * Evaluates a compiled `using:` over every live row the rebuild copies (or the backfill sets), as
+ * apply will, converted to the declared type as COPY/SET convert it: the engine's first error line,
+ * or null. Read-only, one scan of the table. Why: prepare folds only constant casts, and Kuzu
+ * evaluates a CAST in every CASE branch (kuzu-notes §4), so `CASE WHEN x = 'n/a' THEN NULL ELSE
+ * CAST(x AS INT64) END` compiles and then fails on the first 'n/a' in apply's COPY.
+ */
+async function usingFailure(engine: QueryRunner, match: string, using: string, type: string): Promise<string | null> {
+  const evaluate = async (expr: string): Promise<string | null> => {
+    try {
+      await engine.query(`${match} WITH ${using} AS v RETURN count(${expr})`);
+      return null;
+    } catch (err) {
+      return (err as Error).message.replace(/^[^:]*Error: /, '').split('\n')[0];
+    }
+  };
+  // The conversion to the declared type, where Kuzu has one (else the bare value: COPY's binder
+  // would then refuse it, which the compile step cannot see either).
+  const converted = engine.compile ? await engine.compile(`${match} WITH ${using} AS v RETURN count(CAST(v AS ${type})) LIMIT 0`) : 'no compile';
+  return evaluate(converted === null ? `CAST(v AS ${type})` : 'v');
 }
 
 async function tryQuery(engine: KuzuEngine, statement: string): Promise<string | null> {

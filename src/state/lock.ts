@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileExclusive } from '../state/private';
+import { writeFileExclusive } from './private';
 import { LockedError, RuntimeError, UsageError } from '../core/errors';
 
 export interface LockInfo {

@@ -1,0 +1,130 @@
+/**
+ * A default's sign, which Kuzu's catalog hides (issue 9, kuzu-notes §10 "Defaults").
+ *
+ * `CALL table_info` prints `DEFAULT -1` as `1` (rows still get -1), and `EXPORT DATABASE` writes no
+ * DEFAULT at all; nothing read-only tells `-1` from `1`. Evaluating the default does: insert a row
+ * that takes it and read the value back. That is a write, and a rolled-back write still changes the
+ * file's bytes (measured: open read-write, BEGIN, CREATE, ROLLBACK, close → another sha256), so it
+ * never runs on the user's database: it runs on a private byte copy (database file plus `.wal`),
+ * opened read-write with the same release, in a transaction that is rolled back, and the copy is
+ * deleted. Only defaults that are a bare non-zero number are probed (mayHaveLostSign): the cost is
+ * nothing for a database without them, and one file copy (~20 ms per 16 MB here) plus one insert
+ * per table for one with them. When the copy or the insert fails, the default keeps table_info's
+ * text, is marked `defaultSignUnknown` (diff then ignores its sign) and a warning says why.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { quoteIdent, cypherString } from '../core/identifiers';
+import { mayHaveLostSign, NodeTable, Property, RelTable, Schema } from '../core/model';
+import type { QueryRunner } from '../engines/runner';
+
+/** One table whose defaults need their sign read. */
+interface Probe {
+  table: NodeTable | RelTable;
+  properties: Property[];
+}
+
+/**
+ * Puts back the unary minus table_info dropped from bare-number defaults of `schema` (in place),
+ * by evaluating them on a private copy of `engine`'s database. Returns warnings for defaults whose
+ * sign could not be read (those are marked `defaultSignUnknown`). Never writes to `engine.path`.
+ */
+export async function probeDefaultSigns(engine: QueryRunner, schema: Schema): Promise<string[]> {
+  const probes: Probe[] = [];
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    const properties = t.properties.filter((p) => p.type !== 'SERIAL' && mayHaveLostSign(p.default));
+    if (properties.length) probes.push({ table: t, properties });
+  }
+  if (probes.length === 0) return [];
+  const unknown = (ps: Probe[], why: string): string[] => {
+    for (const pr of ps) for (const p of pr.properties) p.defaultSignUnknown = true;
+    return ps.map((pr) => `the sign of the default of ${pr.properties.map((p) => `${pr.table.name}.${p.name}`).join(', ')} could not be read (${why}); it is compared without its sign`);
+  };
+  if (!engine.openCopy || engine.path === ':memory:' || !fs.existsSync(engine.path)) return unknown(probes, 'this engine cannot evaluate it on a copy');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-defaults-'));
+  const copyPath = path.join(dir, 'db');
+  let copy: QueryRunner | null = null;
+  try {
+    try {
+      copyDatabase(engine.path, copyPath);
+      copy = await engine.openCopy(copyPath);
+    } catch (err) {
+      return unknown(probes, `cannot copy the database: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const warnings: string[] = [];
+    for (const pr of probes) {
+      try {
+        const negative = await probeTable(copy, schema, pr);
+        pr.properties.forEach((p, i) => {
+          if (negative[i]) p.default = `-${p.default!.trim()}`;
+        });
+      } catch (err) {
+        warnings.push(...unknown([pr], (err as Error).message.split('\n')[0]));
+      }
+    }
+    return warnings;
+  } finally {
+    if (copy) await copy.close().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The database file (a folder for 0.10 and older) and its WAL: what a reader would replay. */
+function copyDatabase(source: string, target: string): void {
+  fs.cpSync(source, target, { recursive: true });
+  if (fs.existsSync(`${source}.wal`)) fs.copyFileSync(`${source}.wal`, `${target}.wal`);
+}
+
+/**
+ * In one rolled-back transaction on the copy: makes room for a row with a fixed key, inserts it
+ * (a rel between fresh endpoint nodes) and reads whether each probed default came out negative.
+ */
+async function probeTable(copy: QueryRunner, schema: Schema, pr: Probe): Promise<boolean[]> {
+  const returns = pr.properties.map((p, i) => `x.${quoteIdent(p.name)} < 0 AS s${i}`).join(', ');
+  const statements: string[] = [];
+  let create: string;
+  if (pr.table.kind === 'node') {
+    statements.push(...clearKey(pr.table, 'a'));
+    create = `CREATE (x:${quoteIdent(pr.table.name)}${keyMap(pr.table)}) RETURN ${returns}`;
+  } else {
+    const conn = pr.table.connections[0];
+    const from = schema.nodes.find((n) => n.name === conn?.from);
+    const to = schema.nodes.find((n) => n.name === conn?.to);
+    if (!from || !to) throw new Error(`rel table ${pr.table.name} has no endpoint tables`);
+    statements.push(...clearKey(from, 'a'), ...(to === from ? [] : clearKey(to, 'b')));
+    const b = to === from ? '(a)' : `(b:${quoteIdent(to.name)}${keyMap(to)})`;
+    create = `CREATE (a:${quoteIdent(from.name)}${keyMap(from)}), ${to === from ? '' : `${b}, `}(a)-[x:${quoteIdent(pr.table.name)}]->${to === from ? '(a)' : '(b)'} RETURN ${returns}`;
+  }
+  await copy.query('BEGIN TRANSACTION');
+  try {
+    for (const s of statements) await copy.query(s);
+    const rows = await copy.query(create);
+    if (rows.length !== 1) throw new Error('the probe row was not created');
+    return pr.properties.map((_, i) => rows[0][`s${i}`] === true);
+  } finally {
+    await copy.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/** A key value of the primary key's type, written as a cast from a string literal. */
+function keyValue(t: NodeTable): string | null {
+  const pk = t.properties.find((p) => p.name === t.primaryKey);
+  if (!pk || pk.type === 'SERIAL') return null;
+  const type = pk.type.toUpperCase();
+  const literal = /INT/.test(type) ? '0' : /^(DATE|TIMESTAMP)/.test(type) ? '2000-01-01' : type === 'UUID' ? '00000000-0000-0000-0000-000000000001' : '_km_probe';
+  return `CAST(${cypherString(literal)} AS ${pk.type})`;
+}
+
+/** ` {pk: value}` for a CREATE, or '' for a SERIAL key (the sequence gives one). */
+function keyMap(t: NodeTable): string {
+  const v = keyValue(t);
+  return v === null ? '' : ` {${quoteIdent(t.primaryKey)}: ${v}}`;
+}
+
+/** Deletes (in the copy's rolled-back transaction) the node that holds the probe's key, if any. */
+function clearKey(t: NodeTable, v: string): string[] {
+  const value = keyValue(t);
+  if (value === null) return [];
+  return [`MATCH (${v}:${quoteIdent(t.name)}) WHERE ${v}.${quoteIdent(t.primaryKey)} = ${value} DETACH DELETE ${v}`];
+}
