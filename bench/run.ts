@@ -192,7 +192,7 @@ interface DataRuns {
   baseline: BaselineRun[];
   add: ApplyRun[];
   rename: ApplyRun[];
-  backup: { copy_ms: number; backup_ms: number; checkpoint_ms: number; sha256_ms: number; method: string; clone: { clone_ms: number; backup_ms: number; method: string } | null }[];
+  backup: { copy_ms: number; fsync_ms?: number; backup_ms: number; checkpoint_ms: number; sha256_ms: number; method: string; clone: { clone_ms: number; backup_ms: number; method: string } | null }[];
   fingerprint: { ms: number; rows: number; columns: number }[];
   open: CliRun[];
   snapshot: { export_ms: number; import_ms: number; export_rss: number | undefined; import_rss: number | undefined }[];
@@ -311,6 +311,7 @@ function summarizeData(o: Options, d: DataRuns): DataPoint {
       copy: pick(d.backup, (b) => b.copy_ms),
       checkpoint: pick(d.backup, (b) => b.checkpoint_ms),
       sha256: pick(d.backup, (b) => b.sha256_ms),
+      fsync: pick(d.backup, (b) => b.fsync_ms ?? NaN),
       method: d.backup[0]?.method,
       clone: d.backup[0]?.clone
         ? { clone: pick(d.backup, (b) => b.clone?.clone_ms ?? NaN), backup: pick(d.backup, (b) => b.clone?.backup_ms ?? NaN), method: d.backup[0].clone.method }
