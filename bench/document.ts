@@ -154,9 +154,14 @@ export function checkTargets(r: Pick<BenchReport, 'data' | 'schema'> & Partial<P
     });
   };
   if (d.length > 0) {
-    flat('plan_rows', '`plan` (no changes), CLI wall time', d.map((p) => p.plan.wall.min), fmtMs);
-    flat('plan_pending_rows', '`plan` (pending rewrite), CLI wall time', d.map((p) => p.plan_pending.wall.min), fmtMs);
-    flat('drift_rows', '`drift`, CLI wall time', d.map((p) => p.drift.wall.min), fmtMs);
+    // CPU time where it was measured: under load from other processes a process's wall time grows
+    // with the load, its CPU time with its own work (which is what "flat in rows" is about).
+    const byCpu = d.every((p) => p.plan.cpu?.n && p.plan_pending.cpu?.n && p.drift.cpu?.n);
+    const pick = (m: ProcessMeasure) => (byCpu ? m.cpu!.min : m.wall.min);
+    const how = byCpu ? 'CLI CPU time (user + system)' : 'CLI wall time';
+    flat('plan_rows', `\`plan\` (no changes), ${how}`, d.map((p) => pick(p.plan)), fmtMs);
+    flat('plan_pending_rows', `\`plan\` (pending rewrite), ${how}`, d.map((p) => pick(p.plan_pending)), fmtMs);
+    flat('drift_rows', `\`drift\`, ${how}`, d.map((p) => pick(p.drift)), fmtMs);
   }
   const big = r.schema.find((s) => s.tables === 300) ?? r.schema[r.schema.length - 1];
   if (big) {
@@ -271,8 +276,9 @@ export function checkTargets(r: Pick<BenchReport, 'data' | 'schema'> & Partial<P
   return out;
 }
 
+/** Wall time (median, min–max), with the median CPU time beside it when it was measured; peak RSS. */
 function proc(m: ProcessMeasure): string[] {
-  return [fmtStats(m.wall), fmtMB(m.peak_rss)];
+  return [fmtStats(m.wall) + (m.cpu?.n ? ` · CPU ${fmtMs(m.cpu.median)}` : ''), fmtMB(m.peak_rss)];
 }
 
 const IN_PLACE_PHASES: readonly (keyof ApplyPhases)[] = ['prepare', 'backup', 'open', 'statements', 'commit', 'post_verify'];
@@ -356,9 +362,11 @@ export function renderBenchMarkdown(r: BenchReport, analysis = '', explanations:
   out.push(
     '```sh',
     'npm install',
-    'npm run bench                 # default sizes, writes docs/benchmarks.md and docs/benchmarks.json',
-    'npm run bench -- --quick      # smoke run (< 1 min), writes to a temporary folder unless --out is given',
-    'npm run bench -- --scale 4    # every data size × 4 (4M nodes / 20M rels at the top)',
+    'npm run bench                 # default sizes: docs/benchmarks.{md,json}, the fleet bench, and the chart (needs gnuplot)',
+    'npm run bench -- --quick      # smoke run (a few minutes), writes to a temporary folder unless --out is given',
+    'npm run bench -- --cow-dir /mnt/cow   # also measure backups on a file system with copy-on-write clones',
+    'npm run bench -- --no-scaling # without the 4M-node scaling point',
+    'npm run bench:chart           # redraw docs/img/benchmarks-scaling.svg from docs/benchmarks.json',
     'npm run bench -- --reps 5 --out /tmp/bench --keep',
     '```',
     '',

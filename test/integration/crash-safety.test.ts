@@ -227,7 +227,7 @@ describe('the migration lock', () => {
     const slot = 200;
     fs.writeFileSync(db + '.lock', JSON.stringify({ id: 'dead', pid: 4194304 + 999, host: require('node:os').hostname(), command: 'x', started_at: '' }));
     const kids = Array.from({ length: 6 }, () =>
-      spawn(process.execPath, [path.join(REPO_ROOT, 'test', 'helpers', 'lock-racer.js'), path.join(REPO_ROOT, 'dist', 'apply', 'lock.js'), db, String(rounds), String(slot)]),
+      spawn(process.execPath, [path.join(REPO_ROOT, 'test', 'helpers', 'lock-racer.js'), path.join(REPO_ROOT, 'dist', 'state', 'lock.js'), db, String(rounds), String(slot)]),
     );
     const outs = kids.map(() => '');
     let ready = 0;
