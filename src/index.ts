@@ -100,10 +100,14 @@ export { introspectDatabase } from './api/init';
  *   'Table.prop'), rewriteStrategy?, confirm?: (plan) => Promise<boolean>, onEvent?: (e) => void,
  *   command?: string (recorded in the lock and history) }`
  * @returns ApplyResult `{ status: 'applied' | 'no_changes' | 'aborted', apply_id, backup_id,
- *   strategy, rewrite_strategy, changes (count), verified_tables, duration_ms (milliseconds), plan, … }`
+ *   strategy, rewrite_strategy, changes (count), verified_tables, duration_ms (milliseconds), plan,
+ *   steps: StepReport[] (`{ index, phase, action, targets, status: 'applied' | 'rolled_back' |
+ *   'failed' | 'not_run', duration_ms }` per step of the plan), … }`; progress arrives as ApplyEvent,
+ *   a closed union discriminated by `phase` (step events carry `step` and `steps`)
  * @throws LockedError E_LOCKED (4); RefusedError E_DESTRUCTIVE, E_STALE_PLAN (3); RuntimeError
  *   E_CAST, E_APPLY, E_CHECK, E_VERIFY, E_BACKUP, E_DISK_FULL (1); PlanError (65). On any error
- *   the database is as it was before (Kuzu rolled the transaction back, or the backup was restored).
+ *   the database is as it was before (Kuzu rolled the transaction back, or the backup was restored),
+ *   and the error's `steps` says what became of each step.
  * @example
  *   const result = await applyMigration(loadConfig('kuzu-migrate.yaml'), { allowDestructive: ['Component.owner'] });
  *   console.log(result.status, result.backup_id, `${result.duration_ms} ms`);
@@ -111,7 +115,7 @@ export { introspectDatabase } from './api/init';
 export const applyMigration: typeof applyImpl.applyMigration = applyImpl.applyMigration;
 export const recoverInterrupted: typeof applyImpl.recoverInterrupted = applyImpl.recoverInterrupted;
 export const isAllowed: typeof applyImpl.isAllowed = applyImpl.isAllowed;
-export type { ApplyOptions, ApplyResult, ApplyEvent, ApplyPhase, RecoveryResult } from './apply/apply';
+export type { ApplyOptions, ApplyResult, ApplyEvent, ApplyPhase, ApplyStagePhase, RecoveryResult, StepReport, StepStatus } from './apply/apply';
 
 /**
  * Restores the state recorded for `version`: from the backup the apply after it took (for an
@@ -175,6 +179,10 @@ export type { Manifest } from './snapshot/manifest';
 export { listSnapshots, diffVersions, renderDiffText, renderDiffMarkdown, verifyDatabase } from './snapshot/inspect';
 export type { ListResult, VersionInfo, BackupInfo, DiffSide, VersionDiffResult, VerifyResult, VerifyCheck } from './snapshot/inspect';
 export { runDoctor } from './snapshot/doctor';
+/** Times and profiles the YAML's declared `queries:` on the live database, read-only (docs/queries.md). */
+export { benchQueries } from './api/queries';
+export type { QueriesResult, QueryReport } from './core/render-queries';
+export type { DeclaredQuery, QueryRun, QueryVerdict, ProfileOperator } from './core/queries';
 export type { DoctorItem, DoctorResult, DoctorStatus } from './snapshot/doctor';
 
 // ---- engines and upgrade -------------------------------------------------------------------

@@ -9,13 +9,15 @@ export async function introspectDatabase(dbPath: string): Promise<Schema> {
 }
 
 /**
- * What `init` declares: the live schema, and the version the history last recorded (null for a
- * database kuzu-migrate never applied to), so a re-adopted database keeps its version.
+ * What `init` declares: the live schema, the version the history last recorded (null for a
+ * database kuzu-migrate never applied to, so a re-adopted database keeps its version), and
+ * introspection's warnings.
  */
-export async function adoptDatabase(dbPath: string): Promise<{ schema: Schema; recordedVersion: string | null }> {
+export async function adoptDatabase(dbPath: string): Promise<{ schema: Schema; recordedVersion: string | null; warnings: string[] }> {
   return withEngine(dbPath, { readOnly: true }, async (engine) => {
-    const schema = (await introspect(engine)).schema;
+    const live = await introspect(engine);
     const history = await readHistory(engine);
-    return { schema, recordedVersion: history.length ? history[history.length - 1].version : null };
+    // warnings: what introspection could not read exactly (a default's sign, a multiplicity).
+    return { schema: live.schema, recordedVersion: history.length ? history[history.length - 1].version : null, warnings: live.warnings };
   });
 }

@@ -16,7 +16,7 @@ import { schemaFingerprint } from '../core/model';
 import { importSnapshot } from '../snapshot/import';
 import { versionDir } from '../snapshot/version-name';
 import { TOOL_VERSION } from '../version';
-import { recoverInterrupted, RecoveryResult } from './apply';
+import { recoverInterrupted, RecoveryResult } from '../state/recover';
 import { BackupManifest, createBackup, findBackup, listBackups, restoreBackup } from '../state/backup';
 import { createHistoryTableStatement, HistoryEntry, insertHistoryStatement, readHistory } from '../state/history';
 import { acquireLock } from '../state/lock';

@@ -9,7 +9,7 @@ import { Command, Errors, Flags, Interfaces } from '@oclif/core';
 import { ConfigError, KuzuMigrateError, UsageError, formatDiagnostic } from '../core/errors';
 import type { FleetCommand, FleetResult } from '../core/fleet';
 import { reportFleet } from './fleet';
-import { DEFAULT_CONFIG_FILE, loadConfig, ResolvedConfig } from '../config/config';
+import { DEFAULT_CONFIG_FILE, loadConfig, requireDatabase, ResolvedConfig } from '../config/config';
 import type { EngineKind } from '../engines/releases';
 import { configureEngine, loadEngine } from '../kuzu/engine';
 import { confirmOnTerminal } from './interact';
@@ -68,12 +68,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * Loads the YAML named by --config with --env applied; `database` overrides the file's path.
    * Also selects the configured engine (`engine:`) for this process; nothing is loaded yet.
    */
-  protected loadConfig(overrides: { database?: string } = {}): ResolvedConfig {
+  protected loadConfig(overrides: { database?: string } = {}, opts: { needsDatabase?: boolean } = {}): ResolvedConfig {
     // KUZU_MIGRATE_BACKUPS overrides `backups:`; fleet runs give each target its own folder with it.
     const loaded = loadConfig(path.resolve(this.flags.config), { env: this.flags.env, database: overrides.database, backups: process.env.KUZU_MIGRATE_BACKUPS || undefined });
+    // A fleet-only YAML (targets:, no database:) serves --all and commands that need no database.
+    if (opts.needsDatabase !== false) requireDatabase(loaded);
     // Every command works on the REAL database file, resolved once here: through a symlink the
     // lock, the journal and a swap are those of its target, and the link itself is never replaced.
-    const config = { ...loaded, database: realDatabasePath(loaded.database) };
+    const config = { ...loaded, database: loaded.database ? realDatabasePath(loaded.database) : '' };
     this.useEngine(config.engine);
     return config;
   }
@@ -96,8 +98,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * loadConfig, then loads the configured engine (installing it first if approved), so that a
    * missing engine is refused before the command writes anything.
    */
-  protected async loadConfigAndEngine(overrides: { database?: string } = {}): Promise<ResolvedConfig> {
-    const config = this.loadConfig(overrides);
+  protected async loadConfigAndEngine(overrides: { database?: string } = {}, opts: { needsDatabase?: boolean } = {}): Promise<ResolvedConfig> {
+    const config = this.loadConfig(overrides, opts);
     await loadEngine();
     return config;
   }
@@ -119,7 +121,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const f = this.flags as Record<string, unknown>;
     if (!f.all) return null;
     if (f.database !== undefined) throw new UsageError('--all runs on the targets of the YAML; it cannot be combined with --database', ['drop --database, or drop --all']);
-    const config = await this.loadConfigAndEngine();
+    const config = await this.loadConfigAndEngine({}, { needsDatabase: false });
     const controller = new AbortController();
     const abort = () => controller.abort();
     process.once('SIGINT', abort);
@@ -229,6 +231,7 @@ export function errorJson(err: KuzuMigrateError): Record<string, unknown> {
     exit_code: err.exitCode,
     message: err.message,
     hints: err.hints,
+    ...(err.steps ? { steps: err.steps } : {}),
     ...(err instanceof ConfigError ? { diagnostics: err.diagnostics, formatted: err.diagnostics.map(formatDiagnostic) } : {}),
   };
 }

@@ -36,6 +36,9 @@ export interface ProgressEvent {
   message: string;
   table?: string;
   rows?: number;
+  /** A step of an apply plan: its 1-based id and how many the plan has (ApplyEvent). */
+  step?: number;
+  steps?: number;
 }
 
 /** Where progress goes: a redrawn status line (terminal), plain lines (CI logs), JSON lines, or nowhere. */
@@ -118,7 +121,7 @@ export class Progress {
     if (this.o.mode === 'off') return;
     this.lastLine = Date.now();
     if (this.o.mode === 'jsonl') {
-      this.emitJson({ type: 'progress', phase: e.phase, message: e.message, ...(e.table ? { table: e.table } : {}), ...(e.rows !== undefined ? { rows: e.rows } : {}), total_rows: this.rows, elapsed_ms: Date.now() - this.start });
+      this.emitJson({ type: 'progress', phase: e.phase, message: e.message, ...(e.table ? { table: e.table } : {}), ...(e.rows !== undefined ? { rows: e.rows } : {}), ...(e.step !== undefined ? { step: e.step, steps: e.steps } : {}), total_rows: this.rows, elapsed_ms: Date.now() - this.start });
       return;
     }
     const k = this.o.colors;

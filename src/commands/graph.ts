@@ -34,7 +34,7 @@ Mermaid renders in GitHub comments and Markdown files; DOT renders with \`dot -T
   public async run(): Promise<GraphResult> {
     const source: GraphResult['source'] = this.flags.live ? 'live' : this.flags.declared ? 'declared' : 'plan';
     let graph: SchemaGraph;
-    if (source === 'declared') graph = schemaGraph(this.loadConfig({ database: this.flags.database }).schema);
+    if (source === 'declared') graph = schemaGraph(this.loadConfig({ database: this.flags.database }, { needsDatabase: false }).schema);
     else {
       const config = await this.loadConfigAndEngine({ database: this.flags.database });
       graph = source === 'live' ? await readLive(config.database, async (live) => schemaGraph(live.schema)) : planGraph(await planMigration(config, { countRows: false }), { maxTables: Infinity });

@@ -76,6 +76,8 @@ checks, environments, policy and comments are kept. Review the diff and commit i
       (unmanaged.length ? stringify({ unmanaged }) : '');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, yaml);
+    // What the YAML may state inexactly (e.g. a default whose sign could not be read) goes to stderr.
+    for (const w of adopted.warnings) process.stderr.write(`warning: ${w}\n`);
     const result = { file, database: dbPath, version, nodes: schema.nodes.length, rels: schema.rels.length };
     const more = [
       schema.indexes?.length ? `${schema.indexes.length} indexes` : '',

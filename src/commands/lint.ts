@@ -45,7 +45,7 @@ Exit 1 when an error-level finding remains, 0 otherwise; 65 for an invalid confi
     let against: string;
     if (this.flags.base) {
       // No database: the engine is never loaded.
-      const config = this.loadConfig({ database: this.flags.database });
+      const config = this.loadConfig({ database: this.flags.database }, { needsDatabase: false });
       const base = loadBase(this.flags.base, this.flags.config);
       plan = await planLive({ schema: base.schema, exists: true, unknownStorageDirection: [], warnings: [] }, null, config, config.schema);
       against = base.source;

@@ -8,11 +8,13 @@ import { recoverInterrupted, RecoveryResult } from '../apply/apply';
 import { acquireLock } from '../state/lock';
 
 export default class Recover extends BaseCommand<typeof Recover> {
-  static override summary = 'Settle an apply that was interrupted (killed, crashed, power loss).';
+  static override summary = 'Settle an apply or upgrade that was interrupted (killed, crashed, power loss).';
   static override description = `Every command that changes the database does this first by itself; this command does only
-that. It reads the journal next to the database: if the interrupted apply's history row is in the
-database it had committed and is complete; otherwise Kuzu rolled it back and the database is as it
-was. Staging files are removed, the journal cleared, a stale lock taken over.`;
+that. It reads the journal next to the database (one for apply and upgrade). An apply is settled
+by content: if the live file holds what the apply recorded before its swap, it is complete; if it
+is the original, nothing happened; anything else gets the backup back. An upgrade is undone, or
+finished when its verified new database is already in place. Staging files are removed, the
+journal cleared, a stale lock taken over.`;
   static override examples = [{ description: 'After a crash', command: '<%= config.bin %> recover' }];
   static override flags = { database: Flags.string({ char: 'd', summary: 'Database file, instead of the one in the YAML.' }) };
 
@@ -21,7 +23,7 @@ was. Staging files are removed, the journal cleared, a stale lock taken over.`;
     const lock = acquireLock(config.database, 'kuzu-migrate recover');
     try {
       const recovered = await recoverInterrupted(config.database, config.backups);
-      this.out(recovered ? recovered.message : `Nothing to recover: no interrupted apply on ${config.database}.`);
+      this.out(recovered ? recovered.message : `Nothing to recover: no interrupted apply or upgrade on ${config.database}.`);
       // A checkpoint killed half way leaves a .shadow that only a read-write open replays.
       if (fs.existsSync(config.database + '.shadow') && fs.existsSync(config.database)) {
         await withEngine(config.database, {}, async () => undefined);

@@ -37,16 +37,16 @@ when all hold, 1 when any fails (each failure listed).`;
     if (this.flags.queries) {
       // One check per declared query, judged as `kuzu-migrate queries` judges it; the full timings under `queries`.
       r.queries = await progress.around(() => benchQueries(config, { onQuery: (q) => progress.event({ phase: 'queries', message: q.name }) }));
-      for (const q of r.queries.queries) {
-        const timing = q.error === null ? ` (median ${ms(q.median_ms)}${q.operators.length ? `, ${q.operators.join(', ')}` : ''})` : '';
-        r.checks.push({ name: `query ${q.name}${timing}`, ok: q.verdict.ok, problems: q.verdict.problems });
-      }
+      for (const q of r.queries.queries) r.checks.push({ name: `query ${q.name}`, ok: q.verdict.ok, problems: q.verdict.problems });
       r.ok = r.ok && r.queries.ok;
     }
     const lines = [`Verifying ${r.database} against ${r.against}:`];
     for (const c of r.checks) {
       const k = this.colors;
-      lines.push(`  ${c.ok ? k.green('ok  ') : k.bold(k.red('FAIL'))}  ${c.name}`);
+      // A declared query's line also says how fast it ran and how (the JSON has it under `queries`).
+      const q = r.queries?.queries.find((x) => `query ${x.name}` === c.name && x.error === null);
+      const timing = q ? ` (median ${ms(q.median_ms)}${q.operators.length ? `, ${q.operators.join(', ')}` : ''})` : '';
+      lines.push(`  ${c.ok ? k.green('ok  ') : k.bold(k.red('FAIL'))}  ${c.name}${timing}`);
       for (const p of c.problems) lines.push(`          ${p}`);
     }
     lines.push(r.ok ? 'All checks passed.' : `${r.checks.filter((c) => !c.ok).length} check(s) failed.`);

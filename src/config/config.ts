@@ -40,7 +40,7 @@ import type { EngineKind } from '../engines/releases';
 import { DEFAULT_LINT_SETTINGS, LINT_RULES, LintSettings, NamingConvention, SeveritySetting } from '../core/lint/codes';
 import type { SourceLocation } from '../core/lint/analyze';
 import { isUnmanaged } from '../core/lint/protection';
-import { DEFAULT_MAX_SLOWDOWN, QUERY_PROCEDURES, type DeclaredQuery } from '../core/queries';
+import { DEFAULT_MAX_SLOWDOWN, QUERY_PROCEDURES, queryParameters, type DeclaredQuery } from '../core/queries';
 
 export { schemaToYaml } from './to-yaml';
 
@@ -78,6 +78,10 @@ export interface ResolvedConfig {
   /** The engine the database is opened with (`engine:`, an environment's `engine:` overrides it). */
   engine: EngineKind;
   /** Absolute paths, after the environment's and the caller's overrides. */
+  /**
+   * Absolute path of the database file; '' when the YAML declares only `targets:` (a fleet file)
+   * and no --database was given: only `--all` runs work then (see requireDatabase).
+   */
   database: string;
   migrations: string;
   backups: string;
@@ -357,13 +361,20 @@ class ConfigReader {
     const envKeyPath = (key: string): Path => (env && isObject(envValue) && key in envValue ? ['environments', env, key] : [key]);
     const dbWhere = envKeyPath('database');
     const dbLoc = src.locate(dbWhere, 'value');
+    // `database:` may be left out only by a fleet file (`targets:`): `--all` runs each target with
+    // its own path, and a one-database command is refused then (requireDatabase).
+    const declaredDatabase = envValue.database ?? root.database;
+    const fleetOnly = declaredDatabase === undefined && this.options.database === undefined;
+    if (fleetOnly && (envValue.targets ?? root.targets) === undefined) {
+      this.reportAt(src, { line: 1, column: 1 }, 'the configuration is missing "database"', { hint: 'add database: PATH (the Kuzu database file, relative to this file), or targets: for a fleet' });
+    }
     const create = envValue.create === true || (envValue.create === undefined && root.create === true);
     return {
       file: src.file,
       dir,
       version: str(root.version) ?? '',
       engine: (str(envValue.engine) ?? str(root.engine) ?? 'kuzu') as EngineKind,
-      database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : at(envValue.database ?? root.database, '', dbWhere),
+      database: this.options.database !== undefined ? resolve(this.expandVars(this.options.database, null)) : fleetOnly ? '' : at(declaredDatabase, '', dbWhere),
       migrations: at(root.migrations, './migrations', ['migrations']),
       backups: this.options.backups !== undefined ? resolve(this.expandVars(this.options.backups, null)) : at(envValue.backups ?? root.backups, './backups', envKeyPath('backups')),
       environment: env,
@@ -376,7 +387,9 @@ class ConfigReader {
       databaseOrigin:
         this.options.database !== undefined
           ? 'from --database'
-          : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
+          : fleetOnly
+            ? `not set: ${src.display} declares only targets:`
+            : `from ${dbWhere.join('.')}: ${JSON.stringify(str(envValue.database ?? root.database) ?? '')} at ${src.display}:${dbLoc.line}:${dbLoc.column}, relative to ${displayPath(dir) || '.'}`,
       sources: this.sources,
       lint,
       protect: [...new Set(this.protect)],
@@ -915,6 +928,14 @@ class ConfigReader {
         seen.add(q.name);
         const problem = readQueryProblem(q.query, 'query', QUERY_PROCEDURES);
         if (problem) this.reportAt(this.src, this.src.locateInScalar([...at, 'query'], problem.offset), `query "${q.name}": ${problem.message}`, { hint: problem.hint });
+        // A $parameter nothing binds would fail every run: say so here, at the parameter.
+        const params = isObject(q.params) ? q.params : {};
+        const unbound = problem ? undefined : queryParameters(q.query).find((p) => !(p.name in params));
+        if (unbound) {
+          this.reportAt(this.src, this.src.locateInScalar([...at, 'query'], unbound.offset), `query "${q.name}" uses $${unbound.name}, which params does not set`, {
+            hint: `add params: { ${unbound.name}: ... }`,
+          });
+        }
         if (q.rows !== undefined && q.expect !== undefined) {
           this.report({ src: this.src, path: [...at, 'expect'] }, 'key', `query "${q.name}" declares both rows and expect`, { hint: 'rows: a row count; expect: the single boolean it returns; pick one' });
         }
@@ -1034,4 +1055,21 @@ function typeHint(text: string): string | undefined {
     if (guess) return `did you mean "${text.slice(0, m.index) + guess + text.slice((m.index ?? 0) + word.length)}"?`;
   }
   return undefined;
+}
+
+/**
+ * Refuses a one-database command on a fleet-only YAML (no `database:`, only `targets:`): E_CONFIG
+ * (exit 65) pointing at `--all` or `--database`. Returns `config` unchanged otherwise.
+ */
+export function requireDatabase(config: ResolvedConfig): ResolvedConfig {
+  if (config.database) return config;
+  throw new ConfigError([
+    {
+      file: displayPath(config.file),
+      line: 1,
+      column: 1,
+      message: 'the configuration has no "database" (only targets:), and this command runs on one database',
+      hint: 'run it on every target with --all, on one target with --database PATH, or add database: to the YAML',
+    },
+  ]);
 }

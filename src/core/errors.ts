@@ -2,6 +2,7 @@
  * Errors and exit codes. Every failure a user can cause is a KuzuMigrateError with a stable `code`,
  * the process exit code it maps to and hints; the core never prints or exits, the CLI does.
  */
+import type { StepReport } from './step-report';
 
 /** Exit codes, the same for every command (documented in the README; people script against them). */
 export const ExitCode = {
@@ -143,6 +144,8 @@ export function exitCodeOf(code: ErrorCode): ExitCodeValue {
 export class KuzuMigrateError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hints: string[];
+  /** Set by apply on its failures: what became of every step of the plan (printed by `apply --json`). */
+  steps?: StepReport[];
 
   constructor(
     message: string,
@@ -165,8 +168,8 @@ export class ConfigError extends KuzuMigrateError {
         diagnostics.map((d) => '  ' + formatDiagnostic(d).replace(/\n/g, '\n  ')).join('\n'),
       'E_CONFIG',
     );
-    // Each diagnostic carries its own hint; the registry's general one would only repeat them.
-    this.hints.length = 0;
+    // Each diagnostic carries its own hint; `hints` keeps the registry's general one (fix every
+    // problem listed, then validate), so a --json consumer never gets an empty list.
   }
 }
 

@@ -12,6 +12,7 @@ import { Index, isNonConstantDefault, NodeTable, Property, RelTable, Schema, Tab
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 import type { Finding } from './findings';
+import type { StepPhase } from './step-report';
 import type { LintReport } from './lint/types';
 
 /**
@@ -47,7 +48,7 @@ export function defaultRewriteStrategy(capabilities: PlanningCapabilities = KUZU
  * `create_indexes` after its commit, each statement on its own (Kuzu refuses index DDL inside a
  * transaction), and only ever on a private copy of the database (see PrivateCopy).
  */
-export type StepPhase = 'drop_indexes' | 'in_place' | 'rebuild' | 'finish' | 'create_indexes';
+export type { StepPhase };
 
 /**
  * Why and how an apply works on a private copy of the database instead of the live file: index

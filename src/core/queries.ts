@@ -70,6 +70,11 @@ export interface QueryRun {
   operators: string[];
 }
 
+/** A query's run with the full PROFILE operator list (the JSON of `queries` shows it). */
+export interface ProfiledRun extends QueryRun {
+  profile: ProfileOperator[];
+}
+
 /** median / min / max / p90 (nearest rank) of `ms`, rounded to 0.01 ms. Empty input: all null. */
 export function runStats(ms: readonly number[]): { median_ms: number | null; min_ms: number | null; max_ms: number | null; p90_ms: number | null } {
   if (ms.length === 0) return { median_ms: null, min_ms: null, max_ms: null, p90_ms: null };
@@ -186,6 +191,15 @@ export function tablesRead(query: string): string[] {
     if (t.kind === 'word' && /^(query_fts_index|query_vector_index|table_info)$/i.test(t.text) && tokens[i + 1]?.text === '(') add(unquote(tokens[i + 2]));
   }
   return out;
+}
+
+/** The `$parameters` a query uses, with their offsets (tokens, so `'$x'` in a string is not one). Text that does not tokenize: []. */
+export function queryParameters(query: string): { name: string; offset: number }[] {
+  try {
+    return tokenize(query).filter((t) => t.kind === 'param' && t.text.length > 1).map((t) => ({ name: t.text.slice(1), offset: t.offset }));
+  } catch {
+    return [];
+  }
 }
 
 /** Decided for one query: ok, or the problems, with both sides' numbers for the message. */

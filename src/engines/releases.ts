@@ -29,12 +29,19 @@ export interface EngineCapabilities extends PlanningCapabilities {
   /** The local database's name in show_tables' `database name`: `local(kuzu)` on Kuzu, `main(<name>)` on LadybugDB. */
   localDatabaseName: 'local' | 'main';
   /**
-   * FTS and vector indexes work without downloading anything: Kuzu 0.11 links both extensions
-   * statically; Kuzu 0.9/0.10 and LadybugDB 0.19.1 have them only as extensions that `INSTALL FTS`
-   * downloads ("function CREATE_FTS_INDEX is not defined ... INSTALL FTS; LOAD EXTENSION FTS",
-   * measured), which kuzu-migrate does not do behind the user's back.
+   * FTS and vector indexes work without downloading anything: Kuzu 0.11.3 links both extensions
+   * statically; Kuzu 0.9, 0.10, 0.11.1, 0.11.2 and LadybugDB 0.19.1 have them only as extensions
+   * that `INSTALL FTS` downloads ("function CREATE_FTS_INDEX is not defined ... INSTALL FTS; LOAD
+   * EXTENSION FTS", measured for each), which kuzu-migrate does not do behind the user's back.
    */
   builtinIndexes: boolean;
+  /**
+   * A table holding the nil UUID can be checkpointed. Kuzu 0.11.3 cannot ("INT128 is out of range:
+   * cannot negate INT128_MIN", kuzu-notes §10), so its snapshots refuse the value; LadybugDB
+   * 0.19.1 can (`CREATE (:U {u: UUID('00000000-…')}); CHECKPOINT` then reopen: the row is there,
+   * measured 2026-11-30), so its snapshots carry it.
+   */
+  checkpointsNilUuid: boolean;
 }
 
 export interface EngineRelease {
@@ -74,7 +81,7 @@ function kuzu(version: string, storageVersion: number, layout: DatabaseLayout, b
     layout,
     bundled,
     approxBytes: 520 * MB,
-    capabilities: { exportSchemaOnly: storageVersion >= 39, builtinToJson: storageVersion >= 39, localDatabaseName: 'local', durableCommittedCopy: true, builtinIndexes: storageVersion >= 39 },
+    capabilities: { exportSchemaOnly: storageVersion >= 39, builtinToJson: storageVersion >= 39, localDatabaseName: 'local', durableCommittedCopy: true, builtinIndexes: version === '0.11.3', checkpointsNilUuid: false },
   };
 }
 
@@ -98,7 +105,7 @@ export const RELEASES: readonly EngineRelease[] = [
     bundled: false,
     approxBytes: 75 * MB,
     // COPY durable only at the next checkpoint: the default rewrite is the export strategy (core/plan.ts).
-    capabilities: { exportSchemaOnly: true, builtinToJson: false, localDatabaseName: 'main', durableCommittedCopy: false, builtinIndexes: false },
+    capabilities: { exportSchemaOnly: true, builtinToJson: false, localDatabaseName: 'main', durableCommittedCopy: false, builtinIndexes: false, checkpointsNilUuid: true },
   },
 ];
 

@@ -8,8 +8,9 @@
  * never runs on the user's database: it runs on a private byte copy (database file plus `.wal`),
  * opened read-write with the same release, in a transaction that is rolled back, and the copy is
  * deleted. Only defaults that are a bare non-zero number are probed (mayHaveLostSign): the cost is
- * nothing for a database without them, and one file copy (~20 ms per 16 MB here) plus one insert
- * per table for one with them. When the copy or the insert fails, the default keeps table_info's
+ * nothing for a database without them, and one file copy (~20 ms per 16 MB here; a clone where the
+ * file system has copy-on-write) plus one insert per table for one with them, once per process
+ * while the file is unchanged (an apply reads the same file several times). When the copy or the insert fails, the default keeps table_info's
  * text, is marked `defaultSignUnknown` (diff then ignores its sign) and a warning says why.
  */
 import * as fs from 'node:fs';
@@ -42,38 +43,78 @@ export async function probeDefaultSigns(engine: QueryRunner, schema: Schema): Pr
     return ps.map((pr) => `the sign of the default of ${pr.properties.map((p) => `${pr.table.name}.${p.name}`).join(', ')} could not be read (${why}); it is compared without its sign`);
   };
   if (!engine.openCopy || engine.path === ':memory:' || !fs.existsSync(engine.path)) return unknown(probes, 'this engine cannot evaluate it on a copy');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-defaults-'));
-  const copyPath = path.join(dir, 'db');
+  // One process (an apply) introspects the same unchanged file several times: reuse the answer
+  // while the file, its WAL and the probed defaults are the same.
+  const key = cacheKey(engine.path, probes);
+  const cached = key ? CACHE.get(key) : undefined;
+  if (cached) {
+    applySigns(probes, cached);
+    return [];
+  }
+  let dir: string | null = null;
   let copy: QueryRunner | null = null;
   try {
     try {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuzu-migrate-defaults-'));
+      const copyPath = path.join(dir, 'db');
       copyDatabase(engine.path, copyPath);
       copy = await engine.openCopy(copyPath);
     } catch (err) {
       return unknown(probes, `cannot copy the database: ${(err as Error).message.split('\n')[0]}`);
     }
     const warnings: string[] = [];
+    const signs: boolean[][] = [];
     for (const pr of probes) {
       try {
-        const negative = await probeTable(copy, schema, pr);
-        pr.properties.forEach((p, i) => {
-          if (negative[i]) p.default = `-${p.default!.trim()}`;
-        });
+        signs.push(await probeTable(copy, schema, pr));
       } catch (err) {
+        signs.push(pr.properties.map(() => false));
         warnings.push(...unknown([pr], (err as Error).message.split('\n')[0]));
       }
+    }
+    applySigns(probes, signs);
+    if (key && warnings.length === 0) {
+      if (CACHE.size >= 16) CACHE.clear();
+      CACHE.set(key, signs);
     }
     return warnings;
   } finally {
     if (copy) await copy.close().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The database file (a folder for 0.10 and older) and its WAL: what a reader would replay. */
+/** Answers per file state: cacheKey → per probe, per property, whether the default is negative. */
+const CACHE = new Map<string, boolean[][]>();
+
+/** The file's identity and state (inode, size, mtime; the WAL's too) and the probed defaults; null for a folder. */
+function cacheKey(dbPath: string, probes: Probe[]): string | null {
+  try {
+    const st = fs.statSync(dbPath);
+    if (!st.isFile()) return null;
+    const wal = fs.existsSync(`${dbPath}.wal`) ? fs.statSync(`${dbPath}.wal`) : null;
+    const what = probes.map((pr) => [pr.table.kind, pr.table.name, pr.properties.map((p) => [p.name, p.type, p.default])]);
+    return JSON.stringify([path.resolve(dbPath), st.dev, st.ino, st.size, st.mtimeMs, wal ? [wal.size, wal.mtimeMs] : null, what]);
+  } catch {
+    return null;
+  }
+}
+
+function applySigns(probes: Probe[], signs: boolean[][]): void {
+  probes.forEach((pr, j) =>
+    pr.properties.forEach((p, i) => {
+      if (signs[j]?.[i]) p.default = `-${p.default!.trim()}`;
+    }),
+  );
+}
+
+/**
+ * The database file (a folder for 0.10 and older) and its WAL: what a reader would replay. A
+ * copy-on-write clone where the file system has one (btrfs, XFS: instant), else a plain copy.
+ */
 function copyDatabase(source: string, target: string): void {
-  fs.cpSync(source, target, { recursive: true });
-  if (fs.existsSync(`${source}.wal`)) fs.copyFileSync(`${source}.wal`, `${target}.wal`);
+  fs.cpSync(source, target, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+  if (fs.existsSync(`${source}.wal`)) fs.copyFileSync(`${source}.wal`, `${target}.wal`, fs.constants.COPYFILE_FICLONE);
 }
 
 /**
@@ -81,12 +122,13 @@ function copyDatabase(source: string, target: string): void {
  * (a rel between fresh endpoint nodes) and reads whether each probed default came out negative.
  */
 async function probeTable(copy: QueryRunner, schema: Schema, pr: Probe): Promise<boolean[]> {
-  const returns = pr.properties.map((p, i) => `x.${quoteIdent(p.name)} < 0 AS s${i}`).join(', ');
+  // By its text, so that any type works (`s STRING DEFAULT -1` holds '-1' and prints `1` too).
+  const returns = pr.properties.map((p, i) => `starts_with(CAST(x.${quoteIdent(p.name)} AS STRING), '-') AS s${i}`).join(', ');
   const statements: string[] = [];
   let create: string;
   if (pr.table.kind === 'node') {
     statements.push(...clearKey(pr.table, 'a'));
-    create = `CREATE (x:${quoteIdent(pr.table.name)}${keyMap(pr.table)}) RETURN ${returns}`;
+    create = `CREATE (x:${quoteIdent(pr.table.name)}${keyMap(pr.table, pr.properties)}) RETURN ${returns}`;
   } else {
     const conn = pr.table.connections[0];
     const from = schema.nodes.find((n) => n.name === conn?.from);
@@ -94,7 +136,7 @@ async function probeTable(copy: QueryRunner, schema: Schema, pr: Probe): Promise
     if (!from || !to) throw new Error(`rel table ${pr.table.name} has no endpoint tables`);
     statements.push(...clearKey(from, 'a'), ...(to === from ? [] : clearKey(to, 'b')));
     const b = to === from ? '(a)' : `(b:${quoteIdent(to.name)}${keyMap(to)})`;
-    create = `CREATE (a:${quoteIdent(from.name)}${keyMap(from)}), ${to === from ? '' : `${b}, `}(a)-[x:${quoteIdent(pr.table.name)}]->${to === from ? '(a)' : '(b)'} RETURN ${returns}`;
+    create = `CREATE (a:${quoteIdent(from.name)}${keyMap(from)}), ${to === from ? '' : `${b}, `}(a)-[x:${quoteIdent(pr.table.name)}${keyMap(pr.table, pr.properties)}]->${to === from ? '(a)' : '(b)'} RETURN ${returns}`;
   }
   await copy.query('BEGIN TRANSACTION');
   try {
@@ -116,10 +158,22 @@ function keyValue(t: NodeTable): string | null {
   return `CAST(${cypherString(literal)} AS ${pk.type})`;
 }
 
-/** ` {pk: value}` for a CREATE, or '' for a SERIAL key (the sequence gives one). */
-function keyMap(t: NodeTable): string {
-  const v = keyValue(t);
-  return v === null ? '' : ` {${quoteIdent(t.primaryKey)}: ${v}}`;
+/**
+ * ` {pk: value, other: NULL, ...}` for a CREATE: the key (left out when SERIAL: the sequence gives
+ * one) and NULL for every property but `keep` and SERIAL ones, so that no other default is
+ * evaluated (one that fails — nextval of a dropped sequence — would fail the probe).
+ */
+function keyMap(t: NodeTable | RelTable, keep: Property[] = []): string {
+  const entries: string[] = [];
+  if (t.kind === 'node') {
+    const v = keyValue(t);
+    if (v !== null) entries.push(`${quoteIdent(t.primaryKey)}: ${v}`);
+  }
+  for (const p of t.properties) {
+    if (p.type === 'SERIAL' || keep.includes(p) || (t.kind === 'node' && p.name === t.primaryKey)) continue;
+    entries.push(`${quoteIdent(p.name)}: NULL`);
+  }
+  return entries.length ? ` {${entries.join(', ')}}` : '';
 }
 
 /** Deletes (in the copy's rolled-back transaction) the node that holds the probe's key, if any. */

@@ -7,7 +7,9 @@
  * before the swap), so even a guard miss could not write.
  */
 import { performance } from 'node:perf_hooks';
-import { parseProfile, profileSummary, QUERY_PROCEDURES, runStats, type DeclaredQuery, type ProfileOperator, type QueryRun } from '../core/queries';
+import { parseProfile, profileSummary, QUERY_PROCEDURES, runStats, type DeclaredQuery, type ProfiledRun, type ProfileOperator } from '../core/queries';
+
+export type { ProfiledRun };
 import { assertReadOnly, CheckNotReadOnlyError } from './checks';
 import type { KuzuEngine } from './engine';
 
@@ -20,10 +22,6 @@ export interface TimingOptions {
   onQuery?: (q: DeclaredQuery) => void;
 }
 
-/** A query's run with the full PROFILE operator list (the JSON of `queries` shows it). */
-export interface ProfiledRun extends QueryRun {
-  profile: ProfileOperator[];
-}
 
 export const DEFAULT_RUNS = 5;
 export const DEFAULT_WARMUP = 1;

@@ -12,7 +12,7 @@ import { countEdges, countNonNull, countRows, LiveSchema, readLive } from '../ku
 
 export { readLive };
 import { TOOL_VERSION } from '../version';
-import { readJournal } from '../state/journal';
+import { describeJournal, readJournal } from '../state/journal';
 import { readHistory } from '../state/history';
 import { precheck, PrecheckOptions } from './precheck';
 import { sortFindings } from '../core/findings';
@@ -92,7 +92,7 @@ export async function planLive(live: LiveSchema, engine: QueryRunner | null, con
   const warnings = [...live.warnings, ...adoptUnknownStorageDirections(live, desired)];
   const interrupted = readJournal(config.database);
   if (interrupted) {
-    warnings.push(`an apply to ${interrupted.version} (${interrupted.apply_id}) was interrupted; run \`kuzu-migrate recover\` (apply and rollback also settle it first)`);
+    warnings.push(`${describeJournal(interrupted)} was interrupted; run \`kuzu-migrate recover\` (apply, rollback and upgrade also settle it first)`);
   }
   // Tables `unmanaged:` names are not kuzu-migrate's: the diff never sees them, so never drops or alters them.
   const managed = withoutUnmanaged(live.schema, config.unmanaged ?? []);

@@ -11,7 +11,7 @@ import { isProcessAlive, readLock } from '../state/lock';
 import { ResolvedConfig } from '../config/config';
 import { engineMismatch, withEngine } from '../kuzu/engine';
 import { KuzuMigrateError, LockedError } from '../core/errors';
-import { journalPath, readJournal } from '../state/journal';
+import { describeJournal, journalPath, readJournal } from '../state/journal';
 import { findRelease } from '../engines/releases';
 import { IMPORT_STAGING_PREFIX } from './import';
 import { findLeftovers } from '../state/leftovers';
@@ -135,7 +135,7 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorResult> {
     items.push({
       name: 'interrupted apply',
       status: 'error',
-      detail: `journal ${journalPath(db)}: an apply to ${journal.version} (${journal.apply_id}, pid ${journal.pid}) was interrupted in phase ${journal.phase}; run \`kuzu-migrate recover\` (apply settles it too)`,
+      detail: `journal ${journalPath(db)}: ${describeJournal(journal)}, pid ${journal.pid}, was interrupted in phase ${journal.phase}; run \`kuzu-migrate recover\` (apply settles it too)`,
     });
   }
   const repo = gitWorkTree(path.resolve(config.backups));

@@ -17,6 +17,7 @@ import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
 import { NodeTable } from '../core/model';
 import { introspect } from '../kuzu/introspect';
+import { KuzuType, parseType } from '../core/types';
 import { TOOL_VERSION } from '../version';
 import { renderChangelog } from './changelog';
 import { COLUMN_ENCODINGS, csvPlainCandidate, csvStringNeedsEncoding, INT128_MIN, SnapshotFormat } from './codec';
@@ -111,6 +112,21 @@ async function plainCsvColumns(engine: QueryRunner, schema: Schema): Promise<Set
 /** The nil UUID's text: Kuzu 0.11.3 stores it as INT128's minimum, which a CHECKPOINT cannot write. */
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * The condition under which a MAP column's value (or a list of maps) holds a NULL map value.
+ * Where no struct, union or JSON can put objects into its JSON form, it is exact: in
+ * `to_json(x)` with every escape (`\\.`) and then every string removed, an object member whose
+ * value is null (`"":null`) can only be a NULL map value. (The text form `{k=, j=1}` is not: a
+ * string value `, a` or `}` prints the same way, and so does an empty string — those were refused
+ * although the codec carries them.) Otherwise the text form is used, which may over-refuse.
+ * Measured on 0.11.3; RE2 reads the backslash as `\x5C` (a doubled backslash did not match).
+ */
+export function nullMapValueCondition(type: string, x: string): string {
+  if (/STRUCT\(|UNION\(|json/i.test(type)) return `regexp_matches(CAST(${x} AS STRING), '=(, |})')`;
+  const stripped = `regexp_replace(regexp_replace(CAST(to_json(${x}) AS STRING), ${cypherString('\\x5C.')}, '', 'g'), '"[^"]*"', '""', 'g')`;
+  return `regexp_matches(${stripped}, '"":null')`;
+}
+
 /** A value that breaks Kuzu itself when loaded back: refused with table, column, row key and a hint. */
 export class UnloadableValueError extends RefusedError {
   constructor(readonly table: string, readonly property: string, readonly key: string | null, reason: string, hint: string) {
@@ -119,11 +135,25 @@ export class UnloadableValueError extends RefusedError {
 }
 
 /**
+ * A default whose sign introspection could not read (kuzu/default-signs.ts: the copy or the probe
+ * failed) would be written as table_info prints it, `1` for `DEFAULT -1`, and every row inserted
+ * after a restore would get the wrong value: refused, naming it, before anything is written.
+ */
+function refuseUnknownDefaultSigns(schema: Schema, warnings: string[]): void {
+  for (const t of [...schema.nodes, ...schema.rels]) {
+    const p = t.properties.find((x) => x.defaultSignUnknown);
+    if (!p) continue;
+    const why = warnings.find((w) => w.includes(`${t.name}.${p.name}`)) ?? 'the probe did not run';
+    throw new UnloadableValueError(t.name, p.name, null, `its default prints as ${p.default} and its sign could not be read (${why.replace(/^the sign of the default of .*? could not be read \((.*)\); it is compared without its sign$/, '$1')}), so a restore could give new rows the wrong value`, 'the sign is read by inserting a row into a copy of the database and rolling it back: fix what the reason names and export again, or write the default as an expression whose text keeps its sign, e.g. -(1)');
+  }
+}
+
+/**
  * Values Kuzu can store but not load back (codec.ts, kuzu-notes §3), found before anything is
  * written and refused naming table, property, the first row's key (node tables) and why:
  *   - INT128's minimum: no file parses it back ("INT128 is out of range: cannot negate INT128_MIN");
- *   - the nil UUID (also inside a UUID list): a table holding it cannot be checkpointed (the same
- *     error, at CHECKPOINT or close), so every import of it would fail;
+ *   - the nil UUID (also inside a UUID list), on an engine that cannot checkpoint a table holding it
+ *     (Kuzu 0.11.3: the same error, at CHECKPOINT or close), so every import of it would fail;
  *   - a NULL value inside a MAP: map_values() reads it as 0 / '' (an empty string value is
  *     refused too: the text form `{k=}` cannot tell them apart).
  */
@@ -140,6 +170,8 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
         where = `CAST(${x} AS STRING) = ${cypherString(INT128_MIN)}`;
         reason = `holds INT128's minimum ${INT128_MIN}, which Kuzu 0.11.3 stores but cannot load back from any file ("INT128 is out of range: cannot negate INT128_MIN")`;
         hint = 'change that value (INT128 minimum + 1 loads back), or the property type';
+      } else if (engine.release.capabilities.checkpointsNilUuid) {
+        // This engine writes it to disk (LadybugDB): the snapshot carries it like any UUID.
       } else if (p.type === 'UUID') {
         where = `CAST(${x} AS STRING) = ${cypherString(NIL_UUID)}`;
       } else if (/^UUID(\[\d*\])$/.test(p.type)) {
@@ -149,7 +181,7 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
       if (p.type.startsWith('MAP(')) {
         // A NULL map value prints as nothing after `=` (`{k=, j=1}`); the codec cannot read it:
         // map_values() gives 0 for it (measured: map_values(map(['k','j'],[NULL,1])) = [0,1]).
-        where = `regexp_matches(CAST(${x} AS STRING), '=(, |})')`;
+        where = nullMapValueCondition(p.type, x);
         reason = 'holds a map with a NULL value, which Kuzu 0.11.3 cannot read back out of a map (map_values(map([\'k\',\'j\'],[NULL,1])) returns [0,1]), so a snapshot cannot carry it';
         hint = `replace the NULL map values (or the maps: \`${matchAll(t)} WHERE ${where} RETURN ${x}\` lists them), then export again`;
       }
@@ -164,6 +196,72 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
         const key = rows[0]['k'] === null || rows[0]['k'] === undefined ? null : String(rows[0]['k']);
         throw new UnloadableValueError(t.name, p.name, key, `${n} row${n === 1 ? '' : 's'} ${reason.replace(/^holds/, n === 1 ? 'holds' : 'hold')}`, hint);
       }
+    }
+  }
+}
+
+/** Kuzu's vector size: a list lambda sees its elements in slices of this many (kuzu-notes §10). */
+const VECTOR_SIZE = 2048;
+
+/**
+ * The number of elements the codec's outermost list lambdas walk for one value `x` of type `t`
+ * (an INT64 expression, never NULL): a list's or map's size, an array's length, and the sum over
+ * a struct's fields and a union's members. Collections nested inside a collection are not counted
+ * (that would need a lambda): the outermost count is a lower bound.
+ */
+function lambdaElements(t: KuzuType, x: string): string | null {
+  switch (t.kind) {
+    case 'list':
+      return `coalesce(size(${x}), 0)`;
+    case 'array':
+      return `CASE WHEN ${x} IS NULL THEN 0 ELSE ${t.size} END`;
+    case 'map':
+      return `coalesce(size(map_keys(${x})), 0)`;
+    case 'struct':
+    case 'union': {
+      const parts = (t.kind === 'struct' ? t.fields : t.members)
+        .map((f) => lambdaElements(f.type, `${t.kind === 'struct' ? 'struct_extract' : 'union_extract'}(${x}, ${cypherString(f.name)})`))
+        .filter((e): e is string => e !== null);
+      return parts.length ? parts.map((e) => `coalesce(${e}, 0)`).join(' + ') : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Columns the codec writes through list lambdas (encoded lists, arrays, maps, and structs or
+ * unions holding them) whose elements exceed Kuzu's vector size within one batch of 2,048 rows:
+ * a list lambda is wrong there and can crash the process (kuzu-notes §10: a BLOB[][2][] column
+ * with two 4,097-element lists segfaulted a CSV export, found by
+ * test/integration/whole-db-property.test.ts). Refused before anything is written, naming the
+ * table, column and the key of the row holding the most elements in that batch.
+ */
+async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: ExportFile[], format: SnapshotFormat): Promise<void> {
+  for (const f of files) {
+    const t = f.kind === 'node' ? schema.nodes.find((n) => n.name === f.table) : schema.rels.find((r) => r.name === f.table);
+    if (!t) continue;
+    const v = t.kind === 'node' ? 'n' : 'r';
+    for (const c of f.columns) {
+      if (c.encoding !== 'encoded' || !t.properties.some((p) => p.name === c.name)) continue;
+      const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`);
+      if (count === null) continue;
+      const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
+      const [worst] = await engine.query(`${matchAll(t)} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+      const total = Number(worst?.['s'] ?? 0);
+      if (total <= VECTOR_SIZE) continue;
+      let key: string | null = null;
+      if (t.kind === 'node') {
+        const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
+        key = row ? String(row['k']) : null;
+      }
+      throw new UnloadableValueError(
+        t.name,
+        c.name,
+        key,
+        `${total} ${c.type} elements in one batch of ${VECTOR_SIZE} rows; a ${format} snapshot encodes this type with list functions that Kuzu 0.11.3 evaluates wrongly (or crashes on) past ${VECTOR_SIZE} elements per batch (kuzu-notes §10)`,
+        format === 'csv' ? 'export with --format parquet (lists of plain values stay native there), or shorten the lists' : 'shorten the lists, or change the property type to a list of plain values (native in parquet)',
+      );
     }
   }
 }
@@ -327,6 +425,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
     const manifest = await withEngine(config.database, { readOnly: true }, async (engine) => {
       const live = await introspect(engine);
       const schema = live.schema;
+      if (!options.raw) refuseUnknownDefaultSigns(schema, live.warnings);
       const base = {
         format_version: MANIFEST_FORMAT_VERSION,
         tool: { name: 'kuzu-migrate' as const, version: TOOL_VERSION },
@@ -357,6 +456,7 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         const plainColumns = options.schemaOnly || format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
         const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')), { plainColumns });
         if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
+        if (!options.schemaOnly) await refuseLambdaOverflow(engine, schema, files, format);
         fs.mkdirSync(staging, { mode: 0o700 });
         for (const f of files) {
           fs.mkdirSync(path.dirname(path.join(staging, ...f.path.split('/'))), { recursive: true });

@@ -78,6 +78,11 @@ export interface LoadOptions {
   /** Macros left out of the loaded database (the export strategy dropping or replacing them). */
   omitMacros?: string[];
   onEvent?: ImportOptions['onEvent'];
+  /**
+   * Leave the manifest's indexes out (default false): upgrade builds them itself, one by one, to
+   * say which index a target release cannot build.
+   */
+  skipIndexes?: boolean;
 }
 
 /**
@@ -104,12 +109,21 @@ export async function loadSnapshot(engine: QueryRunner, dir: string, manifest: M
     }
   }
   for (const s of sequenceStatements(manifest.sequences)) await engine.query(s);
-  await createIndexes(engine, manifest.schema.indexes ?? []);
+  if (!options.skipIndexes) await createIndexes(engine, manifest.schema.indexes ?? []);
 }
 
-/** Differences between a loaded database and the snapshot's manifest (schema, counts, content); empty when equal. */
+/**
+ * Differences between a loaded database and the snapshot's manifest (schema, counts, content);
+ * empty when equal. `engine` is any QueryRunner: the in-process engine (import, the export
+ * strategy) or another release's child process (upgrade).
+ */
 export async function verifyLoaded(engine: QueryRunner, manifest: Manifest, options: LoadOptions = {}): Promise<string[]> {
   const live = await introspect(engine);
+  // A rel table without properties has no readable storage direction (table_info returns no row):
+  // the manifest's is the one loadSnapshot created.
+  for (const r of live.schema.rels) {
+    if (live.unknownStorageDirection.includes(r.name)) r.storageDirection = manifest.schema.rels.find((x) => x.name === r.name)?.storageDirection ?? r.storageDirection;
+  }
   const problems: string[] = [];
   const fp = schemaFingerprint(live.schema);
   const omit = (options.omitMacros ?? []).map((m) => m.toLowerCase());

@@ -42,8 +42,15 @@ function backupId(now: Date, reason: string): string {
   return `${ts}-${reason}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
-/** Folds the WAL into the main file so the file alone is the whole database. */
+/**
+ * Folds the WAL into the main file so the file alone is the whole database. A file without any
+ * companion (no WAL, no checkpoint in progress) is whole already and is not opened for writing:
+ * a writable open and CHECKPOINT of such a clean file can still rewrite its bytes (measured on
+ * 0.11.3: the second CHECKPOINT of a clean copy changed its sha256, docs/kuzu-notes.md §11), and
+ * an apply refused before its swap must leave the database byte-identical.
+ */
 export async function checkpoint(dbPath: string): Promise<void> {
+  if (!COMPANION_SUFFIXES.some((s) => fs.existsSync(dbPath + s))) return;
   await withEngine(dbPath, {}, async (engine) => {
     await engine.query('CHECKPOINT');
   });

@@ -1,8 +1,9 @@
 /**
- * The apply journal: a small file next to the database recording which phase a running apply is
- * in. If the process dies, the next command finds the journal and settles the apply: because the
- * change and its history row commit in one Kuzu transaction, "is this apply id in the history?"
- * says exactly whether it happened.
+ * The journal: ONE small file next to the database, `<db>.journal.json`, recording which phase a
+ * running apply or upgrade is in (`operation` tells them apart). If the process dies, the next
+ * command that changes the database finds it and settles the operation first (state/recover.ts):
+ * an apply by the content of the live file against the digest it recorded before its swap, an
+ * upgrade by where its two renames had got to.
  */
 import * as fs from 'node:fs';
 import { readJsonFile, writeJsonAtomic } from './files';
@@ -18,7 +19,9 @@ import type { ContentDigest } from './digest';
  */
 export type JournalPhase = 'locked' | 'backed_up' | 'executing' | 'swapping' | 'committed' | 'restoring';
 
-export interface Journal {
+/** The journal of an apply (`operation` is absent in journals of earlier kuzu-migrate versions). */
+export interface ApplyJournal {
+  operation?: 'apply';
   apply_id: string;
   pid: number;
   host: string;
@@ -45,21 +48,70 @@ export interface Journal {
   updated_at: string;
 }
 
+/**
+ * An upgrade's phases: until `swapping` the original has only been read (opened read-only by its
+ * own release), so an interrupted upgrade is undone by removing its working folder. During
+ * `swapping` the original sits in the working folder for the length of two renames.
+ */
+export type UpgradePhase = 'exporting' | 'loading' | 'backing_up' | 'swapping' | 'swapped';
+
+/** The journal of an upgrade to another engine release (src/upgrade). */
+export interface UpgradeJournal {
+  operation: 'upgrade';
+  upgrade_id: string;
+  pid: number;
+  host: string;
+  database: string;
+  from: string;
+  to: string;
+  phase: UpgradePhase;
+  /** Working folder beside the database: `export/`, the new `database`, and during the swap `original`. */
+  work_dir: string;
+  backup_id: string | null;
+  started_at: string;
+  updated_at: string;
+}
+
+/** The one journal type: an apply's or an upgrade's, told apart by `operation`. */
+export type Journal = ApplyJournal | UpgradeJournal;
+
+export function isUpgradeJournal(j: Journal): j is UpgradeJournal {
+  return j.operation === 'upgrade';
+}
+
 export function journalPath(dbPath: string): string {
   return `${dbPath}.journal.json`;
 }
 
-export function readJournal(dbPath: string): Journal | null {
-  return readJsonFile<Journal>(journalPath(dbPath));
+/** Where kuzu-migrate before the one journal kept an upgrade's; still read, so such an upgrade is settled. */
+function legacyUpgradeJournalPath(dbPath: string): string {
+  return `${dbPath}.upgrade.json`;
 }
 
-/** Writes the journal atomically (temp file + rename), so a crash never leaves half a journal. */
-export function writeJournal(j: Journal): void {
-  writeJsonAtomic(journalPath(j.database), { ...j, updated_at: new Date().toISOString() });
+export function readJournal(dbPath: string): Journal | null {
+  const j = readJsonFile<Journal>(journalPath(dbPath));
+  if (j) return j;
+  const legacy = readJsonFile<Omit<UpgradeJournal, 'operation'>>(legacyUpgradeJournalPath(dbPath));
+  return legacy ? { ...legacy, operation: 'upgrade' } : null;
+}
+
+/** Writes the journal atomically (temp file + rename), so a crash never leaves half a journal. Returns what was written. */
+export function writeJournal<J extends Journal>(j: J): J {
+  const next = { ...j, updated_at: new Date().toISOString() };
+  writeJsonAtomic(journalPath(j.database), next);
+  return next;
 }
 
 export function clearJournal(dbPath: string): void {
-  fs.rmSync(journalPath(dbPath), { force: true });
+  for (const p of [journalPath(dbPath), legacyUpgradeJournalPath(dbPath)]) {
+    fs.rmSync(p, { force: true });
+    fs.rmSync(p + '.tmp', { force: true });
+  }
+}
+
+/** The interrupted operation in words, for warnings: "an apply to v1.2.0 (id)", "an upgrade from kuzu@0.10.1 to kuzu@0.11.3 (id)". */
+export function describeJournal(j: Journal): string {
+  return isUpgradeJournal(j) ? `an upgrade from ${j.from} to ${j.to} (${j.upgrade_id})` : `an apply to ${j.version} (${j.apply_id})`;
 }
 
 /**

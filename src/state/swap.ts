@@ -48,3 +48,24 @@ export function swapIntoPlace(staged: string, dbPath: string, mode?: number): vo
   fs.renameSync(staged, dbPath);
   fsyncPath(path.dirname(dbPath));
 }
+
+/** Moves a database (a file with its companions, or a folder) from `from` to `to`: renames only, then fsyncs the folder. */
+export function moveDatabase(from: string, to: string): void {
+  fs.renameSync(from, to);
+  for (const s of COMPANION_SUFFIXES) if (fs.existsSync(from + s)) fs.renameSync(from + s, to + s);
+  fsyncPath(path.dirname(to));
+}
+
+/**
+ * The swap for a database that may be a folder (older Kuzu releases) and whose original must be
+ * kept until the caller is done: the original moves to `keepAt` (inside the caller's working
+ * folder), then `staged` into its place — two renames, each atomic. The caller's journal says
+ * which side of them a kill happened on (settleUpgrade, state/recover.ts). `between` runs between
+ * the two renames (fault injection in tests).
+ * Precondition: the caller holds the migration lock and has journaled phase `swapping`.
+ */
+export function swapKeepingOriginal(staged: string, dbPath: string, keepAt: string, between?: () => void): void {
+  moveDatabase(dbPath, keepAt);
+  between?.();
+  moveDatabase(staged, dbPath);
+}

@@ -6,18 +6,23 @@
  *   1. detect      magic bytes + storage version say which release reads the database (--from
  *                  overrides); an unknown storage version is refused naming what was found
  *   2. lock        the same `<db>.lock` as apply: nothing else migrates it meanwhile
- *   3. settle      an upgrade interrupted earlier is undone (or finished) first
+ *   3. settle      an upgrade or apply interrupted earlier is undone (or finished) first, from
+ *                  the one journal (state/journal.ts, state/recover.ts)
  *   4. engines     both releases installed (or installed now, with consent); each runs in its own
  *                  process: two native builds never share one
  *   5. confirm     like apply: a terminal prompt, or --auto-approve
  *   6. export      the source, opened READ-ONLY by its own release: schema, per-table content
  *                  fingerprints, SERIAL positions, and data files in the snapshot codec
- *   7. load        a fresh database of the target release in the working folder: schema (with what
- *                  the declaration restores), data, SERIAL positions
- *   8. verify      the new database's schema equals the intended one; per table, row counts and
- *                  per-property content fingerprints equal the source's
+ *                  (snapshot/statements.ts exportFiles), described as a snapshot manifest
+ *   7. load        a fresh database of the target release in the working folder, by the snapshot
+ *                  code (snapshot/import.ts loadSnapshot): schema (with what the declaration
+ *                  restores), data, SERIAL positions; then the indexes, one by one
+ *   8. verify      snapshot/import.ts verifyLoaded: the schema equals the intended one; per table,
+ *                  row counts and per-property content fingerprints equal the source's; indexes
+ *                  answer and standalone sequences are where they were
  *   9. backup      a copy of the original under backups/<id>/
  *  10. swap        the original moves into the working folder, the new database into its place
+ *                  (state/swap.ts swapKeepingOriginal)
  * Until step 10 the original is only read, so a kill anywhere before it leaves the original as it
  * was, openable by its own release; the journal settles the two renames of step 10.
  */
@@ -28,25 +33,27 @@ import * as path from 'node:path';
 import { fileMode, folderModeFor } from '../state/paths';
 import { makePrivateDir, OWNER_FILE } from '../state/private';
 import { acquireLock } from '../state/lock';
-import { faultPoint } from '../state/journal';
+import { clearJournal, faultPoint, UpgradeJournal, writeJournal } from '../state/journal';
+import { recoverInterrupted, settleUpgrade, UpgradeRecovery } from '../state/recover';
+import { swapKeepingOriginal } from '../state/swap';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
-import { createIndex, schemaToCypher } from '../core/ddl';
+import { createIndex } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
-import { compareFingerprints, fingerprintDatabase, TableFingerprint } from '../kuzu/fingerprint';
+import { fingerprintDatabase, TableFingerprint } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
 import { EngineProcess } from '../engines/process';
 import { DEFAULT_TARGET, EngineRelease, findRelease, knownReleaseNames } from '../engines/releases';
 import { SnapshotFormat } from '../snapshot/codec';
-import { ManifestSequence } from '../snapshot/manifest';
-import { sequenceStatements, serialSequences } from '../snapshot/export';
-import { exportFiles, loadStatement } from '../snapshot/statements';
-import { cypherStatements } from '../snapshot/import';
+import { serialSequences } from '../snapshot/export';
+import { exportFiles } from '../snapshot/statements';
+import { loadSnapshot, verifyLoaded } from '../snapshot/import';
+import { Manifest, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable } from '../snapshot/manifest';
+import { TOOL_VERSION } from '../version';
 import { mergeDeclared, Restoration } from './restore';
-import { clearUpgradeJournal, moveDatabase, settleUpgrade, UpgradeJournal, UpgradeRecovery, writeUpgradeJournal } from './journal';
 
 /** A step of the upgrade; `table` and `rows` when a data file was written or loaded (for progress output). */
 export type UpgradeEvent = { phase: string; message: string; table?: string; rows?: number };
@@ -97,7 +104,11 @@ export interface UpgradeResult {
   /** Copy of the original database, under the backups folder. */
   backup_id: string | null;
   backup_path: string | null;
-  recovered: UpgradeRecovery | null;
+  /**
+   * An interrupted operation settled first (the one journal: an upgrade's, or an apply's), or null.
+   * `outcome` is `restored` only for an apply whose backup was put back.
+   */
+  recovered: (Omit<UpgradeRecovery, 'outcome'> & { outcome: UpgradeRecovery['outcome'] | 'restored' }) | null;
   duration_ms: number;
 }
 
@@ -175,30 +186,67 @@ async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath
   }
 }
 
-/** Steps 7 and 8: a fresh database of the target release, loaded and verified. */
+/**
+ * The export as a snapshot manifest (in memory): the same shape `import` loads and verifies, so
+ * upgrade loads and verifies through the snapshot code (loadSnapshot, verifyLoaded). `intended`
+ * is the source's schema with what the declaration restores.
+ */
+function upgradeManifest(exported: Exported, intended: Schema, format: SnapshotFormat, dbPath: string, from: EngineRelease): Manifest {
+  const fingerprintOf = (t: string) => exported.fingerprints.find((x) => x.table === t)!;
+  const tables: ManifestTable[] = exported.fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
+  for (const f of exported.files) {
+    const { statement: _s, table, kind: _k, ...file } = f;
+    // A node file holds the whole table; a rel file one FROM→TO pair, whose rows were not counted.
+    tables.find((t) => t.table === table)?.files.push({ ...file, rows: f.kind === 'node' ? fingerprintOf(table).rows : 0 });
+  }
+  const fingerprint = schemaFingerprint(intended);
+  return {
+    format_version: MANIFEST_FORMAT_VERSION,
+    tool: { name: 'kuzu-migrate', version: TOOL_VERSION },
+    kuzu_version: from.version,
+    engine: from.engine,
+    storage_version: from.storageVersion,
+    version: 'v0.0.0',
+    created_at: new Date().toISOString(),
+    format,
+    raw: false,
+    schema_only: false,
+    database: dbPath,
+    declared_fingerprint: fingerprint,
+    live_fingerprint: fingerprint,
+    schema: intended,
+    sequences: exported.sequences,
+    tables,
+    files: [],
+    total_rows: tables.reduce((n, t) => n + t.rows, 0),
+  };
+}
+
+/**
+ * Steps 7 and 8: a fresh database of the target release, loaded and verified by the snapshot code
+ * (snapshot/import.ts loadSnapshot and verifyLoaded, through the target's child process); indexes
+ * are built here, one by one, so that one the target cannot build is named (E_UPGRADE_INDEX).
+ */
 async function loadTarget(
   release: EngineRelease,
   modulePath: string,
   newDb: string,
   exportDir: string,
-  format: SnapshotFormat,
-  exported: Exported,
-  intended: Schema,
+  manifest: Manifest,
   emit: Emit,
 ): Promise<{ verified: string[]; rows: number }> {
   const engine = await EngineProcess.open(release, modulePath, newDb, { readOnly: false });
   try {
-    for (const s of cypherStatements(schemaToCypher(intended))) await engine.query(s);
-    // Nodes before rels: a rel COPY finds its endpoints by primary key.
-    for (const f of [...exported.files.filter((x) => x.kind === 'node'), ...exported.files.filter((x) => x.kind === 'rel')]) {
-      await engine.query(loadStatement(f.table, f.kind, f, format, (r) => path.join(exportDir, ...r.split('/'))));
-      faultPoint('upgrade_during_load');
-      emit('load', f.path, f.kind === 'node' ? { table: f.table, rows: exported.fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
-    }
-    for (const s of sequenceStatements(exported.sequences)) await engine.query(s);
+    await loadSnapshot(engine, exportDir, manifest, {
+      skipIndexes: true,
+      onEvent: (e) => {
+        faultPoint('upgrade_during_load');
+        emit('load', e.message, { table: e.table, rows: e.rows });
+      },
+    });
     // Indexes after the data, each on its own (no engine takes index DDL inside a transaction).
     // A target that cannot build one fails here, before anything replaces the original.
-    for (const i of intended.indexes ?? []) {
+    for (const i of manifest.schema.indexes ?? []) {
       try {
         await engine.query(createIndex(i));
       } catch (err) {
@@ -207,25 +255,13 @@ async function loadTarget(
         ]);
       }
     }
-    emit('load', `${release.id}: loaded ${exported.files.length} data files`);
-
-    const after = await introspect(engine);
-    // A rel table without properties has no readable storage direction on either side: the
-    // intended value is what was created.
-    for (const r of after.schema.rels) {
-      if (after.unknownStorageDirection.includes(r.name)) r.storageDirection = intended.rels.find((x) => x.name === r.name)?.storageDirection ?? r.storageDirection;
-    }
-    const problems: string[] = [];
-    if (schemaFingerprint(after.schema) !== schemaFingerprint(intended)) {
-      problems.push(`the schema of the new database differs from the source's (${schemaFingerprint(after.schema).slice(0, 19)}…, expected ${schemaFingerprint(intended).slice(0, 19)}…)`);
-    }
-    const fps = await fingerprintDatabase(engine, after.schema);
-    problems.push(...compareFingerprints(exported.fingerprints, fps));
+    emit('load', `${release.id}: loaded ${manifest.tables.reduce((n, t) => n + t.files.length, 0)} data files`);
+    const problems = await verifyLoaded(engine, manifest);
     if (problems.length) {
       throw new RuntimeError(`verification of the ${release.id} database failed; the original is unchanged:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
-    emit('verify', `row counts and content fingerprints of ${fps.length} tables equal the source's`);
-    return { verified: fps.map((f) => f.table), rows: fps.reduce((n, f) => n + f.rows, 0) };
+    emit('verify', `row counts and content fingerprints of ${manifest.tables.length} tables equal the source's`);
+    return { verified: manifest.tables.map((t) => t.table), rows: manifest.total_rows };
   } finally {
     await engine.close();
   }
@@ -292,7 +328,10 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
 
   const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate upgrade');
   try {
-    const recovered = settleUpgrade(dbPath);
+    // Whatever the journal beside the database holds (an interrupted upgrade, or apply) is settled
+    // first, by the same recovery apply uses.
+    const settled = await recoverInterrupted(dbPath, path.resolve(options.backups));
+    const recovered = settled && { upgrade_id: settled.apply_id, outcome: settled.outcome, message: settled.message };
     if (recovered) emit('recover', recovered.message);
 
     const detected = detectEngine(dbPath);
@@ -340,7 +379,8 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
     const workDir = path.join(path.dirname(dbPath), `_km_upgrade_${upgradeId}`);
     const exportDir = path.join(workDir, 'export');
     const newDb = path.join(workDir, 'database');
-    let journal: UpgradeJournal = writeUpgradeJournal({
+    let journal: UpgradeJournal = writeJournal<UpgradeJournal>({
+      operation: 'upgrade',
       upgrade_id: upgradeId,
       pid: process.pid,
       host: os.hostname(),
@@ -362,22 +402,21 @@ export async function upgradeDatabase(options: UpgradeOptions): Promise<UpgradeR
       const { schema: intended, restored } = mergeDeclared(exported.schema, options.declared ?? null, exported.unknownStorageDirection);
       for (const r of restored) emit('restore', `${r.table}${r.property ? '.' + r.property : ''}: ${r.aspect} from the declaration (${r.value})`);
 
-      journal = writeUpgradeJournal({ ...journal, phase: 'loading' });
+      journal = writeJournal({ ...journal, phase: 'loading' });
       emit('load', `loading into a new ${to.id} database`);
-      const { verified, rows } = await loadTarget(to, toPath, newDb, exportDir, format, exported, intended, emit);
+      const { verified, rows } = await loadTarget(to, toPath, newDb, exportDir, upgradeManifest(exported, intended, format, dbPath, from), emit);
       faultPoint('upgrade_after_verify');
 
-      journal = writeUpgradeJournal({ ...journal, phase: 'backing_up' });
+      journal = writeJournal({ ...journal, phase: 'backing_up' });
       const backup = await backupOriginal(dbPath, path.resolve(options.backups), upgradeId, from, detected);
       emit('backup', `original copied to ${backup.dir}`);
 
-      journal = writeUpgradeJournal({ ...journal, phase: 'swapping', backup_id: backup.id });
-      moveDatabase(dbPath, path.join(workDir, 'original'));
-      faultPoint('upgrade_mid_swap');
-      moveDatabase(newDb, dbPath);
-      journal = writeUpgradeJournal({ ...journal, phase: 'swapped' });
+      journal = writeJournal({ ...journal, phase: 'swapping', backup_id: backup.id });
+      // The original may be a folder (older releases) and is kept until the new one is in place.
+      swapKeepingOriginal(newDb, dbPath, path.join(workDir, 'original'), () => faultPoint('upgrade_mid_swap'));
+      journal = writeJournal({ ...journal, phase: 'swapped' });
       fs.rmSync(workDir, { recursive: true, force: true });
-      clearUpgradeJournal(dbPath);
+      clearJournal(dbPath);
 
       const now = detectEngine(dbPath);
       if (now.magic !== to.magic || now.storage_version !== to.storageVersion) {

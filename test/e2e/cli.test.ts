@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, tempDir } from '../helpers/db';
+import { makeDatabase, runCli, tempDir } from '../helpers/db';
 import { baseSchema, clone, makeProject, seededProject } from '../helpers/project';
 import { renderText } from '../../src/core/render';
 
@@ -47,6 +47,7 @@ describe('errors users can cause', () => {
     expect(json.status).toBe(65);
     const err = JSON.parse(json.stdout).error;
     expect(err.code).toBe('E_CONFIG');
+    expect(err.hints).toEqual([expect.stringMatching(/kuzu-migrate validate/)]); // the registry's hint, never an empty list
     expect(err.diagnostics.length).toBeGreaterThanOrEqual(4);
     for (const d of err.diagnostics) expect(d).toMatchObject({ file: expect.any(String), line: expect.any(Number), column: expect.any(Number) });
   });
@@ -100,6 +101,31 @@ describe('errors users can cause', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/EXAMPLES/);
     expect(r.stdout).toMatch(/--detailed-exitcode/);
+  });
+});
+
+describe('a fleet-only YAML (targets:, no database:)', () => {
+  it('serves --all and --database; a one-database run is E_CONFIG pointing at them; neither key is E_CONFIG', async () => {
+    const dir = tempDir('km-fleet-only-');
+    for (const n of ['a', 'b']) await makeDatabase(path.join(dir, 'tenants', `${n}.kuzu`), (e) => e.query('CREATE NODE TABLE P(id INT64, PRIMARY KEY(id))').then(() => undefined));
+    const yaml = path.join(dir, 'kuzu-migrate.yaml');
+    const schema = 'schema:\n  nodes:\n    P: { primary_key: id, properties: { id: INT64, name: STRING } }\n';
+    fs.writeFileSync(yaml, `version: v1.0.0\ntargets: ['tenants/*.kuzu']\n${schema}`);
+    expect(runCli(['validate', '-c', yaml]).status).toBe(0);
+    const all = runCli(['plan', '--all', '--detailed-exitcode', '-c', yaml]);
+    expect(all.stderr).not.toMatch(/E_CONFIG|database/);
+    expect(all.status).toBe(2); // both targets need the new property
+    expect(runCli(['plan', '--detailed-exitcode', '-d', path.join(dir, 'tenants', 'a.kuzu'), '-c', yaml]).status).toBe(2);
+    const single = runCli(['plan', '--json', '-c', yaml]);
+    expect(single.status).toBe(65);
+    const err = JSON.parse(single.stdout).error;
+    expect(err.code).toBe('E_CONFIG');
+    expect(err.message).toMatch(/no "database" \(only targets:\)/);
+    expect(err.diagnostics[0].hint).toMatch(/--all.*--database/);
+    fs.writeFileSync(yaml, `version: v1.0.0\n${schema}`);
+    const neither = runCli(['validate', '-c', yaml]);
+    expect(neither.status).toBe(65);
+    expect(neither.stderr).toMatch(/kuzu-migrate\.yaml:1:1: the configuration is missing "database"/);
   });
 });
 

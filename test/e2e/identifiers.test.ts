@@ -7,12 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withEngine } from '../../src/kuzu/engine';
-import { makeDatabase, runCli, tempDir } from '../helpers/db';
+import { databaseIn, runCli } from '../helpers/db';
 
 test('odd identifiers survive every command; the data is judged in Kuzu', async () => {
-  const dir = tempDir('km-e2e-ident-');
-  const db = path.join(dir, 'db.kuzu');
-  await makeDatabase(db, async (e) => {
+  const { dir, db } = await databaseIn('km-e2e-ident-', async (e) => {
     await e.query("CREATE NODE TABLE `ALL CUSTODIANS`(`id` INT64 PRIMARY KEY, `x'y` STRING, `MATCH` INT64, `é ü` INT64, `a/b` INT64, `a-b` INT64)");
     await e.query('CREATE NODE TABLE `WHERE`(id INT64 PRIMARY KEY)');
     await e.query('CREATE REL TABLE `MATCH`(FROM `ALL CUSTODIANS` TO `WHERE`, `w x` INT64)');
@@ -50,9 +48,7 @@ test('odd identifiers survive every command; the data is judged in Kuzu', async 
 });
 
 test('a table named a.b is refused by init with the reason; no YAML is written', async () => {
-  const dir = tempDir('km-e2e-ident-dot-');
-  const db = path.join(dir, 'db.kuzu');
-  await makeDatabase(db, (e) => e.query('CREATE NODE TABLE `a.b`(id INT64 PRIMARY KEY)').then(() => undefined));
+  const { dir, db } = await databaseIn('km-e2e-ident-dot-', (e) => e.query('CREATE NODE TABLE `a.b`(id INT64 PRIMARY KEY)'));
   const r = runCli(['init', '--database', db], { cwd: dir });
   expect(r.status).toBe(3);
   expect(r.stderr).toMatch(/^Error: table a\.b: "a\.b" contains "\.", which Kuzu 0\.11\.3 cannot introspect/);

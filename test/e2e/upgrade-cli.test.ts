@@ -10,7 +10,8 @@ import { detectEngine } from '../../src/engines/detect';
 import { ensureEngine, installedPath } from '../../src/engines/install';
 import { EngineProcess } from '../../src/engines/process';
 import { findRelease } from '../../src/engines/releases';
-import { readUpgradeJournal } from '../../src/upgrade/journal';
+import { readJournal } from '../../src/state/journal';
+import { recoverInterrupted } from '../../src/state/recover';
 import { REPO_ROOT, runCli, tempDir } from '../helpers/db';
 
 const ENGINES_DIR = process.env.KUZU_MIGRATE_ENGINES_DIR ?? path.join(REPO_ROOT, '.engines');
@@ -89,7 +90,7 @@ describe('kuzu-migrate upgrade (CLI)', () => {
     const before = await oldContent(db);
     const killed = upgrade(dir, ['--database', db, '--auto-approve'], { KUZU_MIGRATE_FAULT: 'upgrade_during_load' });
     expect(killed.status).toBe(-1); // SIGKILL
-    expect(readUpgradeJournal(db)).toMatchObject({ phase: 'loading' });
+    expect(readJournal(db)).toMatchObject({ operation: 'upgrade', phase: 'loading' }); // the one journal, <db>.journal.json
     // Its own release opens it, as it was.
     expect(compareFingerprints(before, await oldContent(db))).toEqual([]);
     expect(detectEngine(db)).toMatchObject({ storage_version: 38, layout: 'folder' });
@@ -107,8 +108,9 @@ describe('kuzu-migrate upgrade (CLI)', () => {
     const killed = upgrade(dir, ['--database', db, '--auto-approve'], { KUZU_MIGRATE_FAULT: 'upgrade_mid_swap' });
     expect(killed.status).toBe(-1);
     expect(fs.existsSync(db)).toBe(false); // the original is in the working folder for two renames
-    const { settleUpgrade } = await import('../../src/upgrade/journal');
-    expect(settleUpgrade(db)).toMatchObject({ outcome: 'rolled_back' });
+    // The recovery `recover`, apply and rollback run settles an upgrade too (one journal, one recovery).
+    expect(await recoverInterrupted(db)).toMatchObject({ outcome: 'rolled_back', message: expect.stringMatching(/^upgrade .* was interrupted during swapping/) });
+    expect(readJournal(db)).toBeNull();
     expect(compareFingerprints(before, await oldContent(db))).toEqual([]);
     expect(fs.readdirSync(dir).filter((e) => e.startsWith('_km_'))).toEqual([]);
   });

@@ -42,6 +42,43 @@ export async function makeDatabase(dbPath: string, setup: (engine: KuzuEngine) =
   return dbPath;
 }
 
+/**
+ * A new folder holding `<dir>/db.kuzu` built by `setup` (closed again): the start of most
+ * hand-written cases. Returns the folder and the database path.
+ */
+export async function databaseIn(prefix: string, setup: (engine: KuzuEngine) => Promise<unknown>): Promise<{ dir: string; db: string }> {
+  const dir = tempDir(prefix);
+  const db = path.join(dir, 'db.kuzu');
+  await makeDatabase(db, async (e) => void (await setup(e)));
+  return { dir, db };
+}
+
+/**
+ * Writes `<dir>/kuzu-migrate.yaml` for the database `./db.kuzu` with snapshots in ./migrations and
+ * backups in ./backups; `schema` is the YAML text under `schema:` (indented by two spaces).
+ */
+export function writeYaml(dir: string, schema: string, version = 'v1.0.0'): string {
+  const file = path.join(dir, 'kuzu-migrate.yaml');
+  fs.writeFileSync(file, `version: ${version}\ndatabase: ./db.kuzu\nmigrations: ./migrations\nbackups: ./backups\nschema:\n${schema}`);
+  return file;
+}
+
+/**
+ * A byte copy of a closed database at `from` (the file and any companion the engine left beside
+ * it: .wal, .shadow, ...) to `to`, whose folder is created. Far cheaper than building the same
+ * content again with CREATE or COPY: build a large database once per file, copy it per case.
+ */
+export function copyDatabase(from: string, to: string): string {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  const base = path.basename(from);
+  for (const f of fs.readdirSync(path.dirname(from))) {
+    if (f === base || (f.startsWith(base + '.') && fs.statSync(path.join(path.dirname(from), f)).isFile())) {
+      fs.copyFileSync(path.join(path.dirname(from), f), path.join(path.dirname(to), path.basename(to) + f.slice(base.length)));
+    }
+  }
+  return to;
+}
+
 export interface CliResult {
   status: number;
   stdout: string;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { withEngine } from '../../src/kuzu/engine';
-import { runCli, tempDir } from './db';
+import { copyDatabase, runCli, tempDir } from './db';
 
 export type YamlSchema = {
   nodes?: Record<string, unknown>;
@@ -94,12 +94,7 @@ export async function seededProject(start: YamlSchema = baseSchema(), data: read
   }
   const p = makeProject(prefix);
   p.write(start);
-  fs.mkdirSync(path.dirname(p.dbPath), { recursive: true });
-  // The file and any companion the engine left beside it (.wal, .shadow, ...).
-  const base = path.basename(template);
-  for (const f of fs.readdirSync(path.dirname(template))) {
-    if (f.startsWith(base)) fs.copyFileSync(path.join(path.dirname(template), f), path.join(path.dirname(p.dbPath), path.basename(p.dbPath) + f.slice(base.length)));
-  }
+  copyDatabase(template, p.dbPath);
   return p;
 }
 

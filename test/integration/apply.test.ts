@@ -15,6 +15,7 @@ import { lockPath } from '../../src/state/lock';
 import { journalPath } from '../../src/state/journal';
 import { loadDataset, makeDatabase, runCli, tempDir } from '../helpers/db';
 import { BASE_DATA, baseSchema, clone, Project, seededProject } from '../helpers/project';
+import { outputProblems } from '../helpers/schemas';
 
 type Mutate = (s: any) => void;
 
@@ -221,6 +222,75 @@ describe('policy, staleness and locks', () => {
     } finally {
       holder.kill('SIGKILL');
     }
+  });
+});
+
+describe('apply reports every step of the plan with its status (library result and --json)', () => {
+  const statuses = (steps: Array<{ status: string }>) => steps.map((x) => x.status);
+
+  it('success: every step applied, with its time; the index and phase follow the plan', async () => {
+    const { p, start } = await setup();
+    const desired = clone(start);
+    desired.nodes.Requirement.properties.priority = { type: 'INT64', default: 0 }; // a rewrite: many steps
+    desired.nodes.Component.properties.team = { type: 'STRING', default: "'core'" };
+    p.write(desired);
+    const plan = await planMigration(loadConfig(p.yamlPath));
+    // --json-events: progress lines (step events say which step of how many), then the result.
+    const r = runCli(['apply', '--auto-approve', '--json-events', '-c', p.yamlPath]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const last = lines[lines.length - 1];
+    expect(last.type).toBe('result');
+    const out = last.result;
+    expect(outputProblems('apply', out)).toEqual([]);
+    const stepEvents = lines.filter((l) => l.type === 'progress' && l.step !== undefined);
+    expect(new Set(stepEvents.map((l) => l.step))).toEqual(new Set(plan.steps.map((x) => x.id)));
+    for (const l of stepEvents) expect(l).toMatchObject({ steps: plan.steps.length, phase: plan.steps.find((x) => x.id === l.step)!.phase });
+    expect(out.steps.length).toBe(plan.steps.length);
+    expect(out.steps.length).toBeGreaterThan(3);
+    expect(out.steps.map((x: any) => [x.index, x.phase])).toEqual(plan.steps.map((x) => [x.id, x.phase]));
+    expect(new Set(statuses(out.steps))).toEqual(new Set(['applied']));
+    for (const x of out.steps) expect(typeof x.duration_ms).toBe('number');
+    expect(out.steps.some((x: any) => x.targets.includes('Component.team'))).toBe(true);
+    // Judged in Kuzu: the steps reported applied are in the database.
+    const live = await withEngine(p.dbPath, { readOnly: true }, async (e) => (await introspect(e)).schema);
+    expect(live.nodes.find((t) => t.name === 'Requirement')!.properties.find((x) => x.name === 'priority')!.type).toBe('INT64');
+    expect(await rows(p.dbPath, "MATCH (c:Component) RETURN count(*) AS n, min(c.team) AS t")).toEqual([{ n: 2, t: 'core' }]);
+  });
+
+  it('refused: exit 3 and every step not_run; failed at a statement: that step failed, earlier ones rolled back, later ones not run', async () => {
+    const { p, start } = await setup();
+    const before = await contentOf(p.dbPath);
+    const dropping = clone(start);
+    delete dropping.nodes.Component.properties.owner;
+    p.write(dropping);
+    const refused = runCli(['apply', '--auto-approve', '--json', '-c', p.yamlPath]);
+    expect(refused.status).toBe(3);
+    const refusedOut = JSON.parse(refused.stdout).error;
+    expect(refusedOut.code).toBe('E_DESTRUCTIVE');
+    expect(refusedOut.steps.length).toBeGreaterThan(0);
+    expect(new Set(statuses(refusedOut.steps))).toEqual(new Set(['not_run']));
+
+    // A non-constant default compiles (the pre-check prepares it, nothing runs) but fails on the
+    // first row at run time: a random UUID's text is no INT64. The steps before it ran inside the
+    // transaction Kuzu rolled back.
+    const failing = clone(start);
+    failing.nodes.Component.properties.team = { type: 'STRING', default: "'core'" };
+    failing.nodes.Requirement.properties.title_n = { type: 'INT64', default: 'CAST(CAST(gen_random_uuid() AS STRING) AS INT64)' };
+    p.write(failing);
+    const failed = runCli(['apply', '--auto-approve', '--json', '-c', p.yamlPath]);
+    expect(failed.status).toBe(1);
+    const err = JSON.parse(failed.stdout).error;
+    expect(err.code).toBe('E_APPLY');
+    const st = statuses(err.steps);
+    const at = st.indexOf('failed');
+    expect(at).toBeGreaterThan(0);
+    expect(st.filter((x) => x === 'failed')).toHaveLength(1);
+    expect(new Set(st.slice(0, at))).toEqual(new Set(['rolled_back']));
+    expect(st.slice(at + 1).every((x) => x === 'not_run')).toBe(true);
+    expect(err.steps[at].targets).toContain('Requirement.title_n');
+    // Judged in Kuzu: nothing of either apply is in the database.
+    expect(await contentOf(p.dbPath)).toEqual(before);
   });
 });
 

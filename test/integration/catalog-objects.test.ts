@@ -281,6 +281,64 @@ describe('indexes, sequences and macros', () => {
     expect(bad.stdout + bad.stderr).toMatch(/Doc\.doc_fts: missing/);
   }, 120_000);
 
+  /**
+   * Issue 9 item 2 per path: a sequence whose options change keeps its position; a macro replaced
+   * by a new body returns the new result — through apply (transaction and export strategies),
+   * export → import and rollback, judged in Kuzu (nextval, the macro's value, show_sequences).
+   */
+  it('a changed sequence keeps its position and a replaced macro its new body: apply (both strategies), export → import, rollback', async () => {
+    const p = project(smallTemplate);
+    expect(cli(p, 'export', '--version', 'v0.1.0').status).toBe(0); // order_no at 101 (+1), ADDONE x + 1
+    const seq = async (db: string) =>
+      (await q(db, "CALL show_sequences() WHERE name = 'order_no' RETURN CAST(increment AS STRING) AS inc, CAST(`max value` AS STRING) AS max, cycle"))[0];
+    const nextAndMacro = async (db: string) =>
+      withEngine(db, {}, async (e) => [Number(await e.scalar("RETURN nextval('order_no')")), Number(await e.scalar('RETURN addOne(41)'))]);
+
+    // Options changed and the macro replaced, one plan (the macro forces a fresh database).
+    edit(p, (s) => {
+      s.sequences.order_no = { start: 100, increment: 5, max: 1000, cycle: true };
+      s.macros.ADDONE = { parameters: ['x'], body: 'x + 2' };
+    }, 'v0.2.0');
+    const plan = await planMigration(loadConfig(p.yaml));
+    expect(plan.changes.map((c) => c.kind).sort()).toEqual(['alter_sequence', 'replace_macro']);
+    applyOk(p);
+    await expectPlanEmpty(p);
+    expect(await seq(p.db)).toEqual({ inc: '5', max: '1000', cycle: true });
+    expect(await nextAndMacro(p.db)).toEqual([106, 43]); // 101 + 5; 41 + 2
+
+    // Options changed again by the transaction strategy alone (in place: no macro change).
+    edit(p, (s) => (s.sequences.order_no.increment = 10), 'v0.3.0');
+    const inPlace = await planMigration(loadConfig(p.yaml), { rewriteStrategy: 'transaction' });
+    expect(inPlace.changes.map((c) => c.kind)).toEqual(['alter_sequence']);
+    expect(inPlace.private_copy ?? null).toBeNull();
+    applyOk(p, '--strategy', 'transaction');
+    await expectPlanEmpty(p);
+    expect(await nextAndMacro(p.db)).toEqual([116, 43]);
+
+    // And by the export strategy.
+    edit(p, (s) => (s.sequences.order_no.increment = 3), 'v0.4.0');
+    applyOk(p, '--strategy', 'export');
+    await expectPlanEmpty(p);
+    expect(await seq(p.db)).toEqual({ inc: '3', max: '1000', cycle: true });
+    expect(await nextAndMacro(p.db)).toEqual([119, 43]);
+
+    // export → import carries the changed sequence at its position and the new macro body.
+    expect(cli(p, 'export', '--version', 'v0.4.0').status).toBe(0);
+    const target = path.join(p.dir, 'restored.kuzu');
+    const imp = cli(p, 'import', '--version', 'v0.4.0', '--database', target);
+    expect(imp.stderr).toBe('');
+    expect(imp.status).toBe(0);
+    expect(await seq(target)).toEqual({ inc: '3', max: '1000', cycle: true });
+    expect(await nextAndMacro(target)).toEqual([122, 43]);
+
+    // rollback to v0.1.0: the old options, the old position, the old body.
+    const rb = cli(p, 'rollback', 'v0.1.0', '--auto-approve');
+    expect(rb.stderr).toBe('');
+    expect(rb.status).toBe(0);
+    expect((await seq(p.db)).inc).toBe('1');
+    expect(await nextAndMacro(p.db)).toEqual([102, 42]);
+  }, 150_000);
+
   it.each(['before_swap', 'after_swap'])('SIGKILL at %s leaves the old or the new database, indexes included', async (point) => {
     const p = project();
     edit(p, (s) => (s.nodes.Doc.properties.k = 'INT64'));
@@ -292,6 +350,32 @@ describe('indexes, sequences and macros', () => {
     expect(await indexNames(p.db)).toEqual(['doc_fts', 'doc_vec']);
     await expectIndexesAnswer(p.db);
     expect(fs.readdirSync(path.dirname(p.db)).filter((f) => f.startsWith('_km_') || f.startsWith('._km_'))).toEqual([]);
+  }, 90_000);
+
+  // One kill point per index case (the crash-safety matrix covers the timings): after recover the
+  // database is the old one or the new one, and its indexes answer. (Applying each change to the
+  // end, then an empty plan, is the test above.)
+  it.each<[string, string, 'old' | 'new', (s: any) => void, string[]]>([
+    ['a property dropped next to an index (in place)', 'in_transaction', 'old', (s) => delete s.nodes.Doc.properties.note, ['doc_fts', 'doc_vec']],
+    ['an index added', 'after_swap', 'new', (s) => (s.nodes.Doc.indexes.doc_fts2 = { type: 'fts', properties: ['body'], stemmer: 'porter' }), ['doc_fts', 'doc_fts2', 'doc_vec']],
+    ['an index changed (options)', 'before_swap', 'old', (s) => (s.nodes.Doc.indexes.doc_vec.efc = 24), ['doc_fts', 'doc_vec']],
+    ['an index dropped', 'after_swap', 'new', (s) => delete s.nodes.Doc.indexes.doc_fts, ['doc_vec']],
+  ])('SIGKILL: %s, killed at %s, leaves the %s database', async (name, point, expected, change, indexes) => {
+    const p = project(smallTemplate);
+    const before = await indexNames(p.db);
+    edit(p, change);
+    const killed = runCli(['apply', '--auto-approve', '--allow-same-version', '--allow-drops-on-first-run', '--allow-destructive=Doc.note', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: point } });
+    expect(killed.status).not.toBe(0);
+    expect(cli(p, 'recover').status).toBe(0);
+    const now = await indexNames(p.db);
+    expect(now).toEqual(expected === 'old' ? before : indexes);
+    const note = await q(p.db, "CALL table_info('Doc') WHERE name = 'note' RETURN name");
+    expect(note).toHaveLength(name.startsWith('a property dropped') && expected === 'new' ? 0 : 1);
+    const def = String((await q(p.db, "CALL SHOW_INDEXES() WHERE index_name = 'doc_vec' RETURN index_definition"))[0]['index_definition']);
+    expect(def).toContain(name === 'an index changed (options)' && expected === 'new' ? 'efc := 24' : 'efc := 16');
+    if (now.includes('doc_fts')) await expectIndexesAnswer(p.db);
+    else expect(Number((await nearest(p.db))[0]['id'])).toBe(TARGET);
+    if (now.includes('doc_fts2')) expect((await q(p.db, "CALL QUERY_FTS_INDEX('Doc', 'doc_fts2', 'zebras') RETURN node.id AS id")).map((r) => Number(r['id']))).toEqual([TARGET]);
   }, 90_000);
 });
 

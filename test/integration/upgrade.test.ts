@@ -268,19 +268,27 @@ describe('sequences, macros and indexes through upgrade', () => {
     });
   });
 
-  test('kuzu 0.11.3 with an FTS index → LadybugDB is refused before anything is written, naming the index', async () => {
+  // Of the releases kuzu-migrate can run, only Kuzu 0.11.3 has FTS and vector indexes built in:
+  // 0.9.0, 0.10.x, 0.11.1 and 0.11.2 answer CALL CREATE_FTS_INDEX with "function CREATE_FTS_INDEX
+  // is not defined ... INSTALL FTS" and INSTALL downloads from extension.kuzudb.com ("Failed to
+  // download extension", measured 2026-11-30); LadybugDB 0.19.1 has none built in either. So an
+  // index database is always a 0.11.3 one, and its one upgrade target, LadybugDB, is refused:
+  test('kuzu 0.11.3 with an FTS and a vector index → LadybugDB is refused before anything is written, naming both', async () => {
     const dir = tempDir('km-upgrade-objects-');
     const db = path.join(dir, 'graph.kuzu');
     await withRelease('kuzu@0.11.3', db, false, async (p) => {
       await p.query('CREATE NODE TABLE Doc(id INT64, body STRING, PRIMARY KEY(id))');
       await p.query("CREATE (:Doc {id: 1, body: 'zebra'})");
       await p.query("CALL CREATE_FTS_INDEX('Doc', 'doc_fts', ['body'])");
+      await p.query('ALTER TABLE Doc ADD emb FLOAT[3]');
+      await p.query("CALL CREATE_VECTOR_INDEX('Doc', 'doc_vec', 'emb')");
     });
     const before = fs.readFileSync(db);
     const err = await upgradeDatabase({ database: db, to: 'ladybug', backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR }).catch((e) => e);
     expect(err).toBeInstanceOf(KuzuMigrateError);
     expect((err as KuzuMigrateError).code).toBe('E_UNSUPPORTED_INDEXES');
     expect((err as Error).message).toContain('Doc.doc_fts');
+    expect((err as Error).message).toContain('Doc.doc_vec');
     expect(fs.readFileSync(db).equals(before)).toBe(true);
     expect(fs.readdirSync(dir).sort()).toEqual(['graph.kuzu']);
   });

@@ -1,6 +1,7 @@
 /** Issue 9 item 3c: defaults are compared by value for the property's type, not by spelling. */
 import { diffSchemas } from '../../src/core/diff';
 import { canonicalDefault, canonicalNumber, mayHaveLostSign, Schema } from '../../src/core/model';
+import { mergeDeclared } from '../../src/upgrade/restore';
 
 describe('canonicalNumber', () => {
   test.each([
@@ -82,5 +83,19 @@ describe('a default whose sign the live catalog may have lost', () => {
     live.nodes[0].properties[1].defaultSignUnknown = true;
     expect(diffSchemas(live, schema('INT64', '-1')).changes).toEqual([]);
     expect(diffSchemas(live, schema('INT64', '2')).changes.map((c) => c.kind)).toEqual(['alter_property_default']);
+  });
+});
+
+describe('upgrade: what the declaration puts back (mergeDeclared)', () => {
+  test('a sign the probe could not read comes from the declaration; a sign it read is never overridden', () => {
+    const unknown = schema('INT64', '1');
+    unknown.nodes[0].properties[1].defaultSignUnknown = true;
+    const fromDecl = mergeDeclared(unknown, schema('INT64', '-1'), []);
+    expect(fromDecl.restored).toEqual([{ table: 'T', property: 'x', aspect: 'default', value: '-1' }]);
+    expect(fromDecl.schema.nodes[0].properties[1]).toEqual({ name: 'x', type: 'INT64', default: '-1' });
+    // Read exactly (1 is 1): the database keeps what it says even where the YAML says -1.
+    expect(mergeDeclared(schema('INT64', '1'), schema('INT64', '-1'), []).restored).toEqual([]);
+    // A missing default is filled from the declaration.
+    expect(mergeDeclared(schema('INT64', null), schema('INT64', '-1'), []).schema.nodes[0].properties[1].default).toBe('-1');
   });
 });

@@ -17,7 +17,7 @@ describe('public API', () => {
         'schemaFingerprint', 'CHANGE_KINDS', 'PLAN_FORMAT_VERSION', 'REWRITE_STRATEGIES', 'PlanError', 'renderText', 'renderMarkdown',
         'diffSchemas', 'buildPlan', 'planMigration', 'introspectDatabase',
         'applyMigration', 'recoverInterrupted', 'isAllowed', 'rollback', 'unlock',
-        'exportSnapshot', 'importSnapshot', 'listSnapshots', 'diffVersions', 'renderDiffText', 'renderDiffMarkdown', 'verifyDatabase', 'runDoctor',
+        'exportSnapshot', 'importSnapshot', 'listSnapshots', 'diffVersions', 'renderDiffText', 'renderDiffMarkdown', 'verifyDatabase', 'runDoctor', 'benchQueries',
         'configureEngine', 'loadEngine', 'configuredEngine', 'engineVersion', 'upgradeDatabase',
         'FINDING_CODES',
         'ERRORS', 'ExitCode', 'KuzuMigrateError', 'ConfigError', 'UsageError', 'LockedError', 'RefusedError', 'RuntimeError', 'formatDiagnostic',
