@@ -44,8 +44,7 @@ import { checkPlanShape, checkSavedPlan, findingError, refuseUnsafePlan, savedPl
 import { asWriteError, buildPrivateCopy, discardStage, FileIdentity, fileIdentity, swapIn } from './private-copy';
 import { historyEntry, newApplyId, recordVersionIfNew } from './record';
 import { recoverInterrupted, RecoveryResult } from '../state/recover';
-import { compareRuns, comparisonLines, historyQueries, queryRegressionError, timeOn, type QueryComparison } from './queries';
-import type { QueryRun } from '../core/queries';
+import { historyQueries, proveOnCopy, timeBefore, type QueryComparison } from './queries';
 
 // The parts, re-exported where callers have always found them.
 export type { ApplyEvent, ApplyPhase, ApplyStagePhase, StepReport, StepStatus } from './events';
@@ -209,11 +208,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     started = Date.now();
     checkSignal(options.signal, 'before the backup: nothing changed');
     // The declared queries on the database as it is, read-only, to compare the new one with before the swap.
-    let queriesBefore: QueryRun[] | null = null;
-    if (config.queries.length && exists) {
-      emit('queries', `timing ${config.queries.length} declared quer${config.queries.length === 1 ? 'y' : 'ies'} on the database before the change`);
-      queriesBefore = await timeOn(dbPath, config.queries);
-    }
+    const queriesBefore = await timeBefore(dbPath, config.queries, exists, emit);
     let queries: QueryComparison[] = [];
 
     const applyId = newApplyId();
@@ -264,13 +259,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       // Here the new database is built, closed and verified, and the live file is untouched: the
       // place for any last check on the new file before it goes live.
       // The declared queries on the new database, before it can replace the old one (apply/queries.ts).
-      if (config.queries.length) {
-        emit('queries', 'timing the declared queries on the new database');
-        queries = compareRuns(config.queries, queriesBefore, await timeOn(stage.file, config.queries));
-        for (const line of comparisonLines(queries)) emit('queries', line);
-        const failed = queries.filter((c) => !c.verdict.ok);
-        if (failed.length && !options.allowSlowdown) throw queryRegressionError(failed);
-      }
+      queries = await proveOnCopy(stage.file, config.queries, queriesBefore, options.allowSlowdown ?? false, emit);
       swapping = await swapIn(stage, dbPath, plan, withBackup, built.expected, { exists, identity: sourceIdentity, mode }, emit);
       swapped = true;
       faultPoint('after_swap');

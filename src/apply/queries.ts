@@ -11,6 +11,7 @@ import { judgeQuery, ms, verdictLine, type DeclaredQuery, type QueryRun, type Qu
 import { withEngine } from '../kuzu/engine';
 import { timeQueries } from '../kuzu/queries';
 import type { HistoryQuery } from '../state/history';
+import type { Emit } from './events';
 
 /** One declared query before and after, with its verdict (apply --json `queries`). */
 export interface QueryComparison {
@@ -30,11 +31,40 @@ export async function timeOn(dbPath: string, queries: readonly DeclaredQuery[], 
   return timed.map(({ profile: _profile, ...run }) => run);
 }
 
-/** Judges each query's run after against its run before (matched by name; the same data, so row counts compare). */
+/**
+ * The declared queries on the live database before the change (read-only), or null when none are
+ * declared or the database does not exist yet. Throws E_CHECK_NOT_READ_ONLY (65) before anything ran.
+ */
+export async function timeBefore(dbPath: string, queries: readonly DeclaredQuery[], exists: boolean, emit: Emit): Promise<QueryRun[] | null> {
+  if (!queries.length || !exists) return null;
+  emit('queries', `timing ${queries.length} declared quer${queries.length === 1 ? 'y' : 'ies'} on the database before the change`);
+  return timeOn(dbPath, queries);
+}
+
+/**
+ * The declared queries on the new database (`file`, the private copy, closed) judged against
+ * `before`: each comparison is emitted side by side; throws E_QUERY_REGRESSION (exit 1) when one
+ * fails, unless `allowSlowdown`. Returns [] when none are declared.
+ */
+export async function proveOnCopy(file: string, queries: readonly DeclaredQuery[], before: readonly QueryRun[] | null, allowSlowdown: boolean, emit: Emit): Promise<QueryComparison[]> {
+  if (!queries.length) return [];
+  emit('queries', 'timing the declared queries on the new database');
+  const comparisons = compareRuns(queries, before, await timeOn(file, queries));
+  for (const line of comparisonLines(comparisons)) emit('queries', line);
+  const failed = comparisons.filter((c) => !c.verdict.ok);
+  if (failed.length && !allowSlowdown) throw queryRegressionError(failed);
+  return comparisons;
+}
+
+/**
+ * Judges each query's run after against its run before (matched by name; the same data, so row
+ * counts compare). `before` null: a new database, where only "it runs" is judged (judgeQuery).
+ */
 export function compareRuns(queries: readonly DeclaredQuery[], before: readonly QueryRun[] | null, after: readonly QueryRun[]): QueryComparison[] {
   return queries.map((q, i) => {
     const b = before?.find((r) => r.name === q.name) ?? null;
-    return { name: q.name, before: b, after: after[i], verdict: judgeQuery(q, b, after[i], { compareRows: true }) };
+    // No before at all: the apply creates the database (timeBefore returned null).
+    return { name: q.name, before: b, after: after[i], verdict: judgeQuery(q, b, after[i], { compareRows: true, newDatabase: before === null }) };
   });
 }
 

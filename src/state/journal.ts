@@ -105,7 +105,6 @@ export function writeJournal<J extends Journal>(j: J): J {
 export function clearJournal(dbPath: string): void {
   for (const p of [journalPath(dbPath), legacyUpgradeJournalPath(dbPath)]) {
     fs.rmSync(p, { force: true });
-    fs.rmSync(p + '.tmp', { force: true });
   }
 }
 

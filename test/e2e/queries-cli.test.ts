@@ -106,7 +106,6 @@ describe('declared queries (queries:)', () => {
       { name: 'nearest', tables: ['Doc'], touched: ['Doc'] },
       { name: 'citations', tables: ['Doc', 'Cites'], touched: ['Doc', 'Cites'] },
     ]);
-    expect(cli(p, 'plan').stdout).toContain('Declared queries reading changed tables: fts_search (Doc), nearest (Doc), citations (Doc, Cites)');
     const r = cli(p, 'apply', '--auto-approve', '--json');
     expect(r.status).toBe(0);
     const applied = JSON.parse(r.stdout);
@@ -133,6 +132,8 @@ describe('declared queries (queries:)', () => {
 
     // queries and drift --queries now compare with what that apply recorded.
     const now = JSON.parse(cli(p, 'queries', '--json', '--runs', '3').stdout);
+    // Problems first, so that a failure shows them (with the numbers) rather than only ok: false.
+    expect(now.queries.map((q: any) => [q.name, q.verdict.problems])).toEqual([['fts_search', []], ['nearest', []], ['citations', []]]);
     expect(now).toMatchObject({ ok: true, runs: 3, baseline: { apply_id: applied.apply_id } });
     expect(byName(now, 'fts_search')).toMatchObject({ rows: 1, error: null, runs: 3, baseline_ms: applied.queries[0].after.median_ms });
     expect(byName(now, 'fts_search').operators).toContain('QUERY_FTS_INDEX');

@@ -367,14 +367,26 @@ describe('leftovers of killed runs', () => {
     const plantedLink = path.join(dbDir, `.km-tmp-${hex('c')}.tmp`);
     fs.symlinkSync(victim, plantedLink);
     for (const f of [partial, importStaging]) fs.utimesSync(f, old, old);
+    // Journal writes killed between write and rename (fresh files): this database's by a dead process
+    // goes at once; a live writer's, and another database's in the same folder, stay.
+    const journalTmp = (c: string, pid: number, database: string) => {
+      const f = path.join(dbDir, `.km-tmp-${hex(c)}.tmp`);
+      fs.writeFileSync(f, JSON.stringify({ pid, host: require('node:os').hostname(), database }));
+      return f;
+    };
+    const deadJournal = journalTmp('d', 4194304 + 4322, p.db);
+    const liveJournal = journalTmp('e', process.pid, p.db);
+    const otherDbJournal = journalTmp('f', 4194304 + 4323, path.join(dbDir, 'other.kuzu'));
     const doctor = runCli(['doctor', '--json', '-c', p.yaml]);
     const item = JSON.parse(doctor.stdout).items.find((i: { name: string }) => i.name === 'leftover staging files');
     expect(item.status).toBe('warning');
-    for (const f of [deadStage, partial, importStaging, plantedLink]) expect(item.detail).toContain(f);
+    for (const f of [deadStage, partial, importStaging, plantedLink, deadJournal]) expect(item.detail).toContain(f);
+    for (const f of [liveJournal, otherDbJournal]) expect(item.detail).not.toContain(f);
     expect(item.detail).not.toContain(liveStage + ' ');
     const rec = runCli(['recover', '-c', p.yaml]);
     expect(rec.status).toBe(0);
-    for (const f of [deadStage, partial, importStaging]) expect(fs.existsSync(f)).toBe(false);
+    for (const f of [deadStage, partial, importStaging, deadJournal]) expect(fs.existsSync(f)).toBe(false);
+    for (const f of [liveJournal, otherDbJournal]) expect(fs.existsSync(f)).toBe(true);
     expect(fs.existsSync(plantedLink) || fs.lstatSync(plantedLink, { throwIfNoEntry: false }) !== undefined).toBe(false);
     expect(fs.existsSync(liveStage)).toBe(true);
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');

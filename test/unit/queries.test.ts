@@ -124,6 +124,9 @@ describe('judgeQuery: the tolerance decision', () => {
     ['3× slower but under the 5 ms floor', decl(), run(1), run(3), true, null],
     ['3× slower, 20 ms more', decl(), run(10), run(30), false, /10\.00 ms before, 30\.00 ms after: 3\.0× slower, more than max_slowdown 2/],
     ['1.9× slower within max_slowdown 2', decl(), run(100), run(190), true, null],
+    ['median 3× slower but the fastest run within: noise', decl(), run(10), run(30, { min_ms: 12 }), true, null],
+    ['median and fastest run 3× slower', decl(), run(10), run(30, { min_ms: 25 }), false, /3\.0× slower/],
+    ['median over max_ms, fastest run under it: noise', decl({ maxMs: 20 }), null, run(25, { min_ms: 15 }), true, null],
     ['1.9× slower beyond max_slowdown 1.5', decl({ maxSlowdown: 1.5 }), run(100), run(190), false, /more than max_slowdown 1\.5/],
     ['ran before, fails now', decl(), run(10), failed('Binder exception: no index doc_fts'), false, /ran before \(10\.00 ms\) and fails now: Binder exception/],
     ['fails without a before', decl(), null, failed('boom'), false, /^fails: boom$/],
@@ -148,6 +151,10 @@ describe('judgeQuery: the tolerance decision', () => {
     expect(judgeQuery(decl({ maxMs: 20 }), run(24), run(25)).notes).toEqual(['25.00 ms is over max_ms 20, as it was before (24.00 ms)']);
     expect(judgeQuery(decl(), run(10), run(10, { rows: 99 }), { compareRows: false }).ok).toBe(true);
     expect(judgeQuery(decl(), run(1), run(4), { floorMs: 1 }).ok).toBe(false);
+    // A database the apply creates holds no data: only "it runs" counts there.
+    const fresh = judgeQuery(decl({ expect: { kind: 'rows', rows: 5 }, maxMs: 1 }), null, run(3, { rows: 0 }), { newDatabase: true });
+    expect(fresh).toMatchObject({ ok: true, notes: ['a new database holds no data yet: its declared result and max_ms are not checked'] });
+    expect(judgeQuery(decl(), null, failed('no such table'), { newDatabase: true }).ok).toBe(false);
   });
 
   it('the message names the query, both timings and the operators that changed', () => {
