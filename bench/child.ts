@@ -14,6 +14,8 @@ export interface ChildResult {
   wall_ms: number;
   /** Peak resident set size in bytes; undefined when it could not be read. */
   peak_rss: number | undefined;
+  /** User + system CPU time in ms (from /usr/bin/time -v); undefined without it. On a loaded machine the steadier figure. */
+  cpu_ms?: number;
   stdout: string;
   stderr: string;
 }
@@ -61,16 +63,21 @@ export function runNode(args: string[], options: { cwd?: string; timeoutMs?: num
       clearTimeout(timer);
       if (sampler) clearInterval(sampler);
       let peak_rss = hwm;
+      let cpu_ms: number | undefined;
       if (useTime) {
         try {
-          const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(fs.readFileSync(timeFile, 'utf8'));
+          const text = fs.readFileSync(timeFile, 'utf8');
+          const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
           peak_rss = m ? Number(m[1]) * 1024 : undefined;
+          const u = /User time \(seconds\): ([\d.]+)/.exec(text);
+          const sy = /System time \(seconds\): ([\d.]+)/.exec(text);
+          cpu_ms = u && sy ? (Number(u[1]) + Number(sy[1])) * 1000 : undefined;
         } catch {
           peak_rss = undefined;
         }
         fs.rmSync(path.dirname(timeFile), { recursive: true, force: true });
       }
-      resolve({ status: code ?? -1, wall_ms, peak_rss, stdout, stderr });
+      resolve({ status: code ?? -1, wall_ms, peak_rss, cpu_ms, stdout, stderr });
     });
   });
 }

@@ -89,6 +89,49 @@ export async function generateWideSchema(dbPath: string, tables: number): Promis
   });
 }
 
+/**
+ * The mixed-type schema (issue 14): 10 tables — 6 node tables `M0..M5` with a STRING, a list, a
+ * STRUCT, a DOUBLE and a DATE, 4 rel tables `L0..L3` (M_i → M_i+1) with a DOUBLE and a STRING[].
+ * The rewrite variant retypes `n` INT32 → INT64 in every node table, which rebuilds all 10.
+ */
+export const MIXED_NODE_TABLES = 6;
+export const MIXED_REL_TABLES = 4;
+
+export function mixedSchema(variant: 'base' | 'rewrite'): YamlSchema {
+  const schema: YamlSchema = { nodes: {}, rels: {} };
+  for (let i = 0; i < MIXED_NODE_TABLES; i++) {
+    schema.nodes[`M${i}`] = {
+      primary_key: 'id',
+      properties: { id: 'INT64', n: variant === 'rewrite' ? 'INT64' : 'INT32', s: 'STRING', tags: 'INT64[]', st: 'STRUCT(a INT64, b STRING)', d: 'DOUBLE', day: 'DATE' },
+    };
+  }
+  for (let j = 0; j < MIXED_REL_TABLES; j++) {
+    schema.rels[`L${j}`] = { from: `M${j}`, to: `M${j + 1}`, multiplicity: 'MANY_MANY', properties: { w: 'DOUBLE', labels: 'STRING[]' } };
+  }
+  return schema;
+}
+
+/** Creates the mixed-type database: `rows` rows per node table, 2 × `rows` per rel table (every 10th value NULL). */
+export async function generateMixed(dbPath: string, rows: number): Promise<{ rows: number; bytes: number }> {
+  await withEngine(dbPath, {}, async (e) => {
+    for (let i = 0; i < MIXED_NODE_TABLES; i++) {
+      await e.query(`CREATE NODE TABLE M${i}(id INT64, n INT32, s STRING, tags INT64[], st STRUCT(a INT64, b STRING), d DOUBLE, day DATE, PRIMARY KEY(id))`);
+      await e.query(
+        `COPY M${i} FROM (UNWIND range(0, ${rows - 1}) AS i RETURN i, CAST(i % 1000 AS INT32), CASE WHEN i % 10 = 0 THEN NULL ELSE concat('s-', CAST(i AS STRING)) END, ` +
+          `[i, i % 7, i % 13], CASE WHEN i % 10 = 3 THEN NULL ELSE {a: i, b: concat('b', CAST(i % 50 AS STRING))} END, CAST(i AS DOUBLE) / 3, date('2020-01-01') + CAST(i % 3000 AS INT64))`,
+      );
+    }
+    for (let j = 0; j < MIXED_REL_TABLES; j++) {
+      await e.query(`CREATE REL TABLE L${j}(FROM M${j} TO M${j + 1}, w DOUBLE, labels STRING[], MANY_MANY)`);
+      await e.query(
+        `COPY L${j} FROM (UNWIND range(0, ${2 * rows - 1}) AS k RETURN k % ${rows}, (k * 7919 + 13) % ${rows}, CAST(k % 100 AS DOUBLE) / 3, ` +
+          `CASE WHEN k % 10 = 5 THEN NULL ELSE ['x', concat('l', CAST(k % 9 AS STRING))] END)`,
+      );
+    }
+  });
+  return { rows: MIXED_NODE_TABLES * rows + MIXED_REL_TABLES * 2 * rows, bytes: fs.statSync(dbPath).size };
+}
+
 /** Writes `kuzu-migrate.yaml` in `dir` for `database` (relative to `dir`); returns its path. */
 export function writeProject(dir: string, database: string, schema: YamlSchema): string {
   fs.mkdirSync(dir, { recursive: true });

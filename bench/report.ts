@@ -110,6 +110,7 @@ export function phasesFromTimeline(tl: ApplyTimeline): ApplyPhases {
       sawStep = true;
       marks.push({ t: e.t, phase: verifiedAfterStep ? 'finish' : 'statements' });
     } else if (e.phase === 'checks') marks.push({ t: e.t, phase: verifiedAfterStep ? 'finish' : 'statements' });
+    else if (e.phase === 'post-verify') marks.push({ t: e.t, phase: 'post_verify' });
   }
   const commit = tl.statements.find((s) => s.sql.trim().toUpperCase() === 'COMMIT');
   if (commit) {
@@ -118,8 +119,10 @@ export function phasesFromTimeline(tl: ApplyTimeline): ApplyPhases {
     if (close) {
       const closed = close.t + close.ms;
       const swap = tl.events.some((e) => e.phase === 'swap' && e.t >= closed);
-      marks.push({ t: closed, phase: swap ? 'swap' : 'post_verify' });
-      const next = tl.opens.find((o) => o.t >= closed && (!swap || tl.events.some((e) => e.phase === 'swap' && e.t <= o.t)));
+      // Since the post-verify runs on the new file before the swap, its own event marks it (above).
+      const preSwapCheck = tl.events.some((e) => e.phase === 'post-verify' && e.t >= closed);
+      marks.push({ t: closed, phase: swap && !preSwapCheck ? 'swap' : 'post_verify' });
+      const next = preSwapCheck ? undefined : tl.opens.find((o) => o.t >= closed && (!swap || tl.events.some((e) => e.phase === 'swap' && e.t <= o.t)));
       if (next) marks.push({ t: next.t, phase: 'post_verify' });
     }
   }

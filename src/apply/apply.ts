@@ -7,13 +7,15 @@
  *                      fingerprint no longer matches is stale (exit 3)        plan/planning.ts, policy.ts
  *   4. refusals        protection, first run, the pre-check's blocking findings (policy,
  *                      versions, casts, expressions), engine capabilities     policy.ts, plan/precheck.ts
- *   5. backup          checkpoint + checksummed copy, kept under backups/     state/backup.ts
- *   6. private copy    every statement in ONE transaction on a private copy; rebuilt tables
- *                      verified before the old ones go; YAML checks; the history row; COMMIT;
- *                      indexes; the copy reopened and checked                 private-copy.ts,
+ *   5. backup          checkpoint + one read: a clone, or a copy hashed as written   state/backup.ts
+ *   6. private copy    made from the backup; every statement in ONE transaction on it; rebuilt
+ *                      tables verified (whole rows) before the old ones go; YAML checks; the
+ *                      history row; COMMIT; indexes                           private-copy.ts,
  *                                                     transaction.ts, verify-rebuild.ts, export-strategy.ts
- *   7. swap            the copy's digest journaled, then one rename           private-copy.ts, state/swap.ts
- *   8. post-verify     the live schema must equal the declaration, else the backup is restored
+ *   7. post-verify     the copy reopened once: schema = declaration, indexes answer, content
+ *                      digest (else nothing is replaced)                      private-copy.ts
+ *   8. swap            the digest journaled, the live file unchanged since the backup, one rename
+ *                                                                             private-copy.ts, state/swap.ts
  *   9. record          receipt, history log, backup pruning                   record.ts
  * The live file is never written before the swap, and the journal (state/journal.ts) lets
  * recovery decide by content whether an interrupted apply happened.
@@ -39,7 +41,7 @@ import { Staged, stageBeside } from '../state/swap';
 import { RefusedError } from '../core/errors';
 import { ApplyEvent, checkSignal, emitter, StepLog, StepReport } from './events';
 import { checkPlanShape, checkSavedPlan, findingError, refuseUnsafePlan, savedPlanGuard } from './policy';
-import { asWriteError, buildPrivateCopy, discardStage, postVerify, swapIn } from './private-copy';
+import { asWriteError, buildPrivateCopy, discardStage, FileIdentity, fileIdentity, swapIn } from './private-copy';
 import { historyEntry, newApplyId, recordVersionIfNew } from './record';
 import { recoverInterrupted, RecoveryResult } from '../state/recover';
 import { historyQueries, proveOnCopy, timeBefore, type QueryComparison } from './queries';
@@ -125,8 +127,8 @@ function targetsOf(plan: PlanDocument): (s: Step) => string[] {
  * The orchestrator; each phase is a named part:
  *   lock (state/lock) → recover (recover.ts) → re-plan (plan/planning, with the pre-check) →
  *   refusals (policy.ts) → confirm → backup (state/backup) → build the private copy
- *   (private-copy.ts: transaction.ts or export-strategy.ts, verify-rebuild.ts) → swap in →
- *   post-verify → record (record.ts, state/history-log).
+ *   (private-copy.ts: transaction.ts or export-strategy.ts, verify-rebuild.ts; then its
+ *   post-verify) → swap in → record (record.ts, state/history-log).
  * Resolves to ApplyResult (status `applied` or `no_changes`). Throws KuzuMigrateError: E_LOCKED
  * (exit 4), refusals (exit 3: E_DESTRUCTIVE, E_STALE_PLAN, E_CANCELLED, …), failures (exit 1:
  * E_APPLY, E_VERIFY, E_CAST, …); nothing is changed then, and the error's `steps` says what
@@ -225,6 +227,8 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The journal exists from before the backup on, so any interruption after this point is settled.
     let backupId: string | null = null;
     let backupSha: string | null = null;
+    let backupFile: string | null = null;
+    let sourceIdentity: FileIdentity | null = null;
     let verified: string[] = [];
     const mode = exists ? fileMode(dbPath) : undefined;
     let stage: Staged | null = null;
@@ -239,6 +243,9 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
         const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: liveVersion });
         backupId = b.id;
         backupSha = b.sha256;
+        backupFile = path.join(config.backups, b.id, b.file);
+        // What the live file is just after the backup: compared again right before the swap.
+        sourceIdentity = fileIdentity(dbPath);
         emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
         faultPoint('after_backup');
       }
@@ -246,12 +253,14 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       const withBackup: Journal = { ...journal, phase: 'executing', backup_id: backupId, backups_dir: config.backups, backup_sha256: backupSha ?? undefined, stage_dir: stage.dir };
       writeJournal(withBackup);
       faultPoint('after_journal');
-      verified = await buildPrivateCopy(config, plan, stage, exists, { applyId, backupId, started, signal: options.signal, steps }, emit);
+      // The copy is made from the backup (same bytes, hashed as they were written): one read of the live file.
+      const built = await buildPrivateCopy(config, desired, plan, stage, exists ? (backupFile ?? dbPath) : null, { applyId, backupId, started, signal: options.signal, steps }, emit);
+      verified = built.verified;
       // Here the new database is built, closed and verified, and the live file is untouched: the
       // place for any last check on the new file before it goes live.
       // The declared queries on the new database, before it can replace the old one (apply/queries.ts).
       queries = await proveOnCopy(stage.file, config.queries, queriesBefore, options.allowSlowdown ?? false, emit, exists ? dbPath : null);
-      swapping = await swapIn(stage, dbPath, plan, withBackup, { exists, sha256: backupSha, mode }, emit);
+      swapping = await swapIn(stage, dbPath, plan, withBackup, built.expected, { exists, identity: sourceIdentity, mode }, emit);
       swapped = true;
       faultPoint('after_swap');
     } catch (err) {
@@ -267,7 +276,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     faultPoint('after_commit');
     discardStage(stage);
 
-    await postVerify(config, desired, plan, journal, backupId, emit);
+    // The post-verify ran on the new file before the swap (buildPrivateCopy): the same file, renamed.
     // In place and verified: whatever fails from here on, every step is applied.
     const report = steps.settle('applied');
     // What verify compares with while the file is unchanged (state/digest.ts Receipt).

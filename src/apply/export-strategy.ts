@@ -17,6 +17,7 @@ import { faultPoint } from '../state/journal';
 import { Staged } from '../state/swap';
 import type { Emit } from './events';
 import { runIndexSteps, runTransaction, TransactionContext, verifyIndexes } from './transaction';
+import type { Verified } from './verify-rebuild';
 
 /**
  * The `export` strategy: the design's EXPORT → fresh database → verify. The live database is
@@ -35,7 +36,7 @@ export async function runExportStrategy(
   stage: Staged,
   ctx: Omit<TransactionContext, 'carryHistory'>,
   emit: Emit,
-): Promise<string[]> {
+): Promise<Verified> {
   const dbPath = config.database;
   const workdir = path.join(stage.dir, 'export');
   fs.mkdirSync(workdir, { mode: 0o700 });
@@ -45,7 +46,7 @@ export async function runExportStrategy(
   const manifest = readManifest(dir);
   faultPoint('after_export');
   const history = await withEngine(dbPath, { readOnly: true }, readHistory);
-  let verified: string[] = [];
+  let verified: Verified = { tables: [], digests: [] };
   await withEngine(stage.file, {}, async (engine) => {
     emit('load', `loading into ${stage.file}`);
     // Macros the plan drops or replaces are left out: Kuzu has no DROP MACRO.

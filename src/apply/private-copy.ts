@@ -3,7 +3,7 @@
  * folder beside it (a byte copy, or the export strategy's fresh file), the copy is reopened and
  * checked, its content digest is written to the journal, and one rename swaps it into place
  * (state/swap.ts). Kuzu does not make a COMMIT of copied tables crash-atomic (kuzu-notes), so
- * this is what makes apply all-or-nothing. Post-verify then reads the live file once more.
+ * this is what makes apply all-or-nothing. The post-verify runs on the copy, before the swap.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,33 +16,53 @@ import { ResolvedConfig } from '../config/config';
 import { withEngine } from '../kuzu/engine';
 import { introspect } from '../kuzu/introspect';
 import { adoptUnknownStorageDirections } from '../plan/planning';
-import { findBackup, restoreBackup } from '../state/backup';
-import { removeDatabaseFiles, sha256File } from '../state/files';
-import { digestDatabase } from '../state/digest';
-import { ApplyJournal as Journal, clearJournal, faultPoint, writeJournal } from '../state/journal';
+import { ContentDigest, digestWith } from '../state/digest';
+import { ApplyJournal as Journal, faultPoint, writeJournal } from '../state/journal';
 import { copyFileExclusive } from '../state/private';
 import { Staged, swapIntoPlace } from '../state/swap';
 import type { Emit } from './events';
 import { runExportStrategy } from './export-strategy';
 import { hasCompanions } from '../state/recover';
 import { runIndexSteps, runTransaction, TransactionContext, verifyIndexes } from './transaction';
+import type { Verified } from './verify-rebuild';
+
+/** What buildPrivateCopy hands to the swap. */
+export interface BuiltCopy {
+  /** The rebuilt tables, verified against the old ones. */
+  verified: string[];
+  /** The new file's content digest, for the journal (recovery decides by it). */
+  expected: ContentDigest;
+}
 
 /**
  * Builds the new database in `stage.file`: through the export strategy (the plan asks for it, or
- * must lose a macro, which only a fresh database can), else on a byte copy of the live file (or an
- * empty file for a new database): index drops, the transaction, index builds, index checks. Then
- * reopens it read-only, as the live database will be: its schema must be the declared one and
- * its indexes must answer. Returns the verified rebuilt tables. The live file is not touched.
+ * must lose a macro, which only a fresh database can), else on a copy of the live file (made from
+ * its backup `from`, whose bytes are the live file's: the live file is read once per apply) or an
+ * empty file for a new database: index drops, the transaction, index builds, index checks. Then
+ * ONE read-only reopen, as the live database will be (Kuzu has left files that worked in the
+ * session that wrote them and crash on the next open, kuzu-notes §8): the post-verify — its schema
+ * must be the declared one (unmanaged tables left out, unreadable storage directions taken as
+ * declared, as planning does), else E_VERIFY and nothing is replaced — its indexes must answer, and
+ * its content digest is taken, the rebuilt tables' from the verification's own scan of the new
+ * tables (no second scan). The live file is not touched.
  */
-export async function buildPrivateCopy(config: ResolvedConfig, plan: PlanDocument, stage: Staged, exists: boolean, ctx: TransactionContext, emit: Emit): Promise<string[]> {
+export async function buildPrivateCopy(
+  config: ResolvedConfig,
+  desired: Schema,
+  plan: PlanDocument,
+  stage: Staged,
+  from: string | null,
+  ctx: TransactionContext,
+  emit: Emit,
+): Promise<BuiltCopy> {
   const dbPath = config.database;
-  let verified: string[] = [];
-  if ((plan.rewrite_strategy === 'export' || plan.private_copy?.method === 'export') && exists) {
+  let verified: Verified = { tables: [], digests: [] };
+  if ((plan.rewrite_strategy === 'export' || plan.private_copy?.method === 'export') && from) {
     verified = await runExportStrategy(config, plan, stage, ctx, emit);
   } else {
-    if (exists) {
+    if (from) {
       emit('copy', `copying ${dbPath} into a private staging folder`);
-      copyFileExclusive(dbPath, stage.file, 0o600);
+      copyFileExclusive(from, stage.file, 0o600);
     }
     await withEngine(stage.file, {}, async (engine) => {
       await runIndexSteps(engine, plan, 'drop_indexes', emit, ctx.steps);
@@ -51,38 +71,63 @@ export async function buildPrivateCopy(config: ResolvedConfig, plan: PlanDocumen
       await verifyIndexes(engine, desiredSchemaOf(plan), emit);
     });
   }
-  // Reopened, as the live database will be: Kuzu has left files that worked in the session that
-  // wrote them and crash on the next open (kuzu-notes §8). A crash here leaves the original.
-  if (plan.private_copy) {
-    emit('verify', 'reopening the new database to check it opens and its indexes answer');
-    await withEngine(stage.file, { readOnly: true }, async (engine) => {
-      const after = await introspect(engine);
-      adoptUnknownStorageDirections(after, desiredSchemaOf(plan));
-      if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
-        throw new RuntimeError('the new database reopened with another schema than the declaration; nothing was changed', 'E_VERIFY');
-      }
-      await verifyIndexes(engine, desiredSchemaOf(plan), emit);
-    });
-  }
-  return verified;
+  emit('post-verify', 'reopening the new database: schema, indexes, content digest');
+  const expected = await withEngine(stage.file, { readOnly: true }, async (engine) => {
+    const after = await introspect(engine);
+    const full = after.schema;
+    after.schema = withoutUnmanaged(after.schema, config.unmanaged ?? []).schema;
+    adoptUnknownStorageDirections(after, desired);
+    if (schemaFingerprint(after.schema) !== plan.desired_fingerprint) {
+      const residual = diffSchemas(after.schema, desired).changes;
+      throw new RuntimeError(`the new database reopened with another schema than the declaration (${residual.map((c) => c.kind + ' ' + c.table).join(', ')}); nothing was changed`, 'E_VERIFY');
+    }
+    if (plan.private_copy) await verifyIndexes(engine, desiredSchemaOf(plan), emit);
+    emit('swap', 'fingerprinting the new database');
+    return digestWith(engine, plan.rebuilt_tables, { known: verified.digests }, full);
+  });
+  return { verified: verified.tables, expected };
+}
+
+/** What identifies a file's content cheaply: a write changes mtime and ctime (ctime cannot be set back). */
+export interface FileIdentity {
+  ino: number;
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export function fileIdentity(file: string): FileIdentity {
+  const st = fs.statSync(file, { bigint: true });
+  return { ino: Number(st.ino), size: Number(st.size), mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+}
+
+function sameIdentity(a: FileIdentity | null, b: FileIdentity): boolean {
+  return a !== null && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 /**
- * Swaps the built copy into place. First its content digest goes into the journal (phase
- * `swapping`), so recovery can tell the new file from anything else by content; then, for an
- * existing database, the live file must still be byte-for-byte the backup (no WAL beside it), or
- * another program wrote to it and the swap would lose that (E_CONCURRENT); then one rename.
- * Returns the journal as written before the rename.
+ * Swaps the built copy into place. First its content digest `expected` goes into the journal
+ * (phase `swapping`), so recovery can tell the new file from anything else by content; then, for
+ * an existing database, the live file must still be what was backed up: no WAL beside it and the
+ * same inode, size, mtime and ctime as just after the backup (`live.identity`) — else another
+ * program wrote to it and the swap would lose that (E_CONCURRENT). The backup read and hashed the
+ * file once; hashing it again here cost as much again (issue 14). Then one rename. Returns the
+ * journal as written before the rename.
  */
-export async function swapIn(stage: Staged, dbPath: string, plan: PlanDocument, journal: Journal, live: { exists: boolean; sha256: string | null; mode?: number }, emit: Emit): Promise<Journal> {
-  emit('swap', 'fingerprinting the new database');
-  const expected = await digestDatabase(stage.file, plan.rebuilt_tables);
+export async function swapIn(
+  stage: Staged,
+  dbPath: string,
+  plan: PlanDocument,
+  journal: Journal,
+  expected: ContentDigest,
+  live: { exists: boolean; identity: FileIdentity | null; mode?: number },
+  emit: Emit,
+): Promise<Journal> {
   const swapping: Journal = { ...journal, phase: 'swapping', rebuilt_tables: plan.rebuilt_tables, expected };
   writeJournal(swapping);
   faultPoint('before_swap');
   if (live.exists) {
-    // Nothing may have written to the original since the backup, or the swap would lose it.
-    if (hasCompanions(dbPath) || (await sha256File(dbPath)) !== live.sha256) {
+    if (hasCompanions(dbPath) || !sameIdentity(live.identity, fileIdentity(dbPath))) {
       throw new RuntimeError(`${dbPath} was written to by another program during the apply; nothing was changed`, 'E_CONCURRENT', ['stop other writers and run apply again']);
     }
   }
@@ -107,33 +152,6 @@ export function asWriteError(err: unknown, dbPath: string): unknown {
     return new RuntimeError(`cannot write beside ${dbPath}: ${(err as Error).message}`, 'E_IO', ['the database folder must be writable; nothing was changed']);
   }
   return err;
-}
-
-/**
- * Post-verify: after the swap, the live database must be exactly the declared schema (unmanaged
- * tables left out, unreadable storage directions taken as declared, as planning does). Otherwise
- * the backup is restored (a database the apply created is removed) and E_VERIFY names the
- * residual changes.
- */
-export async function postVerify(config: ResolvedConfig, desired: Schema, plan: PlanDocument, journal: Journal, backupId: string | null, emit: Emit): Promise<void> {
-  const dbPath = config.database;
-  emit('post-verify', 'checking the schema equals the declaration');
-  const after = await withEngine(dbPath, { readOnly: true }, (e) => introspect(e));
-  after.schema = withoutUnmanaged(after.schema, config.unmanaged ?? []).schema;
-  adoptUnknownStorageDirections(after, desired);
-  if (schemaFingerprint(after.schema) === plan.desired_fingerprint) return;
-  const residual = diffSchemas(after.schema, desired).changes;
-  if (backupId) {
-    writeJournal({ ...journal, phase: 'restoring', backup_id: backupId, backups_dir: config.backups });
-    await restoreBackup(findBackup(config.backups, backupId)!, config.backups, dbPath);
-  } else {
-    removeDatabaseFiles(dbPath); // it did not exist before: "as it was" is no file
-  }
-  clearJournal(dbPath);
-  throw new RuntimeError(
-    `after apply the schema still differs from the declaration (${residual.map((c) => c.kind + ' ' + c.table).join(', ')}); ${backupId ? `backup ${backupId} was restored` : 'the database was new'}`,
-    'E_VERIFY',
-  );
 }
 
 /** Removes the staging folder (idempotent). */

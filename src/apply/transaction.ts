@@ -17,7 +17,7 @@ import { createHistoryTableStatement, HistoryEntry, insertHistoryStatement } fro
 import { faultPoint } from '../state/journal';
 import { checkSignal, Emit, StepLog } from './events';
 import { historyEntry } from './record';
-import { verifyRebuilt } from './verify-rebuild';
+import { Verified, verifyRebuilt } from './verify-rebuild';
 
 /** What the transaction needs to know about the apply it is part of. */
 export interface TransactionContext {
@@ -34,7 +34,7 @@ export interface TransactionContext {
 
 /**
  * Runs the plan's statements in one transaction, verifying rebuilt tables before their old versions go.
- * Returns the names of the rebuilt tables verified. Throws E_APPLY (a statement failed), E_VERIFY,
+ * Returns what verifyRebuilt proved: the rebuilt tables and their whole-row digests. Throws E_APPLY (a statement failed), E_VERIFY,
  * E_CHECK; the transaction is rolled back then.
  */
 export async function runTransaction(
@@ -43,7 +43,7 @@ export async function runTransaction(
   plan: PlanDocument,
   ctx: TransactionContext,
   emit: Emit,
-): Promise<string[]> {
+): Promise<Verified> {
   const live = (await introspect(engine)).schema;
   // Index steps run outside the transaction (runIndexSteps); everything else is one transaction.
   const txSteps = plan.steps.filter((s) => s.phase !== 'drop_indexes' && s.phase !== 'create_indexes');
@@ -51,7 +51,7 @@ export async function runTransaction(
   const sequencePositions = await readSequencePositions(engine, plan);
   const standalonePositions = new Map<string, string | null>();
   for (const s of txSteps) if (s.restore_sequence) standalonePositions.set(s.restore_sequence.sequence, await sequencePosition(engine, s.restore_sequence.sequence));
-  let verified: string[] = [];
+  let verified: Verified = { tables: [], digests: [] };
   await engine.query('BEGIN TRANSACTION');
   let failedAt: string | null = null;
   try {

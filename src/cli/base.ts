@@ -8,7 +8,6 @@ import { realDatabasePath } from '../state/paths';
 import { Command, Errors, Flags, Interfaces } from '@oclif/core';
 import { ConfigError, KuzuMigrateError, UsageError, formatDiagnostic } from '../core/errors';
 import type { FleetCommand, FleetResult } from '../core/fleet';
-import { runFleet } from '../fleet/run';
 import { reportFleet } from './fleet';
 import { DEFAULT_CONFIG_FILE, loadConfig, requireDatabase, ResolvedConfig } from '../config/config';
 import type { EngineKind } from '../engines/releases';
@@ -128,6 +127,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.once('SIGINT', abort);
     process.once('SIGTERM', abort);
     try {
+      // Loaded here, not at start-up: a single-database command never needs the fleet runner.
+      const { runFleet } = await import('../fleet/run');
       const result = await runFleet(config, {
         command,
         configFile: config.file,

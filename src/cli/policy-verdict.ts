@@ -1,5 +1,5 @@
 /** The destructive-change policy's verdict on a plan, as apply would judge it (for the Markdown plan). */
-import { isAllowed } from '../apply/apply';
+import { isAllowedByName as isAllowed } from '../core/lint/protection';
 import { ResolvedConfig } from '../config/config';
 import { PlanDocument } from '../core/plan';
 import { PolicyVerdict } from '../core/render';

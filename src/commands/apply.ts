@@ -11,6 +11,7 @@ import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan'
 import { renderText } from '../core/render';
 import { parsePlanFile } from '../core/plan-integrity';
 import { confirmOnTerminal, trapSignals } from '../cli/interact';
+import { parseAllowance } from '../cli/allowance';
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
@@ -136,9 +137,5 @@ exit 130/143. A second apply on the same database gets exit 4.`;
   }
 }
 
-/** `--allow-destructive` with no value (or `all`/`true`) allows everything; otherwise a list. */
-export function parseAllowance(v: string | undefined): boolean | string[] {
-  if (v === undefined) return false;
-  if (v === '' || v === 'all' || v === 'true') return true;
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
-}
+/** Re-exported for library callers that imported it from here (it lives in cli/allowance.ts). */
+export { parseAllowance };

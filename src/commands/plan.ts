@@ -9,7 +9,7 @@ import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderMarkdown, renderText } from '../core/render';
 import { blockingFindings } from '../core/findings';
-import { parseAllowance } from './apply';
+import { parseAllowance } from '../cli/allowance';
 import { policyVerdict } from '../cli/policy-verdict';
 
 export default class Plan extends BaseCommand<typeof Plan> {

@@ -6,7 +6,7 @@ import { readLive } from '../kuzu/introspect';
 import { HistoryEntry, readHistory } from '../state/history';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareDigests, currentReceipt, digestWith } from '../state/digest';
+import { compareDigests, currentReceipt, digestStyle, digestWith } from '../state/digest';
 import { createTwoFilesPatch } from 'diff';
 import { listBackups } from '../state/backup';
 import { mergeHistory, MergedEntry, readHistoryLog } from '../state/history-log';
@@ -259,7 +259,7 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     const last = manifest ? undefined : (await readHistory(engine)).pop();
     const receipt = last && last.backup_id ? currentReceipt(config.database, path.resolve(config.backups), last.backup_id, last.id) : null;
     if (receipt) {
-      const problems = compareDigests(receipt.expected, await digestWith(engine, receipt.rebuilt_tables));
+      const problems = compareDigests(receipt.expected, await digestWith(engine, receipt.rebuilt_tables, { style: digestStyle(receipt.expected) }));
       out.push({ name: `row counts and content equal what apply ${receipt.apply_id} recorded`, ok: problems.length === 0, problems });
     }
     const keyProblems: string[] = [];

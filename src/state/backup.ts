@@ -12,7 +12,7 @@ import type { QueryRunner } from '../engines/runner';
 import { withEngine } from '../kuzu/engine';
 import { COMPANION_SUFFIXES, fsyncPath, sha256File } from './files';
 import { fileMode, folderModeFor } from './paths';
-import { copyFileExclusive, makePrivateDir, OWNER_FILE, writeFileExclusive } from './private';
+import { copyFileExclusive, EXCLUSIVE_CREATE, makePrivateDir, OWNER_FILE, writeFileExclusive } from './private';
 import { stageBeside, swapIntoPlace } from './swap';
 
 export interface BackupManifest {
@@ -27,6 +27,12 @@ export interface BackupManifest {
   file: string;
   size: number;
   sha256: string;
+  /**
+   * How the copy was made: `clone` (a copy-on-write clone, FICLONE: no data copied, blocks shared
+   * until one side writes) or `copy` (read once, hashed and written in the same pass). Absent in
+   * manifests written before 2026-11-30 (a copy).
+   */
+  method?: 'clone' | 'copy';
 }
 
 const MANIFEST = 'backup.json';
@@ -131,11 +137,12 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
     // Built in a private folder (random name, exclusive, 0700), renamed to its id when whole.
     partial = makePrivateDir(backupsDir, 'backup');
     const target = path.join(partial, DB_FILE);
-    copyFileExclusive(dbPath, target, mode);
+    // One read of the source: a clone is hashed once (its blocks ARE the source's), a copy is
+    // hashed while it is written. The source cannot change meanwhile: it was just checkpointed
+    // and our lock is held. (Hashing source and copy separately cost a second full read.)
+    const { sha256: copySum, method } = await copyHashing(dbPath, target, mode);
     // After a checkpoint there is no WAL; copy one anyway if a crash left it, so the copy is whole.
     for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
-    const [srcSum, copySum] = await Promise.all([sha256File(dbPath), sha256File(target)]);
-    if (srcSum !== copySum) throw new RuntimeError(`backup copy of ${dbPath} does not match the original (checksum)`, 'E_BACKUP');
     const manifest: BackupManifest = {
       id,
       created_at: new Date().toISOString(),
@@ -145,6 +152,7 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
       file: DB_FILE,
       size: fs.statSync(target).size,
       sha256: copySum,
+      method,
     };
     writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', mode);
     fsyncPath(target);
@@ -162,6 +170,47 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
     if (err instanceof RuntimeError) throw err;
     throw new RuntimeError(`backup to ${backupsDir} failed: ${(err as Error).message}`, 'E_BACKUP', ['nothing was changed']);
   }
+}
+
+/**
+ * Copies `source` to `target` (which must not exist; never through a symlink) and returns the
+ * sha256 of the bytes, reading the source once: a copy-on-write clone (FICLONE_FORCE) where the
+ * file system has one (XFS with reflink, Btrfs, APFS…), then hashed; otherwise read in 4 MB
+ * chunks, each hashed and written. The target gets `mode` and is not yet fsynced (the caller
+ * does that once it is complete). Throws the fs error (ENOSPC, EACCES…).
+ */
+export async function copyHashing(source: string, target: string, mode: number): Promise<{ sha256: string; method: 'clone' | 'copy' }> {
+  try {
+    fs.copyFileSync(source, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE_FORCE);
+    fs.chmodSync(target, mode);
+    return { sha256: await sha256File(target), method: 'clone' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // No clone here (ext4, tmpfs, across file systems): copy. Anything else is a real failure.
+    if (code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'EINVAL' && code !== 'ENOSYS') throw err;
+    if (fs.existsSync(target)) fs.rmSync(target, { force: true }); // EINVAL after a partial create
+  }
+  const hash = crypto.createHash('sha256');
+  const src = fs.openSync(source, 'r');
+  try {
+    const dst = fs.openSync(target, EXCLUSIVE_CREATE, mode);
+    try {
+      fs.fchmodSync(dst, mode);
+      const buf = Buffer.allocUnsafe(4 << 20);
+      for (;;) {
+        const n = fs.readSync(src, buf, 0, buf.length, null);
+        if (n === 0) break;
+        const chunk = buf.subarray(0, n);
+        hash.update(chunk);
+        for (let off = 0; off < n; ) off += fs.writeSync(dst, chunk, off, n - off);
+      }
+    } finally {
+      fs.closeSync(dst);
+    }
+  } finally {
+    fs.closeSync(src);
+  }
+  return { sha256: hash.digest('hex'), method: 'copy' };
 }
 
 export function listBackups(backupsDir: string): BackupManifest[] {

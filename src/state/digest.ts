@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sameName, schemaFingerprint } from '../core/model';
+import { sameName, Schema, schemaFingerprint } from '../core/model';
 import { writeFileAtomic } from './private';
 import { quoteIdent } from '../core/identifiers';
 import { KuzuEngine, withEngine } from '../kuzu/engine';
-import { compareFingerprints, fingerprintTable, TableFingerprint } from '../kuzu/fingerprint';
+import { compareFingerprints, fingerprintTable, ROW_COLUMN, rowFingerprintTable, TableFingerprint } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
 
 /**
@@ -23,32 +23,51 @@ export interface ContentDigest {
   tables: TableFingerprint[];
 }
 
+/** How a digest fingerprints the tables it fingerprints fully. */
+export interface DigestOptions {
+  /**
+   * `row` (default): one whole-row fingerprint per table (kuzu/fingerprint.ts rowFingerprintTable,
+   * under ROW_COLUMN); `columns`: one per property (fingerprintTable), the form journals and
+   * receipts written before 2026-11-30 hold — digestStyle(expected) says which to compare with.
+   */
+  style?: 'row' | 'columns';
+  /**
+   * Row-style fingerprints already computed for some of the `full` tables (apply computes them
+   * while verifying the rebuild, in the same transaction), used instead of another scan.
+   */
+  known?: TableFingerprint[];
+}
+
 /**
  * Digest of the database file at `dbPath`, opened read-only. `full`: names of the tables to
  * fingerprint completely (case-insensitive); every other user table is counted. Cost: one scan
- * of each `full` table, a count of the others. Throws the engine's error when the file cannot
- * be opened (callers treat that as "not the expected content").
+ * of each `full` table (none for a `known` one), a count of the others. Throws the engine's error
+ * when the file cannot be opened (callers treat that as "not the expected content").
  */
-export async function digestDatabase(dbPath: string, full: string[]): Promise<ContentDigest> {
-  return withEngine(dbPath, { readOnly: true }, (engine) => digestWith(engine, full));
+export async function digestDatabase(dbPath: string, full: string[], options: DigestOptions = {}): Promise<ContentDigest> {
+  return withEngine(dbPath, { readOnly: true }, (engine) => digestWith(engine, full, options));
 }
 
-/** digestDatabase on an open engine. */
-export async function digestWith(engine: KuzuEngine, full: string[]): Promise<ContentDigest> {
-  {
-    const schema = (await introspect(engine)).schema;
-    const out: TableFingerprint[] = [];
-    const tables = [...schema.nodes, ...schema.rels].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-    for (const t of tables) {
-      if (full.some((n) => sameName(n, t.name))) {
-        out.push(await fingerprintTable(engine, t, schema));
-        continue;
-      }
-      const match = t.kind === 'node' ? `MATCH (n:${quoteIdent(t.name)})` : `MATCH ()-[n:${quoteIdent(t.name)}]->()`;
-      out.push({ table: t.name, kind: t.kind, rows: Number(await engine.scalar(`${match} RETURN count(*)`)), properties: {} });
+/** The style an expected digest was written in: `columns` when a fully fingerprinted table holds per-property entries. */
+export function digestStyle(expected: ContentDigest): 'row' | 'columns' {
+  return expected.tables.some((t) => Object.keys(t.properties).some((k) => k !== ROW_COLUMN)) ? 'columns' : 'row';
+}
+
+/** digestDatabase on an open engine; `schema`: its introspected schema when the caller has it. */
+export async function digestWith(engine: KuzuEngine, full: string[], options: DigestOptions = {}, schema?: Schema): Promise<ContentDigest> {
+  const live = schema ?? (await introspect(engine)).schema;
+  const out: TableFingerprint[] = [];
+  const tables = [...live.nodes, ...live.rels].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  for (const t of tables) {
+    if (full.some((n) => sameName(n, t.name))) {
+      const known = options.style === 'columns' ? undefined : options.known?.find((k) => k.table === t.name);
+      out.push(known ?? (options.style === 'columns' ? await fingerprintTable(engine, t, live) : await rowFingerprintTable(engine, t, live)));
+      continue;
     }
-    return { schema: schemaFingerprint(schema), tables: out };
+    const match = t.kind === 'node' ? `MATCH (n:${quoteIdent(t.name)})` : `MATCH ()-[n:${quoteIdent(t.name)}]->()`;
+    out.push({ table: t.name, kind: t.kind, rows: Number(await engine.scalar(`${match} RETURN count(*)`)), properties: {} });
   }
+  return { schema: schemaFingerprint(live), tables: out };
 }
 
 /** Differences between an expected digest and a file's, as lines; empty when the file is it. */

@@ -13,8 +13,9 @@ import type { ContentDigest } from './digest';
 /**
  * `locked` → `executing` (building in the private copy; the live file untouched) → `swapping`
  * (the copy is complete, `expected` holds its digest; the rename may or may not have happened)
- * → `committed` (swapped; post-verify running) → cleared. `restoring`: post-verify failed and the
- * backup is being put back.
+ * → `committed` (swapped; receipt and history log being written) → cleared. `restoring`: a
+ * backup is being put back — written by kuzu-migrate before issue 14, whose post-verify ran after
+ * the swap; it now runs on the new file before it (apply.ts), but such a journal is still settled.
  */
 export type JournalPhase = 'locked' | 'backed_up' | 'executing' | 'swapping' | 'committed' | 'restoring';
 

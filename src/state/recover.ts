@@ -10,7 +10,7 @@ import { RuntimeError } from '../core/errors';
 import { withEngine } from '../kuzu/engine';
 import { findBackup, restoreBackup } from './backup';
 import { COMPANION_SUFFIXES, removeDatabaseFiles, sha256File } from './files';
-import { compareDigests, digestDatabase, writeReceipt } from './digest';
+import { compareDigests, digestDatabase, digestStyle, writeReceipt } from './digest';
 import { readHistory } from './history';
 import { appendHistoryLog, readHistoryLog } from './history-log';
 import { clearJournal, isUpgradeJournal, readJournal, UpgradeJournal } from './journal';
@@ -97,7 +97,7 @@ export async function recoverInterrupted(dbPath: string, backupsDir?: string): P
   if (!fs.existsSync(dbPath)) problems = ['the file is missing'];
   else {
     try {
-      problems = compareDigests(j.expected, await digestDatabase(dbPath, j.rebuilt_tables ?? []));
+      problems = compareDigests(j.expected, await digestDatabase(dbPath, j.rebuilt_tables ?? [], { style: digestStyle(j.expected) }));
     } catch (err) {
       problems = [`it does not open: ${(err as Error).message.split('\n')[0]}`];
     }

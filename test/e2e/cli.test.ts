@@ -176,3 +176,14 @@ describe('plan, drift and golden plans', () => {
     expect(text.stdout).toBe(renderText(doc, { statements: true, baseDir: p.dir })); // paths relative to the YAML, as the CLI shows them
   });
 });
+
+describe('--version', () => {
+  it("prints oclif's user-agent line (package name/version platform-arch node-version) without loading oclif", () => {
+    const r = runCli(['--version']);
+    expect(r.status).toBe(0);
+    const pjson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(r.stdout).toBe(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+    // The same line oclif prints itself (it handles `--version` with any other argument).
+    expect(runCli(['--version', '--bogus']).stdout).toBe(r.stdout);
+  });
+});

@@ -92,7 +92,7 @@ async function digestLadybug(db: string, enginePath: string): Promise<Digest & {
 }
 
 /** Runs apply and SIGKILLs it `delay` ms after the progress line matching `at` (if it gets there). */
-async function applyKilled(yaml: string, strategy: string | null, at: RegExp, delay: number): Promise<{ killed: boolean; code: number | null }> {
+async function applyKilled(yaml: string, strategy: string | null, at: RegExp, delay: number): Promise<{ killed: boolean; code: number | null; stderr: string }> {
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), 'apply', '--auto-approve', ...(strategy ? ['--strategy', strategy] : []), '-c', yaml], {
     env: { ...process.env, NO_COLOR: '1', KUZU_MIGRATE_PROGRESS: '1' },
   });
@@ -107,7 +107,7 @@ async function applyKilled(yaml: string, strategy: string | null, at: RegExp, de
   });
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
   if (!armed) throw new Error(`apply never printed ${at}: ${err}`);
-  return { killed: signal === 'SIGKILL', code };
+  return { killed: signal === 'SIGKILL', code, stderr: err };
 }
 
 describe('SIGKILL at and after COMMIT, and around the swap: old or new, never anything else', () => {
@@ -143,7 +143,10 @@ describe('SIGKILL at and after COMMIT, and around the swap: old or new, never an
     const after = await digest(p.db);
     expect({ person: after.person, knows: after.knows }).toEqual(baseDigest);
     expect(after.ageType).toBe(raw.ageType);
-    if (run.killed && at === commit) expect(after.ageType).toBe('INT64'); // the live file was never written before the swap
+    // Killed before the swap began (its progress line is printed before the rename): the live file
+    // was never written. (Since issue 14 the swap can come < 200 ms after COMMIT, so a kill at
+    // COMMIT + delay may land after it: then the file is the new one, which the lines above accept.)
+    if (run.killed && at === commit && !swap.test(run.stderr)) expect(after.ageType).toBe('INT64');
     expect(rec.stdout).toMatch(after.ageType === 'STRING' ? /complete|Nothing to recover/ : /as before|Nothing to recover/);
     expect(fs.existsSync(p.db + '.journal.json')).toBe(false);
     expect(fs.readdirSync(path.dirname(p.db)).filter((e) => e.startsWith('.km-'))).toEqual([]);
