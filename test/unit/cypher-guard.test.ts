@@ -63,7 +63,7 @@ describe('expressionProblem: default and using are exactly one expression', () =
     ['0, evil STRING', 1, /top-level ","/],
     ['1 AS x', 2, /AS outside brackets/],
     ['1 RETURN 2', 2, /RETURN outside brackets/],
-    ["nextval('s')", 0, /changes a sequence/],
+    ["setval('s', 1)", 0, /changes a sequence/],
     ['CALL show_tables()', 0, /CALL outside brackets/],
     ["COUNT { CALL create_fts_index('T', 'i', ['s']) RETURN 1 }", 8, /not a known read-only procedure/],
     ['(1 + 2', 0, /unclosed "\("/],
@@ -79,6 +79,12 @@ describe('expressionProblem: default and using are exactly one expression', () =
     expect(p!.message).toMatch(message);
     expect(p!.offset).toBe(offset);
   });
+});
+
+test("nextval('s') is a column default (Kuzu's generated keys), never a using: or a check", () => {
+  expect(expressionProblem("nextval('s')", 'default')).toBeNull();
+  expect(expressionProblem("nextval('s')", 'using')?.message).toMatch(/changes a sequence/);
+  expect(readQueryProblem("RETURN nextval('s') > 0", 'check')?.message).toMatch(/changes a sequence/);
 });
 
 describe('readQueryProblem: a check is one read-only query', () => {
