@@ -136,9 +136,22 @@ async function q(db: string, query: string): Promise<Record<string, unknown>[]> 
 /** Both indexes answer with the one right row. */
 async function expectIndexesAnswer(db: string): Promise<void> {
   expect((await q(db, FTS)).map((r) => Number(r['id']))).toEqual([TARGET]);
-  const near = await nearest(db);
-  expect(Number(near[0]['id'])).toBe(TARGET);
-  expect(Number(near[0]['distance'])).toBe(0);
+  expectNearTarget(await nearest(db));
+}
+
+/**
+ * The vector index answers near TARGET's own embedding: three rows, the first TARGET at distance 0
+ * or, since HNSW search is approximate and its graph is built anew by every rebuild, one of
+ * TARGET's neighbours on the helix (seen once under load: 4198, seven turns away, for 4242).
+ * By brute force on (sin i, cos i, i/5000) the nearest other rows are ±44 (l2 0.020) and ±88
+ * (0.039) away, everything else ≥ 0.05: a first row under 0.05 (in l2 or its square) is a right
+ * answer, and an empty or wrong index is not.
+ */
+function expectNearTarget(near: Record<string, unknown>[]): void {
+  expect(near).toHaveLength(3);
+  const first = { id: Number(near[0]['id']), distance: Number(near[0]['distance']) };
+  if (first.id !== TARGET) expect(first.distance).toBeLessThan(0.05);
+  else expect(first.distance).toBe(0);
 }
 
 /** l2: the nearest neighbours of TARGET's stored embedding; the first is TARGET itself, at distance 0. */
@@ -227,7 +240,7 @@ describe('indexes, sequences and macros', () => {
     await applyHere(p, { allowDestructive: true });
     await expectPlanEmpty(p);
     expect(await indexNames(p.db)).toEqual(['doc_vec']);
-    expect(Number((await nearest(p.db))[0]['id'])).toBe(TARGET);
+    expectNearTarget(await nearest(p.db));
     await expectSequenceAndMacro(p.db, 102);
   }, 120_000);
 
@@ -375,7 +388,7 @@ describe('indexes, sequences and macros', () => {
     const def = String((await q(p.db, "CALL SHOW_INDEXES() WHERE index_name = 'doc_vec' RETURN index_definition"))[0]['index_definition']);
     expect(def).toContain(name === 'an index changed (options)' && expected === 'new' ? 'efc := 24' : 'efc := 16');
     if (now.includes('doc_fts')) await expectIndexesAnswer(p.db);
-    else expect(Number((await nearest(p.db))[0]['id'])).toBe(TARGET);
+    else expectNearTarget(await nearest(p.db));
     if (now.includes('doc_fts2')) expect((await q(p.db, "CALL QUERY_FTS_INDEX('Doc', 'doc_fts2', 'zebras') RETURN node.id AS id")).map((r) => Number(r['id']))).toEqual([TARGET]);
   }, 90_000);
 });
