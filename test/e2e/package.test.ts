@@ -41,7 +41,10 @@ describe('npm pack → install into an empty project → every command', () => {
     // of this test's time while proving nothing about kuzu-migrate's package.
     const kuzu = path.join(REPO_ROOT, 'node_modules', 'kuzu');
     fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'empty', private: true, dependencies: { kuzu: `file:${kuzu}` } }));
-    const inst = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(dir, info.filename)], proj);
+    // --ignore-scripts: with a file: link npm runs kuzu's install script IN THIS CHECKOUT, which
+    // rewrites kuzujs.node in place while the other jest worker has it loaded (both workers died of
+    // SIGSEGV in a .ci/run). kuzu-migrate has no install script of its own; the linked kuzu is installed.
+    const inst = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', path.join(dir, info.filename)], proj);
     expect(inst.status).toBe(0);
     // The installed package uses that kuzu: no second copy nested under it.
     expect(fs.existsSync(path.join(proj, 'node_modules', 'kuzu-migrate', 'node_modules', 'kuzu'))).toBe(false);
