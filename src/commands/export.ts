@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { chosenVersion, versionArgs } from '../cli/version-arg';
 import { exportSnapshot, ExportResult } from '../snapshot/export';
 import { acquireLock } from '../state/lock';
 import { SnapshotFormat } from '../snapshot/codec';
@@ -21,12 +22,15 @@ overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`
 
   static override examples = [
     { description: 'Snapshot the database as v1.2.0 (parquet)', command: '<%= config.bin %> export --version v1.2.0' },
+    { description: 'The same, with the version as the argument', command: '<%= config.bin %> export v1.2.0' },
     { description: 'CSV files, readable in a text editor', command: '<%= config.bin %> export --version v1.2.0 --format csv' },
     { description: 'Only the schema', command: '<%= config.bin %> export --version v1.2.0 --schema-only' },
   ];
 
+  static override args = versionArgs('Version to write');
+
   static override flags = {
-    version: Flags.string({ summary: 'Version to write (vMAJOR.MINOR.PATCH).', required: true }),
+    version: Flags.string({ summary: 'Version to write (vMAJOR.MINOR.PATCH); or give it as the argument.' }),
     format: Flags.string({ summary: 'Data file format.', options: ['parquet', 'csv'], default: 'parquet' }),
     'schema-only': Flags.boolean({ summary: 'Write the schema and manifest, no data.' }),
     raw: Flags.boolean({ summary: "Run Kuzu's own EXPORT DATABASE unchanged (loses values; see the README)." }),
@@ -34,16 +38,17 @@ overwritten. --raw runs Kuzu's own EXPORT DATABASE instead (lossy, documented).`
   };
 
   public async run(): Promise<ExportResult> {
+    const version = chosenVersion('export', this.args.version, this.flags.version);
     const config = await this.loadConfigAndEngine({ database: this.flags.database });
     // Under the migration lock: no apply, import or rollback replaces the file while it is read.
     // (A missing database is refused by exportSnapshot with its own message.)
-    const lock = fs.existsSync(config.database) ? acquireLock(config.database, `kuzu-migrate export ${this.flags.version}`) : null;
+    const lock = fs.existsSync(config.database) ? acquireLock(config.database, `kuzu-migrate export ${version}`) : null;
     const progress = this.progress('Exporting');
     let r: ExportResult;
     try {
       r = await progress.around(() =>
         exportSnapshot(config, {
-          version: this.flags.version,
+          version,
           format: this.flags.format as SnapshotFormat,
           schemaOnly: this.flags['schema-only'],
           raw: this.flags.raw,

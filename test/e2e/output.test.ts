@@ -156,10 +156,21 @@ describe('terminal and CI output of the built CLI', () => {
     const bad = runCli(['export', '--version', 'nope', '-c', p.yamlPath, '--json-events']);
     expect(bad.status).toBe(64);
     expect(JSON.parse(bad.stdout.trim().split('\n').pop()!)).toMatchObject({ type: 'error', exit_code: 64, error: { code: 'E_USAGE' } });
-    // oclif wraps a missing required flag as "The following error occurred:\n  <cause>": the cause must survive.
-    const missing = runCli(['export', '-c', p.yamlPath]);
+    // oclif wraps a missing required argument as "The following error occurred:\n  <cause>": the cause must survive.
+    const missing = runCli(['unlock', '-c', p.yamlPath]);
     expect(missing.status).toBe(64);
-    expect(missing.stderr).toMatch(/^Error: Missing required flag version\nhint: /);
+    expect(missing.stderr).toMatch(/^Error: Missing 1 required arg:.*\bid\b.*\nhint: /);
+    // The version of export/import: --version or positional (as rollback takes it), never neither or two.
+    const none = runCli(['export', '-c', p.yamlPath]);
+    expect({ status: none.status, stderr: none.stderr }).toEqual({ status: 64, stderr: expect.stringMatching(/^Error: export needs a version\nhint: .*kuzu-migrate export v1\.2\.0/) });
+    const two = runCli(['export', 'v1.0.3', '--version', 'v1.0.4', '-c', p.yamlPath, '--json']);
+    expect(two.status).toBe(64);
+    expect(JSON.parse(two.stdout).error).toMatchObject({ code: 'E_USAGE', message: 'export was given two versions: v1.0.3 and --version v1.0.4' });
+    const positional = runCli(['export', 'v1.0.3', '-c', p.yamlPath, '--json']);
+    expect({ status: positional.status, version: JSON.parse(positional.stdout).version }).toEqual({ status: 0, version: 'v1.0.3' });
+    const restored = path.join(path.dirname(p.dbPath), 'restored-positional.kuzu');
+    const imp = runCli(['import', 'v1.0.3', '-d', restored, '-c', p.yamlPath, '--json']);
+    expect({ status: imp.status, version: JSON.parse(imp.stdout).version, rows: JSON.parse(imp.stdout).rows }).toEqual({ status: 0, version: 'v1.0.3', rows: 5000 });
     const doc = runCli(['export', '--version', 'v1.0.2', '-c', p.yamlPath, '--json']);
     expect(JSON.parse(doc.stdout)).toMatchObject({ version: 'v1.0.2' });
   }, 120_000);
