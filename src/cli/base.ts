@@ -219,7 +219,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 function toKnownError(err: Error & { oclif?: { exit?: number } }): KuzuMigrateError | null {
   if (err instanceof KuzuMigrateError) return err;
   // oclif's own parse errors (unknown flag, missing argument) are usage errors.
-  if ('parse' in err || err.constructor?.name?.endsWith('ParseError') || /Unexpected argument|Nonexistent flag|Missing required|Expected --/.test(err.message)) {
+  if ('parse' in err || err.constructor?.name?.endsWith('ParseError') || /Unexpected argument|Nonexistent flag|Missing required|Expected --|^Parsing --/.test(err.message)) {
     return new KuzuMigrateError(usageCause(err.message), 'E_USAGE', ['see --help for the flags and arguments']);
   }
   return null;

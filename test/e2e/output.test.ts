@@ -166,6 +166,10 @@ describe('terminal and CI output of the built CLI', () => {
     const two = runCli(['export', 'v1.0.3', '--version', 'v1.0.4', '-c', p.yamlPath, '--json']);
     expect(two.status).toBe(64);
     expect(JSON.parse(two.stdout).error).toMatchObject({ code: 'E_USAGE', message: 'export was given two versions: v1.0.3 and --version v1.0.4' });
+    // A flag value oclif cannot parse ("Parsing --runs … Expected an integer") is a usage error in JSON too.
+    const badInt = runCli(['queries', '--runs', 'abc', '-c', p.yamlPath, '--json']);
+    expect(badInt.status).toBe(64);
+    expect(JSON.parse(badInt.stdout).error).toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/^Parsing --runs.*Expected an integer but received: abc/) });
     const positional = runCli(['export', 'v1.0.3', '-c', p.yamlPath, '--json']);
     expect({ status: positional.status, version: JSON.parse(positional.stdout).version }).toEqual({ status: 0, version: 'v1.0.3' });
     const restored = path.join(path.dirname(p.dbPath), 'restored-positional.kuzu');
