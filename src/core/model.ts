@@ -342,7 +342,17 @@ export function schemaFingerprint(schema: Schema): string {
   return 'sha256:' + createHash('sha256').update(JSON.stringify(canonicalSchema(schema))).digest('hex');
 }
 
+/** `expr` with every single-quoted string literal emptied, so words inside strings are not read as calls. */
+export function withoutStrings(expr: string): string {
+  return expr.replace(/'(?:\\.|[^'\\])*'/g, "''");
+}
+
 /** Whether a default expression calls a function, so ALTER ADD would give every old row the same value (kuzu#3604). */
+/** True when a default expression calls nextval (outside string literals). */
+export function callsNextval(expr: string | null): boolean {
+  return expr !== null && /\bnextval\s*\(/i.test(withoutStrings(expr));
+}
+
 export function isNonConstantDefault(expr: string | null): boolean {
-  return expr !== null && /[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(expr.replace(/'(?:\\.|[^'\\])*'/g, "''")) && !/^\s*(date|timestamp|interval|uuid|blob)\s*\(\s*'[^']*'\s*\)\s*$/i.test(expr);
+  return expr !== null && /[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(withoutStrings(expr)) && !/^\s*(date|timestamp|interval|uuid|blob)\s*\(\s*'[^']*'\s*\)\s*$/i.test(expr);
 }

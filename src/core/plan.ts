@@ -8,7 +8,7 @@ import { Action, Change, isCatalogObjectChange } from './changes';
 import * as ddl from './ddl';
 import { castExpression } from './types';
 import { cypherString, quoteIdent, STAGING_PREFIX } from './identifiers';
-import { Index, isNonConstantDefault, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
+import { callsNextval, Index, isNonConstantDefault, NodeTable, Property, RelTable, Schema, Table, allTables, indexesOn, sameName, schemaFingerprint } from './model';
 import { EngineKind, KUZU_PLANNING_CAPABILITIES, PlanningCapabilities } from './engine';
 import { fromPlanSchema, PlanSchema, toPlanSchema } from './plan-document';
 import type { Finding } from './findings';
@@ -302,11 +302,6 @@ export function projection(l: Table, p: Property, v: 'n' | 'r' | 'a' | 'b'): str
   if (!lp) return isNonConstantDefault(p.default) && !callsNextval(p.default) ? p.default : null;
   const ref = `${v}.${quoteIdent(lp.name)}`;
   return lp.type === p.type ? ref : castExpression(ref, lp.type, p.type);
-}
-
-/** True when a default expression calls nextval (outside string literals). */
-export function callsNextval(expr: string | null): boolean {
-  return expr !== null && /\bnextval\s*\(/i.test(expr.replace(/'(?:\\.|[^'\\])*'/g, "''"));
 }
 
 export function stagingName(table: string): string {

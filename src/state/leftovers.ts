@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { realDatabasePath } from './paths';
 import { PRIVATE_NAME, OWNER_FILE, OwnerRecord } from './private';
 
 /** Age (ms) after which an owner-less private entry is taken as a leftover; our temp files live for milliseconds. */
@@ -45,7 +46,7 @@ function isLeftoverPrivate(p: string, st: fs.Stats, dbPath: string): string | nu
   // the crash matrix: SIGKILL 5 ms into the swap left one that recover kept for a minute).
   // Only this database's journal counts: another database in the same folder may be settling its own.
   const writer = st.isFile() && st.size < 1 << 20 ? jsonWriter(p) : null;
-  if (writer && writer.host === os.hostname() && sameFile(writer.database, dbPath)) return alive(writer.pid) ? null : `its process ${writer.pid} is gone`;
+  if (writer && writer.host === os.hostname() && realDatabasePath(writer.database) === dbPath) return alive(writer.pid) ? null : `its process ${writer.pid} is gone`;
   return Date.now() - st.mtimeMs > LEFTOVER_AGE_MS ? 'left by an interrupted run' : null;
 }
 
@@ -57,17 +58,6 @@ function jsonWriter(p: string): { pid: number; host: string; database: string } 
   } catch {
     return null; // half written, or not JSON: by age
   }
-}
-
-function sameFile(a: string, b: string): boolean {
-  const real = (p: string) => {
-    try {
-      return fs.realpathSync(p);
-    } catch {
-      return path.resolve(p);
-    }
-  };
-  return real(a) === real(b);
 }
 
 /**
