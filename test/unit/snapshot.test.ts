@@ -41,24 +41,24 @@ describe('codec classification', () => {
   test.each([
     ['INT64', 'csv', 'native'],
     ['INT64', 'parquet', 'native'],
-    ['DOUBLE', 'csv', 'encoded'],
+    ['DOUBLE', 'csv', 'quoted'],
     ['DOUBLE', 'parquet', 'native'],
-    ['STRING', 'csv', 'encoded'],
+    ['STRING', 'csv', 'quoted'],
     ['STRING', 'parquet', 'native'],
-    ['INT128', 'parquet', 'encoded'],
-    ['DECIMAL(18, 4)', 'parquet', 'encoded'],
-    ['INTERVAL', 'parquet', 'encoded'],
-    ['STRUCT(a STRING, b STRUCT(c INT64))', 'parquet', 'encoded'],
-    ['UUID', 'parquet', 'encoded'],
+    ['INT128', 'parquet', 'quoted'],
+    ['DECIMAL(18, 4)', 'parquet', 'quoted'],
+    ['INTERVAL', 'parquet', 'quoted'],
+    ['STRUCT(a STRING, b STRUCT(c INT64))', 'parquet', 'quoted'],
+    ['UUID', 'parquet', 'quoted'],
     // Lists without a list lambda where a format allows (lambdas are wrong past 2,048 elements).
     ['INT64[]', 'parquet', 'native'],
     ['FLOAT[1536]', 'parquet', 'native'],
     ['STRING[][]', 'parquet', 'native'],
-    ['INT128[]', 'parquet', 'encoded'],
+    ['INT128[]', 'parquet', 'quoted'],
     ['INT64[]', 'csv', 'list_text'],
     ['DATE[3]', 'csv', 'list_text'],
-    ['INT64[][]', 'csv', 'encoded'],
-    ['DOUBLE[]', 'csv', 'encoded'],
+    ['INT64[][]', 'csv', 'quoted'],
+    ['DOUBLE[]', 'csv', 'quoted'],
   ] as const)('%s in %s is %s', (type, format, mode) => expect(columnCodec(type, format).mode).toBe(mode));
 });
 
@@ -86,7 +86,11 @@ describe('manifest checks', () => {
   const ok = { format_version: 1, files: [{ path: 'nodes/A.csv' }], tables: [], schema: { nodes: [], rels: [] } };
   test('accepts a well-formed manifest', () => expect(manifestProblem(ok)).toBeNull());
   test.each(['../x', '/etc/passwd', 'a/../../b'])('refuses file path %s', (p) => expect(manifestProblem({ ...ok, files: [{ path: p }] })).toMatch(/leaves the version folder/));
-  test('refuses another format version', () => expect(manifestProblem({ ...ok, format_version: 2 })).toMatch(/format_version/));
+  test('refuses a format version it does not know', () => expect(manifestProblem({ ...ok, format_version: 3 })).toMatch(/format_version 3 is not one of 1, 2/));
+  test('reads format 1 (the `encoded` nested encoding) and format 2', () => {
+    expect(manifestProblem({ ...ok, format_version: 1 })).toBeNull();
+    expect(manifestProblem({ ...ok, format_version: 2 })).toBeNull();
+  });
 });
 
 test('schema.cypher splits into statements', () => {
