@@ -6,6 +6,8 @@ import { columnCodec, escapeText, unescapeText } from '../../src/snapshot/codec'
 import { manifestProblem, nodeFilePath, relFilePath } from '../../src/snapshot/manifest';
 import { checkVersionName, compareVersions, previousVersion, versionDir } from '../../src/snapshot/version-name';
 import { cypherStatements } from '../../src/snapshot/import';
+import { adaptStatement, exactFloatText } from '../../src/engines/dialect';
+import { findRelease } from '../../src/engines/releases';
 
 describe('version names', () => {
   test.each(['v1.0.0', 'v0.0.1', 'v10.20.30'])('%s is valid', (v) => expect(checkVersionName(v)).toBe(v));
@@ -98,4 +100,24 @@ test('schema.cypher splits into statements', () => {
     "CREATE NODE TABLE `A` (`x` STRING DEFAULT 'a;b', PRIMARY KEY (`x`))",
     "COMMENT ON TABLE `A` IS 'c'",
   ]);
+});
+
+describe('engine dialect: to_json for releases without it', () => {
+  const old = findRelease('kuzu@0.10.1')!;
+  test('every to_json(...) the codec writes is replaced, whatever its argument', () => {
+    const codec = columnCodec('STRUCT(x DOUBLE, y DOUBLE[])', 'csv');
+    const statement = `COPY (MATCH (n:T) RETURN ${codec.encode('n.`odd name`')}) TO 'f.csv'`;
+    expect(statement).toMatch(/to_json\(/);
+    const adapted = adaptStatement(old, statement);
+    expect(adapted).not.toMatch(/to_json\(/i);
+    expect(adapted).toContain(exactFloatText("struct_extract(_km_v0, 'x')"));
+    expect(adapted).toContain(exactFloatText('_km_v1'));
+  });
+  test('parentheses inside string literals do not end the argument', () => {
+    expect(adaptStatement(old, "RETURN to_json(f(')', x)) AS a, to_json(y) AS b")).toBe(`RETURN ${exactFloatText("f(')', x)")} AS a, ${exactFloatText('y')} AS b`);
+  });
+  test('a release with to_json keeps the statement', () => {
+    const s = 'RETURN to_json(1.5)';
+    expect(adaptStatement(findRelease('kuzu@0.11.3')!, s)).toBe(s);
+  });
 });
