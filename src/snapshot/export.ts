@@ -246,7 +246,7 @@ async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: 
     if (!t) continue;
     const v = t.kind === 'node' ? 'n' : 'r';
     for (const c of f.columns) {
-      if (c.encoding !== 'encoded' || !t.properties.some((p) => p.name === c.name)) continue;
+      if (c.encoding !== 'quoted' || !t.properties.some((p) => p.name === c.name)) continue;
       const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`);
       if (count === null) continue;
       const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
@@ -359,7 +359,7 @@ function snapshotReadme(m: Manifest): string {
     '## Column encodings',
     '',
     `- **native**: ${COLUMN_ENCODINGS.native}.`,
-    `- **encoded**: ${COLUMN_ENCODINGS.encoded}`,
+    `- **quoted**: ${COLUMN_ENCODINGS.quoted}`,
     `- **list_text**: ${COLUMN_ENCODINGS.list_text}`,
     '',
     '| file | encoded columns |',
@@ -367,7 +367,7 @@ function snapshotReadme(m: Manifest): string {
   ];
   for (const t of m.tables) {
     for (const f of t.files) {
-      const enc = f.columns.filter((c) => c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
+      const enc = f.columns.filter((c) => c.encoding === 'quoted' || c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
       lines.push(`| \`${f.path}\` | ${enc.length ? enc.join(', ') : 'none: every column is plain'} |`);
     }
   }

@@ -11,14 +11,20 @@
  */
 import { Schema } from '../core/model';
 import { TableFingerprint } from '../kuzu/fingerprint';
-import { SnapshotFormat } from './codec';
+import { ColumnEncoding, SnapshotFormat } from './codec';
 import type { EngineKind } from '../engines/releases';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SCHEMA_FILE = 'schema.cypher';
 export const COPY_FILE = 'copy.cypher';
 export const CHANGELOG_FILE = 'CHANGELOG.md';
-export const MANIFEST_FORMAT_VERSION = 1;
+/**
+ * Format 2 writes nested values in the `quoted` encoding (codec.ts); format 1 snapshots (the
+ * `encoded` encoding) are still read.
+ */
+export const MANIFEST_FORMAT_VERSION = 2;
+/** Every format_version this release reads. */
+export const MANIFEST_FORMAT_VERSIONS_READ: readonly number[] = [1, 2];
 
 /** One column of a data file. */
 export interface ManifestColumn {
@@ -27,10 +33,11 @@ export interface ManifestColumn {
   /** The property's (or endpoint key's) Kuzu type. */
   type: string;
   /**
-   * `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding;
-   * `list_text`: a one-level list of integers or DATE as its own text (CSV; codec.ts).
+   * `native`: written as Kuzu writes it; `quoted`: kuzu-migrate's exact string encoding (format 2);
+   * `encoded`: its format-1 predecessor (read only); `list_text`: a one-level list of integers or
+   * DATE as its own text (CSV; codec.ts).
    */
-  encoding: 'native' | 'encoded' | 'list_text';
+  encoding: ColumnEncoding;
 }
 
 /** One data file: all rows of a node table, or the rows of one FROM→TO pair of a rel table. */
@@ -97,7 +104,7 @@ export interface Manifest {
   files: ManifestFile[];
   total_rows: number;
   /** What each column `encoding` means, in words (also in the snapshot's README.md); absent in older manifests and --raw. */
-  column_encodings?: { native: string; encoded: string; list_text?: string };
+  column_encodings?: { native: string; quoted?: string; encoded?: string; list_text?: string };
 }
 
 /**
@@ -130,7 +137,7 @@ export function relFilePath(rel: string, from: string, to: string, format: Snaps
 export function manifestProblem(m: unknown): string | null {
   if (!m || typeof m !== 'object') return 'not a JSON object';
   const x = m as Partial<Manifest>;
-  if (x.format_version !== MANIFEST_FORMAT_VERSION) return `format_version ${String(x.format_version)} is not ${MANIFEST_FORMAT_VERSION}`;
+  if (!MANIFEST_FORMAT_VERSIONS_READ.includes(x.format_version as number)) return `format_version ${String(x.format_version)} is not one of ${MANIFEST_FORMAT_VERSIONS_READ.join(', ')}`;
   if (!Array.isArray(x.files)) return 'files is missing';
   if (!Array.isArray(x.tables)) return 'tables is missing';
   if (!x.schema || !Array.isArray(x.schema.nodes)) return 'schema is missing';
