@@ -1,12 +1,14 @@
 /**
  * Start-up artefacts of the build (issue 14): oclif.manifest.json, which spares oclif requiring
  * every command file, is used while current and dropped once a later build (tsc alone) makes it
- * older than dist/commands, so it never hides a command. Runs a copy of bin/ and dist/ so that the
+ * older than dist/commands, so it never hides a command; the precompiled config validators give
+ * the CLI the same diagnostics as the schema compiled by ajv. Runs a copy of bin/ and dist/ so that the
  * checkout's own manifest is never touched while other test files run the CLI.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { validateConfig } from '../../src/config/config';
 import { REPO_ROOT, tempDir } from '../helpers/db';
 
 function copyCli(): string {
@@ -42,5 +44,39 @@ describe('oclif.manifest.json', () => {
     expect(rescanned.status).toBe(0);
     expect(rescanned.stdout).toMatch(/^\s+lint\s/m);
     expect(fs.existsSync(manifest)).toBe(false);
+  });
+});
+
+describe('precompiled config validators', () => {
+  it('the CLI reports structural errors exactly as the ajv-compiled schema does', () => {
+    const root = copyCli();
+    expect(run(root, 'scripts/gen-validators.js').status).toBe(0);
+    expect(fs.existsSync(path.join(root, 'dist', 'config', 'config-validators.js'))).toBe(true);
+    const yaml = path.join(tempDir('km-structural-'), 'kuzu-migrate.yaml');
+    fs.writeFileSync(
+      yaml,
+      [
+        'version: 1.0',
+        'engine: neo4j',
+        'create: maybe',
+        'colour: red',
+        'database: ./db.kuzu',
+        'schema:',
+        '  nodes:',
+        '    A:',
+        '      primary_key: id',
+        '      properties: { id: INT64, n: { type: STRING, defualt: 1 } }',
+        '  rels:',
+        '    R: { from: A }',
+        '',
+      ].join('\n'),
+    );
+    const cli = run(root, 'bin/run.js', 'validate', '-c', yaml, '--json');
+    expect(cli.status).toBe(65);
+    const diagnostics = JSON.parse(cli.stdout).error.diagnostics;
+    // In-process from src/: no precompiled module there, so ajv compiles the schema.
+    expect(diagnostics).toEqual(validateConfig(yaml).diagnostics);
+    expect(diagnostics.length).toBeGreaterThanOrEqual(5);
+    expect(diagnostics.map((d: { line: number }) => d.line)).toEqual(expect.arrayContaining([1, 2, 3, 4, 10, 12]));
   });
 });
