@@ -54,13 +54,14 @@ function schemaDigest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The validators of this process, loaded on first use. */
 function load(): Validators {
   validators ??= loadValidators();
   return validators;
 }
 
 /**
- * The validators: the module at `precompiled` when it was generated from the schema file as it is
+ * The validators: the module at `precompiledPath` when it was generated from the schema file as it is
  * now (its digest matches), else compiled with ajv here (a tree built with `tsc` alone, or a schema
  * edited since the last `npm run build`: slower, same answers). `precompiled` says which was used.
  */
