@@ -18,7 +18,13 @@ export const MANIFEST_FILE = 'manifest.json';
 export const SCHEMA_FILE = 'schema.cypher';
 export const COPY_FILE = 'copy.cypher';
 export const CHANGELOG_FILE = 'CHANGELOG.md';
-export const MANIFEST_FORMAT_VERSION = 1;
+/**
+ * 2: one whole-row content fingerprint per table (snapshot/content.ts). 1: one per property; still
+ * read (imported, verified, diffed) and compared per property as written.
+ */
+export const MANIFEST_FORMAT_VERSION = 2;
+/** Every format_version this release reads. */
+export const READABLE_MANIFEST_VERSIONS: readonly number[] = [1, 2];
 
 /** One column of a data file. */
 export interface ManifestColumn {
@@ -47,7 +53,12 @@ export interface ManifestTable {
   table: string;
   kind: 'node' | 'rel';
   rows: number;
-  /** Content fingerprint computed inside Kuzu (kuzu/fingerprint.ts); import must reproduce it. */
+  /**
+   * Content fingerprint computed inside Kuzu; import must reproduce it. Format 2: whole-row
+   * (`properties` holds only `_row`: the sum over rows of hash({keys, every property}),
+   * kuzu/fingerprint.ts rowFingerprintTable); format 1: per property (`_keys` and one entry per
+   * property, fingerprintTable). snapshot/content.ts compares either.
+   */
   fingerprint: TableFingerprint;
   files: ManifestDataFile[];
 }
@@ -130,7 +141,7 @@ export function relFilePath(rel: string, from: string, to: string, format: Snaps
 export function manifestProblem(m: unknown): string | null {
   if (!m || typeof m !== 'object') return 'not a JSON object';
   const x = m as Partial<Manifest>;
-  if (x.format_version !== MANIFEST_FORMAT_VERSION) return `format_version ${String(x.format_version)} is not ${MANIFEST_FORMAT_VERSION}`;
+  if (typeof x.format_version !== 'number' || !READABLE_MANIFEST_VERSIONS.includes(x.format_version)) return `format_version ${String(x.format_version)} is not one of ${READABLE_MANIFEST_VERSIONS.join(', ')}`;
   if (!Array.isArray(x.files)) return 'files is missing';
   if (!Array.isArray(x.tables)) return 'tables is missing';
   if (!x.schema || !Array.isArray(x.schema.nodes)) return 'schema is missing';
