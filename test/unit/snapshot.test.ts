@@ -86,7 +86,8 @@ describe('manifest checks', () => {
   const ok = { format_version: 1, files: [{ path: 'nodes/A.csv' }], tables: [], schema: { nodes: [], rels: [] } };
   test('accepts a well-formed manifest', () => expect(manifestProblem(ok)).toBeNull());
   test.each(['../x', '/etc/passwd', 'a/../../b'])('refuses file path %s', (p) => expect(manifestProblem({ ...ok, files: [{ path: p }] })).toMatch(/leaves the version folder/));
-  test('refuses another format version', () => expect(manifestProblem({ ...ok, format_version: 2 })).toMatch(/format_version/));
+  test('reads format 1 (per-property fingerprints) and 2 (whole-row)', () => expect(manifestProblem({ ...ok, format_version: 2 })).toBeNull());
+  test.each([3, 0, '2', undefined])('refuses format_version %p', (v) => expect(manifestProblem({ ...ok, format_version: v })).toMatch(/format_version/));
 });
 
 test('schema.cypher splits into statements', () => {
