@@ -105,15 +105,15 @@ describe('snapshot manifest formats (built CLI)', () => {
       expect(t.rows).toBe(5000);
     }
     expect(verify('v2.0.0')).toEqual({ status: 0, failed: [] });
-    // Each change, then verify (must fail naming the column), then undone (verify passes again).
-    const cases: { what: string; change: string[]; undo: string[]; check: string; want: unknown; line: RegExp }[] = [
+    // Every kind of change at once (one verify: each CLI run costs seconds), each judged in Kuzu
+    // first; verify must fail naming every changed column; undone, verify passes again.
+    const cases: { what: string; change: string[]; undo: string[]; check: string; want: unknown }[] = [
       {
         what: 'changed',
         change: ["MATCH (p:P {id: 4100}) SET p.name = 'p4101'"],
         undo: ["MATCH (p:P {id: 4100}) SET p.name = 'p4100'"],
         check: 'MATCH (p:P {id: 4100}) RETURN p.name AS v',
         want: 'p4101',
-        line: /^ {2}P\.name: values differ from nodes\/P\.parquet$/,
       },
       {
         what: 'lost (NULL)',
@@ -121,17 +121,15 @@ describe('snapshot manifest formats (built CLI)', () => {
         undo: ['MATCH (p:P {id: 4201}) SET p.score = 4201 / 3.0'],
         check: 'MATCH (p:P {id: 4201}) RETURN p.score AS v',
         want: null,
-        line: /^ {2}P\.score: values differ from nodes\/P\.parquet$/,
       },
       {
         // Two rows swap their struct values: every multiset of values stays the same.
-        what: 'shifted between rows',
         // (4300 and 4302: neither has a NULL field b, which is at ids divisible by 11.)
+        what: 'shifted between rows',
         change: ["MATCH (p:P {id: 4300}) SET p.s = {a: 4302, b: 'b'}", "MATCH (p:P {id: 4302}) SET p.s = {a: 4300, b: 'b'}"],
         undo: ["MATCH (p:P {id: 4300}) SET p.s = {a: 4300, b: 'b'}", "MATCH (p:P {id: 4302}) SET p.s = {a: 4302, b: 'b'}"],
         check: 'MATCH (p:P {id: 4300}) RETURN p.s.a AS v',
         want: 4302,
-        line: /^ {2}P\.s: values differ from nodes\/P\.parquet$/,
       },
       {
         // Two edges swap their weights (j = 4400 and 4401: w 0 and 1).
@@ -140,22 +138,24 @@ describe('snapshot manifest formats (built CLI)', () => {
         undo: ['MATCH (:P {id: 4400})-[k:K]->() SET k.w = 0', 'MATCH (:P {id: 4401})-[k:K]->() SET k.w = 1'],
         check: 'MATCH (:P {id: 4400})-[k:K]->() RETURN k.w AS v',
         want: 1,
-        line: /^ {2}K\.w: values differ from rels\/K\/P-P\.parquet$/,
       },
     ];
     for (const c of cases) {
       for (const s of c.change) await query(source, s);
       const got = (await query(source, c.check))[0]['v'];
       expect({ what: c.what, v: got === null || typeof c.want !== 'number' ? got : Number(got) }).toEqual({ what: c.what, v: c.want });
-      const v = verify('v2.0.0');
-      const table = c.line.source.includes('K\\.w') ? 'K' : 'P';
-      expect({ what: c.what, status: v.status, problems: v.failed.flatMap((x) => x.problems) }).toEqual({
-        what: c.what,
-        status: 1,
-        problems: [expect.stringMatching(new RegExp(`^${table}: content differs \\(whole-row fingerprint \\d+, expected \\d+\\)$`)), expect.stringMatching(c.line)],
-      });
-      for (const s of c.undo) await query(source, s);
     }
+    const v = verify('v2.0.0');
+    expect(v.status).toBe(1);
+    expect(v.failed.flatMap((x) => x.problems)).toEqual([
+      expect.stringMatching(/^K: content differs \(whole-row fingerprint \d+, expected \d+\)$/),
+      '  K.w: values differ from rels/K/P-P.parquet',
+      expect.stringMatching(/^P: content differs \(whole-row fingerprint \d+, expected \d+\)$/),
+      '  P.name: values differ from nodes/P.parquet',
+      '  P.score: values differ from nodes/P.parquet',
+      '  P.s: values differ from nodes/P.parquet',
+    ]);
+    for (const c of cases) for (const s of c.undo) await query(source, s);
     expect(verify('v2.0.0')).toEqual({ status: 0, failed: [] });
   }, 240_000);
 
