@@ -9,7 +9,7 @@ import { RuntimeError } from '../core/errors';
 import { desiredSchemaOf, PlanDocument } from '../core/plan';
 import { ResolvedConfig } from '../config/config';
 import { withEngine } from '../kuzu/engine';
-import { exportSnapshot } from '../snapshot/export';
+import { exportSnapshot, proveSnapshotFiles } from '../snapshot/export';
 import { readManifest } from '../snapshot/files';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { readHistory } from '../state/history';
@@ -59,6 +59,10 @@ export async function runExportStrategy(
     emit('verify', 'verifying the loaded copy against the export');
     const problems = await verifyLoaded(engine, manifest, { omitMacros, dir });
     if (problems.length) {
+      // The proof the export skipped names a value the files cannot carry, and its row, and
+      // refuses it as a proved export does (E_UNRESTORABLE); only a difference it does not
+      // explain is E_VERIFY. Nothing has been changed either way.
+      await proveSnapshotFiles(dbPath, dir, manifest);
       throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
     await runIndexSteps(engine, plan, 'drop_indexes', emit, ctx.steps);

@@ -15,7 +15,7 @@ import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
 import { Table } from '../core/model';
-import { rowEntry, fileSide, tableSide } from './content';
+import { rowEntry, fileSide, TableFile, tableSide } from './content';
 import { introspect } from '../kuzu/introspect';
 import { KuzuType, parseType } from '../core/types';
 import { TOOL_VERSION } from '../version';
@@ -302,7 +302,7 @@ export class UnrestorableError extends RefusedError {
  * What it does not prove: that Kuzu accepts the rows into a table (keys, checkpoint) — those are
  * checked up front (refuseUnloadableValues) and by import's own verification.
  */
-async function proveRestorable(engine: QueryRunner, schema: Schema, f: ExportFile, format: SnapshotFormat, resolve: (rel: string) => string): Promise<{ rows: number; hash: string }> {
+async function proveRestorable(engine: QueryRunner, schema: Schema, f: TableFile, format: SnapshotFormat, resolve: (rel: string) => string): Promise<{ rows: number; hash: string }> {
   const r = await verifyCopy(engine, f.table, tableSide(schema, f), fileSide(schema, f, format, resolve));
   // Equal whole-row sums, not only "no problem": a nested column whose hash() differs but whose
   // to_json is equal (verifyCopy accepts it) would fail import's comparison with the manifest.
@@ -320,6 +320,22 @@ async function proveRestorable(engine: QueryRunner, schema: Schema, f: ExportFil
   }
   const detail = r.problems[0] ?? (r.rows !== r.from.rows ? `${r.rows} rows in the file, ${r.from.rows} in the table` : `${f.table}.${property}: content differs`);
   throw new UnrestorableError(f.table, property, key, detail.replace(/ after the copy/, ' in the file'));
+}
+
+/**
+ * Export's restorability proof, run after the fact on a written snapshot: every data file of
+ * `manifest` (in folder `dir`) read back in the database at `dbPath` (opened read-only) and
+ * compared with its table. Throws UnrestorableError naming the first table, property and (node
+ * tables) row that does not read back; returns when every file does. The export strategy, which
+ * exports without the proof, runs it only when its load verification fails, so that a value the
+ * codec cannot carry is refused as a proved export refuses it.
+ */
+export async function proveSnapshotFiles(dbPath: string, dir: string, manifest: Manifest): Promise<void> {
+  await withEngine(dbPath, { readOnly: true }, async (engine) => {
+    for (const t of manifest.tables) {
+      for (const f of t.files) await proveRestorable(engine, manifest.schema, { ...f, table: t.table, kind: t.kind }, manifest.format, (r) => path.join(dir, ...r.split('/')));
+    }
+  });
 }
 
 function versionsIn(migrations: string): string[] {
