@@ -19,12 +19,13 @@ export const SCHEMA_FILE = 'schema.cypher';
 export const COPY_FILE = 'copy.cypher';
 export const CHANGELOG_FILE = 'CHANGELOG.md';
 /**
- * Format 2 writes nested values in the `quoted` encoding (codec.ts); format 1 snapshots (the
- * `encoded` encoding) are still read.
+ * 2: one whole-row content fingerprint per table (snapshot/content.ts), and nested values in the
+ * `quoted` encoding (codec.ts). 1: one fingerprint per property and the `encoded` nested
+ * encoding; still read (imported, verified, diffed) and compared per property as written.
  */
 export const MANIFEST_FORMAT_VERSION = 2;
 /** Every format_version this release reads. */
-export const MANIFEST_FORMAT_VERSIONS_READ: readonly number[] = [1, 2];
+export const READABLE_MANIFEST_VERSIONS: readonly number[] = [1, 2];
 
 /** One column of a data file. */
 export interface ManifestColumn {
@@ -54,7 +55,12 @@ export interface ManifestTable {
   table: string;
   kind: 'node' | 'rel';
   rows: number;
-  /** Content fingerprint computed inside Kuzu (kuzu/fingerprint.ts); import must reproduce it. */
+  /**
+   * Content fingerprint computed inside Kuzu; import must reproduce it. Format 2: whole-row
+   * (`properties` holds only `_row`: the sum over rows of hash({keys, every property}),
+   * kuzu/fingerprint.ts rowFingerprintTable); format 1: per property (`_keys` and one entry per
+   * property, fingerprintTable). snapshot/content.ts compares either.
+   */
   fingerprint: TableFingerprint;
   files: ManifestDataFile[];
 }
@@ -137,7 +143,7 @@ export function relFilePath(rel: string, from: string, to: string, format: Snaps
 export function manifestProblem(m: unknown): string | null {
   if (!m || typeof m !== 'object') return 'not a JSON object';
   const x = m as Partial<Manifest>;
-  if (!MANIFEST_FORMAT_VERSIONS_READ.includes(x.format_version as number)) return `format_version ${String(x.format_version)} is not one of ${MANIFEST_FORMAT_VERSIONS_READ.join(', ')}`;
+  if (typeof x.format_version !== 'number' || !READABLE_MANIFEST_VERSIONS.includes(x.format_version)) return `format_version ${String(x.format_version)} is not one of ${READABLE_MANIFEST_VERSIONS.join(', ')}`;
   if (!Array.isArray(x.files)) return 'files is missing';
   if (!Array.isArray(x.tables)) return 'tables is missing';
   if (!x.schema || !Array.isArray(x.schema.nodes)) return 'schema is missing';

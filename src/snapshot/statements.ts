@@ -143,13 +143,14 @@ export function loadStatement(table: string, kind: 'node' | 'rel', file: Manifes
  * so the long decoder text is not repeated per aggregate), the row keys as the live fingerprint
  * keys them (node: its primary key; rel: the FROM and TO keys) and every property.
  *
- * `match` ends before RETURN, for fingerprintQuery; `keys`/`columns` are expressions over the
+ * `match` ends before RETURN, for rowFingerprints / fingerprintQuery; `keys`/`columns` are expressions over the
  * bound names. For a node file, `pk` names the bound primary-key column (to find a failing row).
  */
 export interface FileProof {
   match: string;
   keys: string[];
-  columns: { name: string; expr: string }[];
+  /** `type`: the property's Kuzu type (the manifest column's), so whole-row fingerprints treat it as the live table's. */
+  columns: { name: string; expr: string; type: string }[];
 }
 
 export function proofOf(kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, primaryKey?: string): FileProof {
@@ -158,10 +159,10 @@ export function proofOf(kind: 'node' | 'rel', file: ManifestDataFile, format: Sn
   if (kind === 'node') {
     const pk = file.columns.findIndex((c) => c.name === primaryKey);
     if (pk < 0) throw new Error(`node file ${file.path}: primary key ${primaryKey} is not one of its columns`);
-    return { match, keys: [`_p${pk}`], columns: file.columns.map((c, i) => ({ name: c.name, expr: `_p${i}` })) };
+    return { match, keys: [`_p${pk}`], columns: file.columns.map((c, i) => ({ name: c.name, expr: `_p${i}`, type: c.type })) };
   }
   // Rel files start with the FROM and TO keys (relExports).
-  return { match, keys: ['_p0', '_p1'], columns: file.columns.slice(2).map((c, i) => ({ name: c.name, expr: `_p${i + 2}` })) };
+  return { match, keys: ['_p0', '_p1'], columns: file.columns.slice(2).map((c, i) => ({ name: c.name, expr: `_p${i + 2}`, type: c.type })) };
 }
 
 /**

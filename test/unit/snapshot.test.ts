@@ -4,6 +4,7 @@ import { ExitCode, KuzuMigrateError } from '../../src/core/errors';
 import { renderChangelog } from '../../src/snapshot/changelog';
 import { columnCodec, escapeText, unescapeText } from '../../src/snapshot/codec';
 import { manifestProblem, nodeFilePath, relFilePath } from '../../src/snapshot/manifest';
+import { fingerprintStyle, rowEntry } from '../../src/snapshot/content';
 import { checkVersionName, compareVersions, previousVersion, versionDir } from '../../src/snapshot/version-name';
 import { cypherStatements } from '../../src/snapshot/import';
 import { adaptStatement, exactFloatText } from '../../src/engines/dialect';
@@ -88,11 +89,25 @@ describe('manifest checks', () => {
   const ok = { format_version: 1, files: [{ path: 'nodes/A.csv' }], tables: [], schema: { nodes: [], rels: [] } };
   test('accepts a well-formed manifest', () => expect(manifestProblem(ok)).toBeNull());
   test.each(['../x', '/etc/passwd', 'a/../../b'])('refuses file path %s', (p) => expect(manifestProblem({ ...ok, files: [{ path: p }] })).toMatch(/leaves the version folder/));
-  test('refuses a format version it does not know', () => expect(manifestProblem({ ...ok, format_version: 3 })).toMatch(/format_version 3 is not one of 1, 2/));
-  test('reads format 1 (the `encoded` nested encoding) and format 2', () => {
+  test('reads format 1 (per-property fingerprints, `encoded` nested values) and 2 (whole-row, `quoted`)', () => {
     expect(manifestProblem({ ...ok, format_version: 1 })).toBeNull();
     expect(manifestProblem({ ...ok, format_version: 2 })).toBeNull();
   });
+  test.each([3, 0, '2', undefined])('refuses format_version %p', (v) => expect(manifestProblem({ ...ok, format_version: v })).toMatch(/format_version/));
+});
+
+describe('manifest fingerprint style (format 2 whole-row, format 1 per property)', () => {
+  const fp = (keys: string[]) => ({ table: 'T', kind: 'node' as const, rows: 3, properties: Object.fromEntries(keys.map((k) => [k, { hash: '1', non_null: 3 }])) });
+  test.each([
+    [['_row'], 'row'],
+    [['_keys', 'a', 'b'], 'columns'],
+    // A format-1 table without properties still has its keys entry.
+    [['_keys'], 'columns'],
+    // A property named _row beside the keys is format 1's.
+    [['_keys', '_row'], 'columns'],
+  ] as const)('%j is %s', (keys, style) => expect(fingerprintStyle(fp([...keys]))).toBe(style));
+  test('rowEntry is what rowFingerprintTable returns: rows as non_null under _row', () =>
+    expect(rowEntry('T', 'rel', 5, '42')).toEqual({ table: 'T', kind: 'rel', rows: 5, properties: { _row: { hash: '42', non_null: 5 } } }));
 });
 
 test('schema.cypher splits into statements', () => {
