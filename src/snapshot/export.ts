@@ -17,7 +17,7 @@ import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu
 import { Table } from '../core/model';
 import { rowEntry, fileSide, TableFile, tableSide } from './content';
 import { introspect } from '../kuzu/introspect';
-import { KuzuType, parseType } from '../core/types';
+import { KuzuType, parseType, renderType } from '../core/types';
 import { TOOL_VERSION } from '../version';
 import { renderChangelog } from './changelog';
 import { COLUMN_ENCODINGS, csvPlainCandidate, csvStringNeedsEncoding, INT128_MIN, SnapshotFormat } from './codec';
@@ -214,23 +214,37 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
 const VECTOR_SIZE = 2048;
 
 /**
- * The number of elements the codec's outermost list lambdas walk for one value `x` of type `t`
- * (an INT64 expression, never NULL): a list's or map's size, an array's length, and the sum over
- * a struct's fields and a union's members. Collections nested inside a collection are not counted
- * (that would need a lambda): the outermost count is a lower bound.
+ * The number of elements the codec's list lambdas at nesting depth `depth` walk for one value `x`
+ * of type `t` (an INT64 expression, never NULL), or null when no lambda reaches that depth.
+ * Depth 0 counts without a lambda: a list's or map's size, an array's length, summed over a
+ * struct's fields and a union's members. Depth k > 0 counts the elements of the collections held
+ * by those elements, with one counting lambda per level: `list_sum(list_transform(x, e -> ...))`.
+ * That lambda walks only depth k - 1's elements, so it is run only after depth k - 1 was found
+ * within the vector size (refuseLambdaOverflow goes level by level). A NULL struct is not skipped:
+ * struct_extract of a NULL struct returns the child vector's leftover value (measured on 0.11.3),
+ * and the codec's lambdas walk those leftovers too.
  */
-function lambdaElements(t: KuzuType, x: string): string | null {
+function lambdaElements(t: KuzuType, x: string, depth = 0, vars = { n: 0 }): string | null {
+  const below = (element: KuzuType, list: string): string | null => {
+    if (depth === 0) return null;
+    const e = `_km_c${vars.n++}`;
+    const inner = lambdaElements(element, e, depth - 1, vars);
+    return inner === null ? null : `coalesce(list_sum(list_transform(${list}, ${e} -> ${inner})), 0)`;
+  };
   switch (t.kind) {
     case 'list':
-      return `coalesce(size(${x}), 0)`;
+      return depth === 0 ? `coalesce(size(${x}), 0)` : below(t.element, x);
     case 'array':
-      return `CASE WHEN ${x} IS NULL THEN 0 ELSE ${t.size} END`;
-    case 'map':
-      return `coalesce(size(map_keys(${x})), 0)`;
+      return depth === 0 ? `CASE WHEN ${x} IS NULL THEN 0 ELSE ${t.size} END` : below(t.element, `CAST(${x} AS ${renderType(t.element)}[])`);
+    case 'map': {
+      if (depth === 0) return `coalesce(size(map_keys(${x})), 0)`;
+      const parts = [below(t.key, `map_keys(${x})`), below(t.value, `map_values(${x})`)].filter((e): e is string => e !== null);
+      return parts.length ? parts.join(' + ') : null;
+    }
     case 'struct':
     case 'union': {
       const parts = (t.kind === 'struct' ? t.fields : t.members)
-        .map((f) => lambdaElements(f.type, `${t.kind === 'struct' ? 'struct_extract' : 'union_extract'}(${x}, ${cypherString(f.name)})`))
+        .map((f) => lambdaElements(f.type, `${t.kind === 'struct' ? 'struct_extract' : 'union_extract'}(${x}, ${cypherString(f.name)})`, depth, vars))
         .filter((e): e is string => e !== null);
       return parts.length ? parts.map((e) => `coalesce(${e}, 0)`).join(' + ') : null;
     }
@@ -241,11 +255,13 @@ function lambdaElements(t: KuzuType, x: string): string | null {
 
 /**
  * Columns the codec writes through list lambdas (encoded lists, arrays, maps, and structs or
- * unions holding them) whose elements exceed Kuzu's vector size within one batch of 2,048 rows:
- * a list lambda is wrong there and can crash the process (kuzu-notes §10: a BLOB[][2][] column
- * with two 4,097-element lists segfaulted a CSV export, found by
- * test/integration/whole-db-property.test.ts). Refused before anything is written, naming the
- * table, column and the key of the row holding the most elements in that batch.
+ * unions holding them) whose elements exceed Kuzu's vector size within one batch of 2,048 rows, at
+ * any nesting depth: a list lambda is wrong there and can crash the process (kuzu-notes §10: a
+ * BLOB[][2][] column with two 4,097-element lists segfaulted a CSV export, found by
+ * test/integration/whole-db-property.test.ts; a STRUCT(b INT64[])[] column of 5,000 rows, each
+ * one struct whose list held a NULL and two more elements, segfaulted both formats while only the
+ * outermost lists were counted). Refused before anything is written, naming the table, column and
+ * the key of the row holding the most elements in that batch.
  */
 async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: ExportFile[], format: SnapshotFormat): Promise<void> {
   for (const f of files) {
@@ -254,24 +270,27 @@ async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: 
     const v = t.kind === 'node' ? 'n' : 'r';
     for (const c of f.columns) {
       if (c.encoding !== 'quoted' || !t.properties.some((p) => p.name === c.name)) continue;
-      const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`);
-      if (count === null) continue;
-      const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
-      const [worst] = await engine.query(`${matchAll(t)} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
-      const total = Number(worst?.['s'] ?? 0);
-      if (total <= VECTOR_SIZE) continue;
-      let key: string | null = null;
-      if (t.kind === 'node') {
-        const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
-        key = row ? String(row['k']) : null;
+      // Level by level: the counting lambda of depth k is safe only once depth k - 1 passed.
+      for (let depth = 0; ; depth++) {
+        const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`, depth);
+        if (count === null) break;
+        const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
+        const [worst] = await engine.query(`${matchAll(t)} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+        const total = Number(worst?.['s'] ?? 0);
+        if (total <= VECTOR_SIZE) continue;
+        let key: string | null = null;
+        if (t.kind === 'node') {
+          const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
+          key = row ? String(row['k']) : null;
+        }
+        throw new UnloadableValueError(
+          t.name,
+          c.name,
+          key,
+          `${total} ${c.type} ${depth === 0 ? '' : `nested (depth ${depth}) `}elements in one batch of ${VECTOR_SIZE} rows; a ${format} snapshot encodes this type with list functions that Kuzu 0.11.3 evaluates wrongly (or crashes on) past ${VECTOR_SIZE} elements per batch (kuzu-notes §10)`,
+          format === 'csv' ? 'export with --format parquet (lists of plain values stay native there), or shorten the lists' : 'shorten the lists, or change the property type to a list of plain values (native in parquet)',
+        );
       }
-      throw new UnloadableValueError(
-        t.name,
-        c.name,
-        key,
-        `${total} ${c.type} elements in one batch of ${VECTOR_SIZE} rows; a ${format} snapshot encodes this type with list functions that Kuzu 0.11.3 evaluates wrongly (or crashes on) past ${VECTOR_SIZE} elements per batch (kuzu-notes §10)`,
-        format === 'csv' ? 'export with --format parquet (lists of plain values stay native there), or shorten the lists' : 'shorten the lists, or change the property type to a list of plain values (native in parquet)',
-      );
     }
   }
 }

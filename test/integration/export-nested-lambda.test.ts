@@ -1,0 +1,47 @@
+/**
+ * Export's guard against list lambdas past Kuzu's vector size counts nested collections, not only
+ * the outermost ones. A STRUCT(b INT64[])[] column of 5,000 rows, each one struct whose list holds
+ * a NULL and two more values, has 2,048 outer elements per batch (within the guard's old count) but
+ * 6,144 inner ones: the codec's inner lambda segfaulted Kuzu 0.11.3 in both formats (the whole
+ * process died, exit 139). The same type with its lists on a quarter of the rows (1,536 inner
+ * elements per batch) must still export and import exactly, judged in Kuzu.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { exportSnapshot, importSnapshot, introspectDatabase, KuzuMigrateError, loadConfig, schemaToYaml } from '../../src/index';
+import { dumpDatabase } from '../helpers/canonical';
+import { makeDatabase, tempDir } from '../helpers/db';
+
+async function project(rows: string): Promise<{ dir: string; db: string; yaml: string }> {
+  const dir = tempDir('km-nested-lambda-');
+  const db = path.join(dir, 'db.kuzu');
+  await makeDatabase(db, async (e) => {
+    await e.query('CREATE NODE TABLE T(id INT64 PRIMARY KEY, x STRUCT(b INT64[])[])');
+    await e.query(`UNWIND range(0, 4999) AS i CREATE (:T {id: i, x: ${rows}})`);
+  });
+  const yaml = path.join(dir, 'kuzu-migrate.yaml');
+  fs.writeFileSync(yaml, schemaToYaml(await introspectDatabase(db), { version: 'v1.0.0', database: './db.kuzu', migrations: './migrations', backups: './backups' }));
+  return { dir, db, yaml };
+}
+
+test('nested lists past 2,048 elements per batch are refused in both formats, naming table, column and depth; nothing written', async () => {
+  const p = await project('[{b: [i, NULL, i + 1]}]');
+  for (const [format, version] of [['csv', 'v1.0.1'], ['parquet', 'v1.0.2']] as const) {
+    const err = await exportSnapshot(loadConfig(p.yaml), { version, format }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KuzuMigrateError);
+    expect((err as KuzuMigrateError).code).toBe('E_UNEXPORTABLE');
+    expect((err as KuzuMigrateError).message).toMatch(/^cannot export T\.x \(row with key \d+\): 6144 STRUCT\(b INT64\[\]\)\[\] nested \(depth 1\) elements in one batch of 2048 rows/);
+    expect(fs.existsSync(path.join(p.dir, 'migrations', version))).toBe(false);
+  }
+}, 60_000);
+
+test('nested lists within 2,048 elements per batch export and import exactly across batches (csv)', async () => {
+  const p = await project('CASE WHEN i % 4 = 1 THEN [{b: [i, NULL, i + 1]}, NULL] WHEN i % 4 = 2 THEN CAST([] AS STRUCT(b INT64[])[]) ELSE NULL END');
+  await exportSnapshot(loadConfig(p.yaml), { version: 'v1.0.1', format: 'csv' });
+  const target = path.join(p.dir, 'restored.kuzu');
+  await importSnapshot(loadConfig(p.yaml), { version: 'v1.0.1', database: target });
+  expect(await dumpDatabase(target)).toEqual(await dumpDatabase(p.db));
+}, 60_000);
