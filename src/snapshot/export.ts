@@ -10,7 +10,7 @@ import { fileMode, folderModeFor } from '../state/paths';
 import { makePrivateDir } from '../state/private';
 import { ResolvedConfig } from '../config/config';
 import { createIndex, matchAll, schemaToCypher } from '../core/ddl';
-import { RefusedError, RuntimeError } from '../core/errors';
+import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
@@ -322,7 +322,19 @@ export class UnrestorableError extends RefusedError {
  * checked up front (refuseUnloadableValues) and by import's own verification.
  */
 async function proveRestorable(engine: QueryRunner, schema: Schema, f: TableFile, format: SnapshotFormat, resolve: (rel: string) => string): Promise<{ rows: number; hash: string }> {
-  const r = await verifyCopy(engine, f.table, tableSide(schema, f), fileSide(schema, f, format, resolve));
+  let r: Awaited<ReturnType<typeof verifyCopy>>;
+  try {
+    r = await verifyCopy(engine, f.table, tableSide(schema, f), fileSide(schema, f, format, resolve));
+  } catch (err) {
+    if (err instanceof KuzuMigrateError) throw err;
+    // Kuzu failed to decode what the codec wrote (measured: a STRUCT(b INT64[]) column with NULL
+    // structs past row 2,048 wrote a NULL list element as '=', and reading it back failed with
+    // 'Cast failed. Could not convert "" to INT64'). That is this file not reading back: the
+    // same refusal as a differing value, naming the encoded columns, not an unexplained crash.
+    const encoded = f.columns.filter((c) => c.encoding !== 'native').map((c) => c.name);
+    const property = encoded.length === 1 ? encoded[0] : `{${encoded.join(', ')}}`;
+    throw new UnrestorableError(f.table, property, null, `reading ${f.path} back failed: ${(err as Error).message}`);
+  }
   // Equal whole-row sums, not only "no problem": a nested column whose hash() differs but whose
   // to_json is equal (verifyCopy accepts it) would fail import's comparison with the manifest.
   if (r.problems.length === 0 && r.rows === r.from.rows && r.hash === r.from.hash) return r.from;
