@@ -71,3 +71,21 @@ test('a file Kuzu fails to decode is refused as unrestorable (exit 3, table and 
   expect((viaExport as KuzuMigrateError).code).toBe('E_UNRESTORABLE');
   expect(await dumpDatabase(p.db)).toEqual(want);
 }, 60_000);
+
+test("a CSV file with lambda-decoded columns is read by one thread: Kuzu's parallel reader segfaulted on one within 2,048 elements per batch", async () => {
+  // 740 KB of CSV: a padded STRING beside a STRUCT(s STRING, y DOUBLE)[] holding 3 elements on a
+  // quarter of the rows (1,536 per batch). With the parallel CSV reader the proof's LOAD crashed
+  // the process (exit 139); a small file of the same column did not.
+  const dir = tempDir('km-nested-lambda-');
+  const db = path.join(dir, 'db.kuzu');
+  await makeDatabase(db, async (e) => {
+    await e.query('CREATE NODE TABLE T(id INT64 PRIMARY KEY, pad STRING, x STRUCT(s STRING, y DOUBLE)[])');
+    await e.query('UNWIND range(0, 4999) AS i CREATE (:T {id: i, pad: concat(CAST(range(1, 40) AS STRING), CAST(i AS STRING)), x: CASE WHEN i % 4 = 1 THEN [{s: \'a\', y: i / 7.0}, NULL, {s: CAST(NULL AS STRING), y: CAST(NULL AS DOUBLE)}] ELSE NULL END})');
+  });
+  const yaml = path.join(dir, 'kuzu-migrate.yaml');
+  fs.writeFileSync(yaml, schemaToYaml(await introspectDatabase(db), { version: 'v1.0.0', database: './db.kuzu', migrations: './migrations', backups: './backups' }));
+  await exportSnapshot(loadConfig(yaml), { version: 'v1.0.1', format: 'csv' });
+  const target = path.join(dir, 'restored.kuzu');
+  await importSnapshot(loadConfig(yaml), { version: 'v1.0.1', database: target });
+  expect(await dumpDatabase(target)).toEqual(await dumpDatabase(db));
+}, 60_000);
