@@ -137,7 +137,7 @@ export function engineMismatch(dbPath: string, release: EngineRelease = selected
       'E_ENGINE_MISMATCH',
       [
         `if it is meant to stay ${ENGINE_NAME[found.engine]}, set \`engine: ${found.engine}\` in kuzu-migrate.yaml`,
-        `to move it to ${ENGINE_NAME[release.engine]}, run \`kuzu-migrate upgrade --database ${dbPath} --to ${release.engine === 'kuzu' ? release.id : release.engine}\``,
+        `to move it to ${ENGINE_NAME[release.engine]}, run \`kuzu-migrate upgrade --database ${dbPath} --to ${release.id}\``,
       ],
     );
   }

@@ -15,7 +15,7 @@ import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
 import { fingerprintContent as fingerprintDatabase } from './fingerprint';
-import { NodeTable } from '../core/model';
+import { NodeTable, RelTable } from '../core/model';
 import { introspect } from '../kuzu/introspect';
 import { KuzuType, parseType } from '../core/types';
 import { TOOL_VERSION } from '../version';
@@ -27,7 +27,7 @@ import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VER
 import { exportFiles, ExportFile, firstDifferingRow, loadStatement, plainColumnKey, proofOf } from './statements';
 import { compareFingerprints, ColumnFingerprint, fingerprintQuery, TableFingerprint } from '../kuzu/fingerprint';
 import { checkVersionName, previousVersion, versionDir } from './version-name';
-import type { QueryRunner } from '../engines/runner';
+import type { QueryRunner, Row } from '../engines/runner';
 
 export interface ExportOptions {
   version: string;
@@ -59,7 +59,11 @@ export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current
   );
 }
 
-async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
+/**
+ * Where each SERIAL sequence of `schema` stands (its last value as a decimal string, or null when
+ * never used): read by `export` and by `upgrade` through the source's own release.
+ */
+export async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
   const out: ManifestSequence[] = [];
   const starts = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start')).map((r) => [String(r['name']), BigInt(String(r['start']))]));
   const names = new Set(starts.keys());
@@ -91,6 +95,18 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
 }
 
 /**
+ * MATCH clauses that together scan every row of `t` once (variable `n` or `r`): the table for a
+ * node table, one per FROM→TO pair with labelled endpoints for a rel table. Kuzu 0.9 and 0.10,
+ * which `upgrade` exports through, cannot bind a rel's unlabelled endpoints when two of its
+ * endpoint tables have a property of one name with different types (`Expected the same data type
+ * for property id but found INT64 and SERIAL`, measured), as content fingerprints found before.
+ */
+function scansOf(t: NodeTable | RelTable): string[] {
+  if (t.kind === 'node') return [matchAll(t)];
+  return t.connections.map((c) => `MATCH (:${quoteIdent(c.from)})-[r:${quoteIdent(t.name)}]->(:${quoteIdent(c.to)})`);
+}
+
+/**
  * CSV STRING columns none of whose values needs the encoding (codec.ts, "Plain CSV strings"),
  * found with one scan per table; they are written as plain text. Keys from plainColumnKey.
  */
@@ -101,9 +117,10 @@ async function plainCsvColumns(engine: QueryRunner, schema: Schema): Promise<Set
     if (!props.length) continue;
     const v = t.kind === 'node' ? 'n' : 'r';
     const counts = props.map((p, i) => `sum(CASE WHEN ${csvStringNeedsEncoding(`${v}.${quoteIdent(p.name)}`)} THEN 1 ELSE 0 END) AS c${i}`);
-    const [row] = await engine.query(`${matchAll(t)} RETURN ${counts.join(', ')}`);
+    const rows: Row[] = [];
+    for (const m of scansOf(t)) rows.push(...(await engine.query(`${m} RETURN ${counts.join(', ')}`)));
     props.forEach((p, i) => {
-      if (!Number(row?.[`c${i}`] ?? 0)) plain.add(plainColumnKey(t.name, p.name));
+      if (rows.every((row) => !Number(row?.[`c${i}`] ?? 0))) plain.add(plainColumnKey(t.name, p.name));
     });
   }
   return plain;
@@ -193,8 +210,9 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
         reason = `holds the nil UUID ${NIL_UUID}, which Kuzu 0.11.3 cannot checkpoint ("INT128 is out of range: cannot negate INT128_MIN"): a database loaded from this snapshot could never be written to disk`;
         hint = `replace it first, e.g. \`${matchAll(t)} WHERE ${where} SET ${x} = NULL\` (or gen_random_uuid() for a UUID), then export again`;
       }
-      const rows = await engine.query(`${matchAll(t)} WHERE ${where} RETURN count(*) AS n, min(${keyOf}) AS k`);
-      const n = Number(rows[0]?.['n'] ?? 0);
+      const rows: Row[] = [];
+      for (const m of scansOf(t)) rows.push(...(await engine.query(`${m} WHERE ${where} RETURN count(*) AS n, min(${keyOf}) AS k`)));
+      const n = rows.reduce((sum, r) => sum + Number(r['n'] ?? 0), 0);
       if (n > 0) {
         const key = rows[0]['k'] === null || rows[0]['k'] === undefined ? null : String(rows[0]['k']);
         throw new UnloadableValueError(t.name, p.name, key, `${n} row${n === 1 ? '' : 's'} ${reason.replace(/^holds/, n === 1 ? 'holds' : 'hold')}`, hint);
@@ -250,12 +268,17 @@ async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: 
       const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`);
       if (count === null) continue;
       const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
-      const [worst] = await engine.query(`${matchAll(t)} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+      // Per FROM→TO pair (scansOf): each pair is stored, and scanned in batches, as a table of its own.
+      let worst: Row | undefined;
+      for (const m of scansOf(t)) {
+        const [w] = await engine.query(`${m} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+        if (w && (!worst || Number(w['s'] ?? 0) > Number(worst['s'] ?? 0))) worst = w;
+      }
       const total = Number(worst?.['s'] ?? 0);
       if (total <= VECTOR_SIZE) continue;
       let key: string | null = null;
       if (t.kind === 'node') {
-        const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
+        const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst!['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
         key = row ? String(row['k']) : null;
       }
       throw new UnloadableValueError(
@@ -402,6 +425,39 @@ function applyModes(dir: string, mode: number): void {
   fs.chmodSync(dir, folderModeFor(mode));
 }
 
+/**
+ * Writes the data files of a snapshot of `schema` into `dir` (created 0700 if missing) and records
+ * each in its table of `tables` (whose `rows` the content fingerprints counted), with its rows.
+ * Planned, and refused on an unexportable type or value (UnloadableValueError, E_UNEXPORTABLE),
+ * before anything is written. The one copy used by `export` and by `upgrade` (which exports
+ * through the source's own release): `onEvent` is called after each file.
+ */
+export async function writeDataFiles(
+  engine: QueryRunner,
+  schema: Schema,
+  tables: ManifestTable[],
+  format: SnapshotFormat,
+  dir: string,
+  onEvent?: ExportOptions['onEvent'],
+): Promise<ExportFile[]> {
+  const plainColumns = format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
+  const files = exportFiles(schema, format, (r) => path.join(dir, ...r.split('/')), { plainColumns });
+  await refuseUnloadableValues(engine, schema);
+  await refuseLambdaOverflow(engine, schema, files, format);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, ...f.path.split('/'))), { recursive: true });
+    await engine.query(f.statement);
+    const rows = f.kind === 'node'
+      ? tables.find((t) => t.table === f.table)!.rows
+      : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
+    const { statement: _s, table: _t, kind: _k, ...file } = f;
+    tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
+    onEvent?.({ phase: 'export', message: f.path, table: f.table, rows });
+  }
+  return files;
+}
+
 export async function exportSnapshot(config: ResolvedConfig, options: ExportOptions): Promise<ExportResult> {
   const version = checkVersionName(options.version);
   const format = options.format ?? 'parquet';
@@ -455,22 +511,8 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         // Kuzu's own EXPORT DATABASE, unchanged (lossy: kuzu-notes §3). It wants a folder that does not exist.
         await engine.query(`EXPORT DATABASE ${cypherString(staging)} (format=${cypherString(format)}${options.schemaOnly ? ', schema_only=true' : ''})`);
       } else {
-        // Planned (and refused on an unexportable type or value) before anything is written.
-        const plainColumns = options.schemaOnly || format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
-        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')), { plainColumns });
-        if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
-        if (!options.schemaOnly) await refuseLambdaOverflow(engine, schema, files, format);
-        fs.mkdirSync(staging, { mode: 0o700 });
-        for (const f of files) {
-          fs.mkdirSync(path.dirname(path.join(staging, ...f.path.split('/'))), { recursive: true });
-          await engine.query(f.statement);
-          const rows = f.kind === 'node'
-            ? tables.find((t) => t.table === f.table)!.rows
-            : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
-          const { statement: _s, table: _t, kind: _k, ...file } = f;
-          tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
-          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows });
-        }
+        const files = options.schemaOnly ? [] : await writeDataFiles(engine, schema, tables, format, staging, options.onEvent);
+        if (options.schemaOnly) fs.mkdirSync(staging, { mode: 0o700 });
         await proveRestorable(engine, schema, files, fingerprints, format, (r) => path.join(staging, ...r.split('/')));
         fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
       }

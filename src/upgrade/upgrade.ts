@@ -12,8 +12,9 @@
  *                  process: two native builds never share one
  *   5. confirm     like apply: a terminal prompt, or --auto-approve
  *   6. export      the source, opened READ-ONLY by its own release: schema, per-table content
- *                  fingerprints, SERIAL positions, and data files in the snapshot codec
- *                  (snapshot/statements.ts exportFiles), described as a snapshot manifest
+ *                  fingerprints, SERIAL positions, and data files in the snapshot codec, by
+ *                  the snapshot export code (snapshot/export.ts readSequences, writeDataFiles),
+ *                  described as a snapshot manifest
  *   7. load        a fresh database of the target release in the working folder, by the snapshot
  *                  code (snapshot/import.ts loadSnapshot): schema (with what the declaration
  *                  restores), data, SERIAL positions; then the indexes, one by one
@@ -39,17 +40,15 @@ import { swapKeepingOriginal } from '../state/swap';
 import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
 import { createIndex } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
-import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
-import { fingerprintDatabase, TableFingerprint } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
 import { EngineProcess } from '../engines/process';
 import { DEFAULT_TARGET, EngineRelease, findRelease, knownReleaseNames } from '../engines/releases';
 import { SnapshotFormat } from '../snapshot/codec';
-import { serialSequences } from '../snapshot/export';
-import { exportFiles } from '../snapshot/statements';
+import { readSequences, writeDataFiles } from '../snapshot/export';
+import { fingerprintContent } from '../snapshot/fingerprint';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { Manifest, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable } from '../snapshot/manifest';
 import { TOOL_VERSION } from '../version';
@@ -118,47 +117,34 @@ function resolveRelease(name: string, flag: string): EngineRelease {
   return r;
 }
 
-async function readSequences(engine: EngineProcess, schema: Schema): Promise<ManifestSequence[]> {
-  const out: ManifestSequence[] = [];
-  for (const s of serialSequences(schema)) {
-    let current: string | null = null;
-    try {
-      current = String(await engine.scalar(`RETURN CAST(currval(${cypherString(s.name)}) AS STRING)`));
-    } catch {
-      current = null; // never used: currval fails until the first nextval
-    }
-    out.push({ ...s, current });
-  }
-  return out;
-}
-
 type Emit = (phase: string, message: string, extra?: { table?: string; rows?: number }) => void;
 
 interface Exported {
   schema: Schema;
   unknownStorageDirection: string[];
-  fingerprints: TableFingerprint[];
+  /** Per table: rows, content fingerprint and the data files written (the manifest's tables). */
+  tables: ManifestTable[];
   sequences: ManifestSequence[];
-  files: ReturnType<typeof exportFiles>;
 }
 
-/** Step 6: everything is read through a read-only handle of the source's own release. */
+/**
+ * Step 6: everything is read through a read-only handle of the source's own release, by the
+ * snapshot export code (content fingerprints, SERIAL positions, writeDataFiles with its refusals
+ * of values no engine loads back), so `export` and `upgrade` write the same files the same way.
+ */
 async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: Emit): Promise<Exported> {
   const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
   try {
     const live = await introspect(engine);
     const schema = live.schema;
     emit('export', `${release.id}: ${schema.nodes.length} node tables, ${schema.rels.length} rel tables`);
-    const fingerprints = await fingerprintDatabase(engine, schema);
+    const tables: ManifestTable[] = (await fingerprintContent(engine, schema)).map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
     const sequences = await readSequences(engine, schema);
-    const files = exportFiles(schema, format, (r) => path.join(exportDir, ...r.split('/')));
-    for (const f of files) {
-      fs.mkdirSync(path.dirname(path.join(exportDir, ...f.path.split('/'))), { recursive: true });
-      await engine.query(f.statement);
+    await writeDataFiles(engine, schema, tables, format, exportDir, (e) => {
       faultPoint('upgrade_during_export');
-      emit('export', f.path, f.kind === 'node' ? { table: f.table, rows: fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
-    }
-    return { schema, unknownStorageDirection: live.unknownStorageDirection, fingerprints, sequences, files };
+      emit('export', e.message, { table: e.table, rows: e.rows });
+    });
+    return { schema, unknownStorageDirection: live.unknownStorageDirection, tables, sequences };
   } finally {
     await engine.close();
   }
@@ -192,13 +178,7 @@ async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath
  * is the source's schema with what the declaration restores.
  */
 function upgradeManifest(exported: Exported, intended: Schema, format: SnapshotFormat, dbPath: string, from: EngineRelease): Manifest {
-  const fingerprintOf = (t: string) => exported.fingerprints.find((x) => x.table === t)!;
-  const tables: ManifestTable[] = exported.fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
-  for (const f of exported.files) {
-    const { statement: _s, table, kind: _k, ...file } = f;
-    // A node file holds the whole table; a rel file one FROM→TO pair, whose rows were not counted.
-    tables.find((t) => t.table === table)?.files.push({ ...file, rows: f.kind === 'node' ? fingerprintOf(table).rows : 0 });
-  }
+  const tables = exported.tables;
   const fingerprint = schemaFingerprint(intended);
   return {
     format_version: MANIFEST_FORMAT_VERSION,
