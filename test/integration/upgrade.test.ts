@@ -86,6 +86,7 @@ import { detectEngine } from '../../src/engines/detect';
 import { upgradeDatabase } from '../../src/upgrade/upgrade';
 import { KuzuMigrateError } from '../../src/core/errors';
 import { tempDir } from '../helpers/db';
+import { stagingName } from '../../src/core/plan';
 
 jest.setTimeout(180_000);
 
@@ -265,6 +266,28 @@ describe('sequences, macros and indexes through upgrade', () => {
     expect(r2.status).toBe('upgraded');
     await withRelease('ladybug', db, false, async (p) => {
       expect(await p.query("RETURN nextval('order_no') AS v, addOne(1) AS m")).toEqual([{ v: 103, m: 2 }]);
+    });
+  });
+
+  // apply rebuilds a table as a staging table renamed into place, and Kuzu keeps the staging
+  // table's SERIAL sequence through the rename (core/plan.ts serialSequenceCandidates). Upgrade
+  // reads positions with the snapshot export's readSequences, which looks there too; its former
+  // own copy read only `<table>_<property>_serial`, lost the position and restarted ids at 0.
+  test('a SERIAL of a table apply rebuilt continues after its last id on LadybugDB', async () => {
+    const dir = tempDir('km-upgrade-objects-');
+    const db = path.join(dir, 'graph.kuzu');
+    const staging = stagingName('Item');
+    await withRelease('kuzu@0.11.3', db, false, async (p) => {
+      await p.query(`CREATE NODE TABLE ${staging}(id SERIAL, n INT64, PRIMARY KEY(id))`);
+      for (let i = 0; i < 3; i++) await p.query(`CREATE (:${staging} {n: ${i}})`);
+      await p.query(`ALTER TABLE ${staging} RENAME TO Item`);
+      expect((await p.query('CALL show_sequences() RETURN name')).map((r) => r['name'])).toEqual([`${staging}_id_serial`]);
+    });
+    const r = await upgradeDatabase({ database: db, to: 'ladybug', backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR });
+    expect(r.status).toBe('upgraded');
+    await withRelease('ladybug', db, false, async (p) => {
+      expect(await p.query('CREATE (i:Item {n: 9}) RETURN i.id AS id')).toEqual([{ id: 3 }]);
+      expect(await p.query('MATCH (i:Item) RETURN count(*) AS rows, count(DISTINCT i.id) AS ids')).toEqual([{ rows: 4, ids: 4 }]);
     });
   });
 
