@@ -167,6 +167,25 @@ describe('import graph of src/', () => {
     expect([...upward]).toEqual([]);
   });
 
+  it('engine differences are capability flags: no engine name or version is compared outside src/engines', () => {
+    // Comparisons only; comments, strings in messages and flag descriptions do not count.
+    const check = /\.engine\s*[!=]==?\s*['"]|['"](kuzu|ladybug)['"]\s*[!=]==?|\b(version|storageVersion|storage_version)\s*(?:[!=]==?|[<>]=?)\s*['"]?\d/;
+    /** Where such a comparison is not an engine difference, and why. */
+    const allowed: Record<string, string> = {
+      'config/to-yaml.ts': "`engine:` is written into the YAML only when it is not the default, 'kuzu'",
+    };
+    const found: string[] = [];
+    for (const file of graph.keys()) {
+      if (folder(file) === 'engines' || rel(file) in allowed) continue;
+      fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        if (!/^\s*(\*|\/\/)/.test(line) && check.test(line)) found.push(`${rel(file)}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(found).toEqual([]);
+    expect(check.test("if (release.engine === 'ladybug') return;")).toBe(true); // the pattern is not a rubber stamp
+    expect(check.test('if (release.storageVersion >= 39) return;')).toBe(true);
+  });
+
   it('the reader finds imports anywhere in a file, after a regex literal too', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'km-arch-'));
     const file = path.join(tmp, 'x.ts');
