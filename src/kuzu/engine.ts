@@ -20,7 +20,7 @@ import { detectEngine } from '../engines/detect';
 import { adaptStatement } from '../engines/dialect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
 import { ENGINE_NAME, EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
-import type { QueryRunner, Row } from '../engines/runner';
+import { firstValue, type QueryRunner, type Row } from '../engines/runner';
 
 export type { QueryRunner, Row };
 
@@ -272,9 +272,7 @@ export class KuzuEngine implements QueryRunner {
 
   /** First column of the first row, for scalar queries. */
   async scalar<T = unknown>(statement: string): Promise<T> {
-    const rows = await this.query(statement);
-    if (rows.length === 0) throw new Error(`query returned no rows: ${statement}`);
-    return Object.values(rows[0])[0] as T;
+    return firstValue<T>(await this.query(statement), statement);
   }
 
   /** A read-write handle on `copyPath` (a byte copy of this database), same engine: see QueryRunner. */
