@@ -31,13 +31,13 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileMode, folderModeFor } from '../state/paths';
-import { makePrivateDir, OWNER_FILE } from '../state/private';
+import { copyHashing, storeBackup } from '../state/backup';
+import { copyFileExclusive } from '../state/private';
 import { acquireLock } from '../state/lock';
 import { clearJournal, faultPoint, UpgradeJournal, writeJournal } from '../state/journal';
 import { recoverInterrupted, settleUpgrade, UpgradeRecovery } from '../state/recover';
 import { swapKeepingOriginal } from '../state/swap';
-import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
+import { COMPANION_SUFFIXES, fsyncPath } from '../state/files';
 import { createIndex } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
 import { Schema, schemaFingerprint } from '../core/model';
@@ -247,54 +247,52 @@ async function loadTarget(
   }
 }
 
-function copyDatabase(from: string, to: string): void {
-  if (fs.statSync(from).isDirectory()) fs.cpSync(from, to, { recursive: true });
-  else {
-    fs.copyFileSync(from, to);
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(from + s)) fs.copyFileSync(from + s, to + s);
+/** fsyncs every file under `dir` and the folders themselves (a folder-layout database of Kuzu 0.9/0.10). */
+function fsyncTree(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) fsyncTree(p);
+    else if (e.isFile()) fsyncPath(p);
   }
+  fsyncPath(dir);
 }
 
-/** Step 9: a copy of the original, with a backup.json like apply's backups (`list` shows it). */
+/**
+ * Step 9: a copy of the original, durable before the swap (after it the original is deleted), in
+ * a backup folder written by the state layer's storeBackup like apply's backups (`list` shows it).
+ * The original is not checkpointed: only its own release could, and it is only ever read. A
+ * file-layout database is copied and hashed in one read (copyHashing); a folder is copied whole.
+ */
 async function backupOriginal(dbPath: string, backupsDir: string, id: string, from: EngineRelease, detected: DetectedEngine): Promise<{ id: string; dir: string }> {
-  const dir = path.join(backupsDir, id);
-  const mode = fileMode(dbPath);
-  fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
-  // Private staging (random name, exclusive, 0700): a planted symlink cannot receive the copy.
-  const partial = makePrivateDir(backupsDir, 'backup');
   try {
-    const file = path.basename(dbPath);
-    copyDatabase(dbPath, path.join(partial, file));
-    const isFile = detected.layout === 'file';
-    fs.writeFileSync(
-      path.join(partial, 'backup.json'),
-      JSON.stringify(
-        {
-          id,
-          created_at: new Date().toISOString(),
-          source: path.resolve(dbPath),
-          reason: 'upgrade',
-          version: null,
-          file,
-          size: isFile ? fs.statSync(dbPath).size : 0,
-          sha256: isFile ? await sha256File(path.join(partial, file)) : null,
-          engine: from.id,
-          layout: detected.layout,
-          storage_version: detected.storage_version,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    if (!fs.statSync(path.join(partial, path.basename(dbPath))).isDirectory()) fs.chmodSync(path.join(partial, path.basename(dbPath)), mode);
-    fs.chmodSync(path.join(partial, 'backup.json'), mode);
-    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
-    fs.chmodSync(partial, folderModeFor(mode));
-    fs.renameSync(partial, dir);
-    fsyncPath(backupsDir);
-    return { id, dir };
+    await storeBackup(dbPath, backupsDir, id, async (partial, mode) => {
+      const file = path.basename(dbPath);
+      const target = path.join(partial, file);
+      let sha256: string | null = null;
+      if (fs.statSync(dbPath).isDirectory()) {
+        fs.cpSync(dbPath, target, { recursive: true, errorOnExist: true, force: false });
+        fsyncTree(target);
+      } else {
+        sha256 = (await copyHashing(dbPath, target, mode)).sha256;
+        for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
+        for (const s of ['', ...COMPANION_SUFFIXES]) if (fs.existsSync(target + s)) fsyncPath(target + s);
+      }
+      return {
+        id,
+        created_at: new Date().toISOString(),
+        source: path.resolve(dbPath),
+        reason: 'upgrade',
+        version: null,
+        file,
+        size: detected.layout === 'file' ? fs.statSync(target).size : 0,
+        sha256,
+        engine: from.id,
+        layout: detected.layout,
+        storage_version: detected.storage_version,
+      };
+    });
+    return { id, dir: path.join(backupsDir, id) };
   } catch (err) {
-    fs.rmSync(partial, { recursive: true, force: true });
     throw new RuntimeError(`backup of ${dbPath} to ${backupsDir} failed: ${(err as Error).message}; the original is unchanged`, 'E_BACKUP');
   }
 }
