@@ -43,7 +43,7 @@ export function outputProblems(command: string, doc: unknown): string[] {
 
 /**
  * Walks a JSON Schema through every place a subschema can stand (properties, items, prefixItems,
- * additionalProperties, oneOf/anyOf/allOf, if/then/else, not, $defs) and lists, by path, the
+ * additionalProperties, oneOf/anyOf/allOf, if/then/else, not, $defs/definitions) and lists, by path, the
  * property definitions without a description and the property names that are not snake_case.
  */
 export function schemaFieldProblems(node: unknown, at = '$'): { undescribed: string[]; notSnakeCase: string[] } {
@@ -60,9 +60,11 @@ export function schemaFieldProblems(node: unknown, at = '$'): { undescribed: str
     }
     for (const key of ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains']) if (s[key] && typeof s[key] === 'object') walk(s[key], `${p}/${key}`);
     for (const key of ['oneOf', 'anyOf', 'allOf', 'prefixItems']) if (Array.isArray(s[key])) (s[key] as unknown[]).forEach((v, i) => walk(v, `${p}/${key}[${i}]`));
-    for (const [k, v] of Object.entries((s.$defs as Record<string, unknown>) ?? {})) {
-      if (typeof (v as { description?: unknown }).description !== 'string') out.undescribed.push(`${p}/$defs.${k}`);
-      walk(v, `${p}/$defs.${k}`);
+    for (const defs of ['$defs', 'definitions']) {
+      for (const [k, v] of Object.entries((s[defs] as Record<string, unknown>) ?? {})) {
+        if (typeof (v as { description?: unknown }).description !== 'string') out.undescribed.push(`${p}/${defs}.${k}`);
+        walk(v, `${p}/${defs}.${k}`);
+      }
     }
   };
   walk(node, at);

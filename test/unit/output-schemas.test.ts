@@ -15,6 +15,10 @@ describe('--json output schemas', () => {
     expect(schemas.has(outputSchemaFile(command, {}))).toBe(true);
   });
 
+  it('the YAML schema (kuzu-migrate.schema.json, what editors show) describes every key; keys are snake_case', () => {
+    expect(schemaFieldProblems(schemas.get('kuzu-migrate.schema.json'))).toEqual({ undescribed: [], notSnakeCase: [] });
+  });
+
   it('every field of every output schema is described and snake_case', () => {
     const outputs = [...schemas].filter(([f]) => f.endsWith('.output.schema.json'));
     expect(outputs.flatMap(([f, s]) => schemaFieldProblems(s, f).undescribed)).toEqual([]);
