@@ -57,6 +57,7 @@ describe('public API', () => {
     const source = ts.createSourceFile(INDEX, fs.readFileSync(INDEX, 'utf8'), ts.ScriptTarget.ES2022, true);
     const documented = new Set<string>();
     const undocumented: string[] = [];
+    const parsed = new Map<string, ts.SourceFile>();
     const hasDoc = (n: ts.Node) => ts.getJSDocCommentsAndTags(n).length > 0;
     for (const st of source.statements) {
       if (ts.isVariableStatement(st)) {
@@ -65,7 +66,8 @@ describe('public API', () => {
       } else if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
         // `export { a, b } from './x'`: a doc comment on the export covers it; else a's declaration in x.ts must have one.
         const from = path.resolve(path.dirname(INDEX), (st.moduleSpecifier as ts.StringLiteral).text + '.ts');
-        const target = ts.createSourceFile(from, fs.readFileSync(from, 'utf8'), ts.ScriptTarget.ES2022, true);
+        const target = parsed.get(from) ?? ts.createSourceFile(from, fs.readFileSync(from, 'utf8'), ts.ScriptTarget.ES2022, true);
+        parsed.set(from, target);
         for (const e of st.exportClause.elements) {
           const name = (e.propertyName ?? e.name).text;
           const decl = target.statements.find((x) =>
