@@ -88,6 +88,14 @@ import { KuzuMigrateError } from '../../src/core/errors';
 import { tempDir } from '../helpers/db';
 import { stagingName } from '../../src/core/plan';
 
+/** Every entry under `dir` with its size and modification time: equal before and after means nothing was written. */
+function snapshotFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).sort().map((f) => {
+    const st = fs.statSync(path.join(dir, f));
+    return `${f} ${st.isDirectory() ? 'dir' : st.size} ${st.mtimeMs}`;
+  });
+}
+
 jest.setTimeout(180_000);
 
 beforeAll(async () => {
@@ -230,6 +238,27 @@ describe('refusals', () => {
     expect(err.code).toBe('E_ENGINE_INSTALL');
     expect(err.message).toMatch(/cannot install kuzu@0\.0\.1 with npm/);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  // The source is exported by snapshot/export.ts writeDataFiles, with export's refusals: a value
+  // no engine loads back is named before the target is created, and nothing is left behind.
+  test('a NULL map value in a kuzu 0.10.1 rel table is refused (E_UNEXPORTABLE) naming it; the original is untouched', async () => {
+    const dir = tempDir('km-upgrade-refuse-');
+    const db = path.join(dir, 'graph.kuzu');
+    await withRelease('kuzu@0.10.1', db, false, async (p) => {
+      await p.query('CREATE NODE TABLE A(id SERIAL, PRIMARY KEY(id))');
+      await p.query('CREATE NODE TABLE B(id INT64, PRIMARY KEY(id))');
+      await p.query('CREATE REL TABLE r(FROM A TO B, FROM B TO B, m MAP(STRING, INT64))');
+      await p.query('CREATE (:A), (:B {id: 1})');
+      await p.query("MATCH (a:A), (b:B) CREATE (a)-[:r {m: map(['k', 'j'], [NULL, 1])}]->(b)");
+    });
+    const before = snapshotFiles(dir);
+    const err = await upgradeDatabase({ database: db, backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR }).catch((e) => e);
+    expect(err).toBeInstanceOf(KuzuMigrateError);
+    expect([(err as KuzuMigrateError).code, (err as KuzuMigrateError).exitCode]).toEqual(['E_UNEXPORTABLE', 3]);
+    expect((err as Error).message).toMatch(/cannot export r\.m: 1 row holds a map with a NULL value/);
+    expect(snapshotFiles(dir)).toEqual(before);
+    expect(detectEngine(db).storage_version).toBe(release('kuzu@0.10.1').storageVersion);
   });
 
   test('a missing engine without consent is refused before anything is touched', async () => {
