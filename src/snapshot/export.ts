@@ -40,15 +40,25 @@ export interface ExportOptions {
 }
 
 export interface ExportResult {
+  /** Snapshot version. */
   version: string;
+  /** Its folder. */
   path: string;
+  /** Data file format. */
   format: SnapshotFormat;
+  /** True for Kuzu's own EXPORT DATABASE output (no codec). */
   raw: boolean;
+  /** True when no data was written. */
   schema_only: boolean;
+  /** Tables exported. */
   tables: number;
+  /** Rows exported (nodes + relationships). */
   rows: number;
+  /** Bytes written. */
   bytes: number;
+  /** The previous version the changelog compares with, or null. */
   previous: string | null;
+  /** True when an existing CHANGELOG.md was kept. */
   changelog_kept: boolean;
 }
 

@@ -88,13 +88,21 @@ export interface UpgradePlan {
 }
 
 export interface UpgradeResult {
+  /** upgraded; no_changes (already on the target); aborted (declined). */
   status: 'upgraded' | 'no_changes' | 'aborted';
+  /** The database. */
   database: string;
+  /** Source release. */
   from: string;
+  /** Target release. */
   to: string;
+  /** What the database's bytes say. */
   detected: DetectedEngine;
+  /** Id of this upgrade. */
   upgrade_id: string | null;
+  /** Tables moved. */
   tables: number;
+  /** Rows moved. */
   rows: number;
   /** Tables whose row counts and content fingerprints were verified equal across the two engines. */
   verified_tables: string[];
@@ -102,12 +110,14 @@ export interface UpgradeResult {
   restored: Restoration[];
   /** Copy of the original database, under the backups folder. */
   backup_id: string | null;
+  /** Its path. */
   backup_path: string | null;
   /**
    * An interrupted operation settled first (the one journal: an upgrade's, or an apply's), or null.
    * `outcome` is `restored` only for an apply whose backup was put back.
    */
   recovered: (Omit<UpgradeRecovery, 'outcome'> & { outcome: UpgradeRecovery['outcome'] | 'restored' }) | null;
+  /** Wall time in milliseconds. */
   duration_ms: number;
 }
 
