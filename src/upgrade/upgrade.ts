@@ -40,6 +40,7 @@ import { swapKeepingOriginal } from '../state/swap';
 import { COMPANION_SUFFIXES, fsyncPath } from '../state/files';
 import { createIndex } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
+import { quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { introspect } from '../kuzu/introspect';
 import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
@@ -150,9 +151,14 @@ async function exportSource(release: EngineRelease, modulePath: string, dbPath: 
     emit('export', `${release.id}: ${schema.nodes.length} node tables, ${schema.rels.length} rel tables`);
     const tables: ManifestTable[] = (await fingerprintContent(engine, schema)).map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
     const sequences = await readSequences(engine, schema);
-    await writeDataFiles(engine, schema, tables, format, exportDir, (e) => {
+    await writeDataFiles(engine, schema, format, exportDir, async (f) => {
+      // A node file holds the whole table (rows from its fingerprint); a rel file one FROM→TO pair.
+      const t = tables.find((x) => x.table === f.table)!;
+      const rows = f.kind === 'node' ? t.rows : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
+      const { statement: _s, table: _t, kind: _k, ...file } = f;
+      t.files.push({ ...file, rows });
       faultPoint('upgrade_during_export');
-      emit('export', e.message, { table: e.table, rows: e.rows });
+      emit('export', f.path, { table: f.table, rows });
     });
     return { schema, unknownStorageDirection: live.unknownStorageDirection, tables, sequences };
   } finally {
@@ -188,6 +194,8 @@ async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath
  * is the source's schema with what the declaration restores.
  */
 function upgradeManifest(exported: Exported, intended: Schema, format: SnapshotFormat, dbPath: string, from: EngineRelease): Manifest {
+  // Per-property fingerprints (format 1's form) on purpose: they are compared across two engine
+  // releases, and verifyLoaded (snapshot/content.ts) compares a table by the form its entry has.
   const tables = exported.tables;
   const fingerprint = schemaFingerprint(intended);
   return {
