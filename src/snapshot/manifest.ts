@@ -11,7 +11,7 @@
  */
 import { Schema } from '../core/model';
 import { TableFingerprint } from '../kuzu/fingerprint';
-import { SnapshotFormat } from './codec';
+import { ColumnEncoding, SnapshotFormat } from './codec';
 import type { EngineKind } from '../engines/releases';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -19,8 +19,9 @@ export const SCHEMA_FILE = 'schema.cypher';
 export const COPY_FILE = 'copy.cypher';
 export const CHANGELOG_FILE = 'CHANGELOG.md';
 /**
- * 2: one whole-row content fingerprint per table (snapshot/content.ts). 1: one per property; still
- * read (imported, verified, diffed) and compared per property as written.
+ * 2: one whole-row content fingerprint per table (snapshot/content.ts), and nested values in the
+ * `quoted` encoding (codec.ts). 1: one fingerprint per property and the `encoded` nested
+ * encoding; still read (imported, verified, diffed) and compared per property as written.
  */
 export const MANIFEST_FORMAT_VERSION = 2;
 /** Every format_version this release reads. */
@@ -33,10 +34,11 @@ export interface ManifestColumn {
   /** The property's (or endpoint key's) Kuzu type. */
   type: string;
   /**
-   * `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding;
-   * `list_text`: a one-level list of integers or DATE as its own text (CSV; codec.ts).
+   * `native`: written as Kuzu writes it; `quoted`: kuzu-migrate's exact string encoding (format 2);
+   * `encoded`: its format-1 predecessor (read only); `list_text`: a one-level list of integers or
+   * DATE as its own text (CSV; codec.ts).
    */
-  encoding: 'native' | 'encoded' | 'list_text';
+  encoding: ColumnEncoding;
 }
 
 /** One data file: all rows of a node table, or the rows of one FROM→TO pair of a rel table. */
@@ -108,7 +110,7 @@ export interface Manifest {
   files: ManifestFile[];
   total_rows: number;
   /** What each column `encoding` means, in words (also in the snapshot's README.md); absent in older manifests and --raw. */
-  column_encodings?: { native: string; encoded: string; list_text?: string };
+  column_encodings?: { native: string; quoted?: string; encoded?: string; list_text?: string };
 }
 
 /**

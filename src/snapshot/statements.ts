@@ -118,8 +118,8 @@ function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[
   return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true)`;
 }
 
-function decoded(c: ManifestColumn): string {
-  return decodeColumn(c.type, c.encoding, quoteIdent(c.name));
+function decoded(c: ManifestColumn, format: SnapshotFormat): string {
+  return decodeColumn(c.type, c.encoding, quoteIdent(c.name), format);
 }
 
 /**
@@ -129,7 +129,7 @@ function decoded(c: ManifestColumn): string {
  */
 export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, legacyCsv = false): string {
   const source = loadFrom(resolve(file.path), format, file.columns, legacyCsv);
-  const values = file.columns.map(decoded);
+  const values = file.columns.map((c) => decoded(c, format));
   if (kind === 'node') {
     return `COPY ${quoteIdent(table)} (${file.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM (${source} RETURN ${values.join(', ')})`;
   }
@@ -154,7 +154,7 @@ export interface FileProof {
 }
 
 export function proofOf(kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, primaryKey?: string): FileProof {
-  const bound = file.columns.map((c, i) => `${decoded(c)} AS _p${i}`);
+  const bound = file.columns.map((c, i) => `${decoded(c, format)} AS _p${i}`);
   const match = `${loadFrom(resolve(file.path), format, file.columns)} WITH ${bound.join(', ')}`;
   if (kind === 'node') {
     const pk = file.columns.findIndex((c) => c.name === primaryKey);
