@@ -4,7 +4,8 @@
  *   integration  real Kuzu databases in temporary folders, through the library
  *   e2e          the built CLI (bin/run.js over dist/) as users run it
  * ts-jest only transpiles (isolatedModules): type errors in tests are caught once, by
- * `npm run typecheck` (tsc over src and test), instead of once per test file and worker.
+ * `npm run typecheck` (tsc -b over test, against src's declarations; the build checked src),
+ * instead of once per test file and worker.
  */
 const transform = {
   '^.+\\.ts$': [
