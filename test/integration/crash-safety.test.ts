@@ -21,9 +21,9 @@ import { findRelease } from '../../src/engines/releases';
 import { copyFileExclusive, makePrivateDir, writeFileExclusive } from '../../src/state/private';
 import { realDatabasePath } from '../../src/state/paths';
 import { makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
-import { loadConfig } from '../../src/config/config';
-import { planMigration } from '../../src/plan/planning';
-import { blockingFindings } from '../../src/core/findings';
+// The plan after recover from the library calls `plan --detailed-exitcode` makes: the matrix
+// plans 22 times and a CLI start costs ≈ 0.4 s of CPU.
+import { planExitCode } from '../helpers/project';
 
 jest.setTimeout(60_000);
 
@@ -68,19 +68,6 @@ beforeAll(async () => {
   baseDigest = { person: d.person, knows: d.knows };
   expect(d.person).toMatch(new RegExp(`^${N}:`));
 });
-
-/**
- * What `plan --detailed-exitcode -c yaml` exits with (0: the database is the declared one, 2: it
- * is still the old one, 1: apply would fail or refuse), from the calls the command makes
- * (src/commands/plan.ts): a CLI start costs ≈ 0.4 s of CPU and the matrix plans 22 times; the
- * command's own exit codes are tested in the e2e files.
- */
-async function planExit(yaml: string): Promise<0 | 1 | 2> {
-  const plan = await planMigration(loadConfig(yaml), { precheck: {} });
-  if (blockingFindings(plan.findings ?? []).length > 0) return 1;
-  expect(plan.changes.length === 0).toBe(plan.live_fingerprint === plan.desired_fingerprint);
-  return plan.changes.length === 0 ? 0 : 2;
-}
 
 function project(mode?: number, from = base): { dir: string; db: string; yaml: string } {
   const dir = tempDir('km-crash-');
@@ -166,7 +153,7 @@ describe('SIGKILL at and after COMMIT, and around the swap: old or new, never an
     expect(rec.stdout).toMatch(after.ageType === 'STRING' ? /complete|Nothing to recover/ : /as before|Nothing to recover/);
     expect(fs.existsSync(p.db + '.journal.json')).toBe(false);
     expect(fs.readdirSync(path.dirname(p.db)).filter((e) => e.startsWith('.km-'))).toEqual([]);
-    expect(await planExit(p.yaml)).toBe(after.ageType === 'STRING' ? 0 : 2);
+    expect(await planExitCode(p.yaml)).toBe(after.ageType === 'STRING' ? 0 : 2);
     if (after.ageType === 'STRING') {
       // verify right after: the content is what the apply recorded before its swap.
       const v = runCli(['verify', '-c', p.yaml]);
@@ -230,7 +217,7 @@ const haveLadybug = installedPath(findRelease('ladybug')!, ENGINES_DIR) !== null
     expect({ person: after.person, knows: after.knows }).toEqual(lbDigest);
     expect(after.ageType).toBe(raw.ageType);
     expect(fs.readdirSync(path.dirname(p.db)).filter((e) => e.startsWith('.km-'))).toEqual([]);
-    expect(await planExit(p.yaml)).toBe(after.ageType === 'STRING' ? 0 : 2);
+    expect(await planExitCode(p.yaml)).toBe(after.ageType === 'STRING' ? 0 : 2);
   });
 });
 
