@@ -128,7 +128,8 @@ export async function copyOfTemplate(key: string, build: (dir: string) => Promis
  * database is the declared one), 2: changes, 1: apply would fail or refuse (an error finding) —
  * from the library calls the command makes (src/commands/plan.ts), for tests whose subject is the
  * database a command left behind rather than the plan command: a CLI start costs ≈ 0.4 s of CPU.
- * The command's own exit codes are tested through the CLI in the e2e files.
+ * The command's own exit codes are tested through the CLI in the e2e files. Kuzu 0.11.3 projects
+ * only: this process holds Kuzu's engine, and a process runs one engine (LadybugDB's through the CLI).
  */
 export async function planExitCode(yaml: string): Promise<0 | 1 | 2> {
   const plan = await planMigration(loadConfig(yaml), { precheck: {} });
