@@ -24,9 +24,8 @@ const project = (name, timeout, extra = {}) => ({
   ...extra,
 });
 // The other engine releases, installed (or found in the cache) once before any file of these
-// projects starts, and the CLI's oclif manifest for the run (removed after it); `npm run
-// test:unit` needs neither.
-const engines = { globalSetup: '<rootDir>/test/global-setup.ts', globalTeardown: '<rootDir>/test/global-teardown.ts' };
+// projects starts; `npm run test:unit` never needs them.
+const engines = { globalSetup: '<rootDir>/test/global-setup.ts' };
 // KM_CPU_LOG=file: every test's CPU seconds (jest worker, and the CLI and engine processes it
 // started and reaped) appended to that file, to find where a slow file spends (test/cpu-profile.js).
 const profile = process.env.KM_CPU_LOG ? { setupFilesAfterEnv: ['<rootDir>/test/cpu-profile.js'] } : {};

@@ -18,7 +18,7 @@ import { KuzuMigrateError, LockedError, RefusedError, RuntimeError } from '../co
 import { statementCount } from '../core/cypher-guard';
 import { detectEngine } from '../engines/detect';
 import { adaptStatement } from '../engines/dialect';
-import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
+import type { InstallEvent } from '../engines/install';
 import { ENGINE_NAME, EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
 import type { QueryRunner, Row } from '../engines/runner';
 
@@ -79,6 +79,9 @@ export async function loadEngine(): Promise<EngineRelease> {
   let modulePath: string;
   if (release.bundled) modulePath = 'kuzu';
   else {
+    // The installer (and the child-process engine it tests an install with) only for another release.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ensureEngine, installedPath } = require('../engines/install') as typeof import('../engines/install');
     const have = installedPath(release, setup.enginesDir);
     if (!have) {
       const ok = setup.approveInstall ? await setup.approveInstall(release) : false;

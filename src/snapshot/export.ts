@@ -14,8 +14,8 @@ import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
-import { fingerprintContent as fingerprintDatabase } from './fingerprint';
-import { NodeTable } from '../core/model';
+import { Table } from '../core/model';
+import { rowEntry, fileSide, TableFile, tableSide } from './content';
 import { introspect } from '../kuzu/introspect';
 import { KuzuType, parseType } from '../core/types';
 import { TOOL_VERSION } from '../version';
@@ -24,8 +24,8 @@ import { COLUMN_ENCODINGS, csvPlainCandidate, csvStringNeedsEncoding, INT128_MIN
 import { diffLenient } from './inspect';
 import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
-import { exportFiles, ExportFile, firstDifferingRow, loadStatement, plainColumnKey, proofOf } from './statements';
-import { compareFingerprints, ColumnFingerprint, fingerprintQuery, TableFingerprint } from '../kuzu/fingerprint';
+import { exportFiles, ExportFile, firstDifferingRow, loadStatement, plainColumnKey } from './statements';
+import { addHashes, KEYS_COLUMN, ROW_COLUMN, rowFingerprints, rowFingerprintTable, verifyCopy } from '../kuzu/fingerprint';
 import { checkVersionName, previousVersion, versionDir } from './version-name';
 import type { QueryRunner } from '../engines/runner';
 
@@ -35,7 +35,14 @@ export interface ExportOptions {
   schemaOnly?: boolean;
   raw?: boolean;
   now?: Date;
-  /** Called after each data file is written, with the rows it holds (for progress output). */
+  /**
+   * Read every data file back and compare it with its table before reporting success (default
+   * true; E_UNRESTORABLE when one differs). Only the export strategy turns it off: it loads the
+   * files at once and verifies the loaded tables against this manifest's fingerprints, which
+   * catches everything the proof catches (snapshot/import.ts verifyLoaded).
+   */
+  prove?: boolean;
+  /** Called after each data file is written and proved, with the rows it holds (for progress output). */
   onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
@@ -246,7 +253,7 @@ async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: 
     if (!t) continue;
     const v = t.kind === 'node' ? 'n' : 'r';
     for (const c of f.columns) {
-      if (c.encoding !== 'encoded' || !t.properties.some((p) => p.name === c.name)) continue;
+      if (c.encoding !== 'quoted' || !t.properties.some((p) => p.name === c.name)) continue;
       const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`);
       if (count === null) continue;
       const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
@@ -284,49 +291,51 @@ export class UnrestorableError extends RefusedError {
 }
 
 /**
- * Proves the written data files restorable before export reports success: each file is read
- * back in the source database with the exact decoders `import` uses (`LOAD FROM ... RETURN
- * <decoded>`), fingerprinted the way the live tables were (sum of hash({keys, value}) and non-NULL
- * counts per column, rows), and compared. One read of each file: it costs about what an import's
- * load costs without the writes (docs/benchmarks.md). A difference names the table and property,
- * and for a node table the first row whose value differs (by its primary key).
+ * Proves one written data file restorable before export reports success: the file is read back in
+ * the source database with the exact decoders `import` uses (`LOAD FROM ... WITH <decoded>`) and
+ * its whole-row fingerprint compared with its table's (or rel pair's) in the same minute
+ * (kuzu/fingerprint.ts verifyCopy: one hash per row on each side; per column only when they
+ * differ, to name the property). A difference names the table and property, and for a node table
+ * the first row whose value differs (by its primary key). Returns the rows and the whole-row
+ * fingerprint of the database side, which the manifest records.
  *
  * What it does not prove: that Kuzu accepts the rows into a table (keys, checkpoint) — those are
  * checked up front (refuseUnloadableValues) and by import's own verification.
  */
-async function proveRestorable(engine: QueryRunner, schema: Schema, files: ExportFile[], expected: TableFingerprint[], format: SnapshotFormat, resolve: (rel: string) => string): Promise<void> {
-  const got = new Map<string, TableFingerprint>();
-  for (const f of files) {
-    const node = f.kind === 'node' ? schema.nodes.find((t) => t.name === f.table) : undefined;
-    const proof = proofOf(f.kind, f, format, resolve, node?.primaryKey);
-    const res = await fingerprintQuery(engine, proof.match, proof.keys, proof.columns);
-    const prev = got.get(f.table);
-    const properties: Record<string, ColumnFingerprint> = { ...(prev?.properties ?? {}) };
-    for (const [k, v] of Object.entries(res.columns)) {
-      const a = properties[k];
-      properties[k] = a ? { hash: (BigInt(a.hash) + BigInt(v.hash)).toString(), non_null: a.non_null + v.non_null } : v;
+async function proveRestorable(engine: QueryRunner, schema: Schema, f: TableFile, format: SnapshotFormat, resolve: (rel: string) => string): Promise<{ rows: number; hash: string }> {
+  const r = await verifyCopy(engine, f.table, tableSide(schema, f), fileSide(schema, f, format, resolve));
+  // Equal whole-row sums, not only "no problem": a nested column whose hash() differs but whose
+  // to_json is equal (verifyCopy accepts it) would fail import's comparison with the manifest.
+  if (r.problems.length === 0 && r.rows === r.from.rows && r.hash === r.from.hash) return r.from;
+  const property = r.differing[0] ?? '(rows)';
+  let key: string | null = null;
+  const node = schema.nodes.find((t) => t.name === f.table);
+  if (node && r.differing[0] && r.differing[0] !== KEYS_COLUMN) {
+    try {
+      const rows = await engine.query(firstDifferingRow(node, f, property, format, resolve));
+      if (rows.length > 0) key = String(rows[0]['key']);
+    } catch {
+      // Naming the row is a courtesy; the refusal stands without it.
     }
-    got.set(f.table, { table: f.table, kind: f.kind, rows: (prev?.rows ?? 0) + res.rows, properties });
   }
-  const tables = expected.filter((e) => got.has(e.table) || files.some((f) => f.table === e.table));
-  for (const e of tables) {
-    const problems = compareFingerprints([e], [got.get(e.table) ?? { ...e, rows: 0, properties: {} }]);
-    if (problems.length === 0) continue;
-    const bad = Object.keys(e.properties).find((p) => compareFingerprints([{ ...e, properties: { [p]: e.properties[p] } }], [{ ...got.get(e.table)!, properties: { [p]: got.get(e.table)?.properties[p] ?? { hash: '0', non_null: 0 } } }]).length > 0);
-    const property = bad ?? '(rows)';
-    let key: string | null = null;
-    const node = schema.nodes.find((t) => t.name === e.table) as NodeTable | undefined;
-    const file = files.find((f) => f.table === e.table);
-    if (node && file && bad && bad !== '_keys') {
-      try {
-        const rows = await engine.query(firstDifferingRow(node, file, bad, format, resolve));
-        if (rows.length > 0) key = String(rows[0]['key']);
-      } catch {
-        // Naming the row is a courtesy; the refusal stands without it.
-      }
+  const detail = r.problems[0] ?? (r.rows !== r.from.rows ? `${r.rows} rows in the file, ${r.from.rows} in the table` : `${f.table}.${property}: content differs`);
+  throw new UnrestorableError(f.table, property, key, detail.replace(/ after the copy/, ' in the file'));
+}
+
+/**
+ * Export's restorability proof, run after the fact on a written snapshot: every data file of
+ * `manifest` (in folder `dir`) read back in the database at `dbPath` (opened read-only) and
+ * compared with its table. Throws UnrestorableError naming the first table, property and (node
+ * tables) row that does not read back; returns when every file does. The export strategy, which
+ * exports without the proof, runs it only when its load verification fails, so that a value the
+ * codec cannot carry is refused as a proved export refuses it.
+ */
+export async function proveSnapshotFiles(dbPath: string, dir: string, manifest: Manifest): Promise<void> {
+  await withEngine(dbPath, { readOnly: true }, async (engine) => {
+    for (const t of manifest.tables) {
+      for (const f of t.files) await proveRestorable(engine, manifest.schema, { ...f, table: t.table, kind: t.kind }, manifest.format, (r) => path.join(dir, ...r.split('/')));
     }
-    throw new UnrestorableError(e.table, property, key, problems[0]);
-  }
+  });
 }
 
 function versionsIn(migrations: string): string[] {
@@ -359,7 +368,7 @@ function snapshotReadme(m: Manifest): string {
     '## Column encodings',
     '',
     `- **native**: ${COLUMN_ENCODINGS.native}.`,
-    `- **encoded**: ${COLUMN_ENCODINGS.encoded}`,
+    `- **quoted**: ${COLUMN_ENCODINGS.quoted}`,
     `- **list_text**: ${COLUMN_ENCODINGS.list_text}`,
     '',
     '| file | encoded columns |',
@@ -367,7 +376,7 @@ function snapshotReadme(m: Manifest): string {
   ];
   for (const t of m.tables) {
     for (const f of t.files) {
-      const enc = f.columns.filter((c) => c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
+      const enc = f.columns.filter((c) => c.encoding === 'quoted' || c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
       lines.push(`| \`${f.path}\` | ${enc.length ? enc.join(', ') : 'none: every column is plain'} |`);
     }
   }
@@ -448,10 +457,17 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         // versions then shows a declared rename as a rename, as `plan` did, not as drop + add.
         ...(schemaFingerprint(config.schema) === schemaFingerprint(schema) ? { declared_schema: config.schema } : {}),
       };
-      const fingerprints = options.schemaOnly ? [] : await fingerprintDatabase(engine, schema);
-      const tables: ManifestTable[] = fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
+      // One whole-row fingerprint per table (manifest format 2), summed over its files; byte order of name.
+      const byName = (x: Table, y: Table) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+      const tables: ManifestTable[] = options.schemaOnly
+        ? []
+        : [...schema.nodes, ...schema.rels].sort(byName).map((t) => ({ table: t.name, kind: t.kind, rows: 0, fingerprint: rowEntry(t.name, t.kind, 0, '0'), files: [] }));
       const sequences = await readSequences(engine, schema);
       if (options.raw) {
+        for (const t of tables) {
+          t.fingerprint = await rowFingerprintTable(engine, [...schema.nodes, ...schema.rels].find((x) => x.name === t.table)!, schema);
+          t.rows = t.fingerprint.rows;
+        }
         // Kuzu's own EXPORT DATABASE, unchanged (lossy: kuzu-notes §3). It wants a folder that does not exist.
         await engine.query(`EXPORT DATABASE ${cypherString(staging)} (format=${cypherString(format)}${options.schemaOnly ? ', schema_only=true' : ''})`);
       } else {
@@ -461,17 +477,23 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
         if (!options.schemaOnly) await refuseLambdaOverflow(engine, schema, files, format);
         fs.mkdirSync(staging, { mode: 0o700 });
+        const resolve = (r: string) => path.join(staging, ...r.split('/'));
         for (const f of files) {
-          fs.mkdirSync(path.dirname(path.join(staging, ...f.path.split('/'))), { recursive: true });
+          fs.mkdirSync(path.dirname(resolve(f.path)), { recursive: true });
           await engine.query(f.statement);
-          const rows = f.kind === 'node'
-            ? tables.find((t) => t.table === f.table)!.rows
-            : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
+          // The proof's database side is the table's fingerprint (and its row count): no separate
+          // scan for either. Without the proof (the export strategy), the same fingerprint alone.
+          const side = tableSide(schema, f);
+          const content = options.prove === false
+            ? await rowFingerprints(engine, side.match, side.keys, [side.columns]).then((r) => ({ rows: r.rows, hash: r.hashes[0] }))
+            : await proveRestorable(engine, schema, f, format, resolve);
+          const t = tables.find((x) => x.table === f.table)!;
+          t.rows += content.rows;
+          t.fingerprint = rowEntry(t.table, t.kind, t.rows, addHashes(t.fingerprint.properties[ROW_COLUMN].hash, content.hash));
           const { statement: _s, table: _t, kind: _k, ...file } = f;
-          tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
-          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows });
+          t.files.push({ ...file, rows: content.rows });
+          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows: content.rows });
         }
-        await proveRestorable(engine, schema, files, fingerprints, format, (r) => path.join(staging, ...r.split('/')));
         fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
       }
       const total = tables.reduce((n, t) => n + t.rows, 0);

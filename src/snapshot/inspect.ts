@@ -19,13 +19,12 @@ import { quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { ACTION_SYMBOLS, describeChange } from '../core/render';
 import { withEngine } from '../kuzu/engine';
-import { compareFingerprints } from '../kuzu/fingerprint';
 import { evaluateCheck } from '../kuzu/checks';
 import { sequencePosition, introspect, introspectPath } from '../kuzu/introspect';
 import { probeIndexes } from '../kuzu/objects';
 import { readManifest } from './files';
 import { Manifest, MANIFEST_FILE, SCHEMA_FILE } from './manifest';
-import { fingerprintContent } from './fingerprint';
+import { contentProblems } from './content';
 import { checkVersionName, compareVersions, isSnapshotVersionName, versionDir } from './version-name';
 import { RuntimeError } from '../core/errors';
 
@@ -227,8 +226,9 @@ export interface VerifyResult {
  */
 export async function verifyDatabase(config: ResolvedConfig, options: { version?: string; onEvent?: (e: { phase: string; message: string; rows?: number }) => void } = {}): Promise<VerifyResult> {
   let manifest: Manifest | null = null;
+  let dir = '';
   if (options.version) {
-    const dir = versionDir(config.migrations, checkVersionName(options.version));
+    dir = versionDir(config.migrations, checkVersionName(options.version));
     if (!fs.existsSync(dir)) throw new RuntimeError(`version ${options.version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list`']);
     manifest = readManifest(dir);
   }
@@ -251,7 +251,7 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     if (schemaFingerprint(compared) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
     out.push({ name: `schema equals ${manifest ? manifest.version : 'the declaration'}`, ok: schemaProblems.length === 0, problems: schemaProblems });
     if (manifest && !manifest.schema_only) {
-      const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
+      const problems = await contentProblems(engine, manifest, live, { dir });
       out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems }, manifest.total_rows);
     }
     // Right after an apply (or the recovery of one), while the file is unchanged since: its

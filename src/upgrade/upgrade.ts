@@ -193,6 +193,8 @@ async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath
  */
 function upgradeManifest(exported: Exported, intended: Schema, format: SnapshotFormat, dbPath: string, from: EngineRelease): Manifest {
   const fingerprintOf = (t: string) => exported.fingerprints.find((x) => x.table === t)!;
+  // Per-property fingerprints (format 1's form) on purpose: they are compared across two engine
+  // releases, and verifyLoaded (snapshot/content.ts) compares a table by the form its entry has.
   const tables: ManifestTable[] = exported.fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
   for (const f of exported.files) {
     const { statement: _s, table, kind: _k, ...file } = f;
