@@ -128,47 +128,61 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
   if (!fs.existsSync(dbPath)) throw new RuntimeError(`cannot back up ${dbPath}: it does not exist`, 'E_NO_DATABASE');
   await checkpoint(dbPath);
   const id = backupId(options.now ?? new Date(), options.reason);
-  const dir = path.join(backupsDir, id);
-  // Copies of the database get its permissions, and their folders no wider (issue 16 item 7).
-  const mode = fileMode(dbPath);
-  let partial: string | null = null;
   try {
-    fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
-    // Built in a private folder (random name, exclusive, 0700), renamed to its id when whole.
-    partial = makePrivateDir(backupsDir, 'backup');
-    const target = path.join(partial, DB_FILE);
-    // One read of the source: a clone is hashed once (its blocks ARE the source's), a copy is
-    // hashed while it is written. The source cannot change meanwhile: it was just checkpointed
-    // and our lock is held. (Hashing source and copy separately cost a second full read.)
-    const { sha256: copySum, method } = await copyHashing(dbPath, target, mode);
-    // After a checkpoint there is no WAL; copy one anyway if a crash left it, so the copy is whole.
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
-    const manifest: BackupManifest = {
-      id,
-      created_at: new Date().toISOString(),
-      source: path.resolve(dbPath),
-      reason: options.reason,
-      version: options.version ?? null,
-      file: DB_FILE,
-      size: fs.statSync(target).size,
-      sha256: copySum,
-      method,
-    };
-    writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', mode);
-    fsyncPath(target);
-    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
-    fs.chmodSync(partial, folderModeFor(mode));
-    fs.renameSync(partial, dir);
-    partial = null;
-    fsyncPath(backupsDir);
-    return manifest;
+    return await storeBackup(dbPath, backupsDir, id, async (partial, mode) => {
+      const target = path.join(partial, DB_FILE);
+      // One read of the source: a clone is hashed once (its blocks ARE the source's), a copy is
+      // hashed while it is written. The source cannot change meanwhile: it was just checkpointed
+      // and our lock is held. (Hashing source and copy separately cost a second full read.)
+      const { sha256: copySum, method } = await copyHashing(dbPath, target, mode);
+      // After a checkpoint there is no WAL; copy one anyway if a crash left it, so the copy is whole.
+      for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
+      fsyncPath(target);
+      return {
+        id,
+        created_at: new Date().toISOString(),
+        source: path.resolve(dbPath),
+        reason: options.reason,
+        version: options.version ?? null,
+        file: DB_FILE,
+        size: fs.statSync(target).size,
+        sha256: copySum,
+        method,
+      };
+    });
   } catch (err) {
-    if (partial) fs.rmSync(partial, { recursive: true, force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
       throw new RuntimeError(`no space left for the backup in ${backupsDir}`, 'E_DISK_FULL', ['free disk space or point `backups:` at a larger disk; nothing was changed']);
     }
     if (err instanceof RuntimeError) throw err;
     throw new RuntimeError(`backup to ${backupsDir} failed: ${(err as Error).message}`, 'E_BACKUP', ['nothing was changed']);
+  }
+}
+
+/**
+ * Writes the backup folder `<backupsDir>/<id>/` whole or not at all, for every kind of backup
+ * (apply's, rollback's and import's through createBackup, and upgrade's of a database of another
+ * release): a private staging folder (random name, exclusive, 0700) that a planted symlink cannot
+ * redirect; `copy(partial, mode)` puts the database copy in it, durably (fsynced), and returns the
+ * backup.json record; the record is written beside it, the folder gets the database's
+ * permissions (issue 16 item 7), is renamed to `id` and the rename made durable. On any error the
+ * staging folder is removed and the error rethrown as it came (the caller words it).
+ */
+export async function storeBackup<M extends { id: string }>(dbPath: string, backupsDir: string, id: string, copy: (partial: string, mode: number) => Promise<M>): Promise<M> {
+  const mode = fileMode(dbPath);
+  fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
+  const partial = makePrivateDir(backupsDir, 'backup');
+  try {
+    const record = await copy(partial, mode);
+    writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(record, null, 2) + '\n', mode);
+    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
+    fs.chmodSync(partial, folderModeFor(mode));
+    fs.renameSync(partial, path.join(backupsDir, id));
+    fsyncPath(backupsDir);
+    return record;
+  } catch (err) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw err;
   }
 }
 
