@@ -11,6 +11,7 @@ import { cypherString, quoteIdent } from '../core/identifiers';
 import type { QueryRunner } from '../engines/runner';
 import { withEngine } from '../kuzu/engine';
 import { COMPANION_SUFFIXES, fsyncPath, sha256File } from './files';
+import { faultPoint } from './journal';
 import { fileMode, folderModeFor } from './paths';
 import { copyFileExclusive, makePrivateDir, OWNER_FILE, writeFileExclusive } from './private';
 import { stageBeside, swapIntoPlace } from './swap';
@@ -256,6 +257,7 @@ export async function keepOriginalAsBackup(p: PendingBackup): Promise<BackupMani
     let method: BackupManifest['method'] = 'link';
     try {
       fs.linkSync(p.source, target);
+      faultPoint('backup_linked');
     } catch (err) {
       if (!NO_LINK.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
       fs.rmSync(target, { force: true });
