@@ -10,11 +10,12 @@ import * as path from 'node:path';
 import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RuntimeError } from '../core/errors';
 import { withoutUnmanaged } from '../core/lint/protection';
-import { Schema, schemaFingerprint } from '../core/model';
+import { mayHaveLostSign, Schema, schemaFingerprint } from '../core/model';
 import { desiredSchemaOf, PlanDocument } from '../core/plan';
 import { ResolvedConfig } from '../config/config';
 import { withEngine } from '../kuzu/engine';
 import { introspect } from '../kuzu/introspect';
+import { probeDefaultSignsInPlace, ProbedSigns, rememberDefaultSigns } from '../kuzu/default-signs';
 import { adoptUnknownStorageDirections } from '../plan/planning';
 import { ContentDigest, digestWith } from '../state/digest';
 import { ApplyJournal as Journal, faultPoint, writeJournal } from '../state/journal';
@@ -66,12 +67,17 @@ export async function buildPrivateCopy(
     verified = await runExportStrategy(config, plan, stage, ctx, emit);
   } else {
     if (exists && !fs.existsSync(stage.file)) throw new RuntimeError(`internal: no private copy of ${dbPath} to build on`, 'E_APPLY');
+    let signs: ProbedSigns | null = null;
     await withEngine(stage.file, {}, async (engine) => {
       await runIndexSteps(engine, plan, 'drop_indexes', emit, ctx.steps);
       verified = await runTransaction(engine, config, plan, ctx, emit);
       await runIndexSteps(engine, plan, 'create_indexes', emit, ctx.steps);
       await verifyIndexes(engine, desiredSchemaOf(plan), emit);
+      // The signs of defaults like `DEFAULT -1`, which the post-verify's introspection would
+      // otherwise evaluate on a byte copy of the whole new file: evaluated here, on the file itself.
+      if (hasBareNumberDefault(desired)) signs = await probeDefaultSignsInPlace(engine, (await introspect(engine, { probeSigns: false })).schema);
     });
+    if (signs) rememberDefaultSigns(stage.file, signs);
   }
   emit('post-verify', 'reopening the new database: schema, indexes, content digest');
   const expected = await withEngine(stage.file, { readOnly: true }, async (engine) => {
@@ -175,4 +181,9 @@ export function asWriteError(err: unknown, dbPath: string): unknown {
 /** Removes the staging folder (idempotent). */
 export function discardStage(stage: Staged | null): void {
   if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
+}
+
+/** Whether any declared property has a default whose sign table_info may drop (a bare non-zero number). */
+function hasBareNumberDefault(schema: Schema): boolean {
+  return [...schema.nodes, ...schema.rels].some((t) => t.properties.some((p) => p.type !== 'SERIAL' && mayHaveLostSign(p.default)));
 }
