@@ -36,7 +36,7 @@ import { planLive } from '../plan/planning';
 import { missingDatabaseFinding } from '../plan/precheck';
 import { checkpoint, copyHashing, createBackup, PendingBackup, planBackupAtSwap, pruneBackups } from '../state/backup';
 import { sha256File } from '../state/files';
-import { copyFileExclusive, fsyncPath } from '../state/private';
+import { copyFileExclusive } from '../state/private';
 import { writeReceipt } from '../state/digest';
 import { HISTORY_TABLE, HistoryEntry, readHistory } from '../state/history';
 import { appendHistoryLog } from '../state/history-log';
@@ -349,7 +349,6 @@ async function readOnce(
     if (exportStrategy) sha256 = await sha256File(dbPath);
     else {
       sha256 = (await copyHashing(dbPath, stage.file, 0o600)).sha256;
-      fsyncPath(stage.file);
     }
   } catch (err) {
     fs.rmSync(slot.partial, { recursive: true, force: true });

@@ -151,7 +151,6 @@ export async function createBackup(dbPath: string, backupsDir: string, options: 
     const { sha256: copySum, method } = await copyHashing(dbPath, target, mode);
     // After a checkpoint there is no WAL; copy one anyway if a crash left it, so the copy is whole.
     for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
-    fsyncPath(target);
     const manifest = finishBackup(partial, backupsDir, { id, source: dbPath, reason: options.reason, version: options.version ?? null, size: fs.statSync(target).size, sha256: copySum, method }, mode);
     partial = null;
     return manifest;
@@ -171,7 +170,8 @@ function backupError(err: unknown, backupsDir: string): unknown {
 }
 
 /**
- * Writes the manifest of the backup whose file (`DB_FILE`, already fsynced) sits in the private
+ * Writes the manifest of the backup whose file (`DB_FILE`, already fsynced; a companion copied
+ * beside it is fsynced here) sits in the private
  * folder `partial`, and renames the folder to `backupsDir/<id>`: from then on `list`, `rollback`
  * and recovery see it, complete. Both folders are fsynced (the file's name inside `partial`, then
  * the rename).
@@ -188,6 +188,7 @@ function finishBackup(partial: string, backupsDir: string, m: Omit<BackupManifes
     sha256: m.sha256,
     method: m.method,
   };
+  for (const s of COMPANION_SUFFIXES) if (fs.existsSync(path.join(partial, DB_FILE + s))) fsyncPath(path.join(partial, DB_FILE + s));
   writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', mode);
   fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
   fsyncPath(partial);
@@ -264,7 +265,6 @@ export async function keepOriginalAsBackup(p: PendingBackup): Promise<BackupMani
       const copied = await copyHashing(p.source, target, p.mode);
       if (copied.sha256 !== p.sha256) throw new RuntimeError(`${p.source} changed during the apply (its sha256 is not the one read at the start); nothing was changed`, 'E_CONCURRENT', ['stop other writers and run apply again']);
       method = copied.method;
-      fsyncPath(target);
     }
     return finishBackup(p.partial, p.backupsDir, { id: p.id, source: p.source, reason: p.reason, version: p.version, size: p.size, sha256: p.sha256, method }, p.mode);
   } catch (err) {
@@ -302,18 +302,20 @@ export function removeLinkedBackup(backupsDir: string, id: string, dbPath: strin
  * sha256 of the bytes: a copy-on-write clone (FICLONE_FORCE) where the file system has one (XFS
  * with reflink, Btrfs, APFS…), then hashed; otherwise the kernel copies the file (copy_file_range
  * in libuv's thread pool: no byte passes through JavaScript) while this thread hashes the source
- * in 8 MB reads, both from the page cache, so the copy costs max(copy, hash) instead of their sum
- * (issue 14: at 251 MB, same minutes, 2-core machine under load, process CPU ≈ 310 ms and wall
- * ≈ 0.8–1.1 s against 0.46–0.70 s CPU and 1.4–2.1 s wall for the earlier single-threaded 4 MB
- * read–hash–write loop). The source must not change meanwhile: the caller has checkpointed it and
- * holds the migration lock. The target gets `mode` and is not yet fsynced (the caller does that
- * once it is complete). Throws the fs error (ENOSPC, EACCES…); a partial target is removed.
+ * in 8 MB reads, both from the page cache, so the copy costs max(copy + fsync, hash) instead of
+ * their sum (issue 14: at 251 MB, same minutes, 2-core machine under load, process CPU ≈ 310 ms
+ * and wall ≈ 0.8–1.1 s against 0.46–0.70 s CPU and 1.4–2.1 s wall for the earlier single-threaded
+ * 4 MB read–hash–write loop). The source must not change meanwhile: the caller has checkpointed it
+ * and holds the migration lock. The target gets `mode` and is fsynced (its name is not: the
+ * caller fsyncs its folder). Throws the fs error (ENOSPC, EACCES…); a partial target is removed.
  */
 export async function copyHashing(source: string, target: string, mode: number): Promise<{ sha256: string; method: 'clone' | 'copy' }> {
   try {
     fs.copyFileSync(source, target, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE_FORCE);
     fs.chmodSync(target, mode);
-    return { sha256: await sha256File(target), method: 'clone' };
+    const sha256 = await sha256File(target);
+    fsyncPath(target);
+    return { sha256, method: 'clone' };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // No clone here (ext4, tmpfs, across file systems): copy. Anything else is a real failure.
@@ -323,12 +325,20 @@ export async function copyHashing(source: string, target: string, mode: number):
   // COPYFILE_EXCL: created with O_CREAT|O_EXCL, so an entry planted at `target` (a symlink too)
   // fails with EEXIST. It starts with the source's mode inside the caller's private folder, and
   // gets `mode` below.
-  const copying = fs.promises.copyFile(source, target, fs.constants.COPYFILE_EXCL);
+  // The copy's mode and fsync follow it on the thread pool, still beside the hash.
+  const copying = fs.promises.copyFile(source, target, fs.constants.COPYFILE_EXCL).then(async () => {
+    const fh = await fs.promises.open(target, 'r');
+    try {
+      await fh.chmod(mode);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  });
   let sha256: string;
   try {
     sha256 = sha256FileSync(source);
     await copying;
-    fs.chmodSync(target, mode);
   } catch (err) {
     const copyError = (await copying.then(() => null, (e: NodeJS.ErrnoException) => e)) ?? err;
     // EEXIST: the entry at `target` is not ours, leave it; anything else: our partial copy goes.
