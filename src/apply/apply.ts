@@ -44,9 +44,8 @@ import { ApplyJournal as Journal, clearJournal, faultPoint, writeJournal } from 
 import { acquireLock } from '../state/lock';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { Staged, stageBeside } from '../state/swap';
-import type { Emit } from './events';
 import { RefusedError } from '../core/errors';
-import { ApplyEvent, checkSignal, emitter, StepLog, StepReport } from './events';
+import { ApplyEvent, checkSignal, Emit, emitter, StepLog, StepReport } from './events';
 import { checkPlanShape, checkSavedPlan, findingError, refuseUnsafePlan, savedPlanGuard } from './policy';
 import { asWriteError, buildPrivateCopy, discardStage, FileIdentity, fileIdentity, swapIn, usesExportStrategy } from './private-copy';
 import { historyEntry, newApplyId, recordVersionIfNew } from './record';
@@ -244,8 +243,10 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     let swapped = false;
     let swapping: Journal;
     try {
-      writeJournal(journal);
+      // The staging folder first and journaled from the start: a kill during the copy into it
+      // leaves nothing that the next apply's recovery does not remove.
       stage = stageBeside(dbPath);
+      writeJournal({ ...journal, stage_dir: stage.dir });
       if (exists) {
         emit('backup', `backing up ${dbPath}`);
         const taken = await readOnce(dbPath, config.backups, stage, usesExportStrategy(plan), liveVersion, emit);
@@ -312,7 +313,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
 /**
  * The one read of the live file an apply makes (issue 14), after a checkpoint. Where the backups
  * folder is on the database's file system: the live file is copied into the private staging folder
- * (`stage.file`, hashed as written and fsynced: the byte copy the plan runs on; for the export
+ * (`stage.file`, hashed as it is copied, fsynced: the byte copy the plan runs on; for the export
  * strategy, which builds a fresh file, only hashed), and the backup is the original itself, kept
  * at the swap (`pending`, state/backup.ts keepOriginalAsBackup) — one copy per apply instead of a
  * backup copy plus a private copy. Across file systems (no hard link possible) a backup copy is
@@ -346,10 +347,7 @@ async function readOnce(
   }
   let sha256: string;
   try {
-    if (exportStrategy) sha256 = await sha256File(dbPath);
-    else {
-      sha256 = (await copyHashing(dbPath, stage.file, 0o600)).sha256;
-    }
+    sha256 = exportStrategy ? await sha256File(dbPath) : (await copyHashing(dbPath, stage.file, 0o600)).sha256;
   } catch (err) {
     fs.rmSync(slot.partial, { recursive: true, force: true });
     throw err;
