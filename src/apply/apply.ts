@@ -34,7 +34,7 @@ import { configuredEngine } from '../kuzu/engine';
 import { readLive } from '../kuzu/introspect';
 import { planLive } from '../plan/planning';
 import { missingDatabaseFinding } from '../plan/precheck';
-import { checkpoint, copyHashing, createBackup, PendingBackup, planBackupAtSwap, pruneBackups } from '../state/backup';
+import { BackupSlot, checkpoint, copyHashing, createBackup, PendingBackup, planBackupAtSwap, pruneBackups } from '../state/backup';
 import { sha256File } from '../state/files';
 import { copyFileExclusive } from '../state/private';
 import { writeReceipt } from '../state/digest';
@@ -239,17 +239,19 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     let verified: string[] = [];
     const mode = exists ? fileMode(dbPath) : undefined;
     let stage: Staged | null = null;
+    let slot: BackupSlot | null = null;
     let pending: PendingBackup | null = null;
     let swapped = false;
     let swapping: Journal;
     try {
-      // The staging folder first and journaled from the start: a kill during the copy into it
-      // leaves nothing that the next apply's recovery does not remove.
+      // The staging folder and the backup's private folder first, journaled from the start: a kill
+      // during the copy leaves nothing that the next apply's recovery does not remove.
       stage = stageBeside(dbPath);
-      writeJournal({ ...journal, stage_dir: stage.dir });
+      slot = exists ? planBackupAtSwap(dbPath, config.backups, { reason: 'apply', version: liveVersion }) : null;
+      writeJournal({ ...journal, stage_dir: stage.dir, ...(slot ? { backup_partial: slot.partial } : {}) });
       if (exists) {
         emit('backup', `backing up ${dbPath}`);
-        const taken = await readOnce(dbPath, config.backups, stage, usesExportStrategy(plan), liveVersion, emit);
+        const taken = await readOnce(dbPath, config.backups, stage, slot, usesExportStrategy(plan), liveVersion, emit);
         ({ pending } = taken);
         backupId = taken.id;
         backupSha = taken.sha256;
@@ -282,7 +284,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       // over and the database is as it was.
       if (!swapped) {
         discardStage(stage);
-        if (pending) fs.rmSync(pending.partial, { recursive: true, force: true });
+        if (slot) fs.rmSync(slot.partial, { recursive: true, force: true });
         clearJournal(dbPath);
       }
       throw asWriteError(err, dbPath);
@@ -311,30 +313,31 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
 }
 
 /**
- * The one read of the live file an apply makes (issue 14), after a checkpoint. Where the backups
- * folder is on the database's file system: the live file is copied into the private staging folder
- * (`stage.file`, hashed as it is copied, fsynced: the byte copy the plan runs on; for the export
- * strategy, which builds a fresh file, only hashed), and the backup is the original itself, kept
- * at the swap (`pending`, state/backup.ts keepOriginalAsBackup) — one copy per apply instead of a
- * backup copy plus a private copy. Across file systems (no hard link possible) a backup copy is
- * taken first (createBackup) and the private copy made from it, as before. Resolves to the
- * backup's id (known now: the history row written in the transaction names it), the original's
- * sha256 and the pending backup (null when the backup was taken here). Throws E_DISK_FULL,
- * E_BACKUP, E_NIL_UUID (checkpoint), fs errors.
+ * The one read of the live file an apply makes (issue 14), after a checkpoint. With a `slot` (the
+ * backups folder is on the database's file system, planBackupAtSwap): the live file is copied
+ * into the private staging folder (`stage.file`, hashed as it is copied, fsynced: the byte copy
+ * the plan runs on; for the export strategy, which builds a fresh file, only hashed), and the
+ * backup is the original itself, kept at the swap (`pending`, state/backup.ts
+ * keepOriginalAsBackup) — one copy per apply instead of a backup copy plus a private copy.
+ * Without one (across file systems: no hard link possible; or a companion file left beside the
+ * database after the checkpoint, which only a copy takes along) a backup copy is taken first
+ * (createBackup) and the private copy made from it, as before; the slot's folder is removed then.
+ * Resolves to the backup's id (known now: the history row written in the transaction names it),
+ * the original's sha256 and the pending backup (null when the backup was taken here). Throws
+ * E_DISK_FULL, E_BACKUP, E_NIL_UUID (checkpoint), fs errors.
  */
 async function readOnce(
   dbPath: string,
   backupsDir: string,
   stage: Staged,
+  slot: BackupSlot | null,
   exportStrategy: boolean,
   version: string | null,
   emit: Emit,
 ): Promise<{ id: string; sha256: string; pending: PendingBackup | null }> {
   await checkpoint(dbPath);
-  // A WAL left beside the file after the checkpoint (it cannot be, short of a crash in between):
-  // the ordinary backup copies it too.
-  const slot = hasCompanionFiles(dbPath) ? null : planBackupAtSwap(dbPath, backupsDir, { reason: 'apply', version });
-  if (!slot) {
+  if (!slot || hasCompanionFiles(dbPath)) {
+    if (slot) fs.rmSync(slot.partial, { recursive: true, force: true });
     // The version the database is at (its last history entry); null for an adopted database
     // without history: rollback treats that backup as the adopted state.
     const b = await createBackup(dbPath, backupsDir, { reason: 'apply', version });
@@ -345,13 +348,7 @@ async function readOnce(
     }
     return { id: b.id, sha256: b.sha256, pending: null };
   }
-  let sha256: string;
-  try {
-    sha256 = exportStrategy ? await sha256File(dbPath) : (await copyHashing(dbPath, stage.file, 0o600)).sha256;
-  } catch (err) {
-    fs.rmSync(slot.partial, { recursive: true, force: true });
-    throw err;
-  }
+  const sha256 = exportStrategy ? await sha256File(dbPath) : (await copyHashing(dbPath, stage.file, 0o600)).sha256;
   const size = fs.statSync(dbPath).size;
   emit('backup', `backup ${slot.id} (${size} bytes, sha256 ${sha256.slice(0, 12)}…): the original file, kept at the swap; read once${exportStrategy ? '' : ' into the private copy'}`);
   return { id: slot.id, sha256, pending: { ...slot, sha256, size } };

@@ -223,13 +223,13 @@ export interface PendingBackup {
 }
 
 /**
- * A PendingBackup for `dbPath` (checkpointed, no companion files; the caller holds the lock), or
- * null when `backupsDir` is on another file system than the database (no hard link across file
- * systems: the caller then takes an ordinary backup first, createBackup). Creates `backupsDir` and
- * the private folder; the caller adds the original's sha256 and size once it has read it. Throws
- * like createBackup (E_DISK_FULL, E_BACKUP).
+ * The id and private folder of a backup of `dbPath` to be kept at the swap (the caller holds the
+ * lock, journals the folder, and later adds the original's sha256 and size once it has read the
+ * file: a PendingBackup), or null when `backupsDir` is on another file system than the database
+ * (no hard link across file systems: the caller then takes an ordinary backup, createBackup).
+ * Creates `backupsDir` and the private folder. Throws like createBackup (E_DISK_FULL, E_BACKUP).
  */
-export function planBackupAtSwap(dbPath: string, backupsDir: string, options: { reason: string; version?: string | null; now?: Date }): Omit<PendingBackup, 'sha256' | 'size'> | null {
+export function planBackupAtSwap(dbPath: string, backupsDir: string, options: { reason: string; version?: string | null; now?: Date }): BackupSlot | null {
   const mode = fileMode(dbPath);
   try {
     fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
@@ -240,6 +240,9 @@ export function planBackupAtSwap(dbPath: string, backupsDir: string, options: { 
     throw backupError(err, backupsDir);
   }
 }
+
+/** A PendingBackup before the original has been read: its id and private folder. */
+export type BackupSlot = Omit<PendingBackup, 'sha256' | 'size'>;
 
 /** Errors of link(2) that mean "no hard link here" (not "something is wrong"): the backup is then copied. */
 const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);

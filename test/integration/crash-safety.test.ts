@@ -208,16 +208,17 @@ describe('one copy per apply: the backup is the original file itself, kept at th
   });
 
   it.each([
+    ['after_backup', 'the one copy made, nothing built yet'],
     ['before_swap', 'the backup not begun'],
     ['backup_linked', 'the original linked into the private folder, not yet renamed'],
     ['after_backup_kept', 'the backup complete (a second name of the live file), the new file not yet renamed'],
-  ])('SIGKILL at %s (%s): the database is the old one, the next apply settles it and removes the second name', async (point) => {
+  ])('SIGKILL at %s (%s): the database is the old one, the next apply settles it (removing any second name) and applies', async (point) => {
     const p = project(undefined, small);
     const originalSum = sha(p.db);
     const killed = runCli(['apply', '--auto-approve', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: point } });
     expect(killed.status).toBe(-1);
     expect(sha(p.db)).toBe(originalSum);
-    expect(fs.statSync(p.db).nlink).toBe(point === 'before_swap' ? 1 : 2);
+    expect(fs.statSync(p.db).nlink).toBe(point === 'backup_linked' || point === 'after_backup_kept' ? 2 : 1);
     // The complete backup, or the private folder it is being built in.
     const left = backupsOf(p);
     expect(left).toHaveLength(1);
