@@ -13,6 +13,7 @@ if (argv.length === 1 && argv[0] === '--version') {
   return;
 }
 
+dropStaleManifest();
 const oclif = require('@oclif/core');
 
 oclif
@@ -35,5 +36,25 @@ async function suggest(typed) {
     if (best) process.stderr.write(`hint: did you mean \`${config.bin} ${best}\`?\n`);
   } catch {
     // a suggestion is a courtesy: never turn a usage error into a crash
+  }
+}
+
+// oclif.manifest.json (written by `npm run build`, shipped by `npm pack`) lets oclif find commands
+// without requiring every command file at start-up (≈ 0.1 s of CPU, issue 14). A build with tsc
+// alone leaves it describing the commands of the build before: then it goes, and oclif reads
+// dist/commands as it does without one. An installed package has one mtime for all its files.
+function dropStaleManifest() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const root = path.join(__dirname, '..');
+  const manifest = path.join(root, 'oclif.manifest.json');
+  try {
+    const built = fs.statSync(manifest).mtimeMs;
+    // A walk by hand: readdirSync's `recursive` option costs ≈ 15 ms cold, this ≈ 1 ms.
+    const newer = (dir) =>
+      fs.readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(path.join(dir, e.name)) : e.name.endsWith('.js') && fs.statSync(path.join(dir, e.name)).mtimeMs > built));
+    if (newer(path.join(root, 'dist', 'commands'))) fs.rmSync(manifest, { force: true });
+  } catch {
+    // no manifest (the usual case in development), or a read-only install: oclif decides as before
   }
 }

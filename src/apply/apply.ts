@@ -98,17 +98,29 @@ export interface ApplyOptions {
 }
 
 export interface ApplyResult {
+  /** applied; no_changes (the database already matches); aborted (confirmation declined). */
   status: 'applied' | 'no_changes' | 'aborted';
+  /** Id of this apply (in the history), or null when nothing was applied. */
   apply_id: string | null;
+  /** The declared version. */
   version: string;
+  /** Absolute path of the database. */
   database: string;
+  /** How the plan changed the database: `none`, `in_place` or `rewrite` (the plan's `strategy`). */
   strategy: PlanDocument['strategy'];
+  /** For a rewrite, `transaction` or `export` (the plan's `rewrite_strategy`); null otherwise. */
   rewrite_strategy: RewriteStrategy | null;
+  /** Number of changes applied. */
   changes: number;
+  /** The backup of the database as it was (the original file itself, kept at the swap; a copy when the backups folder is on another file system), or null. */
   backup_id: string | null;
+  /** Wall time in milliseconds. */
   duration_ms: number;
+  /** Tables whose rebuilt content was verified equal (counts and fingerprints). */
   verified_tables: string[];
+  /** An interrupted apply settled before this command ran, or null. */
   recovered: RecoveryResult | null;
+  /** The plan that was applied. */
   plan: PlanDocument;
   /** The declared queries timed before the change and on the new database before the swap (apply/queries.ts); [] when none ran. */
   queries: QueryComparison[];

@@ -9,7 +9,7 @@ import { RuntimeError } from '../core/errors';
 import { desiredSchemaOf, PlanDocument } from '../core/plan';
 import { ResolvedConfig } from '../config/config';
 import { withEngine } from '../kuzu/engine';
-import { exportSnapshot } from '../snapshot/export';
+import { exportSnapshot, proveSnapshotFiles } from '../snapshot/export';
 import { readManifest } from '../snapshot/files';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { readHistory } from '../state/history';
@@ -41,7 +41,11 @@ export async function runExportStrategy(
   const workdir = path.join(stage.dir, 'export');
   fs.mkdirSync(workdir, { mode: 0o700 });
   emit('export', `exporting ${dbPath} (lossless snapshot codec, parquet)`);
-  await exportSnapshot({ ...config, migrations: workdir }, { version: 'v0.0.0', format: 'parquet' });
+  // Without export's restorability proof (a read of every file): the load below reads every file
+  // into the fresh database and verifyLoaded compares every loaded table's whole-row fingerprint
+  // with the live one the manifest holds, so a file that does not load back to the live values
+  // is refused there (E_VERIFY), before the plan runs and before anything is swapped.
+  await exportSnapshot({ ...config, migrations: workdir }, { version: 'v0.0.0', format: 'parquet', prove: false });
   const dir = path.join(workdir, 'v0.0.0');
   const manifest = readManifest(dir);
   faultPoint('after_export');
@@ -53,8 +57,12 @@ export async function runExportStrategy(
     const omitMacros = plan.private_copy?.omit_macros ?? [];
     await loadSnapshot(engine, dir, manifest, { omitMacros });
     emit('verify', 'verifying the loaded copy against the export');
-    const problems = await verifyLoaded(engine, manifest, { omitMacros });
+    const problems = await verifyLoaded(engine, manifest, { omitMacros, dir });
     if (problems.length) {
+      // The proof the export skipped names a value the files cannot carry, and its row, and
+      // refuses it as a proved export does (E_UNRESTORABLE); only a difference it does not
+      // explain is E_VERIFY. Nothing has been changed either way.
+      await proveSnapshotFiles(dbPath, dir, manifest);
       throw new RuntimeError(`the exported copy does not match the database; nothing was changed:\n  ${problems.join('\n  ')}`, 'E_VERIFY');
     }
     await runIndexSteps(engine, plan, 'drop_indexes', emit, ctx.steps);

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { globSync, isDynamicPattern } from 'tinyglobby';
+import type * as Tinyglobby from 'tinyglobby';
 import { ConfigError, UsageError, type Diagnostic } from '../core/errors';
 import { expressionProblem, readQueryProblem } from '../core/cypher-guard';
 import { identifierProblem } from '../core/identifiers';
@@ -428,6 +428,9 @@ class ConfigReader {
     if (typeof value === 'string') entries.push({ pattern: value, path: ['schema'] });
     else if (Array.isArray(value)) value.forEach((v, i) => typeof v === 'string' && entries.push({ pattern: v, path: ['schema', i] }));
     const files: string[] = [];
+    // Loaded only for a schema given as files: an inline schema (the usual case) never needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { globSync, isDynamicPattern } = entries.length ? (require('tinyglobby') as typeof Tinyglobby) : ({} as typeof Tinyglobby);
     for (const { pattern, path } of entries) {
       if (pattern.trim() === '') continue; // reported by the structural check
       const origin = { src: this.src, path };

@@ -3,9 +3,10 @@
  * use through `# yaml-language-server: $schema=...`), with ajv's errors turned into diagnostics
  * that point into the YAML and speak the config's language ("unknown key", "did you mean").
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, Options as AjvOptions } from 'ajv';
 import type { Diagnostic } from '../core/errors';
 import { closest, didYouMean } from './suggest';
 import type { Path, YamlSource } from './source';
@@ -13,23 +14,95 @@ import type { Path, YamlSource } from './source';
 /** src/config and dist/config are both two levels below the package root, next to schemas/. */
 export const CONFIG_SCHEMA_PATH = join(__dirname, '..', '..', 'schemas', 'kuzu-migrate.schema.json');
 
-interface Validators {
-  config: ValidateFunction;
-  schemaFile: ValidateFunction;
+/**
+ * The validators precompiled from CONFIG_SCHEMA_PATH by `npm run build` (scripts/gen-validators.js,
+ * ajv's standalone code): loading them costs ≈ 25 ms of CPU where compiling the schema with ajv at
+ * start-up cost ≈ 140 ms (issue 14). Only in dist/; the schema file stays the single source.
+ */
+export const PRECOMPILED_VALIDATORS_PATH = join(__dirname, 'config-validators.js');
+
+/** ajv's options, the same for the precompiled validators and the run-time fallback. */
+const AJV_OPTIONS: AjvOptions = {
+  // allErrors: report every problem at once; verbose: errors carry their schema (for "expected").
+  allErrors: true,
+  verbose: true,
+  allowUnionTypes: true,
+  strictTypes: false,
+};
+
+/** A validator as ajv's compiled and standalone code both shape it: errors on the function. */
+type Validate = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+export interface Validators {
+  config: Validate;
+  schemaFile: Validate;
 }
 let validators: Validators | undefined;
 
+/** The $id of the schema and of its `schemaFile` definition, the two entry points. */
+function entryPoints(schema: { $id: string }): Record<keyof Validators, string> {
+  return { config: schema.$id, schemaFile: `${schema.$id}#/definitions/schemaFile` };
+}
+
+function readSchema(): { text: string; schema: { $id: string } } {
+  const text = readFileSync(CONFIG_SCHEMA_PATH, 'utf8');
+  return { text, schema: JSON.parse(text) as { $id: string } };
+}
+
+/** sha256 (hex) of the schema file's text: the precompiled validators name the text they came from. */
+function schemaDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The validators of this process, loaded on first use. */
 function load(): Validators {
-  if (validators) return validators;
-  const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as { $id: string };
-  // allErrors: report every problem at once; verbose: errors carry their schema (for "expected").
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
-  ajv.addSchema(schema);
-  const config = ajv.getSchema(schema.$id);
-  const schemaFile = ajv.getSchema(`${schema.$id}#/definitions/schemaFile`);
-  if (!config || !schemaFile) throw new Error(`cannot compile ${CONFIG_SCHEMA_PATH}`);
-  validators = { config, schemaFile };
+  validators ??= loadValidators();
   return validators;
+}
+
+/**
+ * The validators: the module at `precompiledPath` when it was generated from the schema file as it is
+ * now (its digest matches), else compiled with ajv here (a tree built with `tsc` alone, or a schema
+ * edited since the last `npm run build`: slower, same answers). `precompiled` says which was used.
+ */
+export function loadValidators(precompiledPath: string = PRECOMPILED_VALIDATORS_PATH): Validators & { precompiled: boolean } {
+  const { text, schema } = readSchema();
+  if (existsSync(precompiledPath)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pre = require(precompiledPath) as Partial<Validators> & { schemaSha256?: string };
+    if (pre.schemaSha256 === schemaDigest(text) && pre.config && pre.schemaFile) return { config: pre.config, schemaFile: pre.schemaFile, precompiled: true };
+  }
+  // Loaded only here: ajv's compiler is ≈ 40 ms of module loading the precompiled path never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
+  const ajv = new Ajv(AJV_OPTIONS);
+  ajv.addSchema(schema);
+  const ids = entryPoints(schema);
+  const config = ajv.getSchema(ids.config);
+  const schemaFile = ajv.getSchema(ids.schemaFile);
+  if (!config || !schemaFile) throw new Error(`cannot compile ${CONFIG_SCHEMA_PATH}`);
+  return { config, schemaFile, precompiled: false };
+}
+
+/**
+ * The source of the precompiled validators module (CommonJS) for the schema file as it is now:
+ * ajv's standalone code exporting `config` and `schemaFile`, plus `schemaSha256`, the digest of
+ * the schema text it was generated from (load() uses the module only while that still matches).
+ * Called by scripts/gen-validators.js at build time; needs ajv's compiler, never run by a command.
+ */
+export function precompiledValidatorsSource(): string {
+  const { text, schema } = readSchema();
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
+  const standalone = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  ajv.addSchema(schema);
+  const code = standalone(ajv, entryPoints(schema));
+  return (
+    `// Generated by scripts/gen-validators.js from schemas/kuzu-migrate.schema.json (ajv standalone); do not edit.\n` +
+    `${code}\nexports.schemaSha256 = ${JSON.stringify(schemaDigest(text))};\n`
+  );
 }
 
 /** Hints for keys that are misplaced rather than misspelt. */

@@ -19,17 +19,34 @@ export type SnakeKeys<T> = T extends readonly (infer U)[] ? SnakeKeys<U>[] : T e
  */
 export type PlanSchema = SnakeKeys<Schema>;
 
-const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
-const toCamel = (k: string) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+/** A key converter that remembers: a schema has thousands of keys but a dozen distinct ones. */
+function memo(convert: (k: string) => string): (k: string) => string {
+  const seen = new Map<string, string>();
+  return (k) => {
+    let v = seen.get(k);
+    if (v === undefined) seen.set(k, (v = convert(k)));
+    return v;
+  };
+}
+const toSnake = memo((k) => k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()));
+const toCamel = memo((k) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
 
 /**
  * Renames every key at every depth. Safe for the schema model because its keys are all field
- * names: user-chosen names (tables, properties) only ever appear as values.
+ * names: user-chosen names (tables, properties) only ever appear as values. A plain loop rather
+ * than entries/fromEntries: a 300-table schema is converted three times per plan (issue 14).
  */
 function mapKeys(x: unknown, f: (k: string) => string): unknown {
   if (Array.isArray(x)) return x.map((v) => mapKeys(v, f));
-  // An index's `options` are Kuzu's own option names (`stopWords`, `ignore_pattern`): kept as they are.
-  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [f(k), k === 'options' ? v : mapKeys(v, f)]));
+  if (x !== null && typeof x === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(x)) {
+      const v = (x as Record<string, unknown>)[k];
+      // An index's `options` are Kuzu's own option names (`stopWords`, `ignore_pattern`): kept as they are.
+      out[f(k)] = k === 'options' ? v : mapKeys(v, f);
+    }
+    return out;
+  }
   return x;
 }
 

@@ -18,17 +18,45 @@
  */
 import { EngineRelease } from './releases';
 
-/** `to_json(<lambda variable>)` as the codec writes it (only ever for FLOAT / DOUBLE values). */
-const TO_JSON = /to_json\((_km_v\d+)\)/g;
+/**
+ * Every `to_json(<expression>)` of a statement, with its argument found by balancing parentheses
+ * outside string literals (the codec writes it only for FLOAT / DOUBLE values, around a column, a
+ * lambda variable or a struct_extract of one), replaced by `replace(argument)`.
+ */
+function replaceToJson(statement: string, replace: (argument: string) => string): string {
+  const open = /\bto_json\(/gi;
+  let out = '';
+  let from = 0;
+  for (let m = open.exec(statement); m; m = open.exec(statement)) {
+    const start = m.index + m[0].length;
+    let depth = 1;
+    let i = start;
+    for (; i < statement.length && depth > 0; i++) {
+      const ch = statement[i];
+      if (ch === "'" || ch === '"') {
+        // Skip a string literal (Cypher escapes with a backslash).
+        for (i++; i < statement.length && statement[i] !== ch; i++) if (statement[i] === '\\') i++;
+      } else if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+    }
+    if (depth !== 0) break; // unbalanced: leave the rest as it is (the engine will say why)
+    out += statement.slice(from, m.index) + replace(statement.slice(start, i - 1));
+    from = i;
+    open.lastIndex = i;
+  }
+  return out + statement.slice(from);
+}
 
 /**
- * Exact decimal text of the FLOAT/DOUBLE value `v` (a lambda variable of the codec). The magnitude
+ * Exact decimal text of the FLOAT/DOUBLE value `v`. The magnitude
  * and exponent are bound once with a one-element list_transform, as the codec does, so the text
  * stays small (repeating the arithmetic inline made tinysnb's export 4× slower). The inner lambda
  * refers only to its own variable — a lambda BODY that refers to an outer lambda's variable
  * segfaults Kuzu — and the outer value reaches it through the list argument, packed in a struct.
  */
 export function exactFloatText(v: string): string {
+  // `v` is repeated below: the codec only hands over small expressions (a column, a lambda
+  // variable or one struct_extract of one).
   // Kuzu evaluates every branch of a CASE, so the arithmetic's input is guarded: NULL and 0 (whose
   // log10 is -inf and would fail the casts) compute on 1.0; their answer is chosen outside.
   const a = `CASE WHEN ${v} IS NULL OR ${v} = 0 THEN 1.0 ELSE abs(CAST(${v} AS DOUBLE)) END`;
@@ -59,6 +87,6 @@ export function adaptStatement(release: EngineRelease, statement: string): strin
   const { exportSchemaOnly, builtinToJson } = release.capabilities;
   let s = statement;
   if (!exportSchemaOnly) s = s.replace(/^(EXPORT DATABASE\s+'(?:[^'\\]|\\.)*'\s*)\(\s*schema_only\s*=\s*true\s*\)\s*$/i, "$1(format='csv')");
-  if (!builtinToJson) s = s.replace(TO_JSON, (_m, v: string) => exactFloatText(v));
+  if (!builtinToJson) s = replaceToJson(s, exactFloatText);
   return s;
 }

@@ -18,9 +18,9 @@ import { KuzuMigrateError, LockedError, RefusedError, RuntimeError } from '../co
 import { statementCount } from '../core/cypher-guard';
 import { detectEngine } from '../engines/detect';
 import { adaptStatement } from '../engines/dialect';
-import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
+import type { InstallEvent } from '../engines/install';
 import { ENGINE_NAME, EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
-import type { QueryRunner, Row } from '../engines/runner';
+import { firstValue, type QueryRunner, type Row } from '../engines/runner';
 
 export type { QueryRunner, Row };
 
@@ -79,6 +79,9 @@ export async function loadEngine(): Promise<EngineRelease> {
   let modulePath: string;
   if (release.bundled) modulePath = 'kuzu';
   else {
+    // The installer (and the child-process engine it tests an install with) only for another release.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ensureEngine, installedPath } = require('../engines/install') as typeof import('../engines/install');
     const have = installedPath(release, setup.enginesDir);
     if (!have) {
       const ok = setup.approveInstall ? await setup.approveInstall(release) : false;
@@ -137,7 +140,7 @@ export function engineMismatch(dbPath: string, release: EngineRelease = selected
       'E_ENGINE_MISMATCH',
       [
         `if it is meant to stay ${ENGINE_NAME[found.engine]}, set \`engine: ${found.engine}\` in kuzu-migrate.yaml`,
-        `to move it to ${ENGINE_NAME[release.engine]}, run \`kuzu-migrate upgrade --database ${dbPath} --to ${release.engine === 'kuzu' ? release.id : release.engine}\``,
+        `to move it to ${ENGINE_NAME[release.engine]}, run \`kuzu-migrate upgrade --database ${dbPath} --to ${release.id}\``,
       ],
     );
   }
@@ -272,9 +275,7 @@ export class KuzuEngine implements QueryRunner {
 
   /** First column of the first row, for scalar queries. */
   async scalar<T = unknown>(statement: string): Promise<T> {
-    const rows = await this.query(statement);
-    if (rows.length === 0) throw new Error(`query returned no rows: ${statement}`);
-    return Object.values(rows[0])[0] as T;
+    return firstValue<T>(await this.query(statement), statement);
   }
 
   /** A read-write handle on `copyPath` (a byte copy of this database), same engine: see QueryRunner. */

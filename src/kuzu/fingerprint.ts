@@ -149,13 +149,23 @@ export interface CopySide {
  * lost or turned NULL) or content (changed or moved to another row). `everyColumn`: when given,
  * the whole-row fingerprint of `to` over these columns is computed in the same scan (the digest
  * of the new table). Returns the problems (human lines prefixed with `label`; empty when equal),
- * the new side's rows and the fingerprint over `everyColumn` (or over `to.columns`).
+ * the new side's rows and the fingerprint over `everyColumn` (or over `to.columns`), the old
+ * side's rows and whole-row fingerprint (`from`), and `differing`: the columns whose per-column
+ * fingerprints differ (KEYS_COLUMN for the row keys; a nested column whose to_json text is equal
+ * is listed too), empty when the whole-row fingerprints are equal.
  */
-export async function verifyCopy(engine: QueryRunner, label: string, from: CopySide, to: CopySide, everyColumn?: RowColumn[]): Promise<{ problems: string[]; rows: number; hash: string }> {
+export async function verifyCopy(
+  engine: QueryRunner,
+  label: string,
+  from: CopySide,
+  to: CopySide,
+  everyColumn?: RowColumn[],
+): Promise<{ problems: string[]; rows: number; hash: string; from: { rows: number; hash: string }; differing: string[] }> {
   const extra = everyColumn && everyColumn.length !== to.columns.length;
   const before = await rowFingerprints(engine, from.match, from.keys, [from.columns]);
   const after = await rowFingerprints(engine, to.match, to.keys, extra ? [to.columns, everyColumn] : [to.columns]);
   const problems: string[] = [];
+  const differing: string[] = [];
   if (before.rows !== after.rows || before.hashes[0] !== after.hashes[0]) {
     const oldFp = await fingerprintQuery(engine, from.match, from.keys, from.columns);
     const newFp = await fingerprintQuery(engine, to.match, to.keys, to.columns);
@@ -165,6 +175,7 @@ export async function verifyCopy(engine: QueryRunner, label: string, from: CopyS
       const got = newFp.columns[col];
       const name = col === KEYS_COLUMN ? `${label} (row keys)` : `${label}.${col}`;
       const nested = to.columns.find((c) => c.name === col && c.type !== undefined && NESTED.test(c.type));
+      if (got.non_null !== fp.non_null || got.hash !== fp.hash) differing.push(col);
       if (got.non_null !== fp.non_null) problems.push(`${name}: ${got.non_null} non-NULL values after, ${fp.non_null} before (a cast turned values into NULL)`);
       else if (got.hash !== fp.hash && nested) nestedHashOnly.push(nested);
       else if (got.hash !== fp.hash) problems.push(`${name}: content differs after the copy`);
@@ -192,7 +203,7 @@ export async function verifyCopy(engine: QueryRunner, label: string, from: CopyS
     const explained = problems.length > 0 || nestedHashOnly.length > 0;
     if (!explained) problems.push(`${label}: content differs after the copy (whole-row fingerprint)`);
   }
-  return { problems, rows: after.rows, hash: after.hashes[extra ? 1 : 0] };
+  return { problems, rows: after.rows, hash: after.hashes[extra ? 1 : 0], from: { rows: before.rows, hash: before.hashes[0] }, differing };
 }
 
 function add(a: ColumnFingerprint | undefined, b: ColumnFingerprint): ColumnFingerprint {

@@ -103,10 +103,11 @@ export function databaseBytes(dbPath: string): number {
   let total = 0;
   for (const f of [dbPath, ...COMPANION_SUFFIXES.map((s) => dbPath + s)]) {
     try {
-      const st = fs.statSync(f);
-      if (st.isFile()) total += st.size;
+      // No exception for an absent companion (the usual case): creating one costs more than the stat.
+      const st = fs.statSync(f, { throwIfNoEntry: false });
+      if (st?.isFile()) total += st.size;
     } catch {
-      /* absent companion */
+      /* unreadable: not counted, as before */
     }
   }
   return total;

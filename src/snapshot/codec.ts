@@ -9,10 +9,7 @@
  *
  * The encoded string of a value (`enc`) is never NULL and never empty (CSV turns '' into NULL):
  *   - `N`            the value is NULL
- *   - `=` + escaped  the value's exact text form (below), with every character that Kuzu's
- *                    nested-value parser or a CSV reader treats specially percent-escaped
- *                    (`%`, `[ ] { } ( ) , ' " \`, whitespace), so a list of encoded strings always
- *                    prints and parses back exactly (`CAST(list AS STRING)` → `CAST(s AS STRING[])`).
+ *   - `=` + text     the value's exact text form (below).
  * Exact text forms, each measured on Kuzu 0.11.3:
  *   - integers, BOOL, DATE, TIMESTAMP*, UUID, INT128: `CAST(x AS STRING)` (exact, INT128 min included)
  *   - FLOAT / DOUBLE: `to_json(x)`, the shortest round-trip form (`CAST(DOUBLE AS STRING)` prints
@@ -25,8 +22,22 @@
  *   - LIST / ARRAY: the list of encoded elements; STRUCT: the list of encoded fields by position;
  *     MAP: [encoded key list, encoded value list]; UNION: [tag, encoded member values...] (the tag is
  *     what CSV and Kuzu's string casts lose).
- * Nested values are therefore encoded recursively, each level escaped again: no NULL element, NULL
- * struct or special character ever reaches Kuzu's own CSV or Parquet writer inside a nested value.
+ * Nested values are encoded recursively: a list's text form is the list of its elements' encoded
+ * strings, so no NULL element, NULL struct or special character ever reaches Kuzu's own CSV or
+ * Parquet writer inside a nested value. Two encodings keep those element strings apart when Kuzu
+ * parses the list text back (`CAST(s AS STRING[])`):
+ *   - `quoted` (written since snapshot format 2): each element is written in double quotes, with
+ *     `%` and `"` percent-escaped inside — Kuzu's list parser does not split inside a quoted
+ *     element (see quoteExpr; measured: `CAST('["a,b", "c]d"]' AS STRING[])` has two elements,
+ *     quotes kept); two regexp_replace calls per level each way, and no `let` lambda where a
+ *     value is small enough to repeat. In CSV the whole encoded string then has `%`, LF and CR percent-escaped once, at
+ *     the top, so a field never holds a line break (Kuzu's parallel CSV reader refuses quoted
+ *     newlines).
+ *   - `encoded` (snapshot format 1, still read): every element's text percent-escaped for 16
+ *     characters (`%`, `[ ] { } ( ) , ' " \`, whitespace, `:`) at every level. Kuzu 0.11.3 spends
+ *     seconds binding those nested regexp_replace calls (measured: EXPLAIN of the encoding of
+ *     `STRUCT(a INT64[], b STRUCT(c STRING, d DOUBLE[]))[]` took 16.4 s with 128 of them, 0.97 s
+ *     with none), which is why `quoted` replaced it.
  */
 import { assertNever } from '../core/errors';
 import { cypherString } from '../core/identifiers';
@@ -38,17 +49,21 @@ export const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'parquet'];
 /** How one column travels through a file. */
 export interface ColumnCodec {
   /**
-   * `native`: written as is; `encoded`: written as the encoded STRING described above;
+   * `native`: written as is; `quoted`: written as the encoded STRING described above;
    * `list_text`: a one-level list of integers or DATE as its own text (plainListCodec).
+   * (`encoded`, the format-1 nested encoding, is only ever read: decodeColumn.)
    */
-  mode: 'native' | 'encoded' | 'list_text';
+  mode: 'native' | 'quoted' | 'list_text';
   /** Expression written to the file, given the expression of the value. */
   encode(value: string): string;
   /** Expression producing the value of the declared type, given the file column's expression. */
   decode(column: string): string;
 }
 
-/** Characters escaped inside encoded strings, in escape order (`%` first, unescaped last). */
+/** How a column was written, as a manifest records it (`encoded`: format 1, read only). */
+export type ColumnEncoding = 'native' | 'encoded' | 'quoted' | 'list_text';
+
+/** Characters escaped inside `encoded` (format 1) strings, in escape order (`%` first, unescaped last). */
 const ESCAPES: readonly [string, string][] = [
   ['%', '%25'],
   ['[', '%5B'],
@@ -81,17 +96,83 @@ function literalReplacement(ch: string): string {
   return ch === '\\' ? '\\\\' : ch;
 }
 
-export function escapeExpr(s: string): string {
+function escapeExpr(s: string, escapes: readonly [string, string][] = ESCAPES): string {
   let out = s;
-  for (const [ch, code] of ESCAPES) out = `regexp_replace(${out}, ${cypherString(literalPattern(ch))}, ${cypherString(code)}, 'g')`;
+  for (const [ch, code] of escapes) out = `regexp_replace(${out}, ${cypherString(literalPattern(ch))}, ${cypherString(code)}, 'g')`;
   return out;
 }
 
-export function unescapeExpr(s: string): string {
+function unescapeExpr(s: string, escapes: readonly [string, string][] = ESCAPES): string {
   let out = s;
-  for (const [ch, code] of [...ESCAPES].reverse()) out = `regexp_replace(${out}, ${cypherString(code)}, ${cypherString(literalReplacement(ch))}, 'g')`;
+  for (const [ch, code] of [...escapes].reverse()) out = `regexp_replace(${out}, ${cypherString(code)}, ${cypherString(literalReplacement(ch))}, 'g')`;
   return out;
 }
+
+/**
+ * What the `quoted` encoding escapes once, over the whole encoded string, in CSV files only: no
+ * line break in a CSV field. Parquet strings carry any character, and the three nested calls are
+ * not free to bind (measured: 0.33 s of the 1.2 s EXPLAIN of a two-level struct list).
+ */
+const TOP_ESCAPES: readonly [string, string][] = [
+  ['%', '%25'],
+  ['\n', '%0A'],
+  ['\r', '%0D'],
+];
+function topEscape(encoded: string, format: SnapshotFormat): string {
+  return format === 'csv' ? escapeExpr(encoded, TOP_ESCAPES) : encoded;
+}
+function topUnescape(column: string, format: SnapshotFormat): string {
+  return format === 'csv' ? unescapeExpr(column, TOP_ESCAPES) : column;
+}
+
+/*
+ * How Kuzu 0.11.3 splits a list's text (`CAST(s AS STRING[])`, splitCStringList in its
+ * cast_string_non_nested_functions.cpp, read and measured): a `"` at the start of an element opens
+ * a quoted part that ends at the NEXT `"` — there is no escape character (its own "TODO: escape
+ * char"); inside it, brackets, braces, commas and spaces are plain text; the quotes stay in the
+ * element. So an element is written as `"` + its encoded string with `%` and `"` percent-escaped
+ * + `"`, which the parser cannot split, and is read back by dropping the two quotes and undoing
+ * the two escapes. (A backslash is plain text to that parser; `["[\"a\"]"]` fails to cast.)
+ */
+const ELEMENT_ESCAPES: readonly [string, string][] = [
+  ['%', '%25'],
+  ['"', '%22'],
+];
+
+/** A list element's text: the encoded string in double quotes, `%` and `"` percent-escaped. */
+function quoteExpr(encoded: string): string {
+  return `'"' + ${escapeExpr(encoded, ELEMENT_ESCAPES)} + '"'`;
+}
+
+/** The encoded string from a list element parsed by `CAST(s AS STRING[])` (quotes kept by Kuzu). */
+function unquoteExpr(element: string): string {
+  return unescapeExpr(`regexp_replace(${element}, '^"|"$', '', 'g')`, ELEMENT_ESCAPES);
+}
+
+/** JS twins of quoteExpr / unquoteExpr, for unit tests. */
+export function quoteText(encoded: string): string {
+  let out = encoded;
+  for (const [ch, code] of ELEMENT_ESCAPES) out = out.split(ch).join(code);
+  return '"' + out + '"';
+}
+export function unquoteText(element: string): string {
+  let out = element.replace(/^"|"$/g, '');
+  for (const [ch, code] of [...ELEMENT_ESCAPES].reverse()) out = out.split(code).join(ch);
+  return out;
+}
+
+/**
+ * One nested encoding: how element strings are kept apart inside a list's text, and how a value's
+ * text form is escaped after `=`. `quoted` (format 2) is written; `encoded` (format 1) only read.
+ */
+interface Scheme {
+  wrap(encoded: string): string;
+  unwrap(element: string): string;
+  escape(text: string): string;
+  unescape(text: string): string;
+}
+const QUOTED: Scheme = { wrap: quoteExpr, unwrap: unquoteExpr, escape: (t) => t, unescape: (t) => t };
+const ESCAPED_V1: Scheme = { wrap: (e) => e, unwrap: (e) => e, escape: (t) => escapeExpr(t), unescape: (t) => unescapeExpr(t) };
 
 /** Pure JS twins of the escaping, for unit tests and documentation. */
 export function escapeText(s: string): string {
@@ -148,7 +229,7 @@ function castType(t: KuzuType): string {
 }
 
 /** Exact text form of a non-NULL value (a STRING expression). */
-function textOf(t: KuzuType, x: string, b: Builder): string {
+function textOf(t: KuzuType, x: string, b: Builder, q: Scheme): string {
   switch (t.kind) {
     case 'primitive': {
       const n = t.name;
@@ -168,27 +249,27 @@ function textOf(t: KuzuType, x: string, b: Builder): string {
       return `CASE WHEN ${x} < 0 THEN '-' + CAST(-(${x}) AS STRING) ELSE CAST(${x} AS STRING) END`;
     case 'list': {
       const e = b.fresh();
-      return `CAST(list_transform(${x}, ${e} -> ${enc(t.element, e, b)}) AS STRING)`;
+      return `CAST(list_transform(${x}, ${e} -> ${q.wrap(enc(t.element, e, b, q))}) AS STRING)`;
     }
     case 'array': {
       // list_transform does not take an ARRAY (measured: "n.a has data type FLOAT[2] but LIST was expected").
       const e = b.fresh();
-      return `CAST(list_transform(CAST(${x} AS ${renderType(t.element)}[]), ${e} -> ${enc(t.element, e, b)}) AS STRING)`;
+      return `CAST(list_transform(CAST(${x} AS ${renderType(t.element)}[]), ${e} -> ${q.wrap(enc(t.element, e, b, q))}) AS STRING)`;
     }
     case 'struct':
-      return `CAST([${t.fields.map((f) => enc(f.type, `struct_extract(${x}, ${cypherString(f.name)})`, b)).join(', ')}] AS STRING)`;
+      return `CAST([${t.fields.map((f) => q.wrap(enc(f.type, `struct_extract(${x}, ${cypherString(f.name)})`, b, q))).join(', ')}] AS STRING)`;
     case 'map':
-      return `CAST([${enc({ kind: 'list', element: t.key }, `map_keys(${x})`, b)}, ${enc({ kind: 'list', element: t.value }, `map_values(${x})`, b)}] AS STRING)`;
+      return `CAST([${q.wrap(enc({ kind: 'list', element: t.key }, `map_keys(${x})`, b, q))}, ${q.wrap(enc({ kind: 'list', element: t.value }, `map_values(${x})`, b, q))}] AS STRING)`;
     case 'union':
-      return `CAST([union_tag(${x}), ${t.members.map((m) => enc(m.type, `union_extract(${x}, ${cypherString(m.name)})`, b)).join(', ')}] AS STRING)`;
+      return `CAST([${q.wrap(`union_tag(${x})`)}, ${t.members.map((m) => q.wrap(enc(m.type, `union_extract(${x}, ${cypherString(m.name)})`, b, q))).join(', ')}] AS STRING)`;
     default:
       return assertNever(t, 'type');
   }
 }
 
 /** The value of type `t` from its exact text form `s` (a non-NULL STRING expression). */
-function valueOf(t: KuzuType, s: string, b: Builder): string {
-  const withParts = (body: (part: (i: number) => string) => string) => b.let(`CAST(${s} AS STRING[])`, (p) => body((i) => `list_extract(${p}, ${i})`));
+function valueOf(t: KuzuType, s: string, b: Builder, q: Scheme): string {
+  const withParts = (body: (part: (i: number) => string) => string) => b.let(`CAST(${s} AS STRING[])`, (p) => body((i) => q.unwrap(`list_extract(${p}, ${i})`)));
   switch (t.kind) {
     case 'primitive': {
       const n = t.name;
@@ -205,21 +286,21 @@ function valueOf(t: KuzuType, s: string, b: Builder): string {
       return `CAST(${s} AS ${renderType(t)})`;
     case 'list': {
       const e = b.fresh();
-      return `list_transform(CAST(${s} AS STRING[]), ${e} -> ${dec(t.element, e, b)})`;
+      return `list_transform(CAST(${s} AS STRING[]), ${e} -> ${dec(t.element, q.unwrap(e), b, q)})`;
     }
     case 'array': {
       const e = b.fresh();
-      return `CAST(list_transform(CAST(${s} AS STRING[]), ${e} -> ${dec(t.element, e, b)}) AS ${renderType(t)})`;
+      return `CAST(list_transform(CAST(${s} AS STRING[]), ${e} -> ${dec(t.element, q.unwrap(e), b, q)}) AS ${renderType(t)})`;
     }
     case 'struct':
-      return withParts((part) => `CAST({${t.fields.map((f, i) => `${quoteField(f.name)}: ${dec(f.type, part(i + 1), b)}`).join(', ')}} AS ${renderType(t)})`);
+      return withParts((part) => `CAST({${t.fields.map((f, i) => `${quoteField(f.name)}: ${dec(f.type, part(i + 1), b, q)}`).join(', ')}} AS ${renderType(t)})`);
     case 'map':
-      return withParts((part) => `map(${dec({ kind: 'list', element: t.key }, part(1), b)}, ${dec({ kind: 'list', element: t.value }, part(2), b)})`);
+      return withParts((part) => `map(${dec({ kind: 'list', element: t.key }, part(1), b, q)}, ${dec({ kind: 'list', element: t.value }, part(2), b, q)})`);
     case 'union':
       return withParts(
         (part) =>
           `CASE ${part(1)} ${t.members
-            .map((m, i) => `WHEN ${cypherString(m.name)} THEN CAST(union_value(${quoteField(m.name)} := ${dec(m.type, part(i + 2), b)}) AS ${renderType(t)})`)
+            .map((m, i) => `WHEN ${cypherString(m.name)} THEN CAST(union_value(${quoteField(m.name)} := ${dec(m.type, part(i + 2), b, q)}) AS ${renderType(t)})`)
             .join(' ')} END`,
       );
     default:
@@ -234,21 +315,44 @@ function quoteField(name: string): string {
   return '`' + name + '`';
 }
 
-/** The encoded string of `x` (never NULL). */
-function enc(t: KuzuType, x: string, b: Builder): string {
-  return b.let(x, (v) => `CASE WHEN ${v} IS NULL THEN 'N' ELSE '=' + ${escapeExpr(textOf(t, v, b))} END`);
+/**
+ * Whether textOf refers to its value once (so the value needs no `let`): a scalar other than
+ * INTERVAL (three date_parts) or DECIMAL (sign test), a list or an array.
+ */
+function textUsesValueOnce(t: KuzuType): boolean {
+  return (t.kind === 'primitive' && t.name !== 'INTERVAL') || t.kind === 'list' || t.kind === 'array';
+}
+
+/**
+ * The encoded string of `x` (never NULL). Under the quoted scheme `x` is always small (a column,
+ * a lambda variable or one struct_extract/map_keys/union_extract of one), so a value referred to
+ * twice (the NULL test and the text form) is written twice rather than bound by a `let`: each
+ * lambda Kuzu binds costs far more than the repeated text (measured: EXPLAIN of the encoding of
+ * `STRUCT(a INT64[], b STRUCT(c STRING, d DOUBLE[]))[]` went from 2.9 s to N s).
+ */
+function enc(t: KuzuType, x: string, b: Builder, q: Scheme): string {
+  const body = (v: string) => `CASE WHEN ${v} IS NULL THEN 'N' ELSE '=' + ${q.escape(textOf(t, v, b, q))} END`;
+  return q === QUOTED && textUsesValueOnce(t) ? body(x) : b.let(x, body);
 }
 
 /**
  * The value from an encoded string `s` ('N' or NULL → NULL). Kuzu evaluates both branches of a
  * CASE, so a CAST under `CASE WHEN s = 'N' THEN NULL ELSE CAST(s ...)` still fails on 'N'
  * (measured: "Cast failed. N is not within INT128 range"): the input is guarded instead, and every
- * valueOf form maps a NULL text to NULL.
+ * valueOf form maps a NULL text to NULL; the outer CASE makes a STRUCT, MAP or JSON of a NULL
+ * text NULL (valueOf alone would build a struct of NULL fields, an empty map, JSON null).
  */
-function dec(t: KuzuType, s: string, b: Builder): string {
+function dec(t: KuzuType, s: string, b: Builder, q: Scheme): string {
+  if (q === QUOTED) {
+    // `s` is small here (a column's top-level unescape, an unquoted lambda variable or list
+    // element), so it is repeated instead of bound: no lambda per level (see enc).
+    const text = `regexp_replace(nullif(${s}, 'N'), '^=', '')`;
+    const nullsItself = !(t.kind === 'struct' || t.kind === 'map' || (t.kind === 'primitive' && t.name === 'JSON'));
+    return nullsItself ? valueOf(t, text, b, q) : `CASE WHEN nullif(${s}, 'N') IS NULL THEN NULL ELSE ${valueOf(t, text, b, q)} END`;
+  }
   return b.let(s, (v) => {
-    const text = `CASE WHEN ${v} IS NULL OR ${v} = 'N' THEN NULL ELSE ${unescapeExpr(`regexp_replace(${v}, '^=', '')`)} END`;
-    return `CASE WHEN ${v} IS NULL OR ${v} = 'N' THEN NULL ELSE ${b.let(text, (w) => valueOf(t, w, b))} END`;
+    const text = `CASE WHEN ${v} IS NULL OR ${v} = 'N' THEN NULL ELSE ${q.unescape(`regexp_replace(${v}, '^=', '')`)} END`;
+    return `CASE WHEN ${v} IS NULL OR ${v} = 'N' THEN NULL ELSE ${b.let(text, (w) => valueOf(t, w, b, q))} END`;
   });
 }
 
@@ -298,7 +402,7 @@ function plainListCodec(t: KuzuType): ColumnCodec | null {
 export function columnCodec(typeText: string, format: SnapshotFormat): ColumnCodec {
   const t = parseType(typeText);
   // Checks up front that every part of the type has an encoding (throws UnsupportedTypeError).
-  textOf(t, 'x', new Builder());
+  textOf(t, 'x', new Builder(), QUOTED);
   const plain = format === 'csv' ? plainListCodec(t) : null;
   if (plain) return plain;
   if (isNativeSafe(t, format)) {
@@ -310,18 +414,24 @@ export function columnCodec(typeText: string, format: SnapshotFormat): ColumnCod
       decode: (c) => `CAST(${c} AS ${castType(t)})`,
     };
   }
-  return { mode: 'encoded', encode: (x) => enc(t, x, new Builder()), decode: (c) => dec(t, c, new Builder()) };
+  return {
+    mode: 'quoted',
+    encode: (x) => topEscape(enc(t, x, new Builder(), QUOTED), format),
+    decode: (c) => dec(t, topUnescape(c, format), new Builder(), QUOTED),
+  };
 }
 
 /** The decoder of a column as a manifest describes it (the encoding that was actually written). */
-export function decodeColumn(typeText: string, encoding: 'native' | 'encoded' | 'list_text', column: string): string {
+export function decodeColumn(typeText: string, encoding: ColumnEncoding, column: string, format: SnapshotFormat): string {
   const t = parseType(typeText);
   if (encoding === 'list_text') {
     const plain = plainListCodec(t);
     if (!plain) throw new UnsupportedTypeError(typeText, 'the list_text encoding is only written for lists of integers or DATE');
     return plain.decode(column);
   }
-  return encoding === 'native' ? `CAST(${column} AS ${castType(t)})` : dec(t, column, new Builder());
+  if (encoding === 'native') return `CAST(${column} AS ${castType(t)})`;
+  if (encoding === 'encoded') return dec(t, column, new Builder(), ESCAPED_V1);
+  return dec(t, topUnescape(column, format), new Builder(), QUOTED);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,14 +462,14 @@ export function plainCsvStringCodec(): ColumnCodec {
 }
 
 /** The encodings a snapshot's columns use, as written into its manifest and README. */
-export const COLUMN_ENCODINGS: Readonly<Record<'native' | 'encoded' | 'list_text', string>> = {
+export const COLUMN_ENCODINGS: Readonly<Record<'native' | 'quoted' | 'list_text', string>> = {
   list_text:
     "a one-level list of integers or DATE as its own text after `=`, with `;` for `,` (`=[1;;3]` is [1, NULL, 3], " +
     '`=[NULL]` a list holding one NULL, `N` NULL): CSV only, read without any list lambda (kuzu-notes §10).',
   native: 'the value as Kuzu writes it (CSV: plain text, NULL as an empty field; Parquet: the native type)',
-  encoded:
-    "kuzu-migrate's exact text: `N` is NULL; otherwise `=` followed by the value's exact text form with " +
-    '`%`, `[ ] { } ( ) , \' " \\`, space, tab, CR, LF and `:` percent-escaped (`%25`, `%5B`, …); ' +
-    'lists, structs, maps and unions hold encoded elements (src/snapshot/codec.ts). Used only for columns whose ' +
-    'values the format would not carry exactly (e.g. DOUBLE in CSV, a STRING column holding an empty string or a line break).',
+  quoted:
+    "kuzu-migrate's exact text: `N` is NULL; otherwise `=` followed by the value's exact text form; " +
+    'lists, structs, maps and unions are lists of their elements\' encoded strings, each in double quotes with `%` and `"` ' +
+    'percent-escaped inside (`%25`, `%22`); in CSV, `%`, LF and CR are then percent-escaped (`%25`, `%0A`, `%0D`) over the whole string (src/snapshot/codec.ts). ' +
+    'Used only for columns whose values the format would not carry exactly (e.g. DOUBLE in CSV, a STRING column holding an empty string or a line break).',
 };

@@ -14,8 +14,8 @@ import { RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
-import { fingerprintContent as fingerprintDatabase } from './fingerprint';
-import { NodeTable } from '../core/model';
+import { NodeTable, RelTable, Table } from '../core/model';
+import { rowEntry, fileSide, TableFile, tableSide } from './content';
 import { introspect } from '../kuzu/introspect';
 import { KuzuType, parseType } from '../core/types';
 import { TOOL_VERSION } from '../version';
@@ -24,10 +24,10 @@ import { COLUMN_ENCODINGS, csvPlainCandidate, csvStringNeedsEncoding, INT128_MIN
 import { diffLenient } from './inspect';
 import { checksumFolder, folderError, fsyncPath, readManifest } from './files';
 import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable, SCHEMA_FILE } from './manifest';
-import { exportFiles, ExportFile, firstDifferingRow, loadStatement, plainColumnKey, proofOf } from './statements';
-import { compareFingerprints, ColumnFingerprint, fingerprintQuery, TableFingerprint } from '../kuzu/fingerprint';
+import { exportFiles, ExportFile, firstDifferingRow, loadStatement, plainColumnKey } from './statements';
+import { addHashes, KEYS_COLUMN, ROW_COLUMN, rowFingerprints, rowFingerprintTable, verifyCopy } from '../kuzu/fingerprint';
 import { checkVersionName, previousVersion, versionDir } from './version-name';
-import type { QueryRunner } from '../engines/runner';
+import type { QueryRunner, Row } from '../engines/runner';
 
 export interface ExportOptions {
   version: string;
@@ -35,20 +35,37 @@ export interface ExportOptions {
   schemaOnly?: boolean;
   raw?: boolean;
   now?: Date;
-  /** Called after each data file is written, with the rows it holds (for progress output). */
+  /**
+   * Read every data file back and compare it with its table before reporting success (default
+   * true; E_UNRESTORABLE when one differs). Only the export strategy turns it off: it loads the
+   * files at once and verifies the loaded tables against this manifest's fingerprints, which
+   * catches everything the proof catches (snapshot/import.ts verifyLoaded).
+   */
+  prove?: boolean;
+  /** Called after each data file is written and proved, with the rows it holds (for progress output). */
   onEvent?: (e: { phase: string; message: string; table?: string; rows?: number }) => void;
 }
 
 export interface ExportResult {
+  /** Snapshot version. */
   version: string;
+  /** Its folder. */
   path: string;
+  /** Data file format. */
   format: SnapshotFormat;
+  /** True for Kuzu's own EXPORT DATABASE output (no codec). */
   raw: boolean;
+  /** True when no data was written. */
   schema_only: boolean;
+  /** Tables exported. */
   tables: number;
+  /** Rows exported (nodes + relationships). */
   rows: number;
+  /** Bytes written. */
   bytes: number;
+  /** The previous version the changelog compares with, or null. */
   previous: string | null;
+  /** True when an existing CHANGELOG.md was kept. */
   changelog_kept: boolean;
 }
 
@@ -59,7 +76,11 @@ export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current
   );
 }
 
-async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
+/**
+ * Where each SERIAL sequence of `schema` stands (its last value as a decimal string, or null when
+ * never used): read by `export` and by `upgrade` through the source's own release.
+ */
+export async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
   const out: ManifestSequence[] = [];
   const starts = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start')).map((r) => [String(r['name']), BigInt(String(r['start']))]));
   const names = new Set(starts.keys());
@@ -91,6 +112,18 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
 }
 
 /**
+ * MATCH clauses that together scan every row of `t` once (variable `n` or `r`): the table for a
+ * node table, one per FROM→TO pair with labelled endpoints for a rel table. Kuzu 0.9 and 0.10,
+ * which `upgrade` exports through, cannot bind a rel's unlabelled endpoints when two of its
+ * endpoint tables have a property of one name with different types (`Expected the same data type
+ * for property id but found INT64 and SERIAL`, measured), as content fingerprints found before.
+ */
+function scansOf(t: NodeTable | RelTable): string[] {
+  if (t.kind === 'node') return [matchAll(t)];
+  return t.connections.map((c) => `MATCH (:${quoteIdent(c.from)})-[r:${quoteIdent(t.name)}]->(:${quoteIdent(c.to)})`);
+}
+
+/**
  * CSV STRING columns none of whose values needs the encoding (codec.ts, "Plain CSV strings"),
  * found with one scan per table; they are written as plain text. Keys from plainColumnKey.
  */
@@ -101,9 +134,10 @@ async function plainCsvColumns(engine: QueryRunner, schema: Schema): Promise<Set
     if (!props.length) continue;
     const v = t.kind === 'node' ? 'n' : 'r';
     const counts = props.map((p, i) => `sum(CASE WHEN ${csvStringNeedsEncoding(`${v}.${quoteIdent(p.name)}`)} THEN 1 ELSE 0 END) AS c${i}`);
-    const [row] = await engine.query(`${matchAll(t)} RETURN ${counts.join(', ')}`);
+    const rows: Row[] = [];
+    for (const m of scansOf(t)) rows.push(...(await engine.query(`${m} RETURN ${counts.join(', ')}`)));
     props.forEach((p, i) => {
-      if (!Number(row?.[`c${i}`] ?? 0)) plain.add(plainColumnKey(t.name, p.name));
+      if (rows.every((row) => !Number(row?.[`c${i}`] ?? 0))) plain.add(plainColumnKey(t.name, p.name));
     });
   }
   return plain;
@@ -193,8 +227,9 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
         reason = `holds the nil UUID ${NIL_UUID}, which Kuzu 0.11.3 cannot checkpoint ("INT128 is out of range: cannot negate INT128_MIN"): a database loaded from this snapshot could never be written to disk`;
         hint = `replace it first, e.g. \`${matchAll(t)} WHERE ${where} SET ${x} = NULL\` (or gen_random_uuid() for a UUID), then export again`;
       }
-      const rows = await engine.query(`${matchAll(t)} WHERE ${where} RETURN count(*) AS n, min(${keyOf}) AS k`);
-      const n = Number(rows[0]?.['n'] ?? 0);
+      const rows: Row[] = [];
+      for (const m of scansOf(t)) rows.push(...(await engine.query(`${m} WHERE ${where} RETURN count(*) AS n, min(${keyOf}) AS k`)));
+      const n = rows.reduce((sum, r) => sum + Number(r['n'] ?? 0), 0);
       if (n > 0) {
         const key = rows[0]['k'] === null || rows[0]['k'] === undefined ? null : String(rows[0]['k']);
         throw new UnloadableValueError(t.name, p.name, key, `${n} row${n === 1 ? '' : 's'} ${reason.replace(/^holds/, n === 1 ? 'holds' : 'hold')}`, hint);
@@ -246,16 +281,21 @@ async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: 
     if (!t) continue;
     const v = t.kind === 'node' ? 'n' : 'r';
     for (const c of f.columns) {
-      if (c.encoding !== 'encoded' || !t.properties.some((p) => p.name === c.name)) continue;
+      if (c.encoding !== 'quoted' || !t.properties.some((p) => p.name === c.name)) continue;
       const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`);
       if (count === null) continue;
       const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
-      const [worst] = await engine.query(`${matchAll(t)} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+      // Per FROM→TO pair (scansOf): each pair is stored, and scanned in batches, as a table of its own.
+      let worst: Row | undefined;
+      for (const m of scansOf(t)) {
+        const [w] = await engine.query(`${m} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+        if (w && (!worst || Number(w['s'] ?? 0) > Number(worst['s'] ?? 0))) worst = w;
+      }
       const total = Number(worst?.['s'] ?? 0);
       if (total <= VECTOR_SIZE) continue;
       let key: string | null = null;
       if (t.kind === 'node') {
-        const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
+        const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst!['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
         key = row ? String(row['k']) : null;
       }
       throw new UnloadableValueError(
@@ -284,49 +324,51 @@ export class UnrestorableError extends RefusedError {
 }
 
 /**
- * Proves the written data files restorable before export reports success: each file is read
- * back in the source database with the exact decoders `import` uses (`LOAD FROM ... RETURN
- * <decoded>`), fingerprinted the way the live tables were (sum of hash({keys, value}) and non-NULL
- * counts per column, rows), and compared. One read of each file: it costs about what an import's
- * load costs without the writes (docs/benchmarks.md). A difference names the table and property,
- * and for a node table the first row whose value differs (by its primary key).
+ * Proves one written data file restorable before export reports success: the file is read back in
+ * the source database with the exact decoders `import` uses (`LOAD FROM ... WITH <decoded>`) and
+ * its whole-row fingerprint compared with its table's (or rel pair's) in the same minute
+ * (kuzu/fingerprint.ts verifyCopy: one hash per row on each side; per column only when they
+ * differ, to name the property). A difference names the table and property, and for a node table
+ * the first row whose value differs (by its primary key). Returns the rows and the whole-row
+ * fingerprint of the database side, which the manifest records.
  *
  * What it does not prove: that Kuzu accepts the rows into a table (keys, checkpoint) — those are
  * checked up front (refuseUnloadableValues) and by import's own verification.
  */
-async function proveRestorable(engine: QueryRunner, schema: Schema, files: ExportFile[], expected: TableFingerprint[], format: SnapshotFormat, resolve: (rel: string) => string): Promise<void> {
-  const got = new Map<string, TableFingerprint>();
-  for (const f of files) {
-    const node = f.kind === 'node' ? schema.nodes.find((t) => t.name === f.table) : undefined;
-    const proof = proofOf(f.kind, f, format, resolve, node?.primaryKey);
-    const res = await fingerprintQuery(engine, proof.match, proof.keys, proof.columns);
-    const prev = got.get(f.table);
-    const properties: Record<string, ColumnFingerprint> = { ...(prev?.properties ?? {}) };
-    for (const [k, v] of Object.entries(res.columns)) {
-      const a = properties[k];
-      properties[k] = a ? { hash: (BigInt(a.hash) + BigInt(v.hash)).toString(), non_null: a.non_null + v.non_null } : v;
+async function proveRestorable(engine: QueryRunner, schema: Schema, f: TableFile, format: SnapshotFormat, resolve: (rel: string) => string): Promise<{ rows: number; hash: string }> {
+  const r = await verifyCopy(engine, f.table, tableSide(schema, f), fileSide(schema, f, format, resolve));
+  // Equal whole-row sums, not only "no problem": a nested column whose hash() differs but whose
+  // to_json is equal (verifyCopy accepts it) would fail import's comparison with the manifest.
+  if (r.problems.length === 0 && r.rows === r.from.rows && r.hash === r.from.hash) return r.from;
+  const property = r.differing[0] ?? '(rows)';
+  let key: string | null = null;
+  const node = schema.nodes.find((t) => t.name === f.table);
+  if (node && r.differing[0] && r.differing[0] !== KEYS_COLUMN) {
+    try {
+      const rows = await engine.query(firstDifferingRow(node, f, property, format, resolve));
+      if (rows.length > 0) key = String(rows[0]['key']);
+    } catch {
+      // Naming the row is a courtesy; the refusal stands without it.
     }
-    got.set(f.table, { table: f.table, kind: f.kind, rows: (prev?.rows ?? 0) + res.rows, properties });
   }
-  const tables = expected.filter((e) => got.has(e.table) || files.some((f) => f.table === e.table));
-  for (const e of tables) {
-    const problems = compareFingerprints([e], [got.get(e.table) ?? { ...e, rows: 0, properties: {} }]);
-    if (problems.length === 0) continue;
-    const bad = Object.keys(e.properties).find((p) => compareFingerprints([{ ...e, properties: { [p]: e.properties[p] } }], [{ ...got.get(e.table)!, properties: { [p]: got.get(e.table)?.properties[p] ?? { hash: '0', non_null: 0 } } }]).length > 0);
-    const property = bad ?? '(rows)';
-    let key: string | null = null;
-    const node = schema.nodes.find((t) => t.name === e.table) as NodeTable | undefined;
-    const file = files.find((f) => f.table === e.table);
-    if (node && file && bad && bad !== '_keys') {
-      try {
-        const rows = await engine.query(firstDifferingRow(node, file, bad, format, resolve));
-        if (rows.length > 0) key = String(rows[0]['key']);
-      } catch {
-        // Naming the row is a courtesy; the refusal stands without it.
-      }
+  const detail = r.problems[0] ?? (r.rows !== r.from.rows ? `${r.rows} rows in the file, ${r.from.rows} in the table` : `${f.table}.${property}: content differs`);
+  throw new UnrestorableError(f.table, property, key, detail.replace(/ after the copy/, ' in the file'));
+}
+
+/**
+ * Export's restorability proof, run after the fact on a written snapshot: every data file of
+ * `manifest` (in folder `dir`) read back in the database at `dbPath` (opened read-only) and
+ * compared with its table. Throws UnrestorableError naming the first table, property and (node
+ * tables) row that does not read back; returns when every file does. The export strategy, which
+ * exports without the proof, runs it only when its load verification fails, so that a value the
+ * codec cannot carry is refused as a proved export refuses it.
+ */
+export async function proveSnapshotFiles(dbPath: string, dir: string, manifest: Manifest): Promise<void> {
+  await withEngine(dbPath, { readOnly: true }, async (engine) => {
+    for (const t of manifest.tables) {
+      for (const f of t.files) await proveRestorable(engine, manifest.schema, { ...f, table: t.table, kind: t.kind }, manifest.format, (r) => path.join(dir, ...r.split('/')));
     }
-    throw new UnrestorableError(e.table, property, key, problems[0]);
-  }
+  });
 }
 
 function versionsIn(migrations: string): string[] {
@@ -359,7 +401,7 @@ function snapshotReadme(m: Manifest): string {
     '## Column encodings',
     '',
     `- **native**: ${COLUMN_ENCODINGS.native}.`,
-    `- **encoded**: ${COLUMN_ENCODINGS.encoded}`,
+    `- **quoted**: ${COLUMN_ENCODINGS.quoted}`,
     `- **list_text**: ${COLUMN_ENCODINGS.list_text}`,
     '',
     '| file | encoded columns |',
@@ -367,7 +409,7 @@ function snapshotReadme(m: Manifest): string {
   ];
   for (const t of m.tables) {
     for (const f of t.files) {
-      const enc = f.columns.filter((c) => c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
+      const enc = f.columns.filter((c) => c.encoding === 'quoted' || c.encoding === 'encoded').map((c) => `\`${c.name}\` (${c.type})`);
       lines.push(`| \`${f.path}\` | ${enc.length ? enc.join(', ') : 'none: every column is plain'} |`);
     }
   }
@@ -400,6 +442,34 @@ function applyModes(dir: string, mode: number): void {
     else if (e.isFile()) fs.chmodSync(p, mode);
   }
   fs.chmodSync(dir, folderModeFor(mode));
+}
+
+/**
+ * Writes the data files of a snapshot of `schema` into `dir` (created 0700 if missing): planned,
+ * and refused on an unexportable type or value (UnloadableValueError, E_UNEXPORTABLE), before
+ * anything is written; then each file is written and handed to `written` (which records it: rows,
+ * fingerprint, progress). The one copy used by `export` (whole-row fingerprints, proved) and by
+ * `upgrade` (which exports through the source's own release and records per-property
+ * fingerprints, compared across releases). Returns the files in the order written.
+ */
+export async function writeDataFiles(
+  engine: QueryRunner,
+  schema: Schema,
+  format: SnapshotFormat,
+  dir: string,
+  written: (f: ExportFile) => Promise<void>,
+): Promise<ExportFile[]> {
+  const plainColumns = format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
+  const files = exportFiles(schema, format, (r) => path.join(dir, ...r.split('/')), { plainColumns });
+  await refuseUnloadableValues(engine, schema);
+  await refuseLambdaOverflow(engine, schema, files, format);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, ...f.path.split('/'))), { recursive: true });
+    await engine.query(f.statement);
+    await written(f);
+  }
+  return files;
 }
 
 export async function exportSnapshot(config: ResolvedConfig, options: ExportOptions): Promise<ExportResult> {
@@ -448,30 +518,38 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         // versions then shows a declared rename as a rename, as `plan` did, not as drop + add.
         ...(schemaFingerprint(config.schema) === schemaFingerprint(schema) ? { declared_schema: config.schema } : {}),
       };
-      const fingerprints = options.schemaOnly ? [] : await fingerprintDatabase(engine, schema);
-      const tables: ManifestTable[] = fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
+      // One whole-row fingerprint per table (manifest format 2), summed over its files; byte order of name.
+      const byName = (x: Table, y: Table) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+      const tables: ManifestTable[] = options.schemaOnly
+        ? []
+        : [...schema.nodes, ...schema.rels].sort(byName).map((t) => ({ table: t.name, kind: t.kind, rows: 0, fingerprint: rowEntry(t.name, t.kind, 0, '0'), files: [] }));
       const sequences = await readSequences(engine, schema);
       if (options.raw) {
+        for (const t of tables) {
+          t.fingerprint = await rowFingerprintTable(engine, [...schema.nodes, ...schema.rels].find((x) => x.name === t.table)!, schema);
+          t.rows = t.fingerprint.rows;
+        }
         // Kuzu's own EXPORT DATABASE, unchanged (lossy: kuzu-notes §3). It wants a folder that does not exist.
         await engine.query(`EXPORT DATABASE ${cypherString(staging)} (format=${cypherString(format)}${options.schemaOnly ? ', schema_only=true' : ''})`);
       } else {
-        // Planned (and refused on an unexportable type or value) before anything is written.
-        const plainColumns = options.schemaOnly || format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
-        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')), { plainColumns });
-        if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
-        if (!options.schemaOnly) await refuseLambdaOverflow(engine, schema, files, format);
-        fs.mkdirSync(staging, { mode: 0o700 });
-        for (const f of files) {
-          fs.mkdirSync(path.dirname(path.join(staging, ...f.path.split('/'))), { recursive: true });
-          await engine.query(f.statement);
-          const rows = f.kind === 'node'
-            ? tables.find((t) => t.table === f.table)!.rows
-            : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
-          const { statement: _s, table: _t, kind: _k, ...file } = f;
-          tables.find((t) => t.table === f.table)!.files.push({ ...file, rows });
-          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows });
+        const resolve = (r: string) => path.join(staging, ...r.split('/'));
+        if (options.schemaOnly) fs.mkdirSync(staging, { mode: 0o700 });
+        else {
+          await writeDataFiles(engine, schema, format, staging, async (f) => {
+            // The proof's database side is the table's fingerprint (and its row count): no separate
+            // scan for either. Without the proof (the export strategy), the same fingerprint alone.
+            const side = tableSide(schema, f);
+            const content = options.prove === false
+              ? await rowFingerprints(engine, side.match, side.keys, [side.columns]).then((r) => ({ rows: r.rows, hash: r.hashes[0] }))
+              : await proveRestorable(engine, schema, f, format, resolve);
+            const t = tables.find((x) => x.table === f.table)!;
+            t.rows += content.rows;
+            t.fingerprint = rowEntry(t.table, t.kind, t.rows, addHashes(t.fingerprint.properties[ROW_COLUMN].hash, content.hash));
+            const { statement: _s, table: _t, kind: _k, ...file } = f;
+            t.files.push({ ...file, rows: content.rows });
+            options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows: content.rows });
+          });
         }
-        await proveRestorable(engine, schema, files, fingerprints, format, (r) => path.join(staging, ...r.split('/')));
         fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
       }
       const total = tables.reduce((n, t) => n + t.rows, 0);

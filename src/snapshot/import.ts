@@ -22,8 +22,7 @@ import { cypherString } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { createIndexes, probeIndexes } from '../kuzu/objects';
 import { withEngine } from '../kuzu/engine';
-import { compareFingerprints } from '../kuzu/fingerprint';
-import { fingerprintContent as fingerprintDatabase } from './fingerprint';
+import { contentProblems } from './content';
 import { introspect, sequencePosition } from '../kuzu/introspect';
 import { checkFiles, readManifest } from './files';
 import { Manifest } from './manifest';
@@ -46,12 +45,17 @@ export interface ImportOptions {
 }
 
 export interface ImportResult {
+  /** Snapshot version. */
   version: string;
+  /** The database written. */
   database: string;
+  /** Tables loaded. */
   tables: number;
+  /** Rows loaded. */
   rows: number;
   /** Backup of the replaced database (--force), or null. */
   backup: string | null;
+  /** True when counts and fingerprints matched the manifest. */
   verified: boolean;
 }
 
@@ -83,6 +87,12 @@ export interface LoadOptions {
    * say which index a target release cannot build.
    */
   skipIndexes?: boolean;
+  /**
+   * verifyLoaded: the snapshot folder the data was loaded from (its files' checksums checked), so
+   * that a table whose whole-row fingerprint differs is compared with its files per column to
+   * name what differs. Without it the table alone is named.
+   */
+  dir?: string;
 }
 
 /**
@@ -131,9 +141,7 @@ export async function verifyLoaded(engine: QueryRunner, manifest: Manifest, opti
   // Kuzu's own EXPORT (--raw) drops defaults, comments and storage_direction: not comparable.
   if (!manifest.raw && fp !== expected) problems.push(`schema fingerprint ${fp} differs from the manifest's ${expected}`);
   if (!manifest.raw) problems.push(...(await catalogStateProblems(engine, manifest.schema)));
-  if (!manifest.schema_only) {
-    problems.push(...compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintDatabase(engine, manifest.schema)));
-  }
+  if (!manifest.schema_only) problems.push(...(await contentProblems(engine, manifest, manifest.schema, { dir: options.dir, filesChecked: true })));
   return problems;
 }
 
@@ -199,7 +207,7 @@ export async function importSnapshot(config: ResolvedConfig, options: ImportOpti
       await withEngine(staging, {}, async (engine) => {
         await loadSnapshot(engine, dir, manifest, { onEvent: options.onEvent });
         options.onEvent?.({ phase: 'verify', message: 'counts and content fingerprints against the manifest' });
-        problems = await verifyLoaded(engine, manifest);
+        problems = await verifyLoaded(engine, manifest, { dir });
       });
     } catch (err) {
       throw new RuntimeError(`loading ${version} failed, nothing was changed: ${(err as Error).message}`, 'E_IMPORT');

@@ -19,50 +19,68 @@ import { quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { ACTION_SYMBOLS, describeChange } from '../core/render';
 import { withEngine } from '../kuzu/engine';
-import { compareFingerprints } from '../kuzu/fingerprint';
 import { evaluateCheck } from '../kuzu/checks';
 import { sequencePosition, introspect, introspectPath } from '../kuzu/introspect';
 import { probeIndexes } from '../kuzu/objects';
 import { readManifest } from './files';
 import { Manifest, MANIFEST_FILE, SCHEMA_FILE } from './manifest';
-import { fingerprintContent } from './fingerprint';
+import { contentProblems } from './content';
 import { checkVersionName, compareVersions, isSnapshotVersionName, versionDir } from './version-name';
 import { RuntimeError } from '../core/errors';
 
 // ------------------------------------------------------------------------------------------ list
 
 export interface VersionInfo {
+  /** Version. */
   version: string;
+  /** When exported. */
   created_at: string;
+  /** csv or parquet. */
   format: string;
+  /** Kuzu's own export. */
   raw: boolean;
+  /** No data. */
   schema_only: boolean;
+  /** Size on disk. */
   bytes: number;
+  /** Tables. */
   tables: number;
+  /** Rows. */
   rows: number;
   /** True when the manifest's schema fingerprint equals the live database's. */
   current: boolean;
 }
 
 export interface BackupInfo {
+  /** Backup id. */
   id: string;
+  /** Its folder. */
   path: string;
+  /** When taken. */
   created_at: string | null;
+  /** apply, rollback, import, … */
   reason: string | null;
+  /** Size. */
   bytes: number;
 }
 
 export interface ListResult {
+  /** The snapshots folder. */
   migrations: string;
+  /** The database. */
   database: string;
+  /** Fingerprint of the live schema, or null when there is no database. */
   live_fingerprint: string | null;
+  /** Snapshots, oldest first. */
   versions: VersionInfo[];
+  /** Backups. */
   backups: BackupInfo[];
   /**
    * The apply history: the database's own `_kuzu_migrate_history` table merged with the
    * append-only backups/history.jsonl; entries only the log holds are `rolled_back`.
    */
   history: MergedEntry[];
+  /** Problems met while listing. */
   warnings: string[];
 }
 
@@ -129,11 +147,15 @@ export interface SchemaSide {
 }
 
 export interface VersionDiffResult {
+  /** The old side. */
   from: string;
+  /** The new side. */
   to: string;
+  /** Changes from → to (plan.schema.json's change). */
   changes: Change[];
   /** Unified diff of the two schema.cypher texts. */
   patch: string;
+  /** Warnings. */
   warnings: string[];
 }
 
@@ -208,16 +230,22 @@ export function renderDiffMarkdown(r: VersionDiffResult): string {
 // ---------------------------------------------------------------------------------------- verify
 
 export interface VerifyCheck {
+  /** What was checked. */
   name: string;
+  /** Passed. */
   ok: boolean;
   /** What failed, one line each; empty when ok. */
   problems: string[];
 }
 
 export interface VerifyResult {
+  /** True when every check passed. */
   ok: boolean;
+  /** The database. */
   database: string;
+  /** What it was checked against (a version, or the declaration). */
   against: string;
+  /** Each check. */
   checks: VerifyCheck[];
 }
 
@@ -227,8 +255,9 @@ export interface VerifyResult {
  */
 export async function verifyDatabase(config: ResolvedConfig, options: { version?: string; onEvent?: (e: { phase: string; message: string; rows?: number }) => void } = {}): Promise<VerifyResult> {
   let manifest: Manifest | null = null;
+  let dir = '';
   if (options.version) {
-    const dir = versionDir(config.migrations, checkVersionName(options.version));
+    dir = versionDir(config.migrations, checkVersionName(options.version));
     if (!fs.existsSync(dir)) throw new RuntimeError(`version ${options.version} does not exist in ${path.resolve(config.migrations)}`, 'E_NO_VERSION', ['run `kuzu-migrate list`']);
     manifest = readManifest(dir);
   }
@@ -251,7 +280,7 @@ export async function verifyDatabase(config: ResolvedConfig, options: { version?
     if (schemaFingerprint(compared) !== schemaFingerprint(expected) && schemaProblems.length === 0) schemaProblems.push('schema fingerprints differ');
     out.push({ name: `schema equals ${manifest ? manifest.version : 'the declaration'}`, ok: schemaProblems.length === 0, problems: schemaProblems });
     if (manifest && !manifest.schema_only) {
-      const problems = compareFingerprints(manifest.tables.map((t) => t.fingerprint), await fingerprintContent(engine, live));
+      const problems = await contentProblems(engine, manifest, live, { dir });
       out.push({ name: `row counts and content equal ${manifest.version}`, ok: problems.length === 0, problems }, manifest.total_rows);
     }
     // Right after an apply (or the recovery of one), while the file is unchanged since: its

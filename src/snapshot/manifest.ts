@@ -11,14 +11,21 @@
  */
 import { Schema } from '../core/model';
 import { TableFingerprint } from '../kuzu/fingerprint';
-import { SnapshotFormat } from './codec';
+import { ColumnEncoding, SnapshotFormat } from './codec';
 import type { EngineKind } from '../engines/releases';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SCHEMA_FILE = 'schema.cypher';
 export const COPY_FILE = 'copy.cypher';
 export const CHANGELOG_FILE = 'CHANGELOG.md';
-export const MANIFEST_FORMAT_VERSION = 1;
+/**
+ * 2: one whole-row content fingerprint per table (snapshot/content.ts), and nested values in the
+ * `quoted` encoding (codec.ts). 1: one fingerprint per property and the `encoded` nested
+ * encoding; still read (imported, verified, diffed) and compared per property as written.
+ */
+export const MANIFEST_FORMAT_VERSION = 2;
+/** Every format_version this release reads. */
+export const READABLE_MANIFEST_VERSIONS: readonly number[] = [1, 2];
 
 /** One column of a data file. */
 export interface ManifestColumn {
@@ -27,10 +34,11 @@ export interface ManifestColumn {
   /** The property's (or endpoint key's) Kuzu type. */
   type: string;
   /**
-   * `native`: written as Kuzu writes it; `encoded`: kuzu-migrate's exact string encoding;
-   * `list_text`: a one-level list of integers or DATE as its own text (CSV; codec.ts).
+   * `native`: written as Kuzu writes it; `quoted`: kuzu-migrate's exact string encoding (format 2);
+   * `encoded`: its format-1 predecessor (read only); `list_text`: a one-level list of integers or
+   * DATE as its own text (CSV; codec.ts).
    */
-  encoding: 'native' | 'encoded' | 'list_text';
+  encoding: ColumnEncoding;
 }
 
 /** One data file: all rows of a node table, or the rows of one FROM→TO pair of a rel table. */
@@ -47,7 +55,12 @@ export interface ManifestTable {
   table: string;
   kind: 'node' | 'rel';
   rows: number;
-  /** Content fingerprint computed inside Kuzu (kuzu/fingerprint.ts); import must reproduce it. */
+  /**
+   * Content fingerprint computed inside Kuzu; import must reproduce it. Format 2: whole-row
+   * (`properties` holds only `_row`: the sum over rows of hash({keys, every property}),
+   * kuzu/fingerprint.ts rowFingerprintTable); format 1: per property (`_keys` and one entry per
+   * property, fingerprintTable). snapshot/content.ts compares either.
+   */
   fingerprint: TableFingerprint;
   files: ManifestDataFile[];
 }
@@ -97,7 +110,7 @@ export interface Manifest {
   files: ManifestFile[];
   total_rows: number;
   /** What each column `encoding` means, in words (also in the snapshot's README.md); absent in older manifests and --raw. */
-  column_encodings?: { native: string; encoded: string; list_text?: string };
+  column_encodings?: { native: string; quoted?: string; encoded?: string; list_text?: string };
 }
 
 /**
@@ -130,7 +143,7 @@ export function relFilePath(rel: string, from: string, to: string, format: Snaps
 export function manifestProblem(m: unknown): string | null {
   if (!m || typeof m !== 'object') return 'not a JSON object';
   const x = m as Partial<Manifest>;
-  if (x.format_version !== MANIFEST_FORMAT_VERSION) return `format_version ${String(x.format_version)} is not ${MANIFEST_FORMAT_VERSION}`;
+  if (typeof x.format_version !== 'number' || !READABLE_MANIFEST_VERSIONS.includes(x.format_version)) return `format_version ${String(x.format_version)} is not one of ${READABLE_MANIFEST_VERSIONS.join(', ')}`;
   if (!Array.isArray(x.files)) return 'files is missing';
   if (!Array.isArray(x.tables)) return 'tables is missing';
   if (!x.schema || !Array.isArray(x.schema.nodes)) return 'schema is missing';

@@ -118,8 +118,8 @@ function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[
   return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true)`;
 }
 
-function decoded(c: ManifestColumn): string {
-  return decodeColumn(c.type, c.encoding, quoteIdent(c.name));
+function decoded(c: ManifestColumn, format: SnapshotFormat): string {
+  return decodeColumn(c.type, c.encoding, quoteIdent(c.name), format);
 }
 
 /**
@@ -129,7 +129,7 @@ function decoded(c: ManifestColumn): string {
  */
 export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, legacyCsv = false): string {
   const source = loadFrom(resolve(file.path), format, file.columns, legacyCsv);
-  const values = file.columns.map(decoded);
+  const values = file.columns.map((c) => decoded(c, format));
   if (kind === 'node') {
     return `COPY ${quoteIdent(table)} (${file.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM (${source} RETURN ${values.join(', ')})`;
   }
@@ -143,25 +143,26 @@ export function loadStatement(table: string, kind: 'node' | 'rel', file: Manifes
  * so the long decoder text is not repeated per aggregate), the row keys as the live fingerprint
  * keys them (node: its primary key; rel: the FROM and TO keys) and every property.
  *
- * `match` ends before RETURN, for fingerprintQuery; `keys`/`columns` are expressions over the
+ * `match` ends before RETURN, for rowFingerprints / fingerprintQuery; `keys`/`columns` are expressions over the
  * bound names. For a node file, `pk` names the bound primary-key column (to find a failing row).
  */
 export interface FileProof {
   match: string;
   keys: string[];
-  columns: { name: string; expr: string }[];
+  /** `type`: the property's Kuzu type (the manifest column's), so whole-row fingerprints treat it as the live table's. */
+  columns: { name: string; expr: string; type: string }[];
 }
 
 export function proofOf(kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, primaryKey?: string): FileProof {
-  const bound = file.columns.map((c, i) => `${decoded(c)} AS _p${i}`);
+  const bound = file.columns.map((c, i) => `${decoded(c, format)} AS _p${i}`);
   const match = `${loadFrom(resolve(file.path), format, file.columns)} WITH ${bound.join(', ')}`;
   if (kind === 'node') {
     const pk = file.columns.findIndex((c) => c.name === primaryKey);
     if (pk < 0) throw new Error(`node file ${file.path}: primary key ${primaryKey} is not one of its columns`);
-    return { match, keys: [`_p${pk}`], columns: file.columns.map((c, i) => ({ name: c.name, expr: `_p${i}` })) };
+    return { match, keys: [`_p${pk}`], columns: file.columns.map((c, i) => ({ name: c.name, expr: `_p${i}`, type: c.type })) };
   }
   // Rel files start with the FROM and TO keys (relExports).
-  return { match, keys: ['_p0', '_p1'], columns: file.columns.slice(2).map((c, i) => ({ name: c.name, expr: `_p${i + 2}` })) };
+  return { match, keys: ['_p0', '_p1'], columns: file.columns.slice(2).map((c, i) => ({ name: c.name, expr: `_p${i + 2}`, type: c.type })) };
 }
 
 /**

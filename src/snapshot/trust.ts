@@ -68,7 +68,7 @@ export function manifestLoadProblems(m: Manifest): string[] {
       for (const c of Array.isArray(f.columns) ? f.columns : []) {
         if (c.name !== FROM_COLUMN && c.name !== TO_COLUMN && nameProblem(c.name)) out.push(`${at}: column ${nameProblem(c.name)}`);
         if (typeof c.type !== 'string' || !tryParseType(c.type).ok) out.push(`${at}: column ${c.name} has type ${JSON.stringify(c.type)}, not a Kuzu type`);
-        if (c.encoding !== 'native' && c.encoding !== 'encoded' && c.encoding !== 'list_text') out.push(`${at}: column ${c.name} has encoding ${JSON.stringify(c.encoding)}`);
+        if (c.encoding !== 'native' && c.encoding !== 'encoded' && c.encoding !== 'quoted' && c.encoding !== 'list_text') out.push(`${at}: column ${c.name} has encoding ${JSON.stringify(c.encoding)}`);
         // list_text is decoded by one CAST of the list type: only lists of integers or DATE (codec.ts).
         else if (c.encoding === 'list_text' && !/^(U?INT(8|16|32|64|128)|DATE)(\[\d*\])$/.test(String(c.type))) out.push(`${at}: column ${c.name} has encoding "list_text" for type ${JSON.stringify(c.type)}`);
       }

@@ -129,34 +129,63 @@ export class NilUuidError extends RefusedError {
 
 /**
  * Takes a backup of `dbPath` into `backupsDir/<id>/`: checkpoint, then one read of the file (a
- * clone hashed once, or a copy hashed as it is written), a manifest, and one rename of the private
- * folder it was built in. Resolves to its manifest. Throws RuntimeError E_NO_DATABASE,
+ * clone hashed once, or a kernel copy while the source is hashed: copyHashing), written whole or
+ * not at all by storeBackup. Resolves to its manifest. Throws RuntimeError E_NO_DATABASE,
  * E_DISK_FULL (no space in `backupsDir`) or E_BACKUP; nothing is left behind then.
  */
 export async function createBackup(dbPath: string, backupsDir: string, options: { reason: string; version?: string | null; now?: Date }): Promise<BackupManifest> {
   if (!fs.existsSync(dbPath)) throw new RuntimeError(`cannot back up ${dbPath}: it does not exist`, 'E_NO_DATABASE');
   await checkpoint(dbPath);
   const id = backupId(options.now ?? new Date(), options.reason);
-  // Copies of the database get its permissions, and their folders no wider (issue 16 item 7).
-  const mode = fileMode(dbPath);
-  let partial: string | null = null;
   try {
-    fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
-    // Built in a private folder (random name, exclusive, 0700), renamed to its id when whole.
-    partial = makePrivateDir(backupsDir, 'backup');
-    const target = path.join(partial, DB_FILE);
-    // One read of the source: a clone is hashed once (its blocks ARE the source's), a copy is
-    // hashed while it is written. The source cannot change meanwhile: it was just checkpointed
-    // and our lock is held. (Hashing source and copy separately cost a second full read.)
-    const { sha256: copySum, method } = await copyHashing(dbPath, target, mode);
-    // After a checkpoint there is no WAL; copy one anyway if a crash left it, so the copy is whole.
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
-    const manifest = finishBackup(partial, backupsDir, { id, source: dbPath, reason: options.reason, version: options.version ?? null, size: fs.statSync(target).size, sha256: copySum, method }, mode);
-    partial = null;
-    return manifest;
+    return await storeBackup(dbPath, backupsDir, id, async (partial, mode) => {
+      const target = path.join(partial, DB_FILE);
+      // One read of the source, the copy fsynced (copyHashing). The source cannot change
+      // meanwhile: it was just checkpointed and our lock is held.
+      const { sha256: copySum, method } = await copyHashing(dbPath, target, mode);
+      // After a checkpoint there is no WAL; copy one anyway if a crash left it, so the copy is whole.
+      for (const s of COMPANION_SUFFIXES) {
+        if (!fs.existsSync(dbPath + s)) continue;
+        copyFileExclusive(dbPath + s, target + s, mode);
+        fsyncPath(target + s);
+      }
+      return {
+        id,
+        created_at: new Date().toISOString(),
+        source: path.resolve(dbPath),
+        reason: options.reason,
+        version: options.version ?? null,
+        file: DB_FILE,
+        size: fs.statSync(target).size,
+        sha256: copySum,
+        method,
+      };
+    });
   } catch (err) {
-    if (partial) fs.rmSync(partial, { recursive: true, force: true });
     throw backupError(err, backupsDir);
+  }
+}
+
+/**
+ * Writes the backup folder `<backupsDir>/<id>/` whole or not at all, for every kind of backup
+ * (apply's, rollback's and import's through createBackup, and upgrade's of a database of another
+ * release): a private staging folder (random name, exclusive, 0700) that a planted symlink cannot
+ * redirect; `copy(partial, mode)` puts the database copy in it, durably (fsynced), and returns the
+ * backup.json record; then sealBackup. On any error the staging folder is removed and the error
+ * rethrown as it came (the caller words it). (Apply's backup kept at the swap is sealed the same
+ * way from a folder it made earlier: keepOriginalAsBackup.)
+ */
+export async function storeBackup<M extends { id: string }>(dbPath: string, backupsDir: string, id: string, copy: (partial: string, mode: number) => Promise<M>): Promise<M> {
+  const mode = fileMode(dbPath);
+  fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
+  const partial = makePrivateDir(backupsDir, 'backup');
+  try {
+    const record = await copy(partial, mode);
+    sealBackup(partial, backupsDir, record, mode);
+    return record;
+  } catch (err) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw err;
   }
 }
 
@@ -170,32 +199,18 @@ function backupError(err: unknown, backupsDir: string): unknown {
 }
 
 /**
- * Writes the manifest of the backup whose file (`DB_FILE`, already fsynced; a companion copied
- * beside it is fsynced here) sits in the private
- * folder `partial`, and renames the folder to `backupsDir/<id>`: from then on `list`, `rollback`
- * and recovery see it, complete. Both folders are fsynced (the file's name inside `partial`, then
- * the rename).
+ * Completes a backup folder: writes `record` as its backup.json beside the database copy already
+ * in the private folder `partial` (fsynced by the caller), fsyncs the folder, gives it the
+ * database's permissions (issue 16 item 7), renames it to `backupsDir/<record.id>` and makes the
+ * rename durable. From then on `list`, `rollback` and recovery see it, complete.
  */
-function finishBackup(partial: string, backupsDir: string, m: Omit<BackupManifest, 'created_at' | 'file'>, mode: number): BackupManifest {
-  const manifest: BackupManifest = {
-    id: m.id,
-    created_at: new Date().toISOString(),
-    source: path.resolve(m.source),
-    reason: m.reason,
-    version: m.version,
-    file: DB_FILE,
-    size: m.size,
-    sha256: m.sha256,
-    method: m.method,
-  };
-  for (const s of COMPANION_SUFFIXES) if (fs.existsSync(path.join(partial, DB_FILE + s))) fsyncPath(path.join(partial, DB_FILE + s));
-  writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', mode);
+function sealBackup(partial: string, backupsDir: string, record: { id: string }, mode: number): void {
+  writeFileExclusive(path.join(partial, MANIFEST), JSON.stringify(record, null, 2) + '\n', mode);
   fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
   fsyncPath(partial);
   fs.chmodSync(partial, folderModeFor(mode));
-  fs.renameSync(partial, path.join(backupsDir, m.id));
+  fs.renameSync(partial, path.join(backupsDir, record.id));
   fsyncPath(backupsDir);
-  return manifest;
 }
 
 /**
@@ -252,7 +267,7 @@ const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'E
  * into `p.partial` (the same inode: the bytes that were hashed, as the caller has just checked
  * that the file is unchanged since), or, where the file system refuses hard links, a copy hashed
  * as written that must match `p.sha256` (else E_CONCURRENT: the file changed under us). Then the
- * manifest and the rename (finishBackup). Resolves to the manifest. Throws E_DISK_FULL,
+ * manifest and the rename (sealBackup). Resolves to the manifest. Throws E_DISK_FULL,
  * E_CONCURRENT or E_BACKUP; `p.partial` is removed then (the database is untouched).
  */
 export async function keepOriginalAsBackup(p: PendingBackup): Promise<BackupManifest> {
@@ -269,7 +284,19 @@ export async function keepOriginalAsBackup(p: PendingBackup): Promise<BackupMani
       if (copied.sha256 !== p.sha256) throw new RuntimeError(`${p.source} changed during the apply (its sha256 is not the one read at the start); nothing was changed`, 'E_CONCURRENT', ['stop other writers and run apply again']);
       method = copied.method;
     }
-    return finishBackup(p.partial, p.backupsDir, { id: p.id, source: p.source, reason: p.reason, version: p.version, size: p.size, sha256: p.sha256, method }, p.mode);
+    const manifest: BackupManifest = {
+      id: p.id,
+      created_at: new Date().toISOString(),
+      source: path.resolve(p.source),
+      reason: p.reason,
+      version: p.version,
+      file: DB_FILE,
+      size: p.size,
+      sha256: p.sha256,
+      method,
+    };
+    sealBackup(p.partial, p.backupsDir, manifest, p.mode);
+    return manifest;
   } catch (err) {
     fs.rmSync(p.partial, { recursive: true, force: true });
     throw backupError(err, p.backupsDir);

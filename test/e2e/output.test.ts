@@ -122,8 +122,8 @@ describe('terminal and CI output of the built CLI', () => {
     expect(csv).toContain('\n3,"r, ""3""",open,1,N\n'); // title and state plain, score_text encoded (N = NULL)
     const manifest = JSON.parse(fs.readFileSync(path.join(snap, 'manifest.json'), 'utf8'));
     const cols = manifest.tables.find((t: any) => t.table === 'Requirement').files[0].columns;
-    expect(Object.fromEntries(cols.map((c: any) => [c.name, c.encoding]))).toEqual({ id: 'native', title: 'native', state: 'native', priority: 'native', score_text: 'encoded' });
-    expect(manifest.column_encodings.encoded).toMatch(/`N` is NULL/);
+    expect(Object.fromEntries(cols.map((c: any) => [c.name, c.encoding]))).toEqual({ id: 'native', title: 'native', state: 'native', priority: 'native', score_text: 'quoted' });
+    expect(manifest.column_encodings.quoted).toMatch(/`N` is NULL/);
     expect(fs.readFileSync(path.join(snap, 'README.md'), 'utf8')).toContain('| `nodes/Requirement.csv` | `score_text` (STRING) |');
     const restored = path.join(p.dir, 'restored.kuzu');
     expect(runCli(['import', '--version', 'v1.0.0', '--database', restored, '-c', p.yamlPath]).status).toBe(0);

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ResolvedConfig } from '../../src/config/config';
+import { emptySchema } from '../../src/core/model';
 import { KuzuEngine, withEngine } from '../../src/kuzu/engine';
 import { outputProblems } from './schemas';
 
@@ -120,4 +122,34 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     if (problems.length) throw new Error(`\`${args.join(' ')}\` --json output breaks its schema:\n${problems.join('\n')}`);
   }
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * A ResolvedConfig for library-level snapshot tests (exportSnapshot / importSnapshot): `database`
+ * with snapshots in `<dir>/migrations` and backups in `<dir>/backups`, no schema, default policy.
+ */
+export function snapshotTestConfig(dir: string, database: string): ResolvedConfig {
+  return {
+    file: path.join(dir, 'kuzu-migrate.yaml'),
+    dir,
+    version: 'v1.0.0',
+    engine: 'kuzu',
+    database,
+    migrations: path.join(dir, 'migrations'),
+    backups: path.join(dir, 'backups'),
+    environment: null,
+    policy: { allowDestructive: false, backupRetention: 10 },
+    checks: [],
+    schema: emptySchema(),
+    schemaFiles: [],
+    create: false,
+    databaseOrigin: 'from the test',
+    sources: {},
+    lint: { severity: {}, naming: {} },
+    protect: [],
+    unmanaged: [],
+    locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
+    targets: null,
+    queries: [],
+  } as ResolvedConfig;
 }

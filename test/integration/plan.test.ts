@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { loadConfig } from '../../src/config/config';
 import { planMigration } from '../../src/plan/planning';
 import { PlanDocument } from '../../src/core/plan';
+import { stringify } from 'yaml';
 import { loadDataset, makeDatabase, REPO_ROOT, runCli, tempDir } from '../helpers/db';
 import { baseSchema, clone, seededProject, YamlSchema } from '../helpers/project';
 
@@ -104,6 +105,22 @@ describe('each change kind is planned from a real database', () => {
   it('a narrowing cast is destructive and named as such', async () => {
     const plan = await planFor((s) => (s.nodes.Requirement.properties.score_text = 'INT64'));
     expect(plan.changes[0]).toMatchObject({ kind: 'alter_property_type', destructive: true, cast: 'checked', in_place: false, rows_affected: 2 });
+  });
+});
+
+describe('defaults are compiled once per statement, reported on every property', () => {
+  it('a default repeated across tables: each bad one found at its own line, the good ones pass', async () => {
+    const dir = tempDir('km-defaults-');
+    const yaml = path.join(dir, 'kuzu-migrate.yaml');
+    const table = (status: unknown) => ({ primary_key: 'id', properties: { id: 'INT64', status, note: { type: 'STRING', default: "'n/a'" } } });
+    // A, B and D declare the same wrong default (one prepared statement), C a good one of the same name.
+    const schema = { nodes: { A: table({ type: 'INT64', default: "'abc'" }), B: table({ type: 'INT64', default: "'abc'" }), C: table({ type: 'INT64', default: 7 }), D: table({ type: 'INT64', default: "'abc'" }) } };
+    fs.writeFileSync(yaml, stringify({ version: 'v1.0.0', database: './graph.kuzu', create: true, schema }));
+    const plan = await planMigration(loadConfig(yaml), { precheck: {} });
+    const bad = (plan.findings ?? []).filter((f) => f.code === 'default-invalid');
+    expect(bad.map((f) => `${f.table}.${f.property}`)).toEqual(['A.status', 'B.status', 'D.status']);
+    expect(new Set(bad.map((f) => f.source?.line)).size).toBe(3);
+    expect(bad.every((f) => f.severity === 'error' && /does not compile/.test(f.message))).toBe(true);
   });
 });
 

@@ -13,34 +13,9 @@ import { introspect } from '../../src/kuzu/introspect';
 import { exportSnapshot } from '../../src/snapshot/export';
 import { importSnapshot } from '../../src/snapshot/import';
 import { readManifest } from '../../src/snapshot/files';
-import { loadDataset, makeDatabase, tempDir } from '../helpers/db';
+import { loadDataset, makeDatabase, snapshotTestConfig, tempDir } from '../helpers/db';
 import { loadEdgeValues } from '../helpers/edge-values';
 
-function testConfig(dir: string, database: string): ResolvedConfig {
-  return {
-    file: path.join(dir, 'kuzu-migrate.yaml'),
-    dir,
-    version: 'v1.0.0',
-    engine: 'kuzu',
-    database,
-    migrations: path.join(dir, 'migrations'),
-    backups: path.join(dir, 'backups'),
-    environment: null,
-    policy: { allowDestructive: false, backupRetention: 10 },
-    checks: [],
-    schema: emptySchema(),
-    schemaFiles: [],
-    create: false,
-    databaseOrigin: 'from the test',
-    sources: {},
-    lint: { severity: {}, naming: {} },
-    protect: [],
-    unmanaged: [],
-    locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
-    targets: null,
-    queries: [],
-  } as ResolvedConfig;
-}
 
 async function snapshotState(dbPath: string) {
   return withEngine(dbPath, { readOnly: true }, async (e) => {
@@ -66,7 +41,7 @@ describe('snapshot round trip', () => {
       await e.query('CREATE NODE TABLE M(id INT64, big INT128, PRIMARY KEY(id))');
       await e.query(`CREATE (:M {id: 1, big: CAST('-170141183460469231731687303715884105728' AS INT128)})`);
     });
-    const config = testConfig(path.join(dir, 'min'), db);
+    const config = snapshotTestConfig(path.join(dir, 'min'), db);
     await expect(exportSnapshot(config, { version: 'v1.0.0' })).rejects.toThrow(/cannot export M\.big \(row with key \d+\): 1 row holds INT128's minimum/);
     expect(fs.readdirSync(config.migrations)).toEqual([]);
   });
@@ -74,7 +49,7 @@ describe('snapshot round trip', () => {
   for (const format of ['csv', 'parquet'] as const) {
     test(`${format}: identical content fingerprints after export and import`, async () => {
       const version = format === 'csv' ? 'v1.0.0' : 'v1.1.0';
-      const config = testConfig(dir, source);
+      const config = snapshotTestConfig(dir, source);
       const res = await exportSnapshot(config, { version, format });
       expect(res.rows).toBeGreaterThan(0);
       const manifest = readManifest(res.path);

@@ -22,7 +22,7 @@ import { withEngine } from '../../src/kuzu/engine';
 import { exportSnapshot } from '../../src/snapshot/export';
 import { importSnapshot } from '../../src/snapshot/import';
 import { cypherString } from '../../src/core/identifiers';
-import { makeDatabase, tempDir } from '../helpers/db';
+import { makeDatabase, snapshotTestConfig, tempDir } from '../helpers/db';
 
 type T =
   | { k: 'leaf'; name: 'INT64' | 'INT32' | 'INT128' | 'DOUBLE' | 'STRING' | 'BOOL' | 'DATE' | 'UUID' }
@@ -111,16 +111,6 @@ function longList(t: T): string | null {
 const ROWS = 4200;
 const EDGE_ROWS = [2047, 2048, 4095, 4096];
 
-function config(dir: string, database: string): ResolvedConfig {
-  return {
-    file: path.join(dir, 'kuzu-migrate.yaml'), dir, version: 'v1.0.0', engine: 'kuzu', database,
-    migrations: path.join(dir, 'migrations'), backups: path.join(dir, 'backups'), environment: null,
-    policy: { allowDestructive: false, backupRetention: 10 }, checks: [], schema: emptySchema(), schemaFiles: [],
-    lint: { severity: {}, naming: {} }, protect: [], unmanaged: [], targets: null, create: false, databaseOrigin: 'from the test', sources: {},
-    locations: { tables: {}, properties: {}, sections: { schema: { file: 'kuzu-migrate.yaml', line: 1, column: 1 } } },
-    queries: [],
-  } as ResolvedConfig;
-}
 
 const JUDGE = 'MATCH (n:T) RETURN count(*) AS rows, CAST(sum(CASE WHEN n.c IS NULL THEN CAST(0 AS UINT64) ELSE hash({k: n.id, v: n.c}) END) AS STRING) AS h, sum(CASE WHEN n.c IS NULL THEN 1 ELSE 0 END) AS nulls';
 
@@ -146,7 +136,7 @@ test('every generated column survives export csv/parquet → import, or export r
           if (long) await e.query(`MATCH (n:T {id: 4094}) SET n.c = ${long}`);
         });
         const want = await judge(db);
-        const cfg = config(dir, db);
+        const cfg = snapshotTestConfig(dir, db);
         for (const [format, version] of [['csv', 'v1.0.1'], ['parquet', 'v1.0.2']] as const) {
           try {
             await exportSnapshot(cfg, { version, format });

@@ -4,8 +4,11 @@ import { ExitCode, KuzuMigrateError } from '../../src/core/errors';
 import { renderChangelog } from '../../src/snapshot/changelog';
 import { columnCodec, escapeText, unescapeText } from '../../src/snapshot/codec';
 import { manifestProblem, nodeFilePath, relFilePath } from '../../src/snapshot/manifest';
+import { fingerprintStyle, rowEntry } from '../../src/snapshot/content';
 import { checkVersionName, compareVersions, previousVersion, versionDir } from '../../src/snapshot/version-name';
 import { cypherStatements } from '../../src/snapshot/import';
+import { adaptStatement, exactFloatText } from '../../src/engines/dialect';
+import { findRelease } from '../../src/engines/releases';
 
 describe('version names', () => {
   test.each(['v1.0.0', 'v0.0.1', 'v10.20.30'])('%s is valid', (v) => expect(checkVersionName(v)).toBe(v));
@@ -41,24 +44,24 @@ describe('codec classification', () => {
   test.each([
     ['INT64', 'csv', 'native'],
     ['INT64', 'parquet', 'native'],
-    ['DOUBLE', 'csv', 'encoded'],
+    ['DOUBLE', 'csv', 'quoted'],
     ['DOUBLE', 'parquet', 'native'],
-    ['STRING', 'csv', 'encoded'],
+    ['STRING', 'csv', 'quoted'],
     ['STRING', 'parquet', 'native'],
-    ['INT128', 'parquet', 'encoded'],
-    ['DECIMAL(18, 4)', 'parquet', 'encoded'],
-    ['INTERVAL', 'parquet', 'encoded'],
-    ['STRUCT(a STRING, b STRUCT(c INT64))', 'parquet', 'encoded'],
-    ['UUID', 'parquet', 'encoded'],
+    ['INT128', 'parquet', 'quoted'],
+    ['DECIMAL(18, 4)', 'parquet', 'quoted'],
+    ['INTERVAL', 'parquet', 'quoted'],
+    ['STRUCT(a STRING, b STRUCT(c INT64))', 'parquet', 'quoted'],
+    ['UUID', 'parquet', 'quoted'],
     // Lists without a list lambda where a format allows (lambdas are wrong past 2,048 elements).
     ['INT64[]', 'parquet', 'native'],
     ['FLOAT[1536]', 'parquet', 'native'],
     ['STRING[][]', 'parquet', 'native'],
-    ['INT128[]', 'parquet', 'encoded'],
+    ['INT128[]', 'parquet', 'quoted'],
     ['INT64[]', 'csv', 'list_text'],
     ['DATE[3]', 'csv', 'list_text'],
-    ['INT64[][]', 'csv', 'encoded'],
-    ['DOUBLE[]', 'csv', 'encoded'],
+    ['INT64[][]', 'csv', 'quoted'],
+    ['DOUBLE[]', 'csv', 'quoted'],
   ] as const)('%s in %s is %s', (type, format, mode) => expect(columnCodec(type, format).mode).toBe(mode));
 });
 
@@ -86,7 +89,25 @@ describe('manifest checks', () => {
   const ok = { format_version: 1, files: [{ path: 'nodes/A.csv' }], tables: [], schema: { nodes: [], rels: [] } };
   test('accepts a well-formed manifest', () => expect(manifestProblem(ok)).toBeNull());
   test.each(['../x', '/etc/passwd', 'a/../../b'])('refuses file path %s', (p) => expect(manifestProblem({ ...ok, files: [{ path: p }] })).toMatch(/leaves the version folder/));
-  test('refuses another format version', () => expect(manifestProblem({ ...ok, format_version: 2 })).toMatch(/format_version/));
+  test('reads format 1 (per-property fingerprints, `encoded` nested values) and 2 (whole-row, `quoted`)', () => {
+    expect(manifestProblem({ ...ok, format_version: 1 })).toBeNull();
+    expect(manifestProblem({ ...ok, format_version: 2 })).toBeNull();
+  });
+  test.each([3, 0, '2', undefined])('refuses format_version %p', (v) => expect(manifestProblem({ ...ok, format_version: v })).toMatch(/format_version/));
+});
+
+describe('manifest fingerprint style (format 2 whole-row, format 1 per property)', () => {
+  const fp = (keys: string[]) => ({ table: 'T', kind: 'node' as const, rows: 3, properties: Object.fromEntries(keys.map((k) => [k, { hash: '1', non_null: 3 }])) });
+  test.each([
+    [['_row'], 'row'],
+    [['_keys', 'a', 'b'], 'columns'],
+    // A format-1 table without properties still has its keys entry.
+    [['_keys'], 'columns'],
+    // A property named _row beside the keys is format 1's.
+    [['_keys', '_row'], 'columns'],
+  ] as const)('%j is %s', (keys, style) => expect(fingerprintStyle(fp([...keys]))).toBe(style));
+  test('rowEntry is what rowFingerprintTable returns: rows as non_null under _row', () =>
+    expect(rowEntry('T', 'rel', 5, '42')).toEqual({ table: 'T', kind: 'rel', rows: 5, properties: { _row: { hash: '42', non_null: 5 } } }));
 });
 
 test('schema.cypher splits into statements', () => {
@@ -94,4 +115,24 @@ test('schema.cypher splits into statements', () => {
     "CREATE NODE TABLE `A` (`x` STRING DEFAULT 'a;b', PRIMARY KEY (`x`))",
     "COMMENT ON TABLE `A` IS 'c'",
   ]);
+});
+
+describe('engine dialect: to_json for releases without it', () => {
+  const old = findRelease('kuzu@0.10.1')!;
+  test('every to_json(...) the codec writes is replaced, whatever its argument', () => {
+    const codec = columnCodec('STRUCT(x DOUBLE, y DOUBLE[])', 'csv');
+    const statement = `COPY (MATCH (n:T) RETURN ${codec.encode('n.`odd name`')}) TO 'f.csv'`;
+    expect(statement).toMatch(/to_json\(/);
+    const adapted = adaptStatement(old, statement);
+    expect(adapted).not.toMatch(/to_json\(/i);
+    expect(adapted).toContain(exactFloatText("struct_extract(_km_v0, 'x')"));
+    expect(adapted).toContain(exactFloatText('_km_v1'));
+  });
+  test('parentheses inside string literals do not end the argument', () => {
+    expect(adaptStatement(old, "RETURN to_json(f(')', x)) AS a, to_json(y) AS b")).toBe(`RETURN ${exactFloatText("f(')', x)")} AS a, ${exactFloatText('y')} AS b`);
+  });
+  test('a release with to_json keeps the statement', () => {
+    const s = 'RETURN to_json(1.5)';
+    expect(adaptStatement(findRelease('kuzu@0.11.3')!, s)).toBe(s);
+  });
 });
