@@ -4,7 +4,8 @@
  *   integration  real Kuzu databases in temporary folders, through the library
  *   e2e          the built CLI (bin/run.js over dist/) as users run it
  * ts-jest only transpiles (isolatedModules): type errors in tests are caught once, by
- * `npm run typecheck` (tsc over src and test), instead of once per test file and worker.
+ * `npm run typecheck` (tsc -b over test, against src's declarations; the build checked src),
+ * instead of once per test file and worker.
  */
 const transform = {
   '^.+\\.ts$': [
@@ -25,6 +26,9 @@ const project = (name, timeout, extra = {}) => ({
 // The other engine releases, installed (or found in the cache) once before any file of these
 // projects starts; `npm run test:unit` never needs them.
 const engines = { globalSetup: '<rootDir>/test/global-setup.ts' };
+// KM_CPU_LOG=file: every test's CPU seconds (jest worker, and the CLI and engine processes it
+// started and reaped) appended to that file, to find where a slow file spends (test/cpu-profile.js).
+const profile = process.env.KM_CPU_LOG ? { setupFilesAfterEnv: ['<rootDir>/test/cpu-profile.js'] } : {};
 
 module.exports = {
   testTimeout: 120000,
@@ -34,5 +38,5 @@ module.exports = {
   // Slowest files first (test/timings.json when jest has no timings of its own: a fresh clone),
   // so that both workers finish together.
   testSequencer: '<rootDir>/test/sequencer.js',
-  projects: [project('unit', 10000), project('integration', 120000, engines), project('e2e', 120000, engines)],
+  projects: [project('unit', 10000), project('integration', 120000, { ...engines, ...profile }), project('e2e', 120000, { ...engines, ...profile })],
 };

@@ -17,9 +17,18 @@ import * as planImpl from './core/plan';
 import * as exportImpl from './snapshot/export';
 import * as importImpl from './snapshot/import';
 import * as upgradeImpl from './upgrade/upgrade';
+import * as initImpl from './api/init';
+import * as queriesImpl from './api/queries';
+import * as inspectImpl from './snapshot/inspect';
+import * as doctorImpl from './snapshot/doctor';
+import * as lockImpl from './state/lock';
+import * as engineImpl from './kuzu/engine';
+import * as lintImpl from './core/lint/analyze';
 
 // ---- configuration ------------------------------------------------------------------------
-export { loadConfig, validateConfig, schemaToYaml, isValidVersionName } from './config/config';
+export { loadConfig, validateConfig } from './config/config';
+export { schemaToYaml } from './config/to-yaml';
+export { isValidVersionName } from './core/version-name';
 export type { ResolvedConfig, Policy, Check, LoadOptions } from './config/config';
 
 // ---- the schema model and the plan ---------------------------------------------------------
@@ -85,7 +94,21 @@ export const buildPlan: typeof planImpl.buildPlan = planImpl.buildPlan;
  */
 export const planMigration: typeof planningImpl.planMigration = planningImpl.planMigration;
 export type { PlanOptions } from './plan/planning';
-export { introspectDatabase } from './api/init';
+/**
+ * The live schema of an existing database, read-only (what `init` declares from): node and rel
+ * tables with their properties, defaults, comments, connections and multiplicities, indexes,
+ * sequences and macros, as the model types describe them.
+ *
+ * @param dbPath the database file (a path; opened read-only with the configured engine)
+ * @returns Schema `{ nodes: NodeTable[], rels: RelTable[], indexes?, sequences?, macros? }`
+ * @throws RuntimeError E_STORAGE_VERSION / E_ENGINE_MISMATCH / E_ENGINE (1) for a database of
+ *   another release or engine, or one Kuzu cannot open; LockedError E_LOCKED (4) when another
+ *   process holds the file
+ * @example
+ *   const live = await introspectDatabase('db/graph.kuzu');
+ *   console.log(schemaToYaml(live));
+ */
+export const introspectDatabase: typeof initImpl.introspectDatabase = initImpl.introspectDatabase;
 
 // ---- apply, recover, rollback --------------------------------------------------------------
 /**
@@ -113,7 +136,33 @@ export { introspectDatabase } from './api/init';
  *   console.log(result.status, result.backup_id, `${result.duration_ms} ms`);
  */
 export const applyMigration: typeof applyImpl.applyMigration = applyImpl.applyMigration;
+/**
+ * Settles an apply or upgrade interrupted by a crash or kill, from the journal beside the database
+ * (`<db>.journal.json`), deciding by the live file's content: the new database is kept when it is
+ * the one the apply verified, otherwise the original is put back. `applyMigration`, `rollback` and
+ * `upgradeDatabase` call it first; the `recover` command calls it alone.
+ *
+ * @param dbPath the database file
+ * @param backupsDir the backups folder (default: the one the journal names)
+ * @returns RecoveryResult `{ apply_id, outcome: 'completed' | 'rolled_back' | 'restored', message }`,
+ *   or null when nothing was interrupted
+ * @throws RuntimeError E_BUSY (1) when the interrupted operation's process still runs; E_RECOVER (1)
+ *   when the live file is not the database the apply built and its backup is missing
+ * @example
+ *   const r = await recoverInterrupted('db/graph.kuzu', 'backups');
+ *   if (r) console.log(r.outcome, r.message);
+ */
 export const recoverInterrupted: typeof applyImpl.recoverInterrupted = applyImpl.recoverInterrupted;
+/**
+ * Whether the destructive change `c` is covered by an allowance: `true` allows every change, a
+ * list allows the named tables (`'Table'`, which covers its properties) and properties
+ * (`'Table.prop'`). Pure; what apply uses for `allowDestructive`.
+ *
+ * @returns boolean
+ * @throws nothing
+ * @example
+ *   const blocked = plan.changes.filter((c) => c.destructive && !isAllowed(c, ['Component.owner']));
+ */
 export const isAllowed: typeof applyImpl.isAllowed = applyImpl.isAllowed;
 export type { ApplyOptions, ApplyResult, ApplyEvent, ApplyPhase, ApplyStagePhase, RecoveryResult, StepReport, StepStatus } from './apply/apply';
 
@@ -140,7 +189,21 @@ export type { RollbackOptions, RollbackResult, RollbackTarget, RollbackSelector 
 // ---- plan findings (what apply would refuse or fail on, found by plan) ------------------------
 export { FINDING_CODES } from './core/findings';
 export type { Finding, FindingCode, Severity as FindingSeverity, SourceLocation as FindingSource } from './core/findings';
-export { unlock } from './state/lock';
+/**
+ * Removes the migration lock `id` (`<db>.lock`) left by a process that is gone. Refused when the
+ * lock is another one, or is held by a process still running on this host (unless `force`).
+ *
+ * @param dbPath the database file
+ * @param id the lock id as an error or `doctor` printed it
+ * @param force remove it even when its process still runs here
+ * @returns LockInfo of the removed lock `{ id, pid, host, command, started_at (ISO 8601) }`
+ * @throws UsageError (64) when the database is not locked or the id is another lock's;
+ *   LockedError E_LOCKED (4) when its process still runs and `force` is not set
+ * @example
+ *   const removed = unlock('db/graph.kuzu', '20261130T101500-3f2a');
+ *   console.log(`removed the lock of ${removed.command} (pid ${removed.pid})`);
+ */
+export const unlock: typeof lockImpl.unlock = lockImpl.unlock;
 
 // ---- snapshots -----------------------------------------------------------------------------
 /**
@@ -176,17 +239,112 @@ export type { ExportOptions, ExportResult } from './snapshot/export';
 export const importSnapshot: typeof importImpl.importSnapshot = importImpl.importSnapshot;
 export type { ImportOptions, ImportResult } from './snapshot/import';
 export type { Manifest } from './snapshot/manifest';
-export { listSnapshots, diffVersions, renderDiffText, renderDiffMarkdown, verifyDatabase } from './snapshot/inspect';
+/**
+ * What there is to go back to: the snapshots under `config.migrations`, the backups, and the apply
+ * history (the database's history table merged with backups/history.jsonl). Read-only; a missing
+ * database still lists snapshots and backups (`live_fingerprint: null`).
+ *
+ * @param config from loadConfig
+ * @returns ListResult `{ migrations, database, live_fingerprint, versions: VersionInfo[] ({ version,
+ *   created_at, format, rows, bytes (on disk), current, … }), backups: BackupInfo[] ({ id, path,
+ *   created_at, reason, bytes }), history, warnings }`
+ * @throws only an unexpected I/O error: a database that cannot be read (locked, another release)
+ *   is a line in `warnings`, and the snapshots and backups are still listed
+ * @example
+ *   const { versions } = await listSnapshots(loadConfig('kuzu-migrate.yaml'));
+ *   for (const v of versions) console.log(v.version, v.rows, v.current ? '(current)' : '');
+ */
+export const listSnapshots: typeof inspectImpl.listSnapshots = inspectImpl.listSnapshots;
+/**
+ * The schema changes between two sides, each a snapshot version, the live database or the
+ * declaration, as semantic changes and a unified diff of their schema.cypher. Read-only. Declared
+ * renames that do not apply between the two sides are ignored with a warning (drop + create).
+ *
+ * @param config from loadConfig
+ * @param from `{ kind: 'version', version: 'vX.Y.Z' } | { kind: 'live' } | { kind: 'declared' }`
+ * @param to the same
+ * @returns VersionDiffResult `{ from, to (labels), changes: Change[], patch (unified diff text), warnings }`
+ * @throws RuntimeError E_NO_VERSION (1) for a version without a snapshot, E_NO_DATABASE (1) for
+ *   `live` without a database, E_MANIFEST (1) for a damaged manifest
+ * @example
+ *   const d = await diffVersions(config, { kind: 'version', version: 'v1.0.0' }, { kind: 'declared' });
+ *   console.log(renderDiffText(d));
+ */
+export const diffVersions: typeof inspectImpl.diffVersions = inspectImpl.diffVersions;
+/** A diff result as text for a terminal: one line a change with its reason, then the patch. Pure. */
+export const renderDiffText: typeof inspectImpl.renderDiffText = inspectImpl.renderDiffText;
+/** A diff result as GitHub Markdown (a ```diff block, the patch folded in a details element). Pure. */
+export const renderDiffMarkdown: typeof inspectImpl.renderDiffMarkdown = inspectImpl.renderDiffMarkdown;
+/**
+ * Verifies the live database, read-only, against the declaration or a snapshot (`version`): the
+ * schema, row counts and content fingerprints per table (against a snapshot), indexes that answer,
+ * sequences not behind, and the YAML's `checks:` through the same evaluator apply uses.
+ *
+ * @param config from loadConfig
+ * @param options `{ version?: 'vX.Y.Z', onEvent?: (e: { phase, message, rows? }) => void }`
+ * @returns VerifyResult `{ ok, database, against ('declaration' or the version), checks: { name, ok,
+ *   problems: string[] }[] }`; a failed check is `ok: false`, not an exception
+ * @throws RuntimeError E_NO_DATABASE, E_NO_VERSION, E_MANIFEST (1); LockedError E_LOCKED (4);
+ *   ConfigError E_CHECK_NOT_READ_ONLY (65) for a check that is not one read-only query
+ * @example
+ *   const r = await verifyDatabase(loadConfig('kuzu-migrate.yaml'), { version: 'v1.2.0' });
+ *   for (const c of r.checks.filter((x) => !x.ok)) console.log(c.name, c.problems.join('; '));
+ */
+export const verifyDatabase: typeof inspectImpl.verifyDatabase = inspectImpl.verifyDatabase;
 export type { ListResult, VersionInfo, BackupInfo, DiffSide, VersionDiffResult, VerifyResult, VerifyCheck } from './snapshot/inspect';
-export { runDoctor } from './snapshot/doctor';
-/** Times and profiles the YAML's declared `queries:` on the live database, read-only (docs/queries.md). */
-export { benchQueries } from './api/queries';
+/**
+ * Read-only health report of a project: the configuration, the database file (engine, storage
+ * version, size, file system), the lock, an interrupted operation's journal, leftovers of killed
+ * runs, backups and snapshots (checksums), free disk space against what an apply would need.
+ *
+ * @param config from loadConfig
+ * @returns DoctorResult `{ ok (no item is 'error'), items: { name, status: 'ok' | 'warning' |
+ *   'error', detail }[] }`; a problem is an item, not an exception
+ * @throws nothing for what it inspects (each problem is an item); only an unexpected I/O error
+ * @example
+ *   const r = await runDoctor(loadConfig('kuzu-migrate.yaml'));
+ *   for (const i of r.items) if (i.status !== 'ok') console.log(i.status, i.name, i.detail);
+ */
+export const runDoctor: typeof doctorImpl.runDoctor = doctorImpl.runDoctor;
+/**
+ * Times and profiles the YAML's declared `queries:` on the live database, read-only
+ * (docs/queries.md), and judges them against their declared result and tolerances and against the
+ * timings the last apply recorded.
+ *
+ * @param config from loadConfig
+ * @param options `{ runs?: number (measured runs per query, default 5), warmup?: number (default 1),
+ *   onQuery?: (q) => void }`
+ * @returns QueriesResult `{ database, runs, warmup, baseline, ok, queries: QueryReport[] (name,
+ *   median_ms, min_ms, max_ms, p90_ms, baseline_ms in milliseconds, rows, value, operators,
+ *   verdict: { ok, problems, notes, slowdown }, error) }`
+ * @throws RuntimeError E_NO_DATABASE (1); ConfigError E_CHECK_NOT_READ_ONLY (65) for a query that
+ *   is not read-only; LockedError E_LOCKED (4)
+ * @example
+ *   const r = await benchQueries(loadConfig('kuzu-migrate.yaml'), { runs: 10 });
+ *   for (const q of r.queries) console.log(q.name, q.median_ms, 'ms');
+ */
+export const benchQueries: typeof queriesImpl.benchQueries = queriesImpl.benchQueries;
 export type { QueriesResult, QueryReport } from './core/render-queries';
 export type { DeclaredQuery, QueryRun, QueryVerdict, ProfileOperator } from './core/queries';
 export type { DoctorItem, DoctorResult, DoctorStatus } from './snapshot/doctor';
 
 // ---- engines and upgrade -------------------------------------------------------------------
-export { configureEngine, loadEngine, configuredEngine, engineVersion } from './kuzu/engine';
+/**
+ * Chooses the engine this process opens databases with: `'kuzu'` (the bundled Kuzu 0.11.3, the
+ * default) or `'ladybug'` (LadybugDB, installed into the engine cache on first use with
+ * `setup.approveInstall`'s consent). Nothing is loaded until a database is opened. One native
+ * engine per process: two crash it.
+ *
+ * @param kind `'kuzu' | 'ladybug'`
+ * @param setup `{ approveInstall?: (release) => Promise<boolean>, enginesDir?: string, onInstall?: (e) => void }`
+ * @returns EngineRelease `{ id, engine, version, storageVersion, capabilities, … }`
+ * @throws RuntimeError E_ENGINE_CONFLICT (1) when this process already loaded another engine
+ * @example
+ *   configureEngine('ladybug', { approveInstall: async () => true });
+ *   const plan = await planMigration(loadConfig('kuzu-migrate.yaml'));
+ */
+export const configureEngine: typeof engineImpl.configureEngine = engineImpl.configureEngine;
+export { loadEngine, configuredEngine, engineVersion } from './kuzu/engine';
 export type { EngineSetup } from './kuzu/engine';
 export type { EngineRelease, EngineCapabilities } from './engines/releases';
 
@@ -222,9 +380,17 @@ export type { ErrorCode, ErrorSpec, ExitCodeValue, Diagnostic } from './core/err
  * The lint analyzer, pure: a plan (and optional facts counted in the database) → coded findings.
  * `planMigration` already fills `plan.lint` with it; call it directly to lint a plan built with
  * `buildPlan` (e.g. against another declaration, as `lint --base` does).
+ *
+ * @param plan a PlanDocument (its changes, rebuilt_tables, desired_schema, rewrite_strategy, database_exists)
+ * @param ctx `{ settings?: per-rule severity, policy?, protect?: ('Table' | 'Table.prop')[], facts?: rows
+ *   counted in the database, locate?: where a table or property is declared }`
  * @returns LintReport `{ findings: LintFinding[] (errors first), summary: {error, warning, notice}, estimate? }`
+ * @throws nothing: findings are data
+ * @example
+ *   const report = analyzePlan(buildPlan(input));
+ *   for (const f of report.findings) console.log(f.severity, f.code, f.message);
  */
-export { analyzePlan } from './core/lint/analyze';
+export const analyzePlan: typeof lintImpl.analyzePlan = lintImpl.analyzePlan;
 export type { LintFinding, LintReport, LintFacts, LintContext, SourceLocation, RebuildEstimate } from './core/lint/analyze';
 export { LINT_RULES } from './core/lint/codes';
 export type { LintRule, LintSettings, Severity } from './core/lint/codes';

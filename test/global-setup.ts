@@ -17,6 +17,9 @@ export const TEST_RELEASES = ['kuzu@0.9.0', 'kuzu@0.10.1', 'ladybug'];
 
 export default async function globalSetup(): Promise<void> {
   const dir = process.env.KUZU_MIGRATE_ENGINES_DIR ?? path.resolve(__dirname, '..', '.engines');
+  // The workers jest starts next, and every CLI a test spawns (runCli passes process.env on),
+  // inherit it: no test reads the user's engine cache (~/.cache/kuzu-migrate), only the clone's.
+  process.env.KUZU_MIGRATE_ENGINES_DIR = dir;
   for (const name of TEST_RELEASES) {
     const release = findRelease(name);
     if (!release) throw new Error(`test/global-setup.ts: unknown release ${name}`);

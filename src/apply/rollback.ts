@@ -23,22 +23,30 @@ import { acquireLock } from '../state/lock';
 import { realDatabasePath } from '../state/paths';
 
 export interface RollbackTarget {
+  /** The version restored. */
   version: string;
   /** `backup`: restore the backup the next apply took; `snapshot`: import migrations/<version>. */
   source: 'backup' | 'snapshot';
+  /** The backup restored, for source backup. */
   backup_id: string | null;
   /** When the state being restored was captured. */
   captured_at: string;
+  /** For people. */
   description: string;
 }
 
 export interface RollbackResult {
+  /** rolled_back; no_changes (already at that version); aborted (declined). */
   status: 'rolled_back' | 'no_changes' | 'aborted';
+  /** The version asked for. */
   version: string;
+  /** Absolute path of the database. */
   database: string;
+  /** What was restored, or null. */
   target: RollbackTarget | null;
   /** Backup of the database as it was before the rollback. */
   backup_id: string | null;
+  /** An interrupted apply settled before this command ran, or null. */
   recovered: RecoveryResult | null;
 }
 

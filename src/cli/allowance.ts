@@ -9,3 +9,11 @@ export function parseAllowance(v: string | undefined): boolean | string[] {
   if (v === '' || v === 'all' || v === 'true') return true;
   return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
+
+/**
+ * The command line with a bare `--allow-destructive` written as `--allow-destructive=all`: oclif
+ * has no optional flag values, so plan and apply rewrite it before parsing.
+ */
+export function bareAllowDestructive(argv: string[]): string[] {
+  return argv.map((a) => (a === '--allow-destructive' ? '--allow-destructive=all' : a));
+}

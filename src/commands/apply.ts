@@ -11,7 +11,7 @@ import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan'
 import { renderText } from '../core/render';
 import { parsePlanFile } from '../core/plan-integrity';
 import { confirmOnTerminal, trapSignals } from '../cli/interact';
-import { parseAllowance } from '../cli/allowance';
+import { bareAllowDestructive, parseAllowance } from '../cli/allowance';
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the live database match the declared schema, atomically and with a backup.';
@@ -56,8 +56,7 @@ exit 130/143. A second apply on the same database gets exit 4.`;
   };
 
   public override async init(): Promise<void> {
-    // oclif has no optional flag values: a bare --allow-destructive means "all".
-    this.argv = this.argv.map((a) => (a === '--allow-destructive' ? '--allow-destructive=all' : a));
+    this.argv = bareAllowDestructive(this.argv);
     await super.init();
   }
 

@@ -9,7 +9,7 @@ import { ExitCode } from '../core/errors';
 import { PlanDocument, REWRITE_STRATEGIES, RewriteStrategy } from '../core/plan';
 import { renderMarkdown, renderText } from '../core/render';
 import { blockingFindings } from '../core/findings';
-import { parseAllowance } from '../cli/allowance';
+import { bareAllowDestructive, parseAllowance } from '../cli/allowance';
 import { policyVerdict } from '../cli/policy-verdict';
 
 export default class Plan extends BaseCommand<typeof Plan> {
@@ -53,7 +53,7 @@ if it was made for another database, environment or tool version, or if it was e
   };
 
   public override async init(): Promise<void> {
-    this.argv = this.argv.map((a) => (a === '--allow-destructive' ? '--allow-destructive=all' : a));
+    this.argv = bareAllowDestructive(this.argv);
     await super.init();
   }
 

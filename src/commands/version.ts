@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BaseCommand } from '../cli/base';
-import { RELEASES } from '../engines/releases';
+import { findRelease, RELEASES } from '../engines/releases';
 import { enginesDir, installedPath } from '../engines/install';
 import { configureEngine, engineStorageVersion, engineVersion, loadEngine } from '../kuzu/engine';
 import { TOOL_VERSION } from '../version';
@@ -34,7 +34,7 @@ Nothing is installed or opened.`;
   public async run(): Promise<VersionResult> {
     configureEngine('kuzu');
     await loadEngine(); // the bundled Kuzu: reports its own version, not what we expect it to be
-    const lady = RELEASES.find((r) => r.engine === 'ladybug')!;
+    const lady = findRelease('ladybug')!;
     const dir = enginesDir();
     const r: VersionResult = {
       'kuzu-migrate': TOOL_VERSION,

@@ -38,6 +38,11 @@ function defaultValue(expr: string): string | boolean | Scalar {
   return expr;
 }
 
+/**
+ * A kuzu-migrate.yaml declaring `schema` (what `init` writes): the header's keys (version,
+ * database, engine, …) and then nodes:, rels:, indexes:, sequences:, macros:, with a comment where
+ * introspection could not read something exactly. Pure; the text loads back to the same schema.
+ */
 export function schemaToYaml(schema: Schema, header: YamlHeader): string {
   const doc = new Document();
   const node = <T>(v: T) => doc.createNode(v);

@@ -38,6 +38,7 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** One configuration problem as `file:line:column: message (expected …)` and an indented hint line. Pure. */
 export function formatDiagnostic(d: Diagnostic): string {
   let s = `${d.file}:${d.line}:${d.column}: ${d.message}`;
   if (d.expected) s += ` (expected ${d.expected})`;
@@ -174,6 +175,7 @@ export class ConfigError extends KuzuMigrateError {
   }
 }
 
+/** The command line was wrong (a flag, an argument, a version name): E_USAGE, exit 64. */
 export class UsageError extends KuzuMigrateError {
   constructor(message: string, hints: string[] = []) {
     super(message, 'E_USAGE', hints);

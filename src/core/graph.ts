@@ -18,7 +18,7 @@ export interface GraphNode {
   key: string | null;
   mark: GraphMark;
   /** A rel table dropped by the plan: its endpoints are not in the plan, so it is drawn as a box. */
-  droppedRel?: boolean;
+  dropped_rel?: boolean;
 }
 
 export interface GraphEdge {
@@ -100,7 +100,7 @@ export function planGraph(plan: PlanDocument, options: PlanGraphOptions = {}): S
   for (const c of plan.changes) {
     if (c.kind === 'drop_table') {
       if (c.table_kind === 'node') nodes.push({ name: c.table, key: null, mark: 'dropped' });
-      else nodes.push({ name: c.table, key: null, mark: 'dropped', droppedRel: true });
+      else nodes.push({ name: c.table, key: null, mark: 'dropped', dropped_rel: true });
     } else if (c.kind === 'drop_connection') {
       const conn = c.from as Connection;
       for (const end of [conn.from, conn.to]) {
@@ -157,8 +157,8 @@ export function renderMermaid(g: SchemaGraph): string {
     return ids.get(k)!;
   };
   for (const n of g.nodes) {
-    const label = `<b>${mermaidText(n.name)}</b>${markSuffix(n.mark)}` + (n.key ? `<br/>key ${mermaidText(n.key)}` : n.droppedRel ? '<br/>rel table' : '');
-    const shape = n.droppedRel ? [`([`, `])`] : ['[', ']'];
+    const label = `<b>${mermaidText(n.name)}</b>${markSuffix(n.mark)}` + (n.key ? `<br/>key ${mermaidText(n.key)}` : n.dropped_rel ? '<br/>rel table' : '');
+    const shape = n.dropped_rel ? [`([`, `])`] : ['[', ']'];
     out.push(`  ${id(n.name)}${shape[0]}"${label}"${shape[1]}`);
   }
   // Endpoints a rel table names but the node list lacks (cannot happen in a valid schema) still draw.
@@ -191,8 +191,8 @@ export function renderDot(g: SchemaGraph): string {
   const out: string[] = ['digraph schema {', '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];', '  edge [fontname="Helvetica"];'];
   for (const n of g.nodes) {
     const style = n.mark === 'unchanged' ? '' : `, fillcolor=${dotString(MARK_STYLE[n.mark].fill)}, color=${dotString(MARK_STYLE[n.mark].stroke)}`;
-    const label = n.name + markSuffix(n.mark) + (n.key ? `\nkey ${n.key}` : n.droppedRel ? '\nrel table' : '');
-    out.push(`  ${dotString(n.name)} [label=${dotString(label)}${n.droppedRel ? ', shape=oval' : ''}${style}];`);
+    const label = n.name + markSuffix(n.mark) + (n.key ? `\nkey ${n.key}` : n.dropped_rel ? '\nrel table' : '');
+    out.push(`  ${dotString(n.name)} [label=${dotString(label)}${n.dropped_rel ? ', shape=oval' : ''}${style}];`);
   }
   for (const e of g.edges) {
     const label = e.name + (e.multiplicity ? ` ${multiplicityLabel(e.multiplicity)}` : '') + markSuffix(e.mark);

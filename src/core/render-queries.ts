@@ -17,13 +17,17 @@ export interface QueryReport extends ProfiledRun {
 }
 
 export interface QueriesResult {
+  /** The database, opened read-only. */
   database: string;
+  /** Measured runs per query. */
   runs: number;
+  /** Unmeasured runs before them. */
   warmup: number;
   /** The apply whose recorded timings the medians are compared with (max_slowdown), or null. */
   baseline: { apply_id: string; version: string; applied_at: string } | null;
   /** False when any query failed, returned another result than declared, or broke a tolerance. */
   ok: boolean;
+  /** One entry per declared query, in declaration order. */
   queries: QueryReport[];
 }
 

@@ -174,6 +174,11 @@ function header(plan: PlanDocument, baseDir?: string): string {
   return `kuzu-migrate plan for ${displayPath(plan.database, baseDir)}${plan.environment ? ` (environment ${plan.environment})` : ''} → ${plan.version}`;
 }
 
+/**
+ * The plan for a terminal, Terraform style (`+ ~ - -/+` per change, destructive ones marked, the
+ * rewrite and its reason, the summary), read from the plan document alone so that the text and
+ * `--json` cannot disagree. Pure.
+ */
 export function renderText(plan: PlanDocument, options: RenderOptions = {}): string {
   const k = options.colors ?? NO_COLORS;
   const lines: string[] = [k.bold(header(plan, options.baseDir)), ''];

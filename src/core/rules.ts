@@ -8,14 +8,6 @@ import { Finding } from './findings';
 import { VERSION_NAME } from './version-name';
 import { destructiveAllowed } from './lint/protection';
 
-/** Whether a destructive change is covered by the allowance (`Table` covers its properties). */
-export function isAllowed(c: Change, allow: boolean | string[]): boolean {
-  if (allow === true) return true;
-  if (allow === false) return false;
-  const names = allow.map((a) => a.toLowerCase());
-  return names.includes(c.table.toLowerCase()) || (c.property !== undefined && names.includes(`${c.table}.${c.property}`.toLowerCase()));
-}
-
 /** The union of two allowances (the command line's and the policy's). */
 export function mergeAllowance(a: boolean | string[] | undefined, b: boolean | string[]): boolean | string[] {
   if (a === true || b === true) return true;

@@ -5,6 +5,7 @@
  */
 export const VERSION_NAME = /^v(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/;
 
+/** Whether `v` is a version name kuzu-migrate accepts: `vMAJOR.MINOR.PATCH` (VERSION_NAME), e.g. v1.2.0. Pure. */
 export function isValidVersionName(v: unknown): v is string {
   return typeof v === 'string' && VERSION_NAME.test(v);
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { LockedError, RuntimeError } from '../core/errors';
-import type { QueryRunner, Row } from './runner';
+import { firstValue, type QueryRunner, type Row } from './runner';
 import { EngineRelease } from './releases';
 import { adaptRows, adaptStatement } from './dialect';
 import { RESPONSE_PREFIX } from './worker';
@@ -135,9 +135,7 @@ export class EngineProcess implements QueryRunner {
   }
 
   async scalar<T = unknown>(statement: string): Promise<T> {
-    const rows = await this.query(statement);
-    if (rows.length === 0) throw new Error(`query returned no rows: ${statement}`);
-    return Object.values(rows[0])[0] as T;
+    return firstValue<T>(await this.query(statement), statement);
   }
 
   /** A read-write handle on `copyPath` (a byte copy of this database) in a new worker of the same release. */

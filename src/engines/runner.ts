@@ -10,6 +10,15 @@ import type { EngineRelease } from './releases';
 /** One result row: column name → value as the engine's Node API returns it. */
 export type Row = Record<string, unknown>;
 
+/**
+ * First column of the first row of `rows` (what `scalar` returns), for both engines' `scalar`.
+ * Throws a plain Error naming `statement` when there is no row: a query written to return one.
+ */
+export function firstValue<T>(rows: Row[], statement: string): T {
+  if (rows.length === 0) throw new Error(`query returned no rows: ${statement}`);
+  return Object.values(rows[0])[0] as T;
+}
+
 export interface QueryRunner {
   /** The database file this runner has open. */
   readonly path: string;

@@ -20,7 +20,7 @@ import { detectEngine } from '../engines/detect';
 import { adaptStatement } from '../engines/dialect';
 import type { InstallEvent } from '../engines/install';
 import { ENGINE_NAME, EngineKind, EngineRelease, findRelease, RELEASES } from '../engines/releases';
-import type { QueryRunner, Row } from '../engines/runner';
+import { firstValue, type QueryRunner, type Row } from '../engines/runner';
 
 export type { QueryRunner, Row };
 
@@ -140,7 +140,7 @@ export function engineMismatch(dbPath: string, release: EngineRelease = selected
       'E_ENGINE_MISMATCH',
       [
         `if it is meant to stay ${ENGINE_NAME[found.engine]}, set \`engine: ${found.engine}\` in kuzu-migrate.yaml`,
-        `to move it to ${ENGINE_NAME[release.engine]}, run \`kuzu-migrate upgrade --database ${dbPath} --to ${release.engine === 'kuzu' ? release.id : release.engine}\``,
+        `to move it to ${ENGINE_NAME[release.engine]}, run \`kuzu-migrate upgrade --database ${dbPath} --to ${release.id}\``,
       ],
     );
   }
@@ -275,9 +275,7 @@ export class KuzuEngine implements QueryRunner {
 
   /** First column of the first row, for scalar queries. */
   async scalar<T = unknown>(statement: string): Promise<T> {
-    const rows = await this.query(statement);
-    if (rows.length === 0) throw new Error(`query returned no rows: ${statement}`);
-    return Object.values(rows[0])[0] as T;
+    return firstValue<T>(await this.query(statement), statement);
   }
 
   /** A read-write handle on `copyPath` (a byte copy of this database), same engine: see QueryRunner. */

@@ -20,13 +20,18 @@ import { STAGING_FOLDER } from './version-name';
 export type DoctorStatus = 'ok' | 'warning' | 'error';
 
 export interface DoctorItem {
+  /** What is checked. */
   name: string;
+  /** Outcome. */
   status: DoctorStatus;
+  /** What was found. */
   detail: string;
 }
 
 export interface DoctorResult {
+  /** True when no item is an error. */
   ok: boolean;
+  /** Checklist items. */
   items: DoctorItem[];
 }
 

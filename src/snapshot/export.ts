@@ -14,7 +14,7 @@ import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
-import { Table } from '../core/model';
+import { NodeTable, RelTable, Table } from '../core/model';
 import { rowEntry, fileSide, TableFile, tableSide } from './content';
 import { introspect } from '../kuzu/introspect';
 import { KuzuType, parseType, renderType } from '../core/types';
@@ -27,7 +27,7 @@ import { CHANGELOG_FILE, COPY_FILE, Manifest, MANIFEST_FILE, MANIFEST_FORMAT_VER
 import { exportFiles, ExportFile, firstDifferingRow, loadStatement, plainColumnKey } from './statements';
 import { addHashes, KEYS_COLUMN, ROW_COLUMN, rowFingerprints, rowFingerprintTable, verifyCopy } from '../kuzu/fingerprint';
 import { checkVersionName, previousVersion, versionDir } from './version-name';
-import type { QueryRunner } from '../engines/runner';
+import type { QueryRunner, Row } from '../engines/runner';
 
 export interface ExportOptions {
   version: string;
@@ -47,15 +47,25 @@ export interface ExportOptions {
 }
 
 export interface ExportResult {
+  /** Snapshot version. */
   version: string;
+  /** Its folder. */
   path: string;
+  /** Data file format. */
   format: SnapshotFormat;
+  /** True for Kuzu's own EXPORT DATABASE output (no codec). */
   raw: boolean;
+  /** True when no data was written. */
   schema_only: boolean;
+  /** Tables exported. */
   tables: number;
+  /** Rows exported (nodes + relationships). */
   rows: number;
+  /** Bytes written. */
   bytes: number;
+  /** The previous version the changelog compares with, or null. */
   previous: string | null;
+  /** True when an existing CHANGELOG.md was kept. */
   changelog_kept: boolean;
 }
 
@@ -66,7 +76,11 @@ export function serialSequences(schema: Schema): Omit<ManifestSequence, 'current
   );
 }
 
-async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
+/**
+ * Where each SERIAL sequence of `schema` stands (its last value as a decimal string, or null when
+ * never used): read by `export` and by `upgrade` through the source's own release.
+ */
+export async function readSequences(engine: QueryRunner, schema: Schema): Promise<ManifestSequence[]> {
   const out: ManifestSequence[] = [];
   const starts = new Map((await engine.query('CALL show_sequences() RETURN name, CAST(`start value` AS STRING) AS start')).map((r) => [String(r['name']), BigInt(String(r['start']))]));
   const names = new Set(starts.keys());
@@ -98,6 +112,18 @@ export function sequenceStatements(seqs: ManifestSequence[]): string[] {
 }
 
 /**
+ * MATCH clauses that together scan every row of `t` once (variable `n` or `r`): the table for a
+ * node table, one per FROM→TO pair with labelled endpoints for a rel table. Kuzu 0.9 and 0.10,
+ * which `upgrade` exports through, cannot bind a rel's unlabelled endpoints when two of its
+ * endpoint tables have a property of one name with different types (`Expected the same data type
+ * for property id but found INT64 and SERIAL`, measured), as content fingerprints found before.
+ */
+function scansOf(t: NodeTable | RelTable): string[] {
+  if (t.kind === 'node') return [matchAll(t)];
+  return t.connections.map((c) => `MATCH (:${quoteIdent(c.from)})-[r:${quoteIdent(t.name)}]->(:${quoteIdent(c.to)})`);
+}
+
+/**
  * CSV STRING columns none of whose values needs the encoding (codec.ts, "Plain CSV strings"),
  * found with one scan per table; they are written as plain text. Keys from plainColumnKey.
  */
@@ -108,9 +134,10 @@ async function plainCsvColumns(engine: QueryRunner, schema: Schema): Promise<Set
     if (!props.length) continue;
     const v = t.kind === 'node' ? 'n' : 'r';
     const counts = props.map((p, i) => `sum(CASE WHEN ${csvStringNeedsEncoding(`${v}.${quoteIdent(p.name)}`)} THEN 1 ELSE 0 END) AS c${i}`);
-    const [row] = await engine.query(`${matchAll(t)} RETURN ${counts.join(', ')}`);
+    const rows: Row[] = [];
+    for (const m of scansOf(t)) rows.push(...(await engine.query(`${m} RETURN ${counts.join(', ')}`)));
     props.forEach((p, i) => {
-      if (!Number(row?.[`c${i}`] ?? 0)) plain.add(plainColumnKey(t.name, p.name));
+      if (rows.every((row) => !Number(row?.[`c${i}`] ?? 0))) plain.add(plainColumnKey(t.name, p.name));
     });
   }
   return plain;
@@ -200,8 +227,9 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
         reason = `holds the nil UUID ${NIL_UUID}, which Kuzu 0.11.3 cannot checkpoint ("INT128 is out of range: cannot negate INT128_MIN"): a database loaded from this snapshot could never be written to disk`;
         hint = `replace it first, e.g. \`${matchAll(t)} WHERE ${where} SET ${x} = NULL\` (or gen_random_uuid() for a UUID), then export again`;
       }
-      const rows = await engine.query(`${matchAll(t)} WHERE ${where} RETURN count(*) AS n, min(${keyOf}) AS k`);
-      const n = Number(rows[0]?.['n'] ?? 0);
+      const rows: Row[] = [];
+      for (const m of scansOf(t)) rows.push(...(await engine.query(`${m} WHERE ${where} RETURN count(*) AS n, min(${keyOf}) AS k`)));
+      const n = rows.reduce((sum, r) => sum + Number(r['n'] ?? 0), 0);
       if (n > 0) {
         const key = rows[0]['k'] === null || rows[0]['k'] === undefined ? null : String(rows[0]['k']);
         throw new UnloadableValueError(t.name, p.name, key, `${n} row${n === 1 ? '' : 's'} ${reason.replace(/^holds/, n === 1 ? 'holds' : 'hold')}`, hint);
@@ -275,12 +303,17 @@ async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: 
         const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`, depth);
         if (count === null) break;
         const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
-        const [worst] = await engine.query(`${matchAll(t)} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+        // Per FROM→TO pair (scansOf): each pair is stored, and scanned in batches, as a table of its own.
+        let worst: Row | undefined;
+        for (const m of scansOf(t)) {
+          const [w] = await engine.query(`${m} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+          if (w && (!worst || Number(w['s'] ?? 0) > Number(worst['s'] ?? 0))) worst = w;
+        }
         const total = Number(worst?.['s'] ?? 0);
         if (total <= VECTOR_SIZE) continue;
         let key: string | null = null;
         if (t.kind === 'node') {
-          const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
+          const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst!['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
           key = row ? String(row['k']) : null;
         }
         throw new UnloadableValueError(
@@ -442,6 +475,34 @@ function applyModes(dir: string, mode: number): void {
   fs.chmodSync(dir, folderModeFor(mode));
 }
 
+/**
+ * Writes the data files of a snapshot of `schema` into `dir` (created 0700 if missing): planned,
+ * and refused on an unexportable type or value (UnloadableValueError, E_UNEXPORTABLE), before
+ * anything is written; then each file is written and handed to `written` (which records it: rows,
+ * fingerprint, progress). The one copy used by `export` (whole-row fingerprints, proved) and by
+ * `upgrade` (which exports through the source's own release and records per-property
+ * fingerprints, compared across releases). Returns the files in the order written.
+ */
+export async function writeDataFiles(
+  engine: QueryRunner,
+  schema: Schema,
+  format: SnapshotFormat,
+  dir: string,
+  written: (f: ExportFile) => Promise<void>,
+): Promise<ExportFile[]> {
+  const plainColumns = format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
+  const files = exportFiles(schema, format, (r) => path.join(dir, ...r.split('/')), { plainColumns });
+  await refuseUnloadableValues(engine, schema);
+  await refuseLambdaOverflow(engine, schema, files, format);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, ...f.path.split('/'))), { recursive: true });
+    await engine.query(f.statement);
+    await written(f);
+  }
+  return files;
+}
+
 export async function exportSnapshot(config: ResolvedConfig, options: ExportOptions): Promise<ExportResult> {
   const version = checkVersionName(options.version);
   const format = options.format ?? 'parquet';
@@ -502,28 +563,23 @@ export async function exportSnapshot(config: ResolvedConfig, options: ExportOpti
         // Kuzu's own EXPORT DATABASE, unchanged (lossy: kuzu-notes §3). It wants a folder that does not exist.
         await engine.query(`EXPORT DATABASE ${cypherString(staging)} (format=${cypherString(format)}${options.schemaOnly ? ', schema_only=true' : ''})`);
       } else {
-        // Planned (and refused on an unexportable type or value) before anything is written.
-        const plainColumns = options.schemaOnly || format !== 'csv' ? new Set<string>() : await plainCsvColumns(engine, schema);
-        const files = options.schemaOnly ? [] : exportFiles(schema, format, (r) => path.join(staging, ...r.split('/')), { plainColumns });
-        if (!options.schemaOnly) await refuseUnloadableValues(engine, schema);
-        if (!options.schemaOnly) await refuseLambdaOverflow(engine, schema, files, format);
-        fs.mkdirSync(staging, { mode: 0o700 });
         const resolve = (r: string) => path.join(staging, ...r.split('/'));
-        for (const f of files) {
-          fs.mkdirSync(path.dirname(resolve(f.path)), { recursive: true });
-          await engine.query(f.statement);
-          // The proof's database side is the table's fingerprint (and its row count): no separate
-          // scan for either. Without the proof (the export strategy), the same fingerprint alone.
-          const side = tableSide(schema, f);
-          const content = options.prove === false
-            ? await rowFingerprints(engine, side.match, side.keys, [side.columns]).then((r) => ({ rows: r.rows, hash: r.hashes[0] }))
-            : await proveRestorable(engine, schema, f, format, resolve);
-          const t = tables.find((x) => x.table === f.table)!;
-          t.rows += content.rows;
-          t.fingerprint = rowEntry(t.table, t.kind, t.rows, addHashes(t.fingerprint.properties[ROW_COLUMN].hash, content.hash));
-          const { statement: _s, table: _t, kind: _k, ...file } = f;
-          t.files.push({ ...file, rows: content.rows });
-          options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows: content.rows });
+        if (options.schemaOnly) fs.mkdirSync(staging, { mode: 0o700 });
+        else {
+          await writeDataFiles(engine, schema, format, staging, async (f) => {
+            // The proof's database side is the table's fingerprint (and its row count): no separate
+            // scan for either. Without the proof (the export strategy), the same fingerprint alone.
+            const side = tableSide(schema, f);
+            const content = options.prove === false
+              ? await rowFingerprints(engine, side.match, side.keys, [side.columns]).then((r) => ({ rows: r.rows, hash: r.hashes[0] }))
+              : await proveRestorable(engine, schema, f, format, resolve);
+            const t = tables.find((x) => x.table === f.table)!;
+            t.rows += content.rows;
+            t.fingerprint = rowEntry(t.table, t.kind, t.rows, addHashes(t.fingerprint.properties[ROW_COLUMN].hash, content.hash));
+            const { statement: _s, table: _t, kind: _k, ...file } = f;
+            t.files.push({ ...file, rows: content.rows });
+            options.onEvent?.({ phase: 'export', message: f.path, table: f.table, rows: content.rows });
+          });
         }
         fs.writeFileSync(path.join(staging, SCHEMA_FILE), schemaToCypher(schema));
       }

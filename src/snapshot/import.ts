@@ -45,12 +45,17 @@ export interface ImportOptions {
 }
 
 export interface ImportResult {
+  /** Snapshot version. */
   version: string;
+  /** The database written. */
   database: string;
+  /** Tables loaded. */
   tables: number;
+  /** Rows loaded. */
   rows: number;
   /** Backup of the replaced database (--force), or null. */
   backup: string | null;
+  /** True when counts and fingerprints matched the manifest. */
   verified: boolean;
 }
 

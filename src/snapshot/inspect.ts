@@ -31,37 +31,56 @@ import { RuntimeError } from '../core/errors';
 // ------------------------------------------------------------------------------------------ list
 
 export interface VersionInfo {
+  /** Version. */
   version: string;
+  /** When exported. */
   created_at: string;
+  /** csv or parquet. */
   format: string;
+  /** Kuzu's own export. */
   raw: boolean;
+  /** No data. */
   schema_only: boolean;
+  /** Size on disk. */
   bytes: number;
+  /** Tables. */
   tables: number;
+  /** Rows. */
   rows: number;
   /** True when the manifest's schema fingerprint equals the live database's. */
   current: boolean;
 }
 
 export interface BackupInfo {
+  /** Backup id. */
   id: string;
+  /** Its folder. */
   path: string;
+  /** When taken. */
   created_at: string | null;
+  /** apply, rollback, import, … */
   reason: string | null;
+  /** Size. */
   bytes: number;
 }
 
 export interface ListResult {
+  /** The snapshots folder. */
   migrations: string;
+  /** The database. */
   database: string;
+  /** Fingerprint of the live schema, or null when there is no database. */
   live_fingerprint: string | null;
+  /** Snapshots, oldest first. */
   versions: VersionInfo[];
+  /** Backups. */
   backups: BackupInfo[];
   /**
    * The apply history: the database's own `_kuzu_migrate_history` table merged with the
    * append-only backups/history.jsonl; entries only the log holds are `rolled_back`.
    */
   history: MergedEntry[];
+  /** Problems met while listing. */
   warnings: string[];
 }
 
@@ -128,11 +147,15 @@ export interface SchemaSide {
 }
 
 export interface VersionDiffResult {
+  /** The old side. */
   from: string;
+  /** The new side. */
   to: string;
+  /** Changes from → to (plan.schema.json's change). */
   changes: Change[];
   /** Unified diff of the two schema.cypher texts. */
   patch: string;
+  /** Warnings. */
   warnings: string[];
 }
 
@@ -207,16 +230,22 @@ export function renderDiffMarkdown(r: VersionDiffResult): string {
 // ---------------------------------------------------------------------------------------- verify
 
 export interface VerifyCheck {
+  /** What was checked. */
   name: string;
+  /** Passed. */
   ok: boolean;
   /** What failed, one line each; empty when ok. */
   problems: string[];
 }
 
 export interface VerifyResult {
+  /** True when every check passed. */
   ok: boolean;
+  /** The database. */
   database: string;
+  /** What it was checked against (a version, or the declaration). */
   against: string;
+  /** Each check. */
   checks: VerifyCheck[];
 }
 

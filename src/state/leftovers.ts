@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { realDatabasePath } from './paths';
 import { PRIVATE_NAME, OWNER_FILE, OwnerRecord } from './private';
+import { isProcessAlive } from './lock';
 
 /** Age (ms) after which an owner-less private entry is taken as a leftover; our temp files live for milliseconds. */
 export const LEFTOVER_AGE_MS = 60_000;
@@ -22,21 +23,13 @@ export interface Leftover {
   why: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function isLeftoverPrivate(p: string, st: fs.Stats, dbPath: string): string | null {
   if (st.isDirectory()) {
     try {
       const o = JSON.parse(fs.readFileSync(path.join(p, OWNER_FILE), 'utf8')) as OwnerRecord;
       if (o.host !== os.hostname()) return null; // another host's: we cannot tell, leave it
-      return alive(o.pid) ? null : `its process ${o.pid} is gone`;
+      return isProcessAlive(o.pid) ? null : `its process ${o.pid} is gone`;
     } catch {
       /* no owner record: by age */
     }
@@ -46,7 +39,7 @@ function isLeftoverPrivate(p: string, st: fs.Stats, dbPath: string): string | nu
   // the crash matrix: SIGKILL 5 ms into the swap left one that recover kept for a minute).
   // Only this database's journal counts: another database in the same folder may be settling its own.
   const writer = st.isFile() && st.size < 1 << 20 ? jsonWriter(p) : null;
-  if (writer && writer.host === os.hostname() && realDatabasePath(writer.database) === dbPath) return alive(writer.pid) ? null : `its process ${writer.pid} is gone`;
+  if (writer && writer.host === os.hostname() && realDatabasePath(writer.database) === dbPath) return isProcessAlive(writer.pid) ? null : `its process ${writer.pid} is gone`;
   return Date.now() - st.mtimeMs > LEFTOVER_AGE_MS ? 'left by an interrupted run' : null;
 }
 

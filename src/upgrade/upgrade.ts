@@ -12,8 +12,9 @@
  *                  process: two native builds never share one
  *   5. confirm     like apply: a terminal prompt, or --auto-approve
  *   6. export      the source, opened READ-ONLY by its own release: schema, per-table content
- *                  fingerprints, SERIAL positions, and data files in the snapshot codec
- *                  (snapshot/statements.ts exportFiles), described as a snapshot manifest
+ *                  fingerprints, SERIAL positions, and data files in the snapshot codec, by
+ *                  the snapshot export code (snapshot/export.ts readSequences, writeDataFiles),
+ *                  described as a snapshot manifest
  *   7. load        a fresh database of the target release in the working folder, by the snapshot
  *                  code (snapshot/import.ts loadSnapshot): schema (with what the declaration
  *                  restores), data, SERIAL positions; then the indexes, one by one
@@ -30,26 +31,25 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileMode, folderModeFor } from '../state/paths';
-import { makePrivateDir, OWNER_FILE } from '../state/private';
+import { copyHashing, storeBackup } from '../state/backup';
+import { copyFileExclusive } from '../state/private';
 import { acquireLock } from '../state/lock';
 import { clearJournal, faultPoint, UpgradeJournal, writeJournal } from '../state/journal';
 import { recoverInterrupted, settleUpgrade, UpgradeRecovery } from '../state/recover';
 import { swapKeepingOriginal } from '../state/swap';
-import { COMPANION_SUFFIXES, sha256File, fsyncPath } from '../state/files';
+import { COMPANION_SUFFIXES, fsyncPath } from '../state/files';
 import { createIndex } from '../core/ddl';
 import { RefusedError, RuntimeError, UsageError } from '../core/errors';
-import { cypherString } from '../core/identifiers';
+import { quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
-import { fingerprintDatabase, TableFingerprint } from '../kuzu/fingerprint';
 import { introspect } from '../kuzu/introspect';
 import { detectEngine, DetectedEngine, sourceRelease } from '../engines/detect';
 import { ensureEngine, installedPath, InstallEvent } from '../engines/install';
 import { EngineProcess } from '../engines/process';
 import { DEFAULT_TARGET, EngineRelease, findRelease, knownReleaseNames } from '../engines/releases';
 import { SnapshotFormat } from '../snapshot/codec';
-import { serialSequences } from '../snapshot/export';
-import { exportFiles } from '../snapshot/statements';
+import { readSequences, writeDataFiles } from '../snapshot/export';
+import { fingerprintContent } from '../snapshot/fingerprint';
 import { loadSnapshot, verifyLoaded } from '../snapshot/import';
 import { Manifest, MANIFEST_FORMAT_VERSION, ManifestSequence, ManifestTable } from '../snapshot/manifest';
 import { TOOL_VERSION } from '../version';
@@ -89,13 +89,21 @@ export interface UpgradePlan {
 }
 
 export interface UpgradeResult {
+  /** upgraded; no_changes (already on the target); aborted (declined). */
   status: 'upgraded' | 'no_changes' | 'aborted';
+  /** The database. */
   database: string;
+  /** Source release. */
   from: string;
+  /** Target release. */
   to: string;
+  /** What the database's bytes say. */
   detected: DetectedEngine;
+  /** Id of this upgrade. */
   upgrade_id: string | null;
+  /** Tables moved. */
   tables: number;
+  /** Rows moved. */
   rows: number;
   /** Tables whose row counts and content fingerprints were verified equal across the two engines. */
   verified_tables: string[];
@@ -103,12 +111,14 @@ export interface UpgradeResult {
   restored: Restoration[];
   /** Copy of the original database, under the backups folder. */
   backup_id: string | null;
+  /** Its path. */
   backup_path: string | null;
   /**
    * An interrupted operation settled first (the one journal: an upgrade's, or an apply's), or null.
    * `outcome` is `restored` only for an apply whose backup was put back.
    */
   recovered: (Omit<UpgradeRecovery, 'outcome'> & { outcome: UpgradeRecovery['outcome'] | 'restored' }) | null;
+  /** Wall time in milliseconds. */
   duration_ms: number;
 }
 
@@ -118,47 +128,39 @@ function resolveRelease(name: string, flag: string): EngineRelease {
   return r;
 }
 
-async function readSequences(engine: EngineProcess, schema: Schema): Promise<ManifestSequence[]> {
-  const out: ManifestSequence[] = [];
-  for (const s of serialSequences(schema)) {
-    let current: string | null = null;
-    try {
-      current = String(await engine.scalar(`RETURN CAST(currval(${cypherString(s.name)}) AS STRING)`));
-    } catch {
-      current = null; // never used: currval fails until the first nextval
-    }
-    out.push({ ...s, current });
-  }
-  return out;
-}
-
 type Emit = (phase: string, message: string, extra?: { table?: string; rows?: number }) => void;
 
 interface Exported {
   schema: Schema;
   unknownStorageDirection: string[];
-  fingerprints: TableFingerprint[];
+  /** Per table: rows, content fingerprint and the data files written (the manifest's tables). */
+  tables: ManifestTable[];
   sequences: ManifestSequence[];
-  files: ReturnType<typeof exportFiles>;
 }
 
-/** Step 6: everything is read through a read-only handle of the source's own release. */
+/**
+ * Step 6: everything is read through a read-only handle of the source's own release, by the
+ * snapshot export code (content fingerprints, SERIAL positions, writeDataFiles with its refusals
+ * of values no engine loads back), so `export` and `upgrade` write the same files the same way.
+ */
 async function exportSource(release: EngineRelease, modulePath: string, dbPath: string, exportDir: string, format: SnapshotFormat, emit: Emit): Promise<Exported> {
   const engine = await EngineProcess.open(release, modulePath, dbPath, { readOnly: true });
   try {
     const live = await introspect(engine);
     const schema = live.schema;
     emit('export', `${release.id}: ${schema.nodes.length} node tables, ${schema.rels.length} rel tables`);
-    const fingerprints = await fingerprintDatabase(engine, schema);
+    const tables: ManifestTable[] = (await fingerprintContent(engine, schema)).map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
     const sequences = await readSequences(engine, schema);
-    const files = exportFiles(schema, format, (r) => path.join(exportDir, ...r.split('/')));
-    for (const f of files) {
-      fs.mkdirSync(path.dirname(path.join(exportDir, ...f.path.split('/'))), { recursive: true });
-      await engine.query(f.statement);
+    await writeDataFiles(engine, schema, format, exportDir, async (f) => {
+      // A node file holds the whole table (rows from its fingerprint); a rel file one FROM→TO pair.
+      const t = tables.find((x) => x.table === f.table)!;
+      const rows = f.kind === 'node' ? t.rows : Number(await engine.scalar(`MATCH (a:${quoteIdent(f.from!)})-[r:${quoteIdent(f.table)}]->(b:${quoteIdent(f.to!)}) RETURN count(*)`));
+      const { statement: _s, table: _t, kind: _k, ...file } = f;
+      t.files.push({ ...file, rows });
       faultPoint('upgrade_during_export');
-      emit('export', f.path, f.kind === 'node' ? { table: f.table, rows: fingerprints.find((x) => x.table === f.table)?.rows } : { table: f.table });
-    }
-    return { schema, unknownStorageDirection: live.unknownStorageDirection, fingerprints, sequences, files };
+      emit('export', f.path, { table: f.table, rows });
+    });
+    return { schema, unknownStorageDirection: live.unknownStorageDirection, tables, sequences };
   } finally {
     await engine.close();
   }
@@ -192,15 +194,9 @@ async function refuseIndexesFor(to: EngineRelease, from: EngineRelease, fromPath
  * is the source's schema with what the declaration restores.
  */
 function upgradeManifest(exported: Exported, intended: Schema, format: SnapshotFormat, dbPath: string, from: EngineRelease): Manifest {
-  const fingerprintOf = (t: string) => exported.fingerprints.find((x) => x.table === t)!;
   // Per-property fingerprints (format 1's form) on purpose: they are compared across two engine
   // releases, and verifyLoaded (snapshot/content.ts) compares a table by the form its entry has.
-  const tables: ManifestTable[] = exported.fingerprints.map((fp) => ({ table: fp.table, kind: fp.kind, rows: fp.rows, fingerprint: fp, files: [] }));
-  for (const f of exported.files) {
-    const { statement: _s, table, kind: _k, ...file } = f;
-    // A node file holds the whole table; a rel file one FROM→TO pair, whose rows were not counted.
-    tables.find((t) => t.table === table)?.files.push({ ...file, rows: f.kind === 'node' ? fingerprintOf(table).rows : 0 });
-  }
+  const tables = exported.tables;
   const fingerprint = schemaFingerprint(intended);
   return {
     format_version: MANIFEST_FORMAT_VERSION,
@@ -269,54 +265,52 @@ async function loadTarget(
   }
 }
 
-function copyDatabase(from: string, to: string): void {
-  if (fs.statSync(from).isDirectory()) fs.cpSync(from, to, { recursive: true });
-  else {
-    fs.copyFileSync(from, to);
-    for (const s of COMPANION_SUFFIXES) if (fs.existsSync(from + s)) fs.copyFileSync(from + s, to + s);
+/** fsyncs every file under `dir` and the folders themselves (a folder-layout database of Kuzu 0.9/0.10). */
+function fsyncTree(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) fsyncTree(p);
+    else if (e.isFile()) fsyncPath(p);
   }
+  fsyncPath(dir);
 }
 
-/** Step 9: a copy of the original, with a backup.json like apply's backups (`list` shows it). */
+/**
+ * Step 9: a copy of the original, durable before the swap (after it the original is deleted), in
+ * a backup folder written by the state layer's storeBackup like apply's backups (`list` shows it).
+ * The original is not checkpointed: only its own release could, and it is only ever read. A
+ * file-layout database is copied and hashed in one read (copyHashing); a folder is copied whole.
+ */
 async function backupOriginal(dbPath: string, backupsDir: string, id: string, from: EngineRelease, detected: DetectedEngine): Promise<{ id: string; dir: string }> {
-  const dir = path.join(backupsDir, id);
-  const mode = fileMode(dbPath);
-  fs.mkdirSync(backupsDir, { recursive: true, mode: folderModeFor(mode) });
-  // Private staging (random name, exclusive, 0700): a planted symlink cannot receive the copy.
-  const partial = makePrivateDir(backupsDir, 'backup');
   try {
-    const file = path.basename(dbPath);
-    copyDatabase(dbPath, path.join(partial, file));
-    const isFile = detected.layout === 'file';
-    fs.writeFileSync(
-      path.join(partial, 'backup.json'),
-      JSON.stringify(
-        {
-          id,
-          created_at: new Date().toISOString(),
-          source: path.resolve(dbPath),
-          reason: 'upgrade',
-          version: null,
-          file,
-          size: isFile ? fs.statSync(dbPath).size : 0,
-          sha256: isFile ? await sha256File(path.join(partial, file)) : null,
-          engine: from.id,
-          layout: detected.layout,
-          storage_version: detected.storage_version,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    if (!fs.statSync(path.join(partial, path.basename(dbPath))).isDirectory()) fs.chmodSync(path.join(partial, path.basename(dbPath)), mode);
-    fs.chmodSync(path.join(partial, 'backup.json'), mode);
-    fs.rmSync(path.join(partial, OWNER_FILE), { force: true });
-    fs.chmodSync(partial, folderModeFor(mode));
-    fs.renameSync(partial, dir);
-    fsyncPath(backupsDir);
-    return { id, dir };
+    await storeBackup(dbPath, backupsDir, id, async (partial, mode) => {
+      const file = path.basename(dbPath);
+      const target = path.join(partial, file);
+      let sha256: string | null = null;
+      if (fs.statSync(dbPath).isDirectory()) {
+        fs.cpSync(dbPath, target, { recursive: true, errorOnExist: true, force: false });
+        fsyncTree(target);
+      } else {
+        sha256 = (await copyHashing(dbPath, target, mode)).sha256;
+        for (const s of COMPANION_SUFFIXES) if (fs.existsSync(dbPath + s)) copyFileExclusive(dbPath + s, target + s, mode);
+        for (const s of ['', ...COMPANION_SUFFIXES]) if (fs.existsSync(target + s)) fsyncPath(target + s);
+      }
+      return {
+        id,
+        created_at: new Date().toISOString(),
+        source: path.resolve(dbPath),
+        reason: 'upgrade',
+        version: null,
+        file,
+        size: detected.layout === 'file' ? fs.statSync(target).size : 0,
+        sha256,
+        engine: from.id,
+        layout: detected.layout,
+        storage_version: detected.storage_version,
+      };
+    });
+    return { id, dir: path.join(backupsDir, id) };
   } catch (err) {
-    fs.rmSync(partial, { recursive: true, force: true });
     throw new RuntimeError(`backup of ${dbPath} to ${backupsDir} failed: ${(err as Error).message}; the original is unchanged`, 'E_BACKUP');
   }
 }

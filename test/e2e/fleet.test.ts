@@ -1,6 +1,6 @@
 /**
  * Fleets through the built CLI on real databases of 5,000 rows: on 50 of them, waves stop at the
- * first failing wave with every later target untouched (byte for byte); on 16 others, a fleet
+ * first failing wave with every later target untouched (byte for byte); on 8 others, a fleet
  * apply killed mid-way and re-run finishes the rest and recognises the done ones without touching
  * them, then shards are disjoint and cover the fleet and `fleet report` merges shard results.
  * Results are judged in Kuzu directly.
@@ -22,11 +22,16 @@ const BAD = 'tenants/t03.kuzu'; // in wave 2 of 1,10%,100% (targets 2..5)
 /**
  * A second, smaller fleet for the kill-and-resume and shard cases: what they prove (each target
  * old or new after a kill, the re-run finishing the rest and skipping the done ones; shards
- * disjoint and covering) does not depend on the count, and every target of a resumed rollout is
- * one CLI apply (~1 s): on the 50 above it cost ~3 min of the suite. The 50 keep proving that a
- * failing wave leaves 45 later targets untouched.
+ * disjoint and covering) does not depend on the count, and every target of a rollout is one CLI
+ * apply (~1.7 s of CPU at 5,000 rows): on the 50 above it cost ~3 min of the suite, on 16 still
+ * 28 s. Eight keep every kind of target in the kill: done before it (≥ K), running when it lands
+ * (--concurrency 2), never started (≥ 1); and every one of the 3 shards non-empty (1, 3 and 4
+ * targets: the shard is a hash of the name). The 50 keep proving that a failing wave leaves 45
+ * later targets untouched.
  */
-const M = 16;
+const M = 8;
+/** The kill lands when the K-th target's progress line is printed. */
+const K = 3;
 const dirB = tempDir('km-fleet-resume-');
 const namesB = Array.from({ length: M }, (_, i) => `tenants/t${String(i).padStart(2, '0')}.kuzu`);
 
@@ -125,14 +130,23 @@ test('a fleet apply killed mid-way (its running targets with it) and run again f
   await new Promise<void>((resolve) => {
     child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
-      if (new RegExp(`\\[6/${M}\\]`).test(err)) {
+      if (new RegExp(`\\[${K}/${M}\\]`).test(err)) {
         process.kill(-child.pid!, 'SIGKILL');
         resolve();
       }
     });
     child.on('exit', () => resolve());
   });
-  await new Promise((r) => setTimeout(r, 500));
+  // Until every process of the group is gone (a loaded machine took longer than 500 ms to tear
+  // down the killed applies, and recover then met a live lock holder: exit 4 in a CI run).
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(-child.pid!, 0);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 
   // Old or new, judged in Kuzu; a target killed mid-apply may need its journal settled first.
   const done: string[] = [];
@@ -145,7 +159,7 @@ test('a fleet apply killed mid-way (its running targets with it) and run again f
     expect(s.type === 'INT32' ? s.sum : s.rows).toBe(s.type === 'INT32' ? EXPECTED_SUM : 5000);
     if (s.type === 'INT32') done.push(n);
   }
-  expect(done.length).toBeGreaterThanOrEqual(6);
+  expect(done.length).toBeGreaterThanOrEqual(K);
   expect(done.length).toBeLessThan(M);
 
   const { status, result } = fleetJson(['apply', '--all', '--auto-approve', '--allow-destructive', '--concurrency', '2'], dirB);

@@ -40,3 +40,33 @@ export function outputProblems(command: string, doc: unknown): string[] {
   if (!validate) throw new Error(`no output schema schemas/${file} for \`${command} --json\``);
   return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${file}: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
 }
+
+/**
+ * Walks a JSON Schema through every place a subschema can stand (properties, items, prefixItems,
+ * additionalProperties, oneOf/anyOf/allOf, if/then/else, not, $defs/definitions) and lists, by path, the
+ * property definitions without a description and the property names that are not snake_case.
+ */
+export function schemaFieldProblems(node: unknown, at = '$'): { undescribed: string[]; notSnakeCase: string[] } {
+  const out = { undescribed: [] as string[], notSnakeCase: [] as string[] };
+  const walk = (n: unknown, p: string): void => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach((v, i) => walk(v, `${p}[${i}]`));
+    const s = n as Record<string, unknown>;
+    for (const [k, v] of Object.entries((s.properties as Record<string, Record<string, unknown>>) ?? {})) {
+      if (typeof v?.description !== 'string' || v.description.length < 3) out.undescribed.push(`${p}.${k}`);
+      // `kuzu-migrate` (version --json) names the tool, as its other keys name engines.
+      if (!/^[a-z][a-z0-9_]*$/.test(k) && k !== 'kuzu-migrate') out.notSnakeCase.push(`${p}.${k}`);
+      walk(v, `${p}.${k}`);
+    }
+    for (const key of ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains']) if (s[key] && typeof s[key] === 'object') walk(s[key], `${p}/${key}`);
+    for (const key of ['oneOf', 'anyOf', 'allOf', 'prefixItems']) if (Array.isArray(s[key])) (s[key] as unknown[]).forEach((v, i) => walk(v, `${p}/${key}[${i}]`));
+    for (const defs of ['$defs', 'definitions']) {
+      for (const [k, v] of Object.entries((s[defs] as Record<string, unknown>) ?? {})) {
+        if (typeof (v as { description?: unknown }).description !== 'string') out.undescribed.push(`${p}/${defs}.${k}`);
+        walk(v, `${p}/${defs}.${k}`);
+      }
+    }
+  };
+  walk(node, at);
+  return out;
+}

@@ -10,7 +10,7 @@ import { readHistory } from '../../src/state/history';
 import { journalPath } from '../../src/state/journal';
 import { loadDataset, makeDatabase, runCli, tempDir } from '../helpers/db';
 import { loadEdgeValues } from '../helpers/edge-values';
-import { copyOfTemplate } from '../helpers/project';
+import { copyOfTemplate, planExitCode } from '../helpers/project';
 import { loadConfig } from '../../src/config/config';
 import { rollbackTo } from '../../src/apply/rollback';
 
@@ -65,7 +65,7 @@ describe('export strategy', () => {
     expect(result).toMatchObject({ status: 'applied', strategy: 'rewrite', rewrite_strategy: 'export' });
     expect(result.verified_tables).toEqual(expect.arrayContaining(['person', 'Edge', 'EdgeLink', 'knows']));
     expect(await contentOf(db)).toEqual(before);
-    expect(runCli(['plan', '-c', yaml, '--detailed-exitcode']).status).toBe(0);
+    expect(await planExitCode(yaml)).toBe(0);
     // history came across the swap
     const history = await withEngine(db, { readOnly: true }, readHistory);
     expect(history.map((h) => h.strategy)).toEqual(['rewrite:export']);
@@ -93,7 +93,7 @@ describe('export strategy', () => {
     expect(rec.stdout).toMatch(swapped ? /its content matches what the apply recorded, it is complete/ : /before its result was put in place; the database is as before/);
     expect(fs.existsSync(journalPath(db))).toBe(false);
     expect(fs.readdirSync(path.dirname(db)).filter((f) => f.startsWith('_km_') || f.startsWith('.'))).toEqual([]);
-    expect(runCli(['plan', '-c', yaml, '--detailed-exitcode']).status).toBe(swapped ? 0 : 2);
+    expect(await planExitCode(yaml)).toBe(swapped ? 0 : 2);
   });
 
   it('recover says so when there is nothing to recover', async () => {
@@ -199,7 +199,7 @@ describe('a full disk', () => {
     expect(r.stderr).toMatch(/^Error: no space left for the backup in .*backups$/m);
     expect(r.stderr).toMatch(/hint: free disk space .*nothing was changed/);
     expect(await contentOf(db)).toEqual(before);
-    expect(runCli(['plan', '-c', yaml, '--detailed-exitcode']).status).toBe(2);
+    expect(await planExitCode(yaml)).toBe(2);
     expect(fs.readdirSync(path.join(mountPoint, 'backups'))).toEqual([]); // the partial copy is gone
     expect(fs.existsSync(journalPath(db))).toBe(false);
   });

@@ -86,6 +86,15 @@ import { detectEngine } from '../../src/engines/detect';
 import { upgradeDatabase } from '../../src/upgrade/upgrade';
 import { KuzuMigrateError } from '../../src/core/errors';
 import { tempDir } from '../helpers/db';
+import { stagingName } from '../../src/core/plan';
+
+/** Every entry under `dir` with its size and modification time: equal before and after means nothing was written. */
+function snapshotFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).sort().map((f) => {
+    const st = fs.statSync(path.join(dir, f));
+    return `${f} ${st.isDirectory() ? 'dir' : st.size} ${st.mtimeMs}`;
+  });
+}
 
 jest.setTimeout(180_000);
 
@@ -231,6 +240,27 @@ describe('refusals', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  // The source is exported by snapshot/export.ts writeDataFiles, with export's refusals: a value
+  // no engine loads back is named before the target is created, and nothing is left behind.
+  test('a NULL map value in a kuzu 0.10.1 rel table is refused (E_UNEXPORTABLE) naming it; the original is untouched', async () => {
+    const dir = tempDir('km-upgrade-refuse-');
+    const db = path.join(dir, 'graph.kuzu');
+    await withRelease('kuzu@0.10.1', db, false, async (p) => {
+      await p.query('CREATE NODE TABLE A(id SERIAL, PRIMARY KEY(id))');
+      await p.query('CREATE NODE TABLE B(id INT64, PRIMARY KEY(id))');
+      await p.query('CREATE REL TABLE r(FROM A TO B, FROM B TO B, m MAP(STRING, INT64))');
+      await p.query('CREATE (:A), (:B {id: 1})');
+      await p.query("MATCH (a:A), (b:B) CREATE (a)-[:r {m: map(['k', 'j'], [NULL, 1])}]->(b)");
+    });
+    const before = snapshotFiles(dir);
+    const err = await upgradeDatabase({ database: db, backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR }).catch((e) => e);
+    expect(err).toBeInstanceOf(KuzuMigrateError);
+    expect([(err as KuzuMigrateError).code, (err as KuzuMigrateError).exitCode]).toEqual(['E_UNEXPORTABLE', 3]);
+    expect((err as Error).message).toMatch(/cannot export r\.m: 1 row holds a map with a NULL value/);
+    expect(snapshotFiles(dir)).toEqual(before);
+    expect(detectEngine(db).storage_version).toBe(release('kuzu@0.10.1').storageVersion);
+  });
+
   test('a missing engine without consent is refused before anything is touched', async () => {
     const dir = tempDir('km-upgrade-');
     const db = path.join(dir, 'graph.kuzu');
@@ -265,6 +295,28 @@ describe('sequences, macros and indexes through upgrade', () => {
     expect(r2.status).toBe('upgraded');
     await withRelease('ladybug', db, false, async (p) => {
       expect(await p.query("RETURN nextval('order_no') AS v, addOne(1) AS m")).toEqual([{ v: 103, m: 2 }]);
+    });
+  });
+
+  // apply rebuilds a table as a staging table renamed into place, and Kuzu keeps the staging
+  // table's SERIAL sequence through the rename (core/plan.ts serialSequenceCandidates). Upgrade
+  // reads positions with the snapshot export's readSequences, which looks there too; its former
+  // own copy read only `<table>_<property>_serial`, lost the position and restarted ids at 0.
+  test('a SERIAL of a table apply rebuilt continues after its last id on LadybugDB', async () => {
+    const dir = tempDir('km-upgrade-objects-');
+    const db = path.join(dir, 'graph.kuzu');
+    const staging = stagingName('Item');
+    await withRelease('kuzu@0.11.3', db, false, async (p) => {
+      await p.query(`CREATE NODE TABLE ${staging}(id SERIAL, n INT64, PRIMARY KEY(id))`);
+      for (let i = 0; i < 3; i++) await p.query(`CREATE (:${staging} {n: ${i}})`);
+      await p.query(`ALTER TABLE ${staging} RENAME TO Item`);
+      expect((await p.query('CALL show_sequences() RETURN name')).map((r) => r['name'])).toEqual([`${staging}_id_serial`]);
+    });
+    const r = await upgradeDatabase({ database: db, to: 'ladybug', backups: path.join(dir, 'backups'), enginesDir: ENGINES_DIR });
+    expect(r.status).toBe('upgraded');
+    await withRelease('ladybug', db, false, async (p) => {
+      expect(await p.query('CREATE (i:Item {n: 9}) RETURN i.id AS id')).toEqual([{ id: 3 }]);
+      expect(await p.query('MATCH (i:Item) RETURN count(*) AS rows, count(DISTINCT i.id) AS ids')).toEqual([{ rows: 4, ids: 4 }]);
     });
   });
 

@@ -11,6 +11,7 @@ import { diffSchemas } from '../../src/core/diff';
 import { Schema } from '../../src/core/model';
 import { buildPlan, desiredSchemaOf, PLAN_FORMAT_VERSION } from '../../src/core/plan';
 import { checkPlanFormat, fromPlanSchema, toPlanSchema } from '../../src/core/plan-document';
+import { schemaFieldProblems } from '../helpers/schemas';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'plan.schema.json'), 'utf8'));
@@ -22,23 +23,6 @@ function keys(x: unknown, at = '$'): string[] {
   if (Array.isArray(x)) return x.flatMap((v, i) => keys(v, `${at}[${i}]`));
   if (x && typeof x === 'object') return Object.entries(x).flatMap(([k, v]) => [`${at}.${k}`, ...keys(v, `${at}.${k}`)]);
   return [];
-}
-
-/** Paths of JSON Schema property definitions without a description. */
-function undescribed(node: unknown, at: string): string[] {
-  if (!node || typeof node !== 'object') return [];
-  const n = node as Record<string, unknown>;
-  const out: string[] = [];
-  for (const [k, v] of Object.entries((n.properties as Record<string, Record<string, unknown>>) ?? {})) {
-    if (typeof v.description !== 'string' || v.description.length < 3) out.push(`${at}.${k}`);
-    out.push(...undescribed(v, `${at}.${k}`));
-  }
-  if (n.items) out.push(...undescribed(n.items, `${at}[]`));
-  for (const [k, v] of Object.entries((n.$defs as Record<string, unknown>) ?? {})) {
-    if (typeof (v as { description?: unknown }).description !== 'string') out.push(`$defs.${k}`);
-    out.push(...undescribed(v, `$defs.${k}`));
-  }
-  return out;
 }
 
 const live: Schema = {
@@ -56,8 +40,13 @@ describe('plan JSON format', () => {
     expect(schema.properties.format_version.const).toBe(PLAN_FORMAT_VERSION);
   });
 
-  it('every field of the schema has a description', () => {
-    expect(undescribed(schema, '$')).toEqual([]);
+  it('every field of the schema has a description and a snake_case name (oneOf branches and $defs too)', () => {
+    expect(schemaFieldProblems(schema)).toEqual({ undescribed: [], notSnakeCase: [] });
+  });
+
+  it('the schema walk is not a rubber stamp: it finds a field hidden in a oneOf branch or under $defs', () => {
+    const hidden = { properties: { a: { description: 'the a', oneOf: [{ type: 'null' }, { type: 'object', properties: { b: { type: 'string' } } }] } }, $defs: { d: { description: 'a def', properties: { someKey: { description: 'camel' } } } } };
+    expect(schemaFieldProblems(hidden)).toEqual({ undescribed: ['$.a/oneOf[1].b'], notSnakeCase: ['$/$defs.d.someKey'] });
   });
 
   it('a built plan and the CLI golden plan validate; every key is snake_case', () => {

@@ -3,13 +3,10 @@
  * apart from the analyzer so the plan (core/plan.ts) can carry a report without importing it.
  */
 import type { LintFamily, Severity } from './codes';
+import type { SourceLocation } from '../findings';
 
-/** A position in a YAML file (1-based line and column). */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
+/** A position in a YAML file (1-based line and column): the one findings use (core/findings.ts). */
+export type { SourceLocation };
 
 /**
  * One finding. A superset of the plan-time finding shape {code, severity, message, hint, table?,
