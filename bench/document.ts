@@ -134,7 +134,7 @@ export const OUR_SHARE_MS = 200;
 export const VERSION_MS = 150;
 export const RSS_MARGIN_BYTES = 150 * 1024 * 1024; // fmtMB counts 2^20 bytes
 
-/** Kuzu-migrate's own share of an in-place apply: everything except the backup copy, the ALTERs and COMMIT. */
+/** Kuzu-migrate's own share of an in-place apply: everything except the checkpoint and the one copy (backup phase), the ALTERs and COMMIT. */
 export function inPlaceOverhead(m: ApplyMeasure): number {
   return m.total.median - m.phases.backup.median - m.phases.statements.median - m.phases.commit.median;
 }
@@ -463,7 +463,7 @@ export function renderBenchMarkdown(r: BenchReport, analysis = '', explanations:
   out.push('## 3. In-place apply against rows', '');
   out.push(
     'add = `Item.status STRING DEFAULT \'new\'` and `Link.kind INT32 DEFAULT 1` in one apply; rename = `Item.name` → `title`. ' +
-      'Here "statements" holds the ALTERs, checks and history row. Overhead = total − backup − statements − commit: what kuzu-migrate adds around Kuzu.',
+      'Here "statements" holds the ALTERs, checks and history row; "backup" is the checkpoint and the apply\'s one copy of the file (its backup is the original itself, kept at the swap). Overhead = total − backup − statements − commit: what kuzu-migrate adds around Kuzu.',
     '',
   );
   out.push(

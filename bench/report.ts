@@ -60,7 +60,11 @@ export interface ApplyTimeline {
 export interface ApplyPhases {
   /** Lock, settle, re-plan (read-only introspection), policy, cast pre-check. */
   prepare: number;
-  /** CHECKPOINT + copy + checksums (createBackup). */
+  /**
+   * CHECKPOINT + the apply's one copy of the file (into its private folder, hashed as copied: the
+   * backup is the original itself, kept at the swap); createBackup's copy first when the backups
+   * folder is on another file system.
+   */
   backup: number;
   /** Up to the first statement: write handle opened, live schema introspected, BEGIN. */
   open: number;

@@ -7,15 +7,19 @@
  *                      fingerprint no longer matches is stale (exit 3)        plan/planning.ts, policy.ts
  *   4. refusals        protection, first run, the pre-check's blocking findings (policy,
  *                      versions, casts, expressions), engine capabilities     policy.ts, plan/precheck.ts
- *   5. backup          checkpoint + one read: a clone, or a copy hashed as written   state/backup.ts
- *   6. private copy    made from the backup; every statement in ONE transaction on it; rebuilt
+ *   5. read once       checkpoint + one read of the live file: the private copy, hashed as
+ *                      written (a clone where the file system has them); the backup is the
+ *                      original itself, kept at the swap (across file systems: a backup copy
+ *                      first, the private copy made from it)      readOnce below, state/backup.ts
+ *   6. private copy    every statement in ONE transaction on it; rebuilt
  *                      tables verified (whole rows) before the old ones go; YAML checks; the
  *                      history row; COMMIT; indexes                           private-copy.ts,
  *                                                     transaction.ts, verify-rebuild.ts, export-strategy.ts
  *   7. post-verify     the copy reopened once: schema = declaration, indexes answer, content
  *                      digest (else nothing is replaced)                      private-copy.ts
- *   8. swap            the digest journaled, the live file unchanged since the backup, one rename
- *                                                                             private-copy.ts, state/swap.ts
+ *   8. swap            the digest journaled, the live file unchanged since it was read, the
+ *                      original made the backup (a hard link, complete under its id), then one
+ *                      rename                                                 private-copy.ts, state/swap.ts
  *   9. record          receipt, history log, backup pruning                   record.ts
  * The live file is never written before the swap, and the journal (state/journal.ts) lets
  * recovery decide by content whether an interrupted apply happened.
@@ -30,7 +34,9 @@ import { configuredEngine } from '../kuzu/engine';
 import { readLive } from '../kuzu/introspect';
 import { planLive } from '../plan/planning';
 import { missingDatabaseFinding } from '../plan/precheck';
-import { createBackup, pruneBackups } from '../state/backup';
+import { BackupSlot, checkpoint, copyHashing, createBackup, PendingBackup, planBackupAtSwap, pruneBackups } from '../state/backup';
+import { sha256File } from '../state/files';
+import { copyFileExclusive } from '../state/private';
 import { writeReceipt } from '../state/digest';
 import { HISTORY_TABLE, HistoryEntry, readHistory } from '../state/history';
 import { appendHistoryLog } from '../state/history-log';
@@ -39,11 +45,11 @@ import { acquireLock } from '../state/lock';
 import { fileMode, realDatabasePath, refuseHardLinked } from '../state/paths';
 import { Staged, stageBeside } from '../state/swap';
 import { RefusedError } from '../core/errors';
-import { ApplyEvent, checkSignal, emitter, StepLog, StepReport } from './events';
+import { ApplyEvent, checkSignal, Emit, emitter, StepLog, StepReport } from './events';
 import { checkPlanShape, checkSavedPlan, findingError, refuseUnsafePlan, savedPlanGuard } from './policy';
-import { asWriteError, buildPrivateCopy, discardStage, FileIdentity, fileIdentity, swapIn } from './private-copy';
+import { asWriteError, buildPrivateCopy, discardStage, FileIdentity, fileIdentity, swapIn, usesExportStrategy } from './private-copy';
 import { historyEntry, newApplyId, recordVersionIfNew } from './record';
-import { recoverInterrupted, RecoveryResult } from '../state/recover';
+import { hasCompanions as hasCompanionFiles, recoverInterrupted, RecoveryResult } from '../state/recover';
 import { historyQueries, proveOnCopy, timeBefore, type QueryComparison } from './queries';
 
 // The parts, re-exported where callers have always found them.
@@ -106,7 +112,7 @@ export interface ApplyResult {
   rewrite_strategy: RewriteStrategy | null;
   /** Number of changes applied. */
   changes: number;
-  /** Backup taken before the change, or null. */
+  /** The backup of the database as it was (the original file itself, kept at the swap; a copy when the backups folder is on another file system), or null. */
   backup_id: string | null;
   /** Wall time in milliseconds. */
   duration_ms: number;
@@ -161,13 +167,15 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
   const missing = missingDatabaseFinding(config, fs.existsSync(dbPath), options.create);
   if (missing) throw findingError([missing]);
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-  refuseHardLinked(dbPath);
   const lock = acquireLock(dbPath, options.command ?? 'kuzu-migrate apply');
   faultPoint('after_lock');
   let steps: StepLog | null = null;
   try {
     const recovered = await recoverInterrupted(dbPath, config.backups);
     if (recovered) emit('recover', recovered.message);
+    // After recovery: an apply killed just before its swap leaves its backup as a second name of
+    // the live file, which recovery removes (state/recover.ts).
+    refuseHardLinked(dbPath);
 
     // A plan handed in by a library caller gets the same shape and expression checks as a plan file.
     checkPlanShape(options.plan);
@@ -239,40 +247,48 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
     // The journal exists from before the backup on, so any interruption after this point is settled.
     let backupId: string | null = null;
     let backupSha: string | null = null;
-    let backupFile: string | null = null;
     let sourceIdentity: FileIdentity | null = null;
     let verified: string[] = [];
     const mode = exists ? fileMode(dbPath) : undefined;
     let stage: Staged | null = null;
+    let slot: BackupSlot | null = null;
+    let pending: PendingBackup | null = null;
     let swapped = false;
     let swapping: Journal;
     try {
-      writeJournal(journal);
+      // The staging folder and the backup's private folder first, journaled from the start: a kill
+      // during the copy leaves nothing that the next apply's recovery does not remove.
+      stage = stageBeside(dbPath);
+      slot = exists ? planBackupAtSwap(dbPath, config.backups, { reason: 'apply', version: liveVersion }) : null;
+      writeJournal({ ...journal, stage_dir: stage.dir, ...(slot ? { backup_partial: slot.partial } : {}) });
       if (exists) {
         emit('backup', `backing up ${dbPath}`);
-        // The version the database is at (its last history entry); null for an adopted database
-        // without history: rollback treats that backup as the adopted state.
-        const b = await createBackup(dbPath, config.backups, { reason: 'apply', version: liveVersion });
-        backupId = b.id;
-        backupSha = b.sha256;
-        backupFile = path.join(config.backups, b.id, b.file);
-        // What the live file is just after the backup: compared again right before the swap.
+        const taken = await readOnce(dbPath, config.backups, stage, slot, usesExportStrategy(plan), liveVersion, emit);
+        ({ pending } = taken);
+        backupId = taken.id;
+        backupSha = taken.sha256;
+        // What the live file is just after it was read: compared again right before the swap.
         sourceIdentity = fileIdentity(dbPath);
-        emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
         faultPoint('after_backup');
       }
-      stage = stageBeside(dbPath);
-      const withBackup: Journal = { ...journal, phase: 'executing', backup_id: backupId, backups_dir: config.backups, backup_sha256: backupSha ?? undefined, stage_dir: stage.dir };
+      const withBackup: Journal = {
+        ...journal,
+        phase: 'executing',
+        backup_id: backupId,
+        backups_dir: config.backups,
+        backup_sha256: backupSha ?? undefined,
+        stage_dir: stage.dir,
+        ...(pending ? { backup_at_swap: true, backup_partial: pending.partial } : {}),
+      };
       writeJournal(withBackup);
       faultPoint('after_journal');
-      // The copy is made from the backup (same bytes, hashed as they were written): one read of the live file.
-      const built = await buildPrivateCopy(config, desired, plan, stage, exists ? (backupFile ?? dbPath) : null, { applyId, backupId, started, signal: options.signal, steps }, emit);
+      const built = await buildPrivateCopy(config, desired, plan, stage, exists, { applyId, backupId, started, signal: options.signal, steps }, emit);
       verified = built.verified;
       // Here the new database is built, closed and verified, and the live file is untouched: the
       // place for any last check on the new file before it goes live.
       // The declared queries on the new database, before it can replace the old one (apply/queries.ts).
       queries = await proveOnCopy(stage.file, config.queries, queriesBefore, options.allowSlowdown ?? false, emit, exists ? dbPath : null);
-      swapping = await swapIn(stage, dbPath, plan, withBackup, built.expected, { exists, identity: sourceIdentity, mode }, emit);
+      ({ journal: swapping } = await swapIn(stage, dbPath, plan, withBackup, built.expected, { exists, identity: sourceIdentity, mode, backup: pending }, emit));
       swapped = true;
       faultPoint('after_swap');
     } catch (err) {
@@ -280,6 +296,7 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
       // over and the database is as it was.
       if (!swapped) {
         discardStage(stage);
+        if (slot) fs.rmSync(slot.partial, { recursive: true, force: true });
         clearJournal(dbPath);
       }
       throw asWriteError(err, dbPath);
@@ -305,4 +322,46 @@ export async function applyMigration(config: ResolvedConfig, options: ApplyOptio
   } finally {
     lock.release();
   }
+}
+
+/**
+ * The one read of the live file an apply makes (issue 14), after a checkpoint. With a `slot` (the
+ * backups folder is on the database's file system, planBackupAtSwap): the live file is copied
+ * into the private staging folder (`stage.file`, hashed as it is copied, fsynced: the byte copy
+ * the plan runs on; for the export strategy, which builds a fresh file, only hashed), and the
+ * backup is the original itself, kept at the swap (`pending`, state/backup.ts
+ * keepOriginalAsBackup) — one copy per apply instead of a backup copy plus a private copy.
+ * Without one (across file systems: no hard link possible; or a companion file left beside the
+ * database after the checkpoint, which only a copy takes along) a backup copy is taken first
+ * (createBackup) and the private copy made from it, as before; the slot's folder is removed then.
+ * Resolves to the backup's id (known now: the history row written in the transaction names it),
+ * the original's sha256 and the pending backup (null when the backup was taken here). Throws
+ * E_DISK_FULL, E_BACKUP, E_NIL_UUID (checkpoint), fs errors.
+ */
+async function readOnce(
+  dbPath: string,
+  backupsDir: string,
+  stage: Staged,
+  slot: BackupSlot | null,
+  exportStrategy: boolean,
+  version: string | null,
+  emit: Emit,
+): Promise<{ id: string; sha256: string; pending: PendingBackup | null }> {
+  await checkpoint(dbPath);
+  if (!slot || hasCompanionFiles(dbPath)) {
+    if (slot) fs.rmSync(slot.partial, { recursive: true, force: true });
+    // The version the database is at (its last history entry); null for an adopted database
+    // without history: rollback treats that backup as the adopted state.
+    const b = await createBackup(dbPath, backupsDir, { reason: 'apply', version });
+    emit('backup', `backup ${b.id} (${b.size} bytes, sha256 ${b.sha256.slice(0, 12)}…)`);
+    if (!exportStrategy) {
+      emit('copy', `copying ${dbPath} into a private staging folder`);
+      copyFileExclusive(path.join(backupsDir, b.id, b.file), stage.file, 0o600);
+    }
+    return { id: b.id, sha256: b.sha256, pending: null };
+  }
+  const sha256 = exportStrategy ? await sha256File(dbPath) : (await copyHashing(dbPath, stage.file, 0o600)).sha256;
+  const size = fs.statSync(dbPath).size;
+  emit('backup', `backup ${slot.id} (${size} bytes, sha256 ${sha256.slice(0, 12)}…): the original file, kept at the swap; read once${exportStrategy ? '' : ' into the private copy'}`);
+  return { id: slot.id, sha256, pending: { ...slot, sha256, size } };
 }

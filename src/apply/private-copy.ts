@@ -10,16 +10,17 @@ import * as path from 'node:path';
 import { diffSchemas } from '../core/diff';
 import { KuzuMigrateError, RuntimeError } from '../core/errors';
 import { withoutUnmanaged } from '../core/lint/protection';
-import { Schema, schemaFingerprint } from '../core/model';
+import { mayHaveLostSign, Schema, schemaFingerprint } from '../core/model';
 import { desiredSchemaOf, PlanDocument } from '../core/plan';
 import { ResolvedConfig } from '../config/config';
 import { withEngine } from '../kuzu/engine';
 import { introspect } from '../kuzu/introspect';
+import { probeDefaultSignsInPlace, ProbedSigns, rememberDefaultSigns } from '../kuzu/default-signs';
 import { adoptUnknownStorageDirections } from '../plan/planning';
 import { ContentDigest, digestWith } from '../state/digest';
 import { ApplyJournal as Journal, faultPoint, writeJournal } from '../state/journal';
-import { copyFileExclusive } from '../state/private';
-import { Staged, swapIntoPlace } from '../state/swap';
+import { BackupManifest, keepOriginalAsBackup, PendingBackup, removeLinkedBackup } from '../state/backup';
+import { prepareStaged, renameIntoPlace, Staged } from '../state/swap';
 import type { Emit } from './events';
 import { runExportStrategy } from './export-strategy';
 import { hasCompanions } from '../state/recover';
@@ -34,11 +35,16 @@ export interface BuiltCopy {
   expected: ContentDigest;
 }
 
+/** Whether the plan builds its new database through the export strategy (a fresh file loaded from an export) rather than on a byte copy. */
+export function usesExportStrategy(plan: PlanDocument): boolean {
+  return plan.rewrite_strategy === 'export' || plan.private_copy?.method === 'export';
+}
+
 /**
- * Builds the new database in `stage.file`: through the export strategy (the plan asks for it, or
- * must lose a macro, which only a fresh database can), else on a copy of the live file (made from
- * its backup `from`, whose bytes are the live file's: the live file is read once per apply) or an
- * empty file for a new database: index drops, the transaction, index builds, index checks. Then
+ * Builds the new database in `stage.file`: through the export strategy (usesExportStrategy: the
+ * plan asks for it, or must lose a macro, which only a fresh database can), else on the byte copy
+ * of the live file the caller has put at `stage.file` (apply.ts: read once, hashed as written) or
+ * an empty file for a new database (`exists` false): index drops, the transaction, index builds, index checks. Then
  * ONE read-only reopen, as the live database will be (Kuzu has left files that worked in the
  * session that wrote them and crash on the next open, kuzu-notes §8): the post-verify — its schema
  * must be the declared one (unmanaged tables left out, unreadable storage directions taken as
@@ -51,25 +57,27 @@ export async function buildPrivateCopy(
   desired: Schema,
   plan: PlanDocument,
   stage: Staged,
-  from: string | null,
+  exists: boolean,
   ctx: TransactionContext,
   emit: Emit,
 ): Promise<BuiltCopy> {
   const dbPath = config.database;
   let verified: Verified = { tables: [], digests: [] };
-  if ((plan.rewrite_strategy === 'export' || plan.private_copy?.method === 'export') && from) {
+  if (usesExportStrategy(plan) && exists) {
     verified = await runExportStrategy(config, plan, stage, ctx, emit);
   } else {
-    if (from) {
-      emit('copy', `copying ${dbPath} into a private staging folder`);
-      copyFileExclusive(from, stage.file, 0o600);
-    }
+    if (exists && !fs.existsSync(stage.file)) throw new RuntimeError(`internal: no private copy of ${dbPath} to build on`, 'E_APPLY');
+    let signs: ProbedSigns | null = null;
     await withEngine(stage.file, {}, async (engine) => {
       await runIndexSteps(engine, plan, 'drop_indexes', emit, ctx.steps);
       verified = await runTransaction(engine, config, plan, ctx, emit);
       await runIndexSteps(engine, plan, 'create_indexes', emit, ctx.steps);
       await verifyIndexes(engine, desiredSchemaOf(plan), emit);
+      // The signs of defaults like `DEFAULT -1`, which the post-verify's introspection would
+      // otherwise evaluate on a byte copy of the whole new file: evaluated here, on the file itself.
+      if (hasBareNumberDefault(desired)) signs = await probeDefaultSignsInPlace(engine, (await introspect(engine, { probeSigns: false })).schema);
     });
+    if (signs) rememberDefaultSigns(stage.file, signs);
   }
   emit('post-verify', 'reopening the new database: schema, indexes, content digest');
   const expected = await withEngine(stage.file, { readOnly: true }, async (engine) => {
@@ -111,8 +119,12 @@ function sameIdentity(a: FileIdentity | null, b: FileIdentity): boolean {
  * an existing database, the live file must still be what was backed up: no WAL beside it and the
  * same inode, size, mtime and ctime as just after the backup (`live.identity`) — else another
  * program wrote to it and the swap would lose that (E_CONCURRENT). The backup read and hashed the
- * file once; hashing it again here cost as much again (issue 14). Then one rename. Returns the
- * journal as written before the rename.
+ * file once; hashing it again here cost as much again (issue 14). The new file is checked to stand
+ * alone and fsynced; then, when the apply keeps the original as its backup (`backup`), the
+ * original becomes that backup — complete, under its id — and only then one rename puts the new
+ * file in place. Returns the journal as written before the rename and the backup's manifest
+ * (null without `backup`). If the rename fails, the backup kept here is removed again (it would
+ * be the live file under a second name).
  */
 export async function swapIn(
   stage: Staged,
@@ -120,20 +132,32 @@ export async function swapIn(
   plan: PlanDocument,
   journal: Journal,
   expected: ContentDigest,
-  live: { exists: boolean; identity: FileIdentity | null; mode?: number },
+  live: { exists: boolean; identity: FileIdentity | null; mode?: number; backup?: PendingBackup | null },
   emit: Emit,
-): Promise<Journal> {
+): Promise<{ journal: Journal; backup: BackupManifest | null }> {
   const swapping: Journal = { ...journal, phase: 'swapping', rebuilt_tables: plan.rebuilt_tables, expected };
   writeJournal(swapping);
   faultPoint('before_swap');
+  emit('swap', `moving the new database into place`);
+  // The slow part (fsync of the new file) first, so that the check below is close to the rename.
+  prepareStaged(stage.file, live.mode);
   if (live.exists) {
     if (hasCompanions(dbPath) || !sameIdentity(live.identity, fileIdentity(dbPath))) {
       throw new RuntimeError(`${dbPath} was written to by another program during the apply; nothing was changed`, 'E_CONCURRENT', ['stop other writers and run apply again']);
     }
   }
-  emit('swap', `moving the new database into place`);
-  swapIntoPlace(stage.file, dbPath, live.mode);
-  return swapping;
+  let kept: BackupManifest | null = null;
+  if (live.backup) {
+    kept = await keepOriginalAsBackup(live.backup);
+    faultPoint('after_backup_kept');
+  }
+  try {
+    renameIntoPlace(stage.file, dbPath);
+  } catch (err) {
+    if (kept && live.backup) removeLinkedBackup(live.backup.backupsDir, kept.id, dbPath);
+    throw err;
+  }
+  return { journal: swapping, backup: kept };
 }
 
 /**
@@ -157,4 +181,9 @@ export function asWriteError(err: unknown, dbPath: string): unknown {
 /** Removes the staging folder (idempotent). */
 export function discardStage(stage: Staged | null): void {
   if (stage) fs.rmSync(stage.dir, { recursive: true, force: true });
+}
+
+/** Whether any declared property has a default whose sign table_info may drop (a bare non-zero number). */
+function hasBareNumberDefault(schema: Schema): boolean {
+  return [...schema.nodes, ...schema.rels].some((t) => t.properties.some((p) => p.type !== 'SERIAL' && mayHaveLostSign(p.default)));
 }

@@ -44,7 +44,12 @@ function toProperty(row: Record<string, unknown>): Property {
   return { name: String(row['name']), type, default: type === 'SERIAL' ? null : def };
 }
 
-export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
+/**
+ * The live schema of `engine`'s database. `probeSigns: false` leaves bare-number defaults as
+ * table_info prints them (sign possibly lost) instead of evaluating them on a copy
+ * (default-signs.ts), for a caller that evaluates them itself (probeDefaultSignsInPlace).
+ */
+export async function introspect(engine: QueryRunner, options: { probeSigns?: boolean } = {}): Promise<LiveSchema> {
   const schema = emptySchema();
   const unknownStorageDirection: string[] = [];
   const warnings: string[] = [];
@@ -112,7 +117,7 @@ export async function introspect(engine: QueryRunner): Promise<LiveSchema> {
     }
   }
   // table_info drops the unary minus of `DEFAULT -1`: evaluated on a private copy (default-signs.ts).
-  warnings.push(...(await probeDefaultSigns(engine, schema)));
+  if (options.probeSigns !== false) warnings.push(...(await probeDefaultSigns(engine, schema)));
   await readCatalogObjects(engine, schema, exported);
   return { schema, exists: true, unknownStorageDirection, warnings };
 }

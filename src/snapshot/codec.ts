@@ -29,8 +29,8 @@
  *   - `quoted` (written since snapshot format 2): each element is written in double quotes, with
  *     `%` and `"` percent-escaped inside — Kuzu's list parser does not split inside a quoted
  *     element (see quoteExpr; measured: `CAST('["a,b", "c]d"]' AS STRING[])` has two elements,
- *     quotes kept); two regexp_replace calls per level each way, and no `let` lambda where a
- *     value is small enough to repeat. In CSV the whole encoded string then has `%`, LF and CR percent-escaped once, at
+ *     quotes kept); two regexp_replace calls per level each way, and no `let` lambda in the
+ *     decoder where a value is small enough to repeat. In CSV the whole encoded string then has `%`, LF and CR percent-escaped once, at
  *     the top, so a field never holds a line break (Kuzu's parallel CSV reader refuses quoted
  *     newlines).
  *   - `encoded` (snapshot format 1, still read): every element's text percent-escaped for 16
@@ -316,23 +316,15 @@ function quoteField(name: string): string {
 }
 
 /**
- * Whether textOf refers to its value once (so the value needs no `let`): a scalar other than
- * INTERVAL (three date_parts) or DECIMAL (sign test), a list or an array.
- */
-function textUsesValueOnce(t: KuzuType): boolean {
-  return (t.kind === 'primitive' && t.name !== 'INTERVAL') || t.kind === 'list' || t.kind === 'array';
-}
-
-/**
- * The encoded string of `x` (never NULL). Under the quoted scheme `x` is always small (a column,
- * a lambda variable or one struct_extract/map_keys/union_extract of one), so a value referred to
- * twice (the NULL test and the text form) is written twice rather than bound by a `let`: each
- * lambda Kuzu binds costs far more than the repeated text (measured: EXPLAIN of the encoding of
- * `STRUCT(a INT64[], b STRUCT(c STRING, d DOUBLE[]))[]` went from 2.9 s to N s).
+ * The encoded string of `x` (never NULL), its value bound once by a `let`. The let is kept at
+ * every level although the value is small: without it, Kuzu 0.11.3 crashed (SIGSEGV) encoding an
+ * `INT64[2][2]` column of 4,200 rows (values-property, seed 707; with the let at every level,
+ * as format 1 had it, 20,000 rows encode). Binding costs little next to the escaping that format
+ * 1 added at every level (EXPLAIN of a two-level struct list: 4.9 s with the lets, 3.7 s without,
+ * 54 s in format 1, same loaded minutes).
  */
 function enc(t: KuzuType, x: string, b: Builder, q: Scheme): string {
-  const body = (v: string) => `CASE WHEN ${v} IS NULL THEN 'N' ELSE '=' + ${q.escape(textOf(t, v, b, q))} END`;
-  return q === QUOTED && textUsesValueOnce(t) ? body(x) : b.let(x, body);
+  return b.let(x, (v) => `CASE WHEN ${v} IS NULL THEN 'N' ELSE '=' + ${q.escape(textOf(t, v, b, q))} END`);
 }
 
 /**
@@ -348,7 +340,9 @@ function dec(t: KuzuType, s: string, b: Builder, q: Scheme): string {
     // element), so it is repeated instead of bound: no lambda per level (see enc).
     const text = `regexp_replace(nullif(${s}, 'N'), '^=', '')`;
     const nullsItself = !(t.kind === 'struct' || t.kind === 'map' || (t.kind === 'primitive' && t.name === 'JSON'));
-    return nullsItself ? valueOf(t, text, b, q) : `CASE WHEN nullif(${s}, 'N') IS NULL THEN NULL ELSE ${valueOf(t, text, b, q)} END`;
+    // The NULL is typed: an untyped one made Kuzu type a list lambda's body INT64 and then fail
+    // "Unsupported casting function from INT64 to MAP" for MAP(STRING, INT64)[1] (values-property, seed 404).
+    return nullsItself ? valueOf(t, text, b, q) : `CASE WHEN nullif(${s}, 'N') IS NULL THEN CAST(NULL AS ${castType(t)}) ELSE ${valueOf(t, text, b, q)} END`;
   }
   return b.let(s, (v) => {
     const text = `CASE WHEN ${v} IS NULL OR ${v} = 'N' THEN NULL ELSE ${q.unescape(`regexp_replace(${v}, '^=', '')`)} END`;

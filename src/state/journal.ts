@@ -40,6 +40,14 @@ export interface ApplyJournal {
   backups_dir?: string;
   /** sha256 of the backup = of the database as it was (recovery recognises an untouched file). */
   backup_sha256?: string;
+  /**
+   * The backup is the original file itself, kept at the swap (state/backup.ts keepOriginalAsBackup):
+   * backup `backup_id` is completed BEFORE the new file is renamed over the database, so while it
+   * does not exist the database was never replaced. Absent: the backup was taken before the apply began.
+   */
+  backup_at_swap?: boolean;
+  /** The private folder in `backups_dir` that backup is assembled in; removed when the apply is over. */
+  backup_partial?: string;
   /** Tables the apply rebuilt (fingerprinted in full in `expected`). */
   rebuilt_tables?: string[];
   /** Digest of the database the apply built, recorded BEFORE it is swapped in. */

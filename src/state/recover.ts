@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RuntimeError } from '../core/errors';
 import { withEngine } from '../kuzu/engine';
-import { findBackup, restoreBackup } from './backup';
+import { findBackup, isLinkedBackup, removeLinkedBackup, restoreBackup } from './backup';
 import { COMPANION_SUFFIXES, removeDatabaseFiles, sha256File } from './files';
 import { compareDigests, digestDatabase, digestStyle, writeReceipt } from './digest';
 import { readHistory } from './history';
@@ -36,6 +36,9 @@ export interface RecoveryResult {
  *   in the journal before the swap. Equal: the apply is complete. Otherwise, if the file is
  *   byte-for-byte the backup, the rename never happened (rolled back); if it is anything else, the
  *   backup is restored (a database the apply created is removed).
+ * - an apply that keeps the original as its backup at the swap (`backup_at_swap`): while that
+ *   backup does not exist, or is the live file under a second name, the rename never happened
+ *   (rolled back; the second name is removed).
  * - killed while restoring the backup after a failed post-verify: the restore is redone.
  * Returns null when there is no journal. Throws E_BUSY when the apply's process still runs.
  */
@@ -53,6 +56,7 @@ export async function recoverInterrupted(dbPath: string, backupsDir?: string): P
     if (j.stage_dir) fs.rmSync(j.stage_dir, { recursive: true, force: true });
     if (j.staging) removeDatabaseFiles(j.staging);
     if (j.workdir) fs.rmSync(j.workdir, { recursive: true, force: true });
+    if (j.backup_partial) fs.rmSync(j.backup_partial, { recursive: true, force: true });
   };
   const backup = j.backup_id && j.backups_dir ? findBackup(j.backups_dir, j.backup_id) : undefined;
   const putBack = async (why: string): Promise<RecoveryResult> => {
@@ -72,6 +76,8 @@ export async function recoverInterrupted(dbPath: string, backupsDir?: string): P
     };
   };
   const rolledBack = (): RecoveryResult => {
+    // A backup kept at the swap that never happened is the live file under a second name: not a backup.
+    if (j.backup_at_swap && j.backup_id && j.backups_dir) removeLinkedBackup(j.backups_dir, j.backup_id, dbPath);
     cleanup();
     clearJournal(dbPath);
     return { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before its result was put in place; the database is as before` };
@@ -90,8 +96,11 @@ export async function recoverInterrupted(dbPath: string, backupsDir?: string): P
       ? { apply_id: j.apply_id, outcome: 'completed', message: `apply ${j.apply_id} (to ${j.version}) had committed before it was interrupted (journal of an earlier version: run kuzu-migrate verify)` }
       : { apply_id: j.apply_id, outcome: 'rolled_back', message: `apply ${j.apply_id} (to ${j.version}) was interrupted before commit; Kuzu rolled it back and the database is as before` };
   }
-  // At or after the swap: decide by content. The original's exact bytes first (cheap and
-  // definitive: a schema-only change leaves the digest of the data equal).
+  // At or after the swap: decide by content. A backup kept at the swap is completed before the
+  // rename: without it, or while it is still the live file under another name, the database
+  // was never replaced (no read needed).
+  if (j.backup_at_swap && j.backup_id && j.backups_dir && (!backup || isLinkedBackup(j.backups_dir, j.backup_id, dbPath))) return rolledBack();
+  // The original's exact bytes next (cheap and definitive: a schema-only change leaves the digest of the data equal).
   if (fs.existsSync(dbPath) && j.backup_sha256 !== undefined && !hasCompanions(dbPath) && (await sha256File(dbPath)) === j.backup_sha256) return rolledBack();
   let problems: string[];
   if (!fs.existsSync(dbPath)) problems = ['the file is missing'];

@@ -40,10 +40,24 @@ export function stageBeside(dbPath: string, label = 'build'): Staged {
  * Precondition: the caller holds the migration lock and `dbPath` is a real path (no symlink).
  */
 export function swapIntoPlace(staged: string, dbPath: string, mode?: number): void {
+  prepareStaged(staged, mode);
+  renameIntoPlace(staged, dbPath);
+}
+
+/**
+ * The first half of swapIntoPlace, for a caller with something to do between it and the rename
+ * (apply keeps the original as its backup there): checks that `staged` stands alone (else E_SWAP,
+ * nothing moved), gives it `mode` and fsyncs it.
+ */
+export function prepareStaged(staged: string, mode?: number): void {
   const left = COMPANION_SUFFIXES.filter((s) => fs.existsSync(staged + s));
   if (left.length) throw new RuntimeError(`the new database was not closed cleanly (${left.join(', ')} left); nothing was replaced`, 'E_SWAP');
   if (mode !== undefined) fs.chmodSync(staged, mode);
   fsyncPath(staged);
+}
+
+/** The second half of swapIntoPlace: the target's companions removed, one rename, the folder fsynced. */
+export function renameIntoPlace(staged: string, dbPath: string): void {
   for (const s of COMPANION_SUFFIXES) fs.rmSync(dbPath + s, { force: true });
   fs.renameSync(staged, dbPath);
   fsyncPath(path.dirname(dbPath));

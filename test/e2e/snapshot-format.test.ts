@@ -156,6 +156,16 @@ describe('snapshot manifest formats (built CLI)', () => {
       '  P.s: values differ from nodes/P.parquet',
     ]);
     for (const c of cases) for (const s of c.undo) await query(source, s);
+    // A property added since the snapshot: the schema check fails, and the content check names it
+    // (the drill-down compares the properties both sides have) instead of failing to compare.
+    await query(source, 'ALTER TABLE P ADD extra INT64 DEFAULT 7');
+    const added = verify('v2.0.0');
+    expect(added.status).toBe(1);
+    expect(added.failed.find((c) => /content/.test(c.name))?.problems).toEqual([
+      expect.stringMatching(/^P: content differs \(whole-row fingerprint \d+, expected \d+\)$/),
+      '  P.extra: in the database, not in nodes/P.parquet',
+    ]);
+    await query(source, 'ALTER TABLE P DROP extra');
     expect(verify('v2.0.0')).toEqual({ status: 0, failed: [] });
   }, 240_000);
 

@@ -76,3 +76,14 @@ describe.each(['csv', 'parquet'] as const)('%s: quoted encoding through Kuzu', (
     });
   });
 });
+
+test('the encoder evaluates over 6,000 rows of INT64[2][2] in CSV without crashing Kuzu (it segfaulted without a let per level)', async () => {
+  const type = 'INT64[2][2]';
+  const codec = columnCodec(type, 'csv');
+  await withEngine(':memory:', {}, async (engine) => {
+    await engine.query(`CREATE NODE TABLE T(id INT64 PRIMARY KEY, c ${type})`);
+    await engine.query(`UNWIND range(0, 5999) AS i CREATE (:T {id: i, c: CASE i % 3 WHEN 0 THEN CAST([[i, 2], [3, NULL]] AS ${type}) WHEN 1 THEN CAST([NULL, [5, i]] AS ${type}) ELSE CAST(NULL AS ${type}) END})`);
+    const [row] = await engine.query(`MATCH (n:T) WITH n, ${codec.encode('n.c')} AS e RETURN count(e) AS n, sum(CASE WHEN e = 'N' THEN 1 ELSE 0 END) AS nulls`);
+    expect({ n: Number(row['n']), nulls: Number(row['nulls']) }).toEqual({ n: 6000, nulls: 2000 });
+  });
+});

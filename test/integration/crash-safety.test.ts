@@ -34,6 +34,7 @@ const SMALL = 5_000;
 let base: string;
 let baseDigest: Digest;
 let small: string;
+let baseDigestSmall: Digest;
 
 type Digest = { person: string; knows: string };
 
@@ -67,6 +68,8 @@ beforeAll(async () => {
   const d = await digest(base);
   baseDigest = { person: d.person, knows: d.knows };
   expect(d.person).toMatch(new RegExp(`^${N}:`));
+  const ds = await digest(small);
+  baseDigestSmall = { person: ds.person, knows: ds.knows };
 });
 
 function project(mode?: number, from = base): { dir: string; db: string; yaml: string } {
@@ -174,6 +177,97 @@ describe('SIGKILL at and after COMMIT, and around the swap: old or new, never an
     expect(rec.stdout).toMatch(new RegExp(`was not what it built \\(.*: 0 rows, expected ${SMALL}.*backup .* was restored`));
     expect(await digest(p.db)).toEqual(before);
     expect(runCli(['plan', '--detailed-exitcode', '-c', p.yaml]).status).toBe(2);
+  });
+});
+
+describe('one copy per apply: the backup is the original file itself, kept at the swap (issue 14)', () => {
+  const backupsOf = (p: { dir: string }, dir = path.join(p.dir, 'backups')) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((e) => e !== 'history.jsonl') : []);
+  const sha = (f: string) => require('node:crypto').createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+  it('a finished apply leaves the original inode, unchanged, as its backup; the new file has one name', async () => {
+    const p = project(undefined, small);
+    const before = fs.statSync(p.db);
+    const originalSum = sha(p.db);
+    const r = runCli(['apply', '--auto-approve', '--json', '-c', p.yaml]);
+    expect(r.status).toBe(0);
+    const id = JSON.parse(r.stdout).backup_id as string;
+    expect(backupsOf(p)).toEqual([id]);
+    const file = path.join(p.dir, 'backups', id, 'database.kuzu');
+    const manifest = JSON.parse(fs.readFileSync(path.join(p.dir, 'backups', id, 'backup.json'), 'utf8'));
+    expect(manifest).toMatchObject({ id, method: 'link', sha256: originalSum, size: before.size, reason: 'apply' });
+    expect(fs.statSync(file).ino).toBe(before.ino); // no bytes copied: the very file the database was
+    expect(sha(file)).toBe(originalSum);
+    expect(fs.statSync(file).nlink).toBe(1);
+    expect(fs.statSync(p.db).nlink).toBe(1);
+    expect(fs.statSync(p.db).ino).not.toBe(before.ino);
+    // Judged in Kuzu: the backup is the old database, the live file the new one.
+    expect({ ...(await digest(file)), ageType: 'INT64' }).toEqual({ ...baseDigestSmall, ageType: 'INT64' });
+    expect((await digest(p.db)).ageType).toBe('STRING');
+    // rollback restores it (its checksum is checked before anything is replaced).
+    expect(runCli(['rollback', '--last', '--auto-approve', '-c', p.yaml]).status).toBe(0);
+    expect((await digest(p.db)).ageType).toBe('INT64');
+    expect(runCli(['doctor', '-c', p.yaml]).stdout).not.toMatch(/leftover staging files: (?!none)/);
+  });
+
+  it.each([
+    ['after_backup', 'the one copy made, nothing built yet'],
+    ['before_swap', 'the backup not begun'],
+    ['backup_linked', 'the original linked into the private folder, not yet renamed'],
+    ['after_backup_kept', 'the backup complete (a second name of the live file), the new file not yet renamed'],
+  ])('SIGKILL at %s (%s): the database is the old one, the next apply settles it (removing any second name) and applies', async (point) => {
+    const p = project(undefined, small);
+    const originalSum = sha(p.db);
+    const killed = runCli(['apply', '--auto-approve', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: point } });
+    expect(killed.status).toBe(-1);
+    expect(sha(p.db)).toBe(originalSum);
+    expect(fs.statSync(p.db).nlink).toBe(point === 'backup_linked' || point === 'after_backup_kept' ? 2 : 1);
+    // The complete backup, or the private folder it is being built in.
+    const left = backupsOf(p);
+    expect(left).toHaveLength(1);
+    expect(left[0].startsWith('.km-backup-')).toBe(point !== 'after_backup_kept');
+    // The next apply (not only `recover`) settles it first: a database with two names is not refused here.
+    const next = runCli(['apply', '--auto-approve', '--json', '-c', p.yaml]);
+    expect(next.stderr).toBe('');
+    expect(next.status).toBe(0);
+    expect(JSON.parse(next.stdout).recovered).toMatchObject({ outcome: 'rolled_back' });
+    expect(backupsOf(p)).toEqual([JSON.parse(next.stdout).backup_id]);
+    expect(fs.statSync(p.db).nlink).toBe(1);
+    expect(sha(path.join(p.dir, 'backups', JSON.parse(next.stdout).backup_id, 'database.kuzu'))).toBe(originalSum);
+    expect((await digest(p.db)).ageType).toBe('STRING');
+    expect(fs.readdirSync(path.dirname(p.db)).filter((e) => e.startsWith('.km-'))).toEqual([]);
+  });
+
+  it('recover alone removes the second name too, and leaves no private folder behind', () => {
+    const p = project(undefined, small);
+    expect(runCli(['apply', '--auto-approve', '-c', p.yaml], { env: { KUZU_MIGRATE_FAULT: 'backup_linked' } }).status).toBe(-1);
+    const rec = runCli(['recover', '-c', p.yaml]);
+    expect(rec.status).toBe(0);
+    expect(rec.stdout).toMatch(/before its result was put in place; the database is as before/);
+    expect(backupsOf(p)).toEqual([]);
+    expect(fs.statSync(p.db).nlink).toBe(1);
+  });
+
+  it('a backups folder on another file system gets a copy taken before the apply, as before', async () => {
+    if (!fs.existsSync('/dev/shm') || fs.statSync('/dev/shm').dev === fs.statSync(tempDir('km-dev-')).dev) {
+      console.warn('no second file system at /dev/shm: cross-file-system backup not tested');
+      return;
+    }
+    const p = project(undefined, small);
+    const backups = fs.mkdtempSync('/dev/shm/km-backups-');
+    try {
+      fs.writeFileSync(p.yaml, fs.readFileSync(p.yaml, 'utf8').replace('backups: ./backups', `backups: ${backups}`));
+      const originalSum = sha(p.db);
+      const r = runCli(['apply', '--auto-approve', '--json', '-c', p.yaml]);
+      expect(r.status).toBe(0);
+      const id = JSON.parse(r.stdout).backup_id as string;
+      const manifest = JSON.parse(fs.readFileSync(path.join(backups, id, 'backup.json'), 'utf8'));
+      expect(manifest).toMatchObject({ method: 'copy', sha256: originalSum });
+      expect(sha(path.join(backups, id, 'database.kuzu'))).toBe(originalSum);
+      expect((await digest(path.join(backups, id, 'database.kuzu'))).ageType).toBe('INT64');
+      expect((await digest(p.db)).ageType).toBe('STRING');
+    } finally {
+      fs.rmSync(backups, { recursive: true, force: true });
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KuzuEngine, withEngine } from '../../src/kuzu/engine';
 import { introspect, introspectPath } from '../../src/kuzu/introspect';
+import { probeDefaultSignsInPlace, rememberDefaultSigns } from '../../src/kuzu/default-signs';
 import type { QueryRunner } from '../../src/engines/runner';
 import { makeDatabase, tempDir } from '../helpers/db';
 
@@ -78,5 +79,40 @@ describe('a default whose sign table_info drops', () => {
     } finally {
       await e.close();
     }
+  });
+
+  test('on a private file of ours the signs are read in place (rolled back: rows and SERIAL position unchanged) and remembered for the closed file', async () => {
+    const own = path.join(tempDir('km-default-signs-own-'), 'graph.kuzu');
+    fs.copyFileSync(db, own);
+    const rowsOf = (e: QueryRunner) => Promise.all(['MATCH (n:K2) RETURN count(*)', 'MATCH (n:S) RETURN count(*)', 'MATCH ()-[r:R]->() RETURN count(*)'].map((q) => e.scalar(q).then(Number)));
+    const found = await withEngine(own, {}, async (e) => {
+      const raw = (await introspect(e, { probeSigns: false })).schema;
+      // Without the probe, table_info's text: the minus is gone.
+      expect(raw.nodes.find((t) => t.name === 'S')!.properties.find((p) => p.name === 'a')!.default).toBe('0.5');
+      const f = await probeDefaultSignsInPlace(e, raw);
+      expect(await rowsOf(e)).toEqual([1, 1, 0]);
+      return f;
+    });
+    expect(found).not.toBeNull();
+    expect(fs.existsSync(`${own}.wal`)).toBe(false);
+    const defaultsOf = async () => {
+      const live = await introspectPath(own);
+      expect(live.warnings).toEqual([]);
+      return Object.fromEntries([...live.schema.nodes, ...live.schema.rels].flatMap((t) => t.properties.filter((p) => p.default !== null).map((p) => [`${t.name}.${p.name}`, p.default])));
+    };
+    // The answer in place is the copy's: remembered, then compared with a fresh probe on a copy (after a write, below).
+    rememberDefaultSigns(own, found!);
+    const remembered = await defaultsOf();
+    expect([remembered['K0.a'], remembered['S.a'], remembered['S.s'], remembered['R.w'], remembered['R.v'], remembered['F.a']]).toEqual(['-1', '-0.5', '-1', '-7', '7', '-3']);
+    // While the file is unchanged the remembered answer is used (shown with a deliberately wrong one) ...
+    rememberDefaultSigns(own, { probes: found!.probes, signs: found!.signs.map((row) => row.map((x) => !x)) });
+    expect((await defaultsOf())['R.v']).toBe('-7');
+    // ... and once it changes it is not: the next introspection probes on a copy and agrees with the in-place answer.
+    await withEngine(own, {}, async (e) => {
+      await e.query('CREATE (:S)');
+      // The in-place probe's rolled-back row did not take a SERIAL value: the next one is 1.
+      expect((await e.query('MATCH (n:S) RETURN n.id AS id ORDER BY id')).map((r) => Number(r['id']))).toEqual([0, 1]);
+    });
+    expect(await defaultsOf()).toEqual(remembered);
   });
 });

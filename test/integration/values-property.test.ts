@@ -109,6 +109,14 @@ function longList(t: T): string | null {
 }
 
 const ROWS = 4200;
+/**
+ * Fixed, so a run is reproducible and CI does not depend on luck; KM_PROPERTY_SEED explores others
+ * (seeds 101–1212 were run on 2026-11-30: 404 and 303 found the untyped NULL of the quoted
+ * decoder, 707 a Kuzu segfault without the encoder's lets, INT64[2][2]). Written to stderr before
+ * anything runs: a crash of Kuzu kills the jest worker, and fast-check's own report with it.
+ */
+const SEED = process.env.KM_PROPERTY_SEED ? Number(process.env.KM_PROPERTY_SEED) : 707;
+process.stderr.write(`values-property: seed ${SEED} (replay with KM_PROPERTY_SEED=${SEED})\n`);
 const EDGE_ROWS = [2047, 2048, 4095, 4096];
 
 
@@ -128,6 +136,9 @@ test('every generated column survives export csv/parquet → import, or export r
         const dir = tempDir('km-prop-');
         const db = path.join(dir, 'db.kuzu');
         const type = render(t);
+        // Each stage on stderr before it runs: a Kuzu crash kills the worker with no other report.
+        const trace = (stage: string) => process.env['KM_PROPERTY_TRACE'] && process.stderr.write(`values-property: ${type}: ${stage}\n`);
+        trace('build');
         await makeDatabase(db, async (e) => {
           await e.query(`CREATE NODE TABLE T(id INT64 PRIMARY KEY, c ${type})`);
           await e.query(`UNWIND range(0, ${ROWS - 1}) AS i CREATE (:T {id: i, c: CASE i % 3 WHEN 0 THEN ${fill[0]} WHEN 1 THEN ${fill[1]} ELSE CAST(NULL AS ${type}) END})`);
@@ -139,6 +150,7 @@ test('every generated column survives export csv/parquet → import, or export r
         const cfg = snapshotTestConfig(dir, db);
         for (const [format, version] of [['csv', 'v1.0.1'], ['parquet', 'v1.0.2']] as const) {
           try {
+            trace(`export ${format}`);
             await exportSnapshot(cfg, { version, format });
           } catch (err) {
             // The only acceptable failure: a documented refusal, with nothing left behind.
@@ -149,6 +161,7 @@ test('every generated column survives export csv/parquet → import, or export r
             continue;
           }
           const target = path.join(dir, `restored-${format}.kuzu`);
+          trace(`import ${format}`);
           await importSnapshot(cfg, { version, database: target });
           expect({ type, format, ...(await judge(target)) }).toEqual({ type, format, ...want });
           outcomes.push(`${type} ${format}: exact`);
@@ -157,7 +170,7 @@ test('every generated column survives export csv/parquet → import, or export r
       },
     ),
     // Each run builds a 4,200-row database and two snapshots: two keep the file near 60 s (KM_PROPERTY_RUNS=n for a deeper run, KM_PROPERTY_SEED=s to replay).
-    { numRuns: Number(process.env.KM_PROPERTY_RUNS ?? 2), seed: process.env.KM_PROPERTY_SEED ? Number(process.env.KM_PROPERTY_SEED) : undefined },
+    { numRuns: Number(process.env.KM_PROPERTY_RUNS ?? 2), seed: SEED },
   );
   // Visible in the test output: which shapes round-trip and which are refused.
   console.log(outcomes.join('\n'));
