@@ -10,14 +10,14 @@ import { fileMode, folderModeFor } from '../state/paths';
 import { makePrivateDir } from '../state/private';
 import { ResolvedConfig } from '../config/config';
 import { createIndex, matchAll, schemaToCypher } from '../core/ddl';
-import { RefusedError, RuntimeError } from '../core/errors';
+import { KuzuMigrateError, RefusedError, RuntimeError } from '../core/errors';
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { Schema, schemaFingerprint } from '../core/model';
 import { engineKind, kuzuStorageVersion, kuzuVersion, withEngine } from '../kuzu/engine';
 import { NodeTable, RelTable, Table } from '../core/model';
 import { rowEntry, fileSide, TableFile, tableSide } from './content';
 import { introspect } from '../kuzu/introspect';
-import { KuzuType, parseType } from '../core/types';
+import { KuzuType, parseType, renderType } from '../core/types';
 import { TOOL_VERSION } from '../version';
 import { renderChangelog } from './changelog';
 import { COLUMN_ENCODINGS, csvPlainCandidate, csvStringNeedsEncoding, INT128_MIN, SnapshotFormat } from './codec';
@@ -242,23 +242,37 @@ async function refuseUnloadableValues(engine: QueryRunner, schema: Schema): Prom
 const VECTOR_SIZE = 2048;
 
 /**
- * The number of elements the codec's outermost list lambdas walk for one value `x` of type `t`
- * (an INT64 expression, never NULL): a list's or map's size, an array's length, and the sum over
- * a struct's fields and a union's members. Collections nested inside a collection are not counted
- * (that would need a lambda): the outermost count is a lower bound.
+ * The number of elements the codec's list lambdas at nesting depth `depth` walk for one value `x`
+ * of type `t` (an INT64 expression, never NULL), or null when no lambda reaches that depth.
+ * Depth 0 counts without a lambda: a list's or map's size, an array's length, summed over a
+ * struct's fields and a union's members. Depth k > 0 counts the elements of the collections held
+ * by those elements, with one counting lambda per level: `list_sum(list_transform(x, e -> ...))`.
+ * That lambda walks only depth k - 1's elements, so it is run only after depth k - 1 was found
+ * within the vector size (refuseLambdaOverflow goes level by level). A NULL struct is not skipped:
+ * struct_extract of a NULL struct returns the child vector's leftover value (measured on 0.11.3),
+ * and the codec's lambdas walk those leftovers too.
  */
-function lambdaElements(t: KuzuType, x: string): string | null {
+function lambdaElements(t: KuzuType, x: string, depth = 0, vars = { n: 0 }): string | null {
+  const below = (element: KuzuType, list: string): string | null => {
+    if (depth === 0) return null;
+    const e = `_km_c${vars.n++}`;
+    const inner = lambdaElements(element, e, depth - 1, vars);
+    return inner === null ? null : `coalesce(list_sum(list_transform(${list}, ${e} -> ${inner})), 0)`;
+  };
   switch (t.kind) {
     case 'list':
-      return `coalesce(size(${x}), 0)`;
+      return depth === 0 ? `coalesce(size(${x}), 0)` : below(t.element, x);
     case 'array':
-      return `CASE WHEN ${x} IS NULL THEN 0 ELSE ${t.size} END`;
-    case 'map':
-      return `coalesce(size(map_keys(${x})), 0)`;
+      return depth === 0 ? `CASE WHEN ${x} IS NULL THEN 0 ELSE ${t.size} END` : below(t.element, `CAST(${x} AS ${renderType(t.element)}[])`);
+    case 'map': {
+      if (depth === 0) return `coalesce(size(map_keys(${x})), 0)`;
+      const parts = [below(t.key, `map_keys(${x})`), below(t.value, `map_values(${x})`)].filter((e): e is string => e !== null);
+      return parts.length ? parts.join(' + ') : null;
+    }
     case 'struct':
     case 'union': {
       const parts = (t.kind === 'struct' ? t.fields : t.members)
-        .map((f) => lambdaElements(f.type, `${t.kind === 'struct' ? 'struct_extract' : 'union_extract'}(${x}, ${cypherString(f.name)})`))
+        .map((f) => lambdaElements(f.type, `${t.kind === 'struct' ? 'struct_extract' : 'union_extract'}(${x}, ${cypherString(f.name)})`, depth, vars))
         .filter((e): e is string => e !== null);
       return parts.length ? parts.map((e) => `coalesce(${e}, 0)`).join(' + ') : null;
     }
@@ -269,11 +283,13 @@ function lambdaElements(t: KuzuType, x: string): string | null {
 
 /**
  * Columns the codec writes through list lambdas (encoded lists, arrays, maps, and structs or
- * unions holding them) whose elements exceed Kuzu's vector size within one batch of 2,048 rows:
- * a list lambda is wrong there and can crash the process (kuzu-notes §10: a BLOB[][2][] column
- * with two 4,097-element lists segfaulted a CSV export, found by
- * test/integration/whole-db-property.test.ts). Refused before anything is written, naming the
- * table, column and the key of the row holding the most elements in that batch.
+ * unions holding them) whose elements exceed Kuzu's vector size within one batch of 2,048 rows, at
+ * any nesting depth: a list lambda is wrong there and can crash the process (kuzu-notes §10: a
+ * BLOB[][2][] column with two 4,097-element lists segfaulted a CSV export, found by
+ * test/integration/whole-db-property.test.ts; a STRUCT(b INT64[])[] column of 5,000 rows, each
+ * one struct whose list held a NULL and two more elements, segfaulted both formats while only the
+ * outermost lists were counted). Refused before anything is written, naming the table, column and
+ * the key of the row holding the most elements in that batch.
  */
 async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: ExportFile[], format: SnapshotFormat): Promise<void> {
   for (const f of files) {
@@ -282,29 +298,32 @@ async function refuseLambdaOverflow(engine: QueryRunner, schema: Schema, files: 
     const v = t.kind === 'node' ? 'n' : 'r';
     for (const c of f.columns) {
       if (c.encoding !== 'quoted' || !t.properties.some((p) => p.name === c.name)) continue;
-      const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`);
-      if (count === null) continue;
-      const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
-      // Per FROM→TO pair (scansOf): each pair is stored, and scanned in batches, as a table of its own.
-      let worst: Row | undefined;
-      for (const m of scansOf(t)) {
-        const [w] = await engine.query(`${m} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
-        if (w && (!worst || Number(w['s'] ?? 0) > Number(worst['s'] ?? 0))) worst = w;
+      // Level by level: the counting lambda of depth k is safe only once depth k - 1 passed.
+      for (let depth = 0; ; depth++) {
+        const count = lambdaElements(parseType(c.type), `${v}.${quoteIdent(c.name)}`, depth);
+        if (count === null) break;
+        const batch = `offset(id(${v})) / ${VECTOR_SIZE}`;
+        // Per FROM→TO pair (scansOf): each pair is stored, and scanned in batches, as a table of its own.
+        let worst: Row | undefined;
+        for (const m of scansOf(t)) {
+          const [w] = await engine.query(`${m} WITH ${batch} AS b, sum(${count}) AS s RETURN b, s ORDER BY s DESC LIMIT 1`);
+          if (w && (!worst || Number(w['s'] ?? 0) > Number(worst['s'] ?? 0))) worst = w;
+        }
+        const total = Number(worst?.['s'] ?? 0);
+        if (total <= VECTOR_SIZE) continue;
+        let key: string | null = null;
+        if (t.kind === 'node') {
+          const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst!['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
+          key = row ? String(row['k']) : null;
+        }
+        throw new UnloadableValueError(
+          t.name,
+          c.name,
+          key,
+          `${total} ${c.type} ${depth === 0 ? '' : `nested (depth ${depth}) `}elements in one batch of ${VECTOR_SIZE} rows; a ${format} snapshot encodes this type with list functions that Kuzu 0.11.3 evaluates wrongly (or crashes on) past ${VECTOR_SIZE} elements per batch (kuzu-notes §10)`,
+          format === 'csv' ? 'export with --format parquet (lists of plain values stay native there), or shorten the lists' : 'shorten the lists, or change the property type to a list of plain values (native in parquet)',
+        );
       }
-      const total = Number(worst?.['s'] ?? 0);
-      if (total <= VECTOR_SIZE) continue;
-      let key: string | null = null;
-      if (t.kind === 'node') {
-        const [row] = await engine.query(`${matchAll(t)} WHERE ${batch} = ${Number(worst!['b'])} RETURN CAST(n.${quoteIdent(t.primaryKey)} AS STRING) AS k ORDER BY ${count} DESC LIMIT 1`);
-        key = row ? String(row['k']) : null;
-      }
-      throw new UnloadableValueError(
-        t.name,
-        c.name,
-        key,
-        `${total} ${c.type} elements in one batch of ${VECTOR_SIZE} rows; a ${format} snapshot encodes this type with list functions that Kuzu 0.11.3 evaluates wrongly (or crashes on) past ${VECTOR_SIZE} elements per batch (kuzu-notes §10)`,
-        format === 'csv' ? 'export with --format parquet (lists of plain values stay native there), or shorten the lists' : 'shorten the lists, or change the property type to a list of plain values (native in parquet)',
-      );
     }
   }
 }
@@ -336,7 +355,19 @@ export class UnrestorableError extends RefusedError {
  * checked up front (refuseUnloadableValues) and by import's own verification.
  */
 async function proveRestorable(engine: QueryRunner, schema: Schema, f: TableFile, format: SnapshotFormat, resolve: (rel: string) => string): Promise<{ rows: number; hash: string }> {
-  const r = await verifyCopy(engine, f.table, tableSide(schema, f), fileSide(schema, f, format, resolve));
+  let r: Awaited<ReturnType<typeof verifyCopy>>;
+  try {
+    r = await verifyCopy(engine, f.table, tableSide(schema, f), fileSide(schema, f, format, resolve));
+  } catch (err) {
+    if (err instanceof KuzuMigrateError) throw err;
+    // Kuzu failed to decode what the codec wrote (measured: a STRUCT(b INT64[]) column with NULL
+    // structs past row 2,048 wrote a NULL list element as '=', and reading it back failed with
+    // 'Cast failed. Could not convert "" to INT64'). That is this file not reading back: the
+    // same refusal as a differing value, naming the encoded columns, not an unexplained crash.
+    const encoded = f.columns.filter((c) => c.encoding !== 'native').map((c) => c.name);
+    const property = encoded.length === 1 ? encoded[0] : `{${encoded.join(', ')}}`;
+    throw new UnrestorableError(f.table, property, null, `reading ${f.path} back failed: ${(err as Error).message}`);
+  }
   // Equal whole-row sums, not only "no problem": a nested column whose hash() differs but whose
   // to_json is equal (verifyCopy accepts it) would fail import's comparison with the manifest.
   if (r.problems.length === 0 && r.rows === r.from.rows && r.hash === r.from.hash) return r.from;

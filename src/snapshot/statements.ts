@@ -8,6 +8,7 @@
  */
 import { cypherString, quoteIdent } from '../core/identifiers';
 import { NodeTable, RelTable, Schema } from '../core/model';
+import { parseType } from '../core/types';
 import { RefusedError } from '../core/errors';
 import { ColumnCodec, columnCodec, decodeColumn, plainCsvStringCodec, SnapshotFormat, UnsupportedTypeError } from './codec';
 import { ManifestColumn, ManifestDataFile, nodeFilePath, relFilePath } from './manifest';
@@ -115,7 +116,23 @@ export function exportFiles(schema: Schema, format: SnapshotFormat, resolve: (re
 function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[], legacyCsv = false): string {
   if (format !== 'csv') return `LOAD FROM ${cypherString(file)}`;
   if (legacyCsv) return `LOAD FROM ${cypherString(file)} (header=true, auto_detect=false)`;
-  return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true)`;
+  const serial = columns.some(lambdaDecoded) ? ', parallel=false' : '';
+  return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true${serial})`;
+}
+
+/**
+ * Whether a column's decoder walks lists with lambdas (a nested type in kuzu-migrate's string
+ * encoding). Such a file is read by one thread: the parallel CSV reader hands the lambdas chunks
+ * that do not follow the table's batches of 2,048 rows, and Kuzu 0.11.3 segfaulted there on a
+ * file export's guard had found within 2,048 elements per batch (measured: a 16-column node file
+ * whose STRUCT(x STRING, y DOUBLE)[] column held 1,536 elements per batch crashed the LOAD with
+ * the default reader and read back exactly with parallel=false; the same column alone in a
+ * two-column file did not crash).
+ */
+function lambdaDecoded(c: ManifestColumn): boolean {
+  if (c.encoding !== 'quoted' && c.encoding !== 'encoded') return false;
+  const kind = parseType(c.type).kind;
+  return kind === 'list' || kind === 'array' || kind === 'map' || kind === 'struct' || kind === 'union';
 }
 
 function decoded(c: ManifestColumn, format: SnapshotFormat): string {
