@@ -447,15 +447,15 @@ function snapshotReadme(m: Manifest): string {
   return lines.join('\n') + '\n';
 }
 
-/** copy.cypher of a snapshot; `legacyCsv`: as kuzu-migrate wrote it before CSV columns were named (see loadStatement). */
-export function copyCypher(manifest: Manifest, legacyCsv = false): string {
+/** copy.cypher of a snapshot; `legacyCsv`: as kuzu-migrate wrote it before CSV columns were named (see loadStatement); `serialNested` false: before CSV files with nested encoded columns were read with parallel=false. */
+export function copyCypher(manifest: Manifest, legacyCsv = false, serialNested = true): string {
   const lines = [
     '// Loads this snapshot into a database created with schema.cypher. Run from this folder:',
     '// file paths are relative to it. `kuzu-migrate import` runs the same statements and then',
     '// verifies row counts and content fingerprints against manifest.json.',
   ];
   const ordered = [...manifest.tables.filter((t) => t.kind === 'node'), ...manifest.tables.filter((t) => t.kind === 'rel')];
-  for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r, legacyCsv) + ';');
+  for (const t of ordered) for (const f of t.files) lines.push(loadStatement(t.table, t.kind, f, manifest.format, (r) => r, legacyCsv, serialNested) + ';');
   for (const s of sequenceStatements(manifest.sequences)) lines.push(s + ';');
   const indexes = manifest.schema.indexes ?? [];
   if (indexes.length) {

@@ -113,10 +113,10 @@ export function exportFiles(schema: Schema, format: SnapshotFormat, resolve: (re
  * with auto_detect=false (measured on 0.11.3: a STRING column of `2023-1-1` came back as the DATE
  * 2023-01-01, one of `10 years 5 months` as an INTERVAL), which would change plain strings.
  */
-function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[], legacyCsv = false): string {
+function loadFrom(file: string, format: SnapshotFormat, columns: ManifestColumn[], legacyCsv = false, serialNested = true): string {
   if (format !== 'csv') return `LOAD FROM ${cypherString(file)}`;
   if (legacyCsv) return `LOAD FROM ${cypherString(file)} (header=true, auto_detect=false)`;
-  const serial = columns.some(lambdaDecoded) ? ', parallel=false' : '';
+  const serial = serialNested && columns.some(lambdaDecoded) ? ', parallel=false' : '';
   return `LOAD WITH HEADERS (${columns.map((c) => `${quoteIdent(c.name)} STRING`).join(', ')}) FROM ${cypherString(file)} (header=true${serial})`;
 }
 
@@ -144,8 +144,8 @@ function decoded(c: ManifestColumn, format: SnapshotFormat): string {
  * kuzu-migrate wrote into copy.cypher before CSV columns were named (`LOAD FROM ... (header=true,
  * auto_detect=false)`), only to recognise such a copy.cypher as generated; never run.
  */
-export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, legacyCsv = false): string {
-  const source = loadFrom(resolve(file.path), format, file.columns, legacyCsv);
+export function loadStatement(table: string, kind: 'node' | 'rel', file: ManifestDataFile, format: SnapshotFormat, resolve: (rel: string) => string, legacyCsv = false, serialNested = true): string {
+  const source = loadFrom(resolve(file.path), format, file.columns, legacyCsv, serialNested);
   const values = file.columns.map((c) => decoded(c, format));
   if (kind === 'node') {
     return `COPY ${quoteIdent(table)} (${file.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM (${source} RETURN ${values.join(', ')})`;
