@@ -20,8 +20,10 @@ import { EngineRelease } from './releases';
 
 /**
  * Every `to_json(<expression>)` of a statement, with its argument found by balancing parentheses
- * outside string literals (the codec writes it only for FLOAT / DOUBLE values, around a column, a
- * lambda variable or a struct_extract of one), replaced by `replace(argument)`.
+ * outside string literals, replaced by `replace(argument)`. The codec writes it only for FLOAT /
+ * DOUBLE values, today always around a let-bound lambda variable (`to_json(_km_v3)`); the
+ * argument is not assumed to be one, since a codec change that stopped binding a DOUBLE broke the
+ * earlier `to_json\((_km_v\d+)\)` rewrite (upgrade from 0.10.1: "function TO_JSON is not defined").
  */
 function replaceToJson(statement: string, replace: (argument: string) => string): string {
   const open = /\bto_json\(/gi;
@@ -55,8 +57,7 @@ function replaceToJson(statement: string, replace: (argument: string) => string)
  * segfaults Kuzu — and the outer value reaches it through the list argument, packed in a struct.
  */
 export function exactFloatText(v: string): string {
-  // `v` is repeated below: the codec only hands over small expressions (a column, a lambda
-  // variable or one struct_extract of one).
+  // `v` is repeated below: the codec hands over a lambda variable (see replaceToJson).
   // Kuzu evaluates every branch of a CASE, so the arithmetic's input is guarded: NULL and 0 (whose
   // log10 is -inf and would fail the casts) compute on 1.0; their answer is chosen outside.
   const a = `CASE WHEN ${v} IS NULL OR ${v} = 0 THEN 1.0 ELSE abs(CAST(${v} AS DOUBLE)) END`;

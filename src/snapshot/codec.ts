@@ -30,9 +30,9 @@
  *     `%` and `"` percent-escaped inside — Kuzu's list parser does not split inside a quoted
  *     element (see quoteExpr; measured: `CAST('["a,b", "c]d"]' AS STRING[])` has two elements,
  *     quotes kept); two regexp_replace calls per level each way, and no `let` lambda in the
- *     decoder where a value is small enough to repeat. In CSV the whole encoded string then has `%`, LF and CR percent-escaped once, at
- *     the top, so a field never holds a line break (Kuzu's parallel CSV reader refuses quoted
- *     newlines).
+ *     decoder where a value is small enough to repeat. In CSV the whole encoded string then has
+ *     `%`, LF and CR percent-escaped once, at the top, so a field never holds a line break
+ *     (Kuzu's parallel CSV reader refuses quoted newlines).
  *   - `encoded` (snapshot format 1, still read): every element's text percent-escaped for 16
  *     characters (`%`, `[ ] { } ( ) , ' " \`, whitespace, `:`) at every level. Kuzu 0.11.3 spends
  *     seconds binding those nested regexp_replace calls (measured: EXPLAIN of the encoding of
@@ -151,14 +151,10 @@ function unquoteExpr(element: string): string {
 
 /** JS twins of quoteExpr / unquoteExpr, for unit tests. */
 export function quoteText(encoded: string): string {
-  let out = encoded;
-  for (const [ch, code] of ELEMENT_ESCAPES) out = out.split(ch).join(code);
-  return '"' + out + '"';
+  return '"' + escapeText(encoded, ELEMENT_ESCAPES) + '"';
 }
 export function unquoteText(element: string): string {
-  let out = element.replace(/^"|"$/g, '');
-  for (const [ch, code] of [...ELEMENT_ESCAPES].reverse()) out = out.split(code).join(ch);
-  return out;
+  return unescapeText(element.replace(/^"|"$/g, ''), ELEMENT_ESCAPES);
 }
 
 /**
@@ -175,14 +171,14 @@ const QUOTED: Scheme = { wrap: quoteExpr, unwrap: unquoteExpr, escape: (t) => t,
 const ESCAPED_V1: Scheme = { wrap: (e) => e, unwrap: (e) => e, escape: (t) => escapeExpr(t), unescape: (t) => unescapeExpr(t) };
 
 /** Pure JS twins of the escaping, for unit tests and documentation. */
-export function escapeText(s: string): string {
+export function escapeText(s: string, escapes: readonly [string, string][] = ESCAPES): string {
   let out = s;
-  for (const [ch, code] of ESCAPES) out = out.split(ch).join(code);
+  for (const [ch, code] of escapes) out = out.split(ch).join(code);
   return out;
 }
-export function unescapeText(s: string): string {
+export function unescapeText(s: string, escapes: readonly [string, string][] = ESCAPES): string {
   let out = s;
-  for (const [ch, code] of [...ESCAPES].reverse()) out = out.split(code).join(ch);
+  for (const [ch, code] of [...escapes].reverse()) out = out.split(code).join(ch);
   return out;
 }
 
@@ -337,7 +333,8 @@ function enc(t: KuzuType, x: string, b: Builder, q: Scheme): string {
 function dec(t: KuzuType, s: string, b: Builder, q: Scheme): string {
   if (q === QUOTED) {
     // `s` is small here (a column's top-level unescape, an unquoted lambda variable or list
-    // element), so it is repeated instead of bound: no lambda per level (see enc).
+    // element), so it is repeated instead of bound: no lambda per level. (The encoder keeps its
+    // lets: enc says why.)
     const text = `regexp_replace(nullif(${s}, 'N'), '^=', '')`;
     const nullsItself = !(t.kind === 'struct' || t.kind === 'map' || (t.kind === 'primitive' && t.name === 'JSON'));
     // The NULL is typed: an untyped one made Kuzu type a list lambda's body INT64 and then fail

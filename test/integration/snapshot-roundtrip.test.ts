@@ -5,8 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ResolvedConfig } from '../../src/config/config';
-import { canonicalSchema, emptySchema } from '../../src/core/model';
+import { canonicalSchema } from '../../src/core/model';
 import { withEngine } from '../../src/kuzu/engine';
 import { fingerprintContent as fingerprintDatabase } from '../../src/snapshot/fingerprint';
 import { introspect } from '../../src/kuzu/introspect';

@@ -15,9 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { ResolvedConfig } from '../../src/config/config';
 import { KuzuMigrateError } from '../../src/core/errors';
-import { emptySchema } from '../../src/core/model';
 import { withEngine } from '../../src/kuzu/engine';
 import { exportSnapshot } from '../../src/snapshot/export';
 import { importSnapshot } from '../../src/snapshot/import';
